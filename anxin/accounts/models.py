@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from anxin.accounts.choices import Role
+
+
+class User(AbstractUser):
+    """Anyone who signs in: staff with a password, customers with a one-time code, API clients by token.
+
+    ``brands`` scopes brand staff (and optionally API partners) to their brands' orders.
+    """
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
+    display_name = models.CharField(max_length=60, blank=True)
+    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_operations(self) -> bool:
+        from anxin.accounts.choices import OPERATIONS_ROLES
+
+        return self.role in OPERATIONS_ROLES or self.is_superuser
+
+
+class ApiToken(models.Model):
+    """A bearer token for the brand's app or a partner; only its SHA-256 is stored."""
+
+    name = models.CharField(max_length=80, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class OneTimeCode(models.Model):
+    """A login code sent by SMS to a customer's phone; keyed by the phone's blind index."""
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"OTP {self.phone_index[:8]}… until {self.expires_at:%H:%M}"

@@ -1,0 +1,58 @@
+"""The REST API under /api/v1: one ninja Router per app, one error shape for every failure."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from anxin.core.exceptions import DomainError
+
+api = NinjaAPI(
+    title="Anxin API",
+    version="1",
+    description="After-sales service platform: work orders, customers, areas, dispatch.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_response(request: HttpRequest, *, status: int, code: str, detail: str, field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": code, "detail": detail, "field": field}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, status=exc.status, code=exc.code, detail=exc.detail, field=exc.field)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")]
+    kind = first.get("type", "")
+    if kind == "json_invalid" or (not loc and "JSON" in str(first.get("msg", ""))):
+        return error_response(request, status=400, code="invalid_json", detail="Request body is not valid JSON")
+    code = "unknown_field" if kind == "extra_forbidden" else ("missing_field" if kind == "missing" else "invalid")
+    field = ".".join(loc) or None
+    return error_response(request, status=422, code=code, detail=str(first.get("msg", "invalid input")), field=field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, status=401, code="unauthenticated", detail="A valid API token or session is required")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, status=exc.status_code, code="http_error", detail=str(exc))
+
+
+api.add_router("/orders", "anxin.workorders.api.router")
+api.add_router("/intake", "anxin.intake.api.router")
+api.add_router("/customers", "anxin.customers.api.router")
+api.add_router("/catalog", "anxin.catalog.api.router")
+api.add_router("/accounts", "anxin.accounts.api.router")
+api.add_router("/areas", "anxin.areas.api.router")
+api.add_router("/dispatch", "anxin.dispatch.api.router")

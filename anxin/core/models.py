@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class TimestampedModel(models.Model):
+    """Creation and update times for every domain row."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RevealLog(models.Model):
+    """One row per time a person saw a customer's unmasked data. Append-only."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.CharField(max_length=40)  # e.g. "customer", "workorder"
+    subject_id = models.CharField(max_length=40)
+    field = models.CharField(max_length=40)
+    reason = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} revealed {self.subject_type}:{self.subject_id}.{self.field}"

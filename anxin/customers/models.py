@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from anxin.core.fields import EncryptedTextField
+from anxin.core.models import TimestampedModel
+
+
+class Customer(TimestampedModel):
+    """A person who owns appliances. Name, phone, email and address are encrypted at rest;
+    ``phone_index``/``email_index`` are HMAC blind indexes for lookups."""
+
+    name = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    email = EncryptedTextField(blank=True)
+    address = EncryptedTextField(blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
+    )
+
+    def __str__(self) -> str:
+        return f"Customer #{self.pk}"
+
+
+class Device(TimestampedModel):
+    """An appliance registered to a customer; decides whether a repair is under warranty."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices")
+    brand = models.ForeignKey("catalog.Brand", on_delete=models.PROTECT, related_name="devices")
+    category = models.ForeignKey("catalog.ProductCategory", on_delete=models.PROTECT, related_name="devices")
+    product_model = models.ForeignKey(
+        "catalog.ProductModel", null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    serial_number = models.CharField(max_length=60, blank=True)
+    purchase_date = models.DateField(null=True, blank=True)
+    warranty_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.category} {self.serial_number or ''}".strip()
+
+    def in_warranty_on(self, day: dt.date) -> bool | None:
+        """None when the warranty end is unknown."""
+        if self.warranty_end is None:
+            return None
+        return day <= self.warranty_end

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from anxin.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("anxin.accounts.urls")),
+    path("orders/", include("anxin.workorders.urls")),
+    path("console/", include("anxin.intake.urls")),
+    path("areas/", include("anxin.areas.urls")),
+    path("dispatch/", include("anxin.dispatch.urls")),
+    path("", include("anxin.portal.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

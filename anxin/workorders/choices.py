@@ -1,0 +1,87 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ACCEPTED = "accepted", _("已确认")
+    DISPATCHED = "dispatched", _("已派单")
+    TECHNICIAN_ACCEPTED = "technician_accepted", _("技师已接单")
+    EN_ROUTE = "en_route", _("技师在途")
+    ON_SITE = "on_site", _("技师到场")
+    DIAGNOSED = "diagnosed", _("已检测")
+    AWAITING_APPROVAL = "awaiting_approval", _("待客户确认报价")
+    IN_REPAIR = "in_repair", _("维修中")
+    COMPLETED = "completed", _("已完工")
+    FOLLOWED_UP = "followed_up", _("已回访")
+    CLOSED = "closed", _("已关闭")
+    CANCELLED = "cancelled", _("已取消")
+    REOPENED = "reopened", _("已重开")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.TECHNICIAN_ACCEPTED,
+        Status.EN_ROUTE,
+        Status.ON_SITE,
+        Status.DIAGNOSED,
+        Status.AWAITING_APPROVAL,
+        Status.IN_REPAIR,
+        Status.REOPENED,
+    }
+)
+
+
+class Event(models.TextChoices):
+    """What can happen to an order; each event is a transition in the state machine."""
+
+    ACCEPT = "accept", _("确认受理")
+    DISPATCH = "dispatch", _("派单")
+    TECHNICIAN_ACCEPT = "technician_accept", _("技师接单")
+    TECHNICIAN_DECLINE = "technician_decline", _("技师拒单")
+    DEPART = "depart", _("出发")
+    ARRIVE = "arrive", _("到场")
+    DIAGNOSE = "diagnose", _("完成检测")
+    REQUEST_APPROVAL = "request_approval", _("提交报价")
+    START_REPAIR = "start_repair", _("开始维修")
+    COMPLETE = "complete", _("完工")
+    FOLLOW_UP = "follow_up", _("回访")
+    CLOSE = "close", _("关闭")
+    CANCEL = "cancel", _("取消")
+    REOPEN = "reopen", _("重开")
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", _("热线")
+    WEB = "web", _("网页/手机表单")
+    EMAIL = "email", _("邮件")
+    API = "api", _("App/合作方接口")
+    SOCIAL = "social", _("社交/IM")
+
+
+class AttentionReason(models.TextChoices):
+    """Why an order needs an agent's look before it can go on by itself."""
+
+    UNKNOWN_BRAND = "unknown_brand", _("品牌未识别")
+    UNKNOWN_CATEGORY = "unknown_category", _("品类未识别")
+    ADDRESS_UNRESOLVED = "address_unresolved", _("地址无法解析")
+    ADDRESS_MISSING = "address_missing", _("缺少地址")
+    NAME_MISSING = "name_missing", _("缺少姓名")
+    DESCRIPTION_MISSING = "description_missing", _("缺少故障描述")
+    PHONE_MISSING = "phone_missing", _("缺少电话")
+
+
+class SlaKind(models.TextChoices):
+    TECHNICIAN_CONFIRMED = "technician_confirmed", _("技师确认")
+    ON_SITE = "on_site", _("上门")
+    COMPLETED = "completed", _("完工")
+
+
+class SlaState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    MET = "met", _("已达成")
+    BREACHED = "breached", _("已超时")
+    CANCELLED = "cancelled", _("已取消")

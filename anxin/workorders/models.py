@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from anxin.core.fields import EncryptedTextField
+from anxin.workorders.choices import Channel, SlaKind, SlaState, Status
+
+
+class OrderNumberCounter(models.Model):
+    """Per-day sequence behind human-readable order numbers (WO20261123-000123)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class WorkOrder(models.Model):
+    """One repair request, whatever channel it came from, through to closing.
+
+    Contact details and the service address are the customer's data: encrypted.
+    ``attention`` lists why an agent must look at it (unknown brand, address not
+    resolved…); such orders are kept and worked, never dropped.
+    """
+
+    number = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    device = models.ForeignKey(
+        "customers.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    brand = models.ForeignKey("catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    category = models.ForeignKey(
+        "catalog.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    brand_text = models.CharField(max_length=60, blank=True, help_text="brand as the customer gave it")
+    category_text = models.CharField(max_length=60, blank=True)
+    contact_name = EncryptedTextField(blank=True)
+    contact_phone = EncryptedTextField(blank=True)
+    service_address = EncryptedTextField(blank=True)
+    description = EncryptedTextField(blank=True)
+    county_code = models.CharField(max_length=6, blank=True, db_index=True)
+    township_code = models.CharField(max_length=9, blank=True)
+    in_warranty = models.BooleanField(null=True)
+    preferred_time = models.CharField(max_length=60, blank=True)
+    attention = models.JSONField(default=list, blank=True)
+    technician = models.ForeignKey(
+        "dispatch.Technician", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    service_point = models.ForeignKey(
+        "dispatch.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    tracking_token = models.CharField(max_length=32, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.attention)
+
+
+class WorkOrderEvent(models.Model):
+    """An immutable timeline entry: a state transition, or a note such as a linked duplicate request."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    event = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=80, blank=True, help_text="who, when there is no user (system, channel)")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.event} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The timeline is evidence: rows are written once and never changed.
+        if self.pk is not None:
+            raise ValueError("work order events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("work order events are immutable")
+
+
+class SlaClock(models.Model):
+    """A promise with a deadline, started at intake (first: technician confirmed within 30 min)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="sla_clocks")
+    kind = models.CharField(max_length=24, choices=SlaKind.choices)
+    state = models.CharField(max_length=12, choices=SlaState.choices, default=SlaState.RUNNING, db_index=True)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="uniq_sla_kind_per_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    """A file that came with a request (email attachment, photo); stored with its hash, never altered."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
