@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "anxin.intake",
     "anxin.notifications",
     "anxin.dispatch",
+    "anxin.evidence",
     "anxin.portal",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/", include("anxin.intake.urls")),
     path("areas/", include("anxin.areas.urls")),
     path("dispatch/", include("anxin.dispatch.urls")),
+    path("claims/", include("anxin.evidence.urls")),
     path("", include("anxin.portal.urls")),
 ]
 
