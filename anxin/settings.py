@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
@@ -189,6 +190,8 @@ ANXIN_OTP_RATE = env_str("ANXIN_OTP_RATE", "5/m")
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
 ANXIN_SOCIAL_WEBHOOK_SECRET = env_str("ANXIN_SOCIAL_WEBHOOK_SECRET", "demo-social-secret")
 ANXIN_MAIL_WEBHOOK_SECRET = env_str("ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret")
+ANXIN_PUBLIC_URL = env_str("ANXIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+ANXIN_ROTATE_NO_WAIT = env_bool("ANXIN_ROTATE_NO_WAIT", False)
 ANXIN_HOTLINE = env_str("ANXIN_HOTLINE", "400-820-1234")
 
 LOGGING = {

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from anxin.api import api
+from anxin.portal.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("areas/", include("anxin.areas.urls")),
     path("dispatch/", include("anxin.dispatch.urls")),
     path("claims/", include("anxin.evidence.urls")),
+    path("", home, name="home"),
     path("", include("anxin.portal.urls")),
 ]
 

@@ -40,3 +40,8 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"

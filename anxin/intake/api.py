@@ -1,3 +1,82 @@
-from ninja import Router
+"""Machine channels: the social/IM bridge and the inbound-mail webhook (HMAC-signed, no login)."""
 
-router = Router()
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Header, Router
+from pydantic import ValidationError
+
+from anxin.core.exceptions import BadRequest, ValidationFailed
+from anxin.intake.acknowledgements import tracking_url
+from anxin.intake.channels.email import repair_request_from_email
+from anxin.intake.channels.social import verify_signature
+from anxin.intake.channels.text import extract_fields
+from anxin.intake.schemas import IntakeAckOut, SocialMessageIn
+from anxin.intake.services import IntakeResult, RepairRequest, request_submit
+from anxin.workorders.choices import Channel
+from anxin.workorders.schemas import ErrorOut
+
+router = Router(tags=["intake"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def _ack(result: IntakeResult) -> tuple[int, dict]:
+    body = {
+        "number": result.order.number,
+        "created": result.created,
+        "linked": not result.created and not result.replayed,
+        "replayed": result.replayed,
+        "tracking_url": tracking_url(result.order),
+    }
+    return (201 if result.created else 200), body
+
+
+@router.post("/social", response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS}, openapi_extra={"requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}})
+def social_webhook(
+    request: HttpRequest,
+    x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
+    x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
+):
+    """A message from WeChat/Weibo/Douyin via the bridge. The signature is checked before the body is read."""
+    verify_signature(secret=settings.ANXIN_SOCIAL_WEBHOOK_SECRET, timestamp=x_anxin_timestamp, signature=x_anxin_signature, body=request.body)
+    message = _parse_social(request.body)
+    fields = extract_fields(message.text)
+    repair = RepairRequest(
+        channel=Channel.SOCIAL,
+        phone=message.sender.phone or fields.get("phone", ""),
+        name=message.sender.name or fields.get("name", ""),
+        address=message.address or fields.get("address", ""),
+        brand=message.brand or fields.get("brand", "") or message.text[:60],
+        category=message.category or fields.get("category", "") or message.text[:60],
+        model=fields.get("model", ""),
+        serial_number=fields.get("serial_number", ""),
+        description=message.text,
+        external_ref=f"{message.platform}:{message.message_id}",
+    )
+    return _ack(request_submit(request=repair))
+
+
+@router.post("/email", response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS}, openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}})
+def email_webhook(
+    request: HttpRequest,
+    x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
+    x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
+):
+    """The mail gateway posts each inbound message as raw RFC 822 bytes (attachments included)."""
+    verify_signature(secret=settings.ANXIN_MAIL_WEBHOOK_SECRET, timestamp=x_anxin_timestamp, signature=x_anxin_signature, body=request.body)
+    if not request.body.strip():
+        raise ValidationFailed("The body must be a raw RFC 822 message", field="body", code="empty_message")
+    return _ack(request_submit(request=repair_request_from_email(request.body)))
+
+
+def _parse_social(body: bytes) -> SocialMessageIn:
+    try:
+        return SocialMessageIn.model_validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise BadRequest("Request body is not valid JSON", code="invalid_json") from exc
+        field = ".".join(str(p) for p in first["loc"]) or None
+        code = {"extra_forbidden": "unknown_field", "missing": "missing_field"}.get(first["type"], "invalid")
+        raise ValidationFailed(first["msg"], field=field, code=code) from exc

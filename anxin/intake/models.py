@@ -22,6 +22,7 @@ class IntakeRequest(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["channel", "external_ref"])]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.order_id}"

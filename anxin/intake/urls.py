@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anxin.intake import views
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("caller/", views.caller_lookup, name="caller_lookup"),
+]

@@ -13,6 +13,7 @@ class Notification(models.Model):
         EMAIL = "email", "Email"
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=20, db_index=True, help_text="ack, ack_linked, otp, …")
     recipient = EncryptedTextField()
     body = EncryptedTextField()
     order = models.ForeignKey(

@@ -11,9 +11,9 @@ from anxin.notifications.providers import get_sms_provider
 logger = logging.getLogger("anxin.notifications")
 
 
-def sms_send(*, phone: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
+def sms_send(*, kind: str, phone: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
     provider = get_sms_provider()
-    note = Notification(channel=Notification.Channel.SMS, recipient=phone, body=text, order=order, provider=provider.name)
+    note = Notification(kind=kind, channel=Notification.Channel.SMS, recipient=phone, body=text, order=order, provider=provider.name)
     try:
         provider.send(phone=phone, text=text)
         note.sent_at = timezone.now()
@@ -24,8 +24,8 @@ def sms_send(*, phone: str, text: str, order=None) -> Notification:  # type: ign
     return note
 
 
-def email_send(*, address: str, subject: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
-    note = Notification(channel=Notification.Channel.EMAIL, recipient=address, body=text, order=order, provider="django-mail")
+def email_send(*, kind: str, address: str, subject: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
+    note = Notification(kind=kind, channel=Notification.Channel.EMAIL, recipient=address, body=text, order=order, provider="django-mail")
     try:
         send_mail(subject, text, None, [address])
         note.sent_at = timezone.now()

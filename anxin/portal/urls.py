@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anxin.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("repair/", views.repair, name="repair"),
+    path("track/<str:number>/", views.track, name="track"),
+    path("my/", views.my_orders, name="my_orders"),
+    path("my/<str:number>/", views.my_order, name="my_order"),
+]

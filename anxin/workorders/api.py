@@ -1,3 +1,80 @@
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+from django.http import HttpRequest
+from ninja import Header, Query, Router
+
+from anxin.accounts.auth import api_auth
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role
+from anxin.core.ratelimit import client_ip
+from anxin.dispatch.selectors import technician_get_by_employee_no
+from anxin.intake.acknowledgements import tracking_url
+from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
+from anxin.workorders import presenters, selectors, services
+from anxin.workorders.choices import Channel
+from anxin.workorders.schemas import (
+    ErrorOut,
+    OrderCreatedOut,
+    OrderCreateIn,
+    OrderDetailOut,
+    OrderSummaryOut,
+    RevealIn,
+    RevealOut,
+    TransitionIn,
+)
+
+router = Router(auth=api_auth, tags=["orders"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.ADMIN]
+
+
+@router.post("", response={201: OrderCreatedOut, 200: OrderCreatedOut, **ERRORS})
+def order_create(request: HttpRequest, payload: OrderCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
+    require_role(request.auth, CREATORS, action="file orders")
+    repair = RepairRequest(channel=Channel.API, **payload.dict())
+    if idempotency_key is not None:
+        result = request_submit_idempotent(request=repair, client=request.auth, key=idempotency_key)
+    else:
+        result = request_submit(request=repair, actor=request.auth)
+    body = {
+        "number": result.order.number,
+        "status": result.order.status,
+        "created": result.created,
+        "linked": not result.created and not result.replayed,
+        "replayed": result.replayed,
+        "attention": list(result.order.attention),
+        "tracking_url": tracking_url(result.order),
+    }
+    return (201 if result.created else 200), body
+
+
+@router.get("", response={200: list[OrderSummaryOut], **ERRORS})
+def order_list(request: HttpRequest, status: str = "", attention: bool = False, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+    orders = selectors.workorder_list_for(actor=request.auth, status=status, attention_only=attention)
+    return [presenters.order_summary(o) for o in orders[offset : offset + limit]]
+
+
+@router.get("/{number}", response={200: OrderDetailOut, **ERRORS})
+def order_get(request: HttpRequest, number: str):
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
+
+
+@router.post("/{number}/transitions", response={200: OrderDetailOut, **ERRORS})
+def order_transition(request: HttpRequest, number: str, payload: TransitionIn):
+    """Fire one event of the state machine (accept, dispatch, technician_accept, …)."""
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    technician = technician_get_by_employee_no(employee_no=payload.technician) if payload.technician else None
+    services.workorder_transition(order=order, event=payload.event, actor=request.auth, note=payload.note, technician=technician)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
+
+
+@router.post("/{number}/reveal", response={200: RevealOut, **ERRORS})
+def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
+    """Show one unmasked contact field; every call is written to the audit log."""
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    value = services.workorder_contact_reveal(
+        order=order, actor=request.auth, field=payload.field, reason=payload.reason, ip_address=client_ip(request)
+    )
+    return {"field": payload.field, "value": value}

@@ -62,7 +62,8 @@ _machine = Machine(
 
 def next_status(current: str, event: str) -> str | None:
     """The status `event` leads to from `current`, or None when the machine has no such transition."""
-    found = _machine.get_transitions(trigger=event, source=current)
+    # str(): TextChoices members hash by name, so they must not be used as dict keys here.
+    found = _machine.get_transitions(trigger=str(event), source=str(current))
     return found[0].dest if found else None
 
 

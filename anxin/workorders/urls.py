@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anxin.workorders import views
 
 app_name = "workorders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("<str:number>/", views.order_detail, name="detail"),
+    path("<str:number>/transition/", views.order_transition, name="transition"),
+    path("<str:number>/reveal/<str:field>/", views.order_reveal, name="reveal"),
+]

@@ -1,0 +1,52 @@
+# Anxin — `make run` starts the platform, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.DEFAULT_GOAL := help
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install Anxin with its dev tools
+
+.PHONY: setup
+setup: install ## Migrate, collect static files, load demo data once (idempotent)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo
+
+.PHONY: run
+run: setup ## Start web + worker on http://127.0.0.1:8000 (PORT= to change; SQLite unless DATABASE_URL)
+	$(PY) manage.py serve
+
+.PHONY: test
+test: install ## Run the whole test suite (unit, API, browser)
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+.PHONY: lint
+lint: install ## ruff check + format check, Django checks, missing migrations
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: fmt
+fmt: install ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+.PHONY: messages
+messages: install ## Refresh and compile translation catalogues (needs GNU gettext)
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'data/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'

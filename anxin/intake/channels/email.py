@@ -1,0 +1,59 @@
+"""Inbound e-mail → RepairRequest (used by the Maildir/mbox command and the HTTP webhook)."""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+from email.message import EmailMessage
+
+from anxin.intake.channels.text import extract_fields
+from anxin.intake.services import IncomingFile, RepairRequest
+from anxin.workorders.choices import Channel
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def _body_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = part.get_content()
+    if part.get_content_type() == "text/html":
+        from django.utils.html import strip_tags
+
+        text = strip_tags(text)
+    return text.strip()
+
+
+def repair_request_from_email(raw: bytes) -> RepairRequest:
+    message = parse_message(raw)
+    sender_name, sender_address = email.utils.parseaddr(str(message.get("From", "")))
+    body = _body_text(message)
+    subject = str(message.get("Subject", "")).strip()
+    fields = extract_fields(body)
+    files = [
+        IncomingFile(
+            filename=part.get_filename() or "attachment",
+            content=part.get_payload(decode=True) or b"",
+            content_type=part.get_content_type(),
+        )
+        for part in message.iter_attachments()
+    ]
+    description = f"{subject}\n\n{body}".strip() if subject else body
+    return RepairRequest(
+        channel=Channel.EMAIL,
+        email=sender_address,
+        phone=fields.get("phone", ""),
+        name=fields.get("name", "") or sender_name,
+        address=fields.get("address", ""),
+        brand=fields.get("brand", "") or subject,
+        category=fields.get("category", "") or subject,
+        model=fields.get("model", ""),
+        serial_number=fields.get("serial_number", ""),
+        preferred_time=fields.get("preferred_time", ""),
+        description=description[:4000],
+        external_ref=str(message.get("Message-ID", "")).strip()[:200],
+        files=files,
+    )

@@ -1,0 +1,51 @@
+"""Turn every message in a Maildir or mbox into a work order (or link it to the open one)."""
+
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from anxin.core.exceptions import DomainError
+from anxin.intake.channels.email import repair_request_from_email
+from anxin.intake.services import request_submit
+
+
+class Command(BaseCommand):
+    help = "Read a Maildir (directory with cur/ new/) or an mbox file and file each message as a repair request."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("path", help="Maildir directory or mbox file")
+        parser.add_argument("--keep", action="store_true", help="leave messages in the mailbox (default: remove after filing)")
+
+    def handle(self, *args, path: str, keep: bool, **options) -> None:  # type: ignore[no-untyped-def]
+        location = Path(path)
+        if location.is_dir():
+            box: mailbox.Mailbox = mailbox.Maildir(location, factory=None, create=False)
+        elif location.is_file():
+            box = mailbox.mbox(location, create=False)
+        else:
+            raise CommandError(f"{path}: no such Maildir or mbox")
+        filed = refused = 0
+        box.lock()
+        try:
+            for key in list(box.keys()):
+                raw = box.get_bytes(key)
+                try:
+                    result = request_submit(request=repair_request_from_email(raw))
+                except DomainError as exc:
+                    # Kept in the mailbox for a person: nothing is dropped.
+                    refused += 1
+                    self.stderr.write(f"message {key}: refused ({exc.field}: {exc.detail}); left in the mailbox")
+                    continue
+                filed += 1
+                verb = "created" if result.created else ("already filed" if result.replayed else "linked to")
+                self.stdout.write(f"{verb} {result.order.number}")
+                if not keep:
+                    box.remove(key)
+            box.flush()
+        finally:
+            box.unlock()
+            box.close()
+        self.stdout.write(f"filed={filed} refused={refused}")

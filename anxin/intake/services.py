@@ -1,0 +1,299 @@
+"""One entry point for every channel: a repair request becomes (or joins) a work order.
+
+"Every request is accepted": unknown brands, unresolved addresses and missing
+non-essential fields are flagged for an agent, never refused. Only a request
+with no way to reach the customer is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.areas.resolver import resolve
+from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.core.exceptions import Conflict, ValidationFailed
+from anxin.core.masking import normalize_email, normalize_phone
+from anxin.customers.models import Customer, Device
+from anxin.customers.services import customer_get_or_create, device_register
+from anxin.intake.models import IdempotencyRecord, IntakeRequest
+from anxin.workorders.choices import AttentionReason, Channel
+from anxin.workorders.models import Attachment, WorkOrder
+from anxin.workorders.selectors import workorder_open_for_customer
+from anxin.workorders.services import (
+    new_tracking_token,
+    sla_clocks_start,
+    workorder_event_record,
+    workorder_number_next,
+)
+
+MAX_ATTACHMENTS = 10
+
+
+@dataclass
+class IncomingFile:
+    filename: str
+    content: bytes
+    content_type: str = ""
+
+
+@dataclass
+class RepairRequest:
+    """What a channel extracted from its message. Only a phone or an e-mail is essential."""
+
+    channel: str
+    phone: str = ""
+    email: str = ""
+    name: str = ""
+    address: str = ""
+    brand: str = ""
+    category: str = ""
+    model: str = ""
+    serial_number: str = ""
+    purchase_date: dt.date | None = None
+    description: str = ""
+    preferred_time: str = ""
+    external_ref: str = ""
+    files: list[IncomingFile] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        data = {k: v for k, v in self.__dict__.items() if k != "files"}
+        data["files"] = [hashlib.sha256(f.content).hexdigest() for f in self.files]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    order: WorkOrder
+    created: bool  # False: linked to an order that was already open
+    replayed: bool = False  # True: the same Idempotency-Key was seen before
+
+
+def _clean_contact(request: RepairRequest) -> tuple[str, str]:
+    phone = normalize_phone(request.phone or "")
+    email = normalize_email(request.email or "")
+    if request.phone and not 7 <= len(phone) <= 15:
+        if not email:
+            raise ValidationFailed("Phone number must have 7 to 15 digits", field="phone", code="invalid_phone")
+        phone = ""
+    if email and ("@" not in email or "." not in email.split("@")[-1]):
+        if not phone:
+            raise ValidationFailed("E-mail address is not valid", field="email", code="invalid_email")
+        email = ""
+    if not phone and not email:
+        raise ValidationFailed(
+            "A phone number or an e-mail address is required to reach the customer",
+            field="phone",
+            code="no_contact",
+        )
+    return phone, email
+
+
+def brand_match(text: str) -> Brand | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    for brand in Brand.objects.all():
+        if text.lower() in {brand.code.lower(), brand.name.lower()} or brand.name in text:
+            return brand
+    return None
+
+
+def category_match(text: str) -> ProductCategory | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    for category in ProductCategory.objects.all():
+        if text.lower() in {category.code.lower(), category.name.lower()} or category.name in text:
+            return category
+    return None
+
+
+def _device_for(
+    *, customer: Customer, brand: Brand | None, category: ProductCategory | None, product_model: ProductModel | None, request: RepairRequest
+) -> Device | None:
+    if brand is None or category is None:
+        return None
+    if not request.serial_number:
+        existing = list(Device.objects.filter(customer=customer, brand=brand, category=category)[:2])
+        if len(existing) == 1:
+            return existing[0]
+    return device_register(
+        customer=customer,
+        brand=brand,
+        category=category,
+        product_model=product_model,
+        serial_number=request.serial_number,
+        purchase_date=request.purchase_date,
+    )
+
+
+def _open_duplicate(*, customer: Customer, device: Device | None, brand_text: str, category_text: str) -> WorkOrder | None:
+    open_orders = workorder_open_for_customer(customer_id=customer.pk).select_for_update()
+    if device is not None:
+        return open_orders.filter(device=device).order_by("created_at").first()
+    return open_orders.filter(device__isnull=True, brand_text=brand_text, category_text=category_text).order_by("created_at").first()
+
+
+def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
+    for incoming in files[:MAX_ATTACHMENTS]:
+        attachment = Attachment(
+            order=order,
+            filename=incoming.filename[:200] or "attachment",
+            content_type=incoming.content_type[:100],
+            size=len(incoming.content),
+            sha256=hashlib.sha256(incoming.content).hexdigest(),
+        )
+        attachment.file.save(incoming.filename[-80:] or "attachment", ContentFile(incoming.content), save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def request_submit(*, request: RepairRequest, actor: User | None = None) -> IntakeResult:
+    """Accept a repair request from any channel; create an order or link it to the open one."""
+    if request.channel not in Channel.values:
+        raise ValidationFailed(f"Unknown channel '{request.channel}'", field="channel")
+    phone, email = _clean_contact(request)
+    if request.external_ref:
+        # A redelivered message (same Message-ID / platform message id) is the same request.
+        seen = IntakeRequest.objects.select_related("order").filter(channel=request.channel, external_ref=request.external_ref[:200]).first()
+        if seen is not None:
+            return IntakeResult(order=seen.order, created=False, replayed=True)
+    brand = brand_match(request.brand)
+    product_model = None
+    if brand is not None and request.model:
+        product_model = ProductModel.objects.filter(brand=brand, code__iexact=request.model.strip()).first()
+    category = category_match(request.category) or (product_model.category if product_model else None)
+    if category is None and brand is not None and brand.models.values("category").distinct().count() == 1:
+        category = brand.models.first().category  # a one-category brand (乐创 makes only cabinets)
+
+    attention: list[str] = []
+    if brand is None:
+        attention.append(AttentionReason.UNKNOWN_BRAND)
+    if category is None:
+        attention.append(AttentionReason.UNKNOWN_CATEGORY)
+    if not request.name.strip():
+        attention.append(AttentionReason.NAME_MISSING)
+    if not phone:
+        attention.append(AttentionReason.PHONE_MISSING)
+    if not request.description.strip():
+        attention.append(AttentionReason.DESCRIPTION_MISSING)
+    county_code = township_code = ""
+    if not request.address.strip():
+        attention.append(AttentionReason.ADDRESS_MISSING)
+    else:
+        resolution = resolve(request.address)
+        if resolution.status == "ok" and resolution.county_code:
+            county_code, township_code = resolution.county_code, resolution.township_code
+        else:
+            attention.append(AttentionReason.ADDRESS_UNRESOLVED)
+
+    customer = customer_get_or_create(phone=phone, email=email, name=request.name.strip(), address=request.address.strip())
+    device = _device_for(customer=customer, brand=brand, category=category, product_model=product_model, request=request)
+    brand_text = request.brand.strip()[:60]
+    category_text = request.category.strip()[:60]
+
+    existing = _open_duplicate(customer=customer, device=device, brand_text=brand_text, category_text=category_text)
+    if existing is not None:
+        workorder_event_record(
+            order=existing,
+            event="linked_request",
+            actor=actor,
+            actor_label=f"{request.channel} channel",
+            note=f"Another request for the same device arrived via {request.channel}; linked here instead of a new order.",
+        )
+        IntakeRequest.objects.create(
+            channel=request.channel, order=existing, created_order=False, external_ref=request.external_ref[:200], submitted_by=actor
+        )
+        _attach_files(order=existing, files=request.files)
+        _acknowledge_after_commit(order=existing, linked=True)
+        return IntakeResult(order=existing, created=False)
+
+    now = timezone.now()
+    order = WorkOrder(
+        number=workorder_number_next(when=now),
+        channel=request.channel,
+        customer=customer,
+        device=device,
+        brand=brand,
+        category=category,
+        brand_text=brand_text,
+        category_text=category_text,
+        contact_name=request.name.strip()[:60],
+        contact_phone=phone,
+        service_address=request.address.strip()[:300],
+        description=request.description.strip()[:4000],
+        county_code=county_code,
+        township_code=township_code,
+        in_warranty=device.in_warranty_on(timezone.localdate(now)) if device else None,
+        preferred_time=request.preferred_time.strip()[:60],
+        attention=attention,
+        tracking_token=new_tracking_token(),
+        created_by=actor if actor is not None and actor.pk else None,
+        created_at=now,
+    )
+    order.save()
+    workorder_event_record(
+        order=order,
+        event="created",
+        to_status=order.status,
+        actor=actor,
+        actor_label=f"{request.channel} channel",
+        note="Flagged for an agent: " + ", ".join(attention) if attention else "",
+        at=now,
+    )
+    sla_clocks_start(order=order, at=now)
+    IntakeRequest.objects.create(
+        channel=request.channel, order=order, created_order=True, external_ref=request.external_ref[:200], submitted_by=actor
+    )
+    _attach_files(order=order, files=request.files)
+    _acknowledge_after_commit(order=order, linked=False)
+    return IntakeResult(order=order, created=True)
+
+
+def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
+    from anxin.intake.tasks import acknowledge_request
+
+    transaction.on_commit(lambda: acknowledge_request(order.pk, linked))
+
+
+def request_submit_idempotent(*, request: RepairRequest, client: User, key: str) -> IntakeResult:
+    """API intake: the same Idempotency-Key from the same client always answers with the same order."""
+    key = key.strip()
+    if not key or len(key) > 200:
+        raise ValidationFailed("Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key")
+    fingerprint = request.fingerprint()
+    earlier = _idempotent_replay(client=client, key=key, fingerprint=fingerprint)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            result = request_submit(request=request, actor=client)
+            IdempotencyRecord.objects.create(client=client, key=key, request_fingerprint=fingerprint, order=result.order)
+            return result
+    except IntegrityError:
+        # A concurrent retry with the same key won the race; our transaction rolled back whole.
+        earlier = _idempotent_replay(client=client, key=key, fingerprint=fingerprint)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _idempotent_replay(*, client: User, key: str, fingerprint: str) -> IntakeResult | None:
+    record = IdempotencyRecord.objects.select_related("order").filter(client=client, key=key).first()
+    if record is None:
+        return None
+    if record.request_fingerprint != fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was already used with a different request body",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    return IntakeResult(order=record.order, created=False, replayed=True)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role
+from anxin.core.exceptions import DomainError
+from anxin.customers.selectors import caller_history_for
+from anxin.intake.forms import HotlineOrderForm
+from anxin.intake.services import RepairRequest, request_submit
+from anxin.workorders.choices import Channel
+
+CONSOLE_ROLES = [Role.AGENT, Role.DISPATCHER, Role.ADMIN]
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    """Hotline agent console: type the caller's phone, see their history, file the order."""
+    try:
+        require_role(request.user, CONSOLE_ROLES, action="use the hotline console")
+    except DomainError as exc:
+        return HttpResponse(exc.detail, status=403)
+    form = HotlineOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        repair = RepairRequest(
+            channel=Channel.HOTLINE,
+            **{k: v for k, v in data.items() if k not in {"brand", "category"}},
+            brand=data["brand"].name if data["brand"] else "",
+            category=data["category"].name if data["category"] else "",
+        )
+        try:
+            result = request_submit(request=repair, actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            verb = "已创建工单" if result.created else "已合并到处理中的工单"
+            messages.success(request, f"{verb} {result.order.number}")
+            return redirect("workorders:detail", number=result.order.number)
+    status = 422 if form.errors else 200
+    return render(request, "intake/console.html", {"form": form}, status=status)
+
+
+@login_required
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: the caller's earlier orders and devices, as the agent types the number."""
+    try:
+        require_role(request.user, CONSOLE_ROLES, action="look up callers")
+    except DomainError as exc:
+        return HttpResponse(exc.detail, status=403)
+    history = caller_history_for(actor=request.user, phone=request.GET.get("phone", ""))
+    return render(request, "intake/console.html#history", {"history": history})

@@ -1,0 +1,53 @@
+"""Turn orders into API/page data with customer data masked by default."""
+
+from __future__ import annotations
+
+from anxin.core.masking import mask_address, mask_name, mask_phone
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+
+
+def sla_rows(order: WorkOrder) -> list[dict]:
+    return [
+        {"kind": c.kind, "state": c.state, "started_at": c.started_at, "due_at": c.due_at, "finished_at": c.finished_at}
+        for c in order.sla_clocks.all()
+    ]
+
+
+def order_summary(order: WorkOrder) -> dict:
+    return {
+        "number": order.number,
+        "status": order.status,
+        "channel": order.channel,
+        "brand": order.brand.name if order.brand else (order.brand_text or None),
+        "category": order.category.name if order.category else (order.category_text or None),
+        "contact_name": mask_name(order.contact_name),
+        "contact_phone": mask_phone(order.contact_phone),
+        "county_code": order.county_code,
+        "in_warranty": order.in_warranty,
+        "attention": list(order.attention),
+        "technician": str(order.technician) if order.technician else None,
+        "created_at": order.created_at,
+        "sla": sla_rows(order),
+    }
+
+
+def event_row(event: WorkOrderEvent) -> dict:
+    return {
+        "event": event.event,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor": event.actor_label or (str(event.actor) if event.actor else "system"),
+        "note": event.note,
+        "created_at": event.created_at,
+    }
+
+
+def order_detail(order: WorkOrder, events: list[WorkOrderEvent]) -> dict:
+    return {
+        **order_summary(order),
+        "service_address": mask_address(order.service_address),
+        "description": order.description,
+        "township_code": order.township_code,
+        "preferred_time": order.preferred_time,
+        "timeline": [event_row(e) for e in events],
+    }

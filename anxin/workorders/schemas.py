@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class StrictIn(Schema):
+    """Input schemas refuse unknown fields (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrderCreateIn(StrictIn):
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=120)
+    name: str = Field("", max_length=60)
+    address: str = Field("", max_length=300)
+    brand: str = Field("", max_length=60)
+    category: str = Field("", max_length=60)
+    model: str = Field("", max_length=60)
+    serial_number: str = Field("", max_length=60)
+    purchase_date: dt.date | None = None
+    description: str = Field("", max_length=4000)
+    preferred_time: str = Field("", max_length=60)
+    external_ref: str = Field("", max_length=200)
+
+
+class OrderCreatedOut(Schema):
+    number: str
+    status: str
+    created: bool
+    linked: bool
+    replayed: bool
+    attention: list[str]
+    tracking_url: str
+
+
+class SlaClockOut(Schema):
+    kind: str
+    state: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    event: str
+    from_status: str
+    to_status: str
+    actor: str
+    note: str
+    created_at: dt.datetime
+
+
+class OrderSummaryOut(Schema):
+    number: str
+    status: str
+    channel: str
+    brand: str | None
+    category: str | None
+    contact_name: str
+    contact_phone: str
+    county_code: str
+    in_warranty: bool | None
+    attention: list[str]
+    technician: str | None
+    created_at: dt.datetime
+    sla: list[SlaClockOut]
+
+
+class OrderDetailOut(OrderSummaryOut):
+    service_address: str
+    description: str
+    township_code: str
+    preferred_time: str
+    timeline: list[EventOut]
+
+
+class TransitionIn(StrictIn):
+    event: str = Field(..., max_length=30)
+    note: str = Field("", max_length=1000)
+    technician: str = Field("", max_length=20, description="employee number, for dispatch")
+
+
+class RevealIn(StrictIn):
+    field: str = Field(..., description="contact_phone, contact_name or service_address")
+    reason: str = Field("", max_length=200)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+    field: str | None

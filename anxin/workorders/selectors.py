@@ -1,0 +1,74 @@
+"""Reads on work orders, always scoped to the actor (no unscoped get by id or number)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
+from anxin.core.exceptions import NotFound
+from anxin.workorders.choices import OPEN_STATUSES
+from anxin.workorders.models import SlaClock, WorkOrder, WorkOrderEvent
+
+
+def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:
+    """Operations staff see all; brand staff their brands; technicians their jobs; customers their own."""
+    orders = WorkOrder.objects.all()
+    if not actor.is_authenticated or not actor.is_active:
+        return orders.none()
+    role = role_of(actor)
+    if role in {Role.ADMIN, Role.AGENT, Role.DISPATCHER}:
+        return orders
+    if role == Role.BRAND_STAFF:
+        return orders.filter(brand__in=actor.brands.all())
+    if role == Role.TECHNICIAN:
+        return orders.filter(technician__user=actor)
+    if role == Role.CUSTOMER:
+        return orders.filter(customer__user=actor)
+    return orders.none()
+
+
+def workorder_list_for(*, actor: User, status: str = "", attention_only: bool = False, q: str = "") -> QuerySet[WorkOrder]:
+    orders = workorder_visible_to(actor=actor).select_related("brand", "category", "technician__user", "service_point")
+    if status == "open":
+        orders = orders.filter(status__in=OPEN_STATUSES)
+    elif status:
+        orders = orders.filter(status=status)
+    if attention_only:
+        orders = orders.exclude(attention=[])
+    if q:
+        orders = orders.filter(Q(number__icontains=q.strip()))
+    return orders.prefetch_related(Prefetch("sla_clocks", queryset=SlaClock.objects.order_by("due_at")))
+
+
+def workorder_get_for(*, actor: User, number: str) -> WorkOrder:
+    order = (
+        workorder_visible_to(actor=actor)
+        .select_related("brand", "category", "device__product_model", "technician__user", "service_point", "customer")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise NotFound(f"No work order {number} that you can see", field="number")
+    return order
+
+
+def workorder_get_by_tracking(*, number: str, token: str) -> WorkOrder:
+    """The anonymous customer's view after filing a web request: number + secret token from the link."""
+    order = (
+        WorkOrder.objects.select_related("brand", "category", "technician__user")
+        .filter(number=number, tracking_token=token)
+        .first()
+    )
+    if order is None or not token:
+        raise NotFound("No such order, or the link is incomplete", field="number")
+    return order
+
+
+def workorder_timeline(*, order: WorkOrder) -> QuerySet[WorkOrderEvent]:
+    return order.events.select_related("actor").order_by("created_at", "id")
+
+
+def workorder_open_for_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES)

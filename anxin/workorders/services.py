@@ -1,0 +1,193 @@
+"""Writes on work orders: numbering, creation, the one transition service, SLA clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
+from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.workorders.choices import Event, SlaKind, SlaState, Status
+from anxin.workorders.models import OrderNumberCounter, SlaClock, WorkOrder, WorkOrderEvent
+from anxin.workorders.statemachine import events_from, next_status
+
+# The promises started at intake, in business order. The first is the brands' "30 minutes".
+SLA_TARGETS: dict[str, dt.timedelta] = {
+    SlaKind.TECHNICIAN_CONFIRMED: dt.timedelta(minutes=30),
+    SlaKind.ON_SITE: dt.timedelta(hours=24),
+    SlaKind.COMPLETED: dt.timedelta(hours=72),
+}
+# Which event keeps which promise.
+SLA_MET_BY: dict[str, str] = {
+    Event.TECHNICIAN_ACCEPT: SlaKind.TECHNICIAN_CONFIRMED,
+    Event.ARRIVE: SlaKind.ON_SITE,
+    Event.COMPLETE: SlaKind.COMPLETED,
+}
+
+# Who may fire which event. The assigned technician works the visit; operations staff may do anything.
+TECHNICIAN_EVENTS = {
+    Event.TECHNICIAN_ACCEPT,
+    Event.TECHNICIAN_DECLINE,
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+}
+CUSTOMER_EVENTS = {Event.START_REPAIR, Event.COMPLETE, Event.CANCEL}  # approve or decline a quote; cancel early
+EVENTS_BY_ROLE: dict[str, set[str]] = {
+    Role.ADMIN: {e.value for e in Event},
+    Role.DISPATCHER: {e.value for e in Event},
+    Role.AGENT: {Event.ACCEPT, Event.CANCEL, Event.FOLLOW_UP, Event.CLOSE, Event.REOPEN, Event.DISPATCH},
+    Role.TECHNICIAN: {e.value for e in TECHNICIAN_EVENTS},
+    Role.CUSTOMER: {e.value for e in CUSTOMER_EVENTS},
+    Role.BRAND_STAFF: set(),
+}
+
+
+def workorder_number_next(*, when: dt.datetime) -> str:
+    """Next WOyyyymmdd-nnnnnn for the local day; must run inside the creating transaction."""
+    day = timezone.localtime(when).date()
+    updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(day=day, last=1)
+        except IntegrityError:  # another request created today's counter first
+            OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    last = OrderNumberCounter.objects.values_list("last", flat=True).get(day=day)
+    return f"WO{day:%Y%m%d}-{last:06d}"
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(18)[:24]
+
+
+def sla_clocks_start(*, order: WorkOrder, at: dt.datetime) -> None:
+    SlaClock.objects.bulk_create(
+        [SlaClock(order=order, kind=kind, started_at=at, due_at=at + target) for kind, target in SLA_TARGETS.items()]
+    )
+
+
+def workorder_event_record(
+    *,
+    order: WorkOrder,
+    event: str,
+    actor: User | None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    actor_label: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        order=order,
+        event=event,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label or (str(actor) if actor is not None else "system"),
+        note=note,
+        created_at=at or timezone.now(),
+    )
+
+
+def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:
+    if actor is None:  # the system itself (timers, workers)
+        return
+    role = role_of(actor)
+    if event not in EVENTS_BY_ROLE.get(role, set()):
+        raise PermissionDenied(f"A {role} may not perform '{event}'", code="forbidden_transition", field="event")
+    if role == Role.TECHNICIAN and (order.technician is None or order.technician.user_id != actor.pk):
+        raise PermissionDenied("Only the assigned technician may work this order", code="forbidden_transition")
+    if role == Role.CUSTOMER:
+        customer = getattr(actor, "customer", None)
+        if customer is None or order.customer_id != customer.pk:
+            raise PermissionDenied("This is not your order", code="forbidden_transition")
+        if event == Event.CANCEL and order.status not in {Status.RECEIVED, Status.ACCEPTED}:
+            raise PermissionDenied("Call the hotline to cancel once a technician is assigned", code="forbidden_transition")
+        if event in {Event.START_REPAIR, Event.COMPLETE} and order.status != Status.AWAITING_APPROVAL:
+            raise PermissionDenied("Customers only answer a quote", code="forbidden_transition")
+
+
+@transaction.atomic
+def workorder_transition(
+    *, order: WorkOrder, event: str, actor: User | None, note: str = "", technician=None  # type: ignore[no-untyped-def]
+) -> WorkOrder:
+    """Move an order through the state machine; the only place status changes.
+
+    The update is conditional on the status we read (a concurrent transition
+    makes this one fail with 409 instead of silently overwriting it).
+    """
+    if event not in Event.values:
+        raise Conflict(f"Unknown event '{event}'", code="unknown_event", field="event")
+    current = order.status
+    target = next_status(current, event)
+    if target is None:
+        allowed = ", ".join(events_from(current)) or "none"
+        raise Conflict(
+            f"Cannot '{event}' an order that is '{current}' (allowed: {allowed})",
+            code="illegal_transition",
+            field="event",
+        )
+    _check_actor_may(order=order, event=event, actor=actor)
+    if event == Event.COMPLETE and current == Status.AWAITING_APPROVAL and not note.strip():
+        raise Conflict("Completing without repair needs a note (why the quote was declined)", code="note_required", field="note")
+
+    changes: dict[str, object] = {"status": target, "updated_at": timezone.now()}
+    if event == Event.DISPATCH:
+        if technician is None:
+            raise Conflict("Dispatch needs a technician", code="technician_required", field="technician")
+        changes["technician"] = technician
+        changes["service_point"] = technician.service_point
+    elif event == Event.TECHNICIAN_DECLINE:
+        changes["technician"] = None
+    updated = WorkOrder.objects.filter(pk=order.pk, status=current).update(**changes)
+    if updated != 1:
+        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+    for key, value in changes.items():
+        setattr(order, key, value)
+
+    now = timezone.now()
+    workorder_event_record(order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now)
+    kept = SLA_MET_BY.get(event)
+    if kept:
+        SlaClock.objects.filter(order=order, kind=kept, state__in=[SlaState.RUNNING, SlaState.BREACHED]).update(
+            finished_at=now
+        )
+        SlaClock.objects.filter(order=order, kind=kept, state=SlaState.RUNNING).update(state=SlaState.MET)
+    if target == Status.CANCELLED:
+        SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.CANCELLED, finished_at=now)
+    return order
+
+
+def sla_clocks_mark_breached(*, now: dt.datetime | None = None) -> int:
+    """Flag running clocks past their deadline (run every minute by the worker)."""
+    now = now or timezone.now()
+    return SlaClock.objects.filter(state=SlaState.RUNNING, due_at__lt=now).update(state=SlaState.BREACHED)
+
+
+REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address"}
+
+
+@transaction.atomic
+def workorder_contact_reveal(*, order: WorkOrder, actor: User, field: str, reason: str = "", ip_address: str | None = None) -> str:
+    """Return one unmasked contact field and write the reveal to the audit log."""
+    from anxin.accounts.permissions import can_reveal
+    from anxin.core.services import reveal_log_create
+
+    if field not in REVEALABLE_FIELDS:
+        raise Conflict(f"'{field}' cannot be revealed; choose one of {sorted(REVEALABLE_FIELDS)}", code="invalid", field="field")
+    if not can_reveal(actor):
+        raise PermissionDenied("Your role sees customer data masked only", code="forbidden", field="field")
+    reveal_log_create(
+        actor=actor, subject_type="workorder", subject_id=order.number, field=field, reason=reason, ip_address=ip_address
+    )
+    return getattr(order, field)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from anxin.accounts.permissions import can_reveal
+from anxin.core.exceptions import DomainError, NotFound
+from anxin.core.masking import mask_address, mask_name, mask_phone
+from anxin.core.ratelimit import client_ip
+from anxin.dispatch.selectors import technician_get_by_employee_no, technicians_for_order
+from anxin.workorders import selectors, services
+from anxin.workorders.choices import Status
+from anxin.workorders.statemachine import events_from
+
+MASKERS = {"contact_phone": mask_phone, "contact_name": mask_name, "service_address": mask_address}
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    orders = selectors.workorder_list_for(
+        actor=request.user, status=status, attention_only=request.GET.get("attention") == "1", q=request.GET.get("q", "")
+    )[:200]
+    template = "workorders/list.html#rows" if request.htmx else "workorders/list.html"
+    return render(request, template, {"orders": orders, "status": status, "statuses": Status.choices})
+
+
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = selectors.workorder_get_for(actor=request.user, number=number)
+    except NotFound:
+        return render(request, "workorders/missing.html", {"number": number}, status=404)
+    return render(request, "workorders/detail.html", _detail_context(request, order))
+
+
+def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "order": order,
+        "events": selectors.workorder_timeline(order=order),
+        "masked": {field: mask(getattr(order, field)) for field, mask in MASKERS.items()},
+        "can_reveal": can_reveal(request.user),
+        "next_events": events_from(order.status),
+        "technicians": technicians_for_order(order=order) if order.status == Status.ACCEPTED else [],
+    }
+
+
+@login_required
+@require_POST
+def order_transition(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        order = selectors.workorder_get_for(actor=request.user, number=number)
+        employee_no = request.POST.get("technician", "")
+        technician = technician_get_by_employee_no(employee_no=employee_no) if employee_no else None
+        services.workorder_transition(
+            order=order, event=request.POST.get("event", ""), actor=request.user, note=request.POST.get("note", ""), technician=technician
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("workorders:detail", number=number)
+    messages.success(request, f"{order.number}: {order.get_status_display()}")
+    return redirect("workorders:detail", number=number)
+
+
+@login_required
+@require_POST
+def order_reveal(request: HttpRequest, number: str, field: str) -> HttpResponse:
+    """htmx: swap a masked value for the real one; the reveal is audited."""
+    try:
+        order = selectors.workorder_get_for(actor=request.user, number=number)
+        value = services.workorder_contact_reveal(
+            order=order, actor=request.user, field=field, reason=request.POST.get("reason", "screen"), ip_address=client_ip(request)
+        )
+    except DomainError as exc:
+        return HttpResponse(exc.detail, status=exc.status)
+    return render(request, "workorders/detail.html#revealed", {"value": value, "field": field})
