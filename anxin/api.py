@@ -46,6 +46,8 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return error_response(request, status=400, code="invalid_json", detail="Request body is not valid JSON")
     return error_response(request, status=exc.status_code, code="http_error", detail=str(exc))
 
 

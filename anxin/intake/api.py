@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Header, Router
+from ninja import Header, Router, Status
 from pydantic import ValidationError
 
 from anxin.core.exceptions import BadRequest, ValidationFailed
@@ -21,7 +21,7 @@ router = Router(tags=["intake"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
-def _ack(result: IntakeResult) -> tuple[int, dict]:
+def _ack(result: IntakeResult) -> Status:
     body = {
         "number": result.order.number,
         "created": result.created,
@@ -29,7 +29,7 @@ def _ack(result: IntakeResult) -> tuple[int, dict]:
         "replayed": result.replayed,
         "tracking_url": tracking_url(result.order),
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 @router.post("/social", response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS}, openapi_extra={"requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}})

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
@@ -46,7 +46,7 @@ def order_create(request: HttpRequest, payload: OrderCreateIn, idempotency_key: 
         "attention": list(result.order.attention),
         "tracking_url": tracking_url(result.order),
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})

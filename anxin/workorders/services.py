@@ -128,6 +128,7 @@ def workorder_transition(
     """
     if event not in Event.values:
         raise Conflict(f"Unknown event '{event}'", code="unknown_event", field="event")
+    _check_actor_may(order=order, event=event, actor=actor)
     current = order.status
     target = next_status(current, event)
     if target is None:
@@ -137,7 +138,6 @@ def workorder_transition(
             code="illegal_transition",
             field="event",
         )
-    _check_actor_may(order=order, event=event, actor=actor)
     if event == Event.COMPLETE and current == Status.AWAITING_APPROVAL and not note.strip():
         raise Conflict("Completing without repair needs a note (why the quote was declined)", code="note_required", field="note")
 

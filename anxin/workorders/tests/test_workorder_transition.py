@@ -1,0 +1,154 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.workorders.choices import Event, SlaKind, SlaState, Status
+from anxin.workorders.models import SlaClock, WorkOrder, WorkOrderEvent
+from anxin.workorders.services import sla_clocks_mark_breached, workorder_transition
+from anxin.workorders.statemachine import TRANSITIONS, next_status
+from anxin.workorders.tests.factories import order_file
+
+HAPPY_PATH = [
+    (Event.ACCEPT, Status.ACCEPTED),
+    (Event.DISPATCH, Status.DISPATCHED),
+    (Event.TECHNICIAN_ACCEPT, Status.TECHNICIAN_ACCEPTED),
+    (Event.DEPART, Status.EN_ROUTE),
+    (Event.ARRIVE, Status.ON_SITE),
+    (Event.DIAGNOSE, Status.DIAGNOSED),
+    (Event.REQUEST_APPROVAL, Status.AWAITING_APPROVAL),
+    (Event.START_REPAIR, Status.IN_REPAIR),
+    (Event.COMPLETE, Status.COMPLETED),
+    (Event.FOLLOW_UP, Status.FOLLOWED_UP),
+    (Event.CLOSE, Status.CLOSED),
+    (Event.REOPEN, Status.REOPENED),
+]
+
+
+@pytest.fixture
+def order(brand, category):
+    return order_file()
+
+
+def test_an_order_walks_the_whole_process_and_every_step_is_on_the_timeline(order, dispatcher, technician):
+    for event, expected in HAPPY_PATH:
+        workorder_transition(order=order, event=event, actor=dispatcher, technician=technician if event == Event.DISPATCH else None)
+        order.refresh_from_db()
+        assert order.status == expected
+    steps = list(WorkOrderEvent.objects.filter(order=order).values_list("event", "from_status", "to_status"))
+    assert steps[0] == ("created", "", Status.RECEIVED)
+    assert [s[0] for s in steps[1:]] == [e.value for e, _ in HAPPY_PATH]
+    assert all(s[1] and s[2] for s in steps[1:])
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_event_the_machine_lacks_is_refused_with_a_clear_error(order, admin_user, status):
+    WorkOrder.objects.filter(pk=order.pk).update(status=status)
+    order.refresh_from_db()
+    for event in Event:
+        if next_status(status, event) is not None:
+            continue
+        with pytest.raises(Conflict) as refused:
+            workorder_transition(order=order, event=event, actor=admin_user)
+        assert refused.value.code == "illegal_transition"
+        assert f"'{event.value}'" in refused.value.detail and status.value in refused.value.detail
+    assert WorkOrderEvent.objects.filter(order=order).count() == 1  # only "created": nothing was recorded
+
+
+def test_the_table_reaches_every_status():
+    reached = {str(t["dest"]) for t in TRANSITIONS}
+    assert reached | {Status.RECEIVED} == set(Status.values)
+
+
+def test_an_unknown_event_is_refused(order, dispatcher):
+    with pytest.raises(Conflict) as refused:
+        workorder_transition(order=order, event="teleport", actor=dispatcher)
+    assert refused.value.code == "unknown_event"
+
+
+def test_a_role_cannot_fire_events_outside_its_job(order, agent, brand_staff):
+    with pytest.raises(PermissionDenied):
+        workorder_transition(order=order, event=Event.ACCEPT, actor=brand_staff)
+    workorder_transition(order=order, event=Event.ACCEPT, actor=agent)
+    with pytest.raises(PermissionDenied):
+        workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=agent)
+
+
+def test_only_the_assigned_technician_works_the_order(order, dispatcher, technician, other_technician):
+    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
+    with pytest.raises(PermissionDenied):
+        workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=other_technician.user)
+    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
+    assert order.status == Status.TECHNICIAN_ACCEPTED
+
+
+def test_dispatch_needs_a_technician(order, dispatcher):
+    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+    with pytest.raises(Conflict) as refused:
+        workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher)
+    assert refused.value.field == "technician"
+
+
+def test_a_declined_dispatch_goes_back_to_the_pool(order, dispatcher, technician):
+    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
+    workorder_transition(order=order, event=Event.TECHNICIAN_DECLINE, actor=technician.user, note="不在服务区")
+    order.refresh_from_db()
+    assert order.status == Status.ACCEPTED and order.technician is None
+
+
+def test_a_stale_copy_cannot_overwrite_a_concurrent_transition(order, dispatcher):
+    stale = WorkOrder.objects.get(pk=order.pk)
+    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+    with pytest.raises(Conflict) as refused:
+        workorder_transition(order=stale, event=Event.CANCEL, actor=dispatcher)
+    assert refused.value.code == "concurrent_update"
+    order.refresh_from_db()
+    assert order.status == Status.ACCEPTED
+
+
+def test_timeline_events_are_immutable(order):
+    event = WorkOrderEvent.objects.filter(order=order).first()
+    event.note = "rewritten"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_sla_clocks_start_at_intake_with_the_30_minute_confirmation(order):
+    clock = SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
+    assert clock.state == SlaState.RUNNING
+    assert clock.due_at - clock.started_at == dt.timedelta(minutes=30)
+    assert abs((clock.started_at - order.created_at).total_seconds()) < 1
+
+
+def test_technician_acceptance_meets_the_confirmation_sla(order, dispatcher, technician):
+    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
+    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
+    clock = SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
+    assert clock.state == SlaState.MET and clock.finished_at is not None
+
+
+def test_the_sweep_marks_late_clocks_breached_and_keeps_on_time_ones(order):
+    late = timezone.now() + dt.timedelta(minutes=31)
+    assert sla_clocks_mark_breached(now=late) == 1
+    states = dict(SlaClock.objects.filter(order=order).values_list("kind", "state"))
+    assert states == {SlaKind.TECHNICIAN_CONFIRMED: SlaState.BREACHED, SlaKind.ON_SITE: SlaState.RUNNING, SlaKind.COMPLETED: SlaState.RUNNING}
+
+
+def test_cancelling_stops_the_clocks(order, agent):
+    workorder_transition(order=order, event=Event.CANCEL, actor=agent, note="客户自行修好")
+    assert set(SlaClock.objects.filter(order=order).values_list("state", flat=True)) == {SlaState.CANCELLED}
+
+
+def test_a_declined_quote_completes_only_with_a_note(order, dispatcher):
+    WorkOrder.objects.filter(pk=order.pk).update(status=Status.AWAITING_APPROVAL)
+    order.refresh_from_db()
+    with pytest.raises(Conflict):
+        workorder_transition(order=order, event=Event.COMPLETE, actor=dispatcher)
+    workorder_transition(order=order, event=Event.COMPLETE, actor=dispatcher, note="客户不接受报价")
+    assert order.status == Status.COMPLETED
