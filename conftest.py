@@ -8,8 +8,12 @@ from anxin.accounts.choices import Role
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _isolated(settings, tmp_path):
+    """Uploaded files in a temp folder; rate-limit counters reset between tests."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
 
 
 @pytest.fixture

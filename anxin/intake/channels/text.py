@@ -17,19 +17,28 @@ LABELS = {
     "serial_number": ("序列号", "SN", "条码", "serial"),
     "preferred_time": ("预约时间", "上门时间", "time"),
 }
-_LINE = re.compile(r"^\s*([^:：]{1,12})\s*[:：]\s*(.+?)\s*$")
+# "label: value" anywhere in the text; the value runs to the end of the line, a semicolon
+# or the next "label:" on the same line.
+_NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,6}\s*[:：]")
+
+
+def _value_after(text: str, label: str) -> str:
+    match = re.search(rf"(?<![\w]){re.escape(label)}\s*[:：]\s*([^\n;；]+)", text, flags=re.IGNORECASE)
+    if not match:
+        return ""
+    value = match.group(1)
+    cut = _NEXT_LABEL.search(value)
+    return (value[: cut.start()] if cut else value).strip(" ，,。")
 
 
 def extract_fields(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _LINE.match(line)
-        if not match:
-            continue
-        label, value = match.group(1).strip().lower(), match.group(2)
-        for field, names in LABELS.items():
-            if field not in found and label in {n.lower() for n in names}:
+    for field, names in LABELS.items():
+        for label in sorted(names, key=len, reverse=True):
+            value = _value_after(text, label)
+            if value:
                 found[field] = value
+                break
     if "phone" not in found:
         mobile = MOBILE.search(text) or LANDLINE.search(text)
         if mobile:
