@@ -12,8 +12,11 @@ def _isolated(settings, tmp_path):
     """Uploaded files in a temp folder; rate-limit counters reset between tests."""
     from django.core.cache import cache
 
+    from anxin.catalog.selectors import catalog_cache_clear
+
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    catalog_cache_clear()
 
 
 @pytest.fixture

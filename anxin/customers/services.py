@@ -20,9 +20,13 @@ def email_blind_index(email: str) -> str:
     return get_keyring().blind_index(normalized, context="email") if normalized else ""
 
 
-@transaction.atomic
-def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", address: str = "") -> Customer:
-    """Find the customer by phone (else email) blind index; fill in what we did not know yet."""
+@transaction.atomic(savepoint=False)
+def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", address: str = "") -> tuple[Customer, bool]:
+    """Find the customer by phone (else email) blind index; fill in what we did not know yet.
+
+    Returns (customer, created). The row stays locked until the caller's transaction ends,
+    which serializes concurrent requests from the same customer (duplicate detection).
+    """
     phone = normalize_phone(phone)
     email = normalize_email(email)
     customer = None
@@ -41,7 +45,7 @@ def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", 
         )
         customer.full_clean()
         customer.save()
-        return customer
+        return customer, True
     changed = []
     for field, value, index_field, index_value in (
         ("phone", phone, "phone_index", phone_blind_index(phone) if phone else ""),
@@ -57,7 +61,7 @@ def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", 
             changed.append(field)
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
-    return customer
+    return customer, False
 
 
 def warranty_end_for(*, purchase_date: dt.date | None, brand: Brand, product_model: ProductModel | None) -> dt.date | None:
@@ -72,7 +76,7 @@ def warranty_end_for(*, purchase_date: dt.date | None, brand: Brand, product_mod
     return dt.date(year, month, day) - dt.timedelta(days=1)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def device_register(
     *,
     customer: Customer,
@@ -97,6 +101,7 @@ def device_register(
         purchase_date=purchase_date,
         warranty_end=warranty_end_for(purchase_date=purchase_date, brand=brand, product_model=product_model),
     )
-    device.full_clean()
+    # The related objects are already loaded instances: skip re-querying each foreign key.
+    device.full_clean(exclude=["customer", "brand", "category", "product_model"])
     device.save()
     return device

@@ -19,6 +19,7 @@ from django.utils import timezone
 from anxin.accounts.models import User
 from anxin.areas.resolver import resolve
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
@@ -100,7 +101,7 @@ def brand_match(text: str) -> Brand | None:
     text = (text or "").strip()
     if not text:
         return None
-    for brand in Brand.objects.all():
+    for brand in brands_all():
         if text.lower() in {brand.code.lower(), brand.name.lower()} or brand.name in text:
             return brand
     return None
@@ -110,18 +111,18 @@ def category_match(text: str) -> ProductCategory | None:
     text = (text or "").strip()
     if not text:
         return None
-    for category in ProductCategory.objects.all():
+    for category in categories_all():
         if text.lower() in {category.code.lower(), category.name.lower()} or category.name in text:
             return category
     return None
 
 
 def _device_for(
-    *, customer: Customer, brand: Brand | None, category: ProductCategory | None, product_model: ProductModel | None, request: RepairRequest
+    *, customer: Customer, new_customer: bool, brand: Brand | None, category: ProductCategory | None, product_model: ProductModel | None, request: RepairRequest
 ) -> Device | None:
     if brand is None or category is None:
         return None
-    if not request.serial_number:
+    if not request.serial_number and not new_customer:
         existing = list(Device.objects.filter(customer=customer, brand=brand, category=category)[:2])
         if len(existing) == 1:
             return existing[0]
@@ -195,12 +196,12 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         else:
             attention.append(AttentionReason.ADDRESS_UNRESOLVED)
 
-    customer = customer_get_or_create(phone=phone, email=email, name=request.name.strip(), address=request.address.strip())
-    device = _device_for(customer=customer, brand=brand, category=category, product_model=product_model, request=request)
+    customer, new_customer = customer_get_or_create(phone=phone, email=email, name=request.name.strip(), address=request.address.strip())
+    device = _device_for(customer=customer, new_customer=new_customer, brand=brand, category=category, product_model=product_model, request=request)
     brand_text = request.brand.strip()[:60]
     category_text = request.category.strip()[:60]
 
-    existing = _open_duplicate(customer=customer, device=device, brand_text=brand_text, category_text=category_text)
+    existing = None if new_customer else _open_duplicate(customer=customer, device=device, brand_text=brand_text, category_text=category_text)
     if existing is not None:
         workorder_event_record(
             order=existing,

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             subprocess.Popen([python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"]),
             subprocess.Popen(
                 [os.path.join(bindir, "gunicorn"), "anxin.wsgi", "--bind", f"{host}:{port}", "--workers", workers,
+                 "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4"),
                  "--access-logfile", "-", "--graceful-timeout", "10"]
             ),
         ]

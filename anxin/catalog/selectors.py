@@ -1,0 +1,37 @@
+"""Catalog reads. Brands and categories are a handful of rows read on every intake, so each
+process keeps them for a few seconds instead of querying per request."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from anxin.catalog.models import Brand, ProductCategory
+
+CACHE_SECONDS = 30.0
+_lock = threading.Lock()
+_cache: dict[str, tuple[float, list]] = {}
+
+
+def _cached(key: str, load) -> list:  # type: ignore[no-untyped-def]
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    rows = list(load())
+    with _lock:
+        _cache[key] = (now, rows)
+    return rows
+
+
+def brands_all() -> list[Brand]:
+    return _cached("brands", lambda: Brand.objects.order_by("-name"))
+
+
+def categories_all() -> list[ProductCategory]:
+    return _cached("categories", lambda: ProductCategory.objects.order_by("-name"))
+
+
+def catalog_cache_clear() -> None:
+    with _lock:
+        _cache.clear()
