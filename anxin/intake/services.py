@@ -207,7 +207,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
             order=existing,
             event="linked_request",
             actor=actor,
-            actor_label=f"{request.channel} channel",
+            actor_label="" if actor else f"{request.channel} channel",
             note=f"Another request for the same device arrived via {request.channel}; linked here instead of a new order.",
         )
         IntakeRequest.objects.create(
@@ -246,7 +246,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         event="created",
         to_status=order.status,
         actor=actor,
-        actor_label=f"{request.channel} channel",
+        actor_label="" if actor else f"{request.channel} channel",
         note="Flagged for an agent: " + ", ".join(attention) if attention else "",
         at=now,
     )
