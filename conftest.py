@@ -44,14 +44,15 @@ def category(db):
 def product_model(brand, category):
     from anxin.catalog.models import ProductModel
 
-    return ProductModel.objects.create(brand=brand, category=category, code="ZTP-108A", name="嵌入式消毒柜", warranty_months=24)
+    return ProductModel.objects.create(
+        brand=brand, category=category, code="ZTP-108A", name="嵌入式消毒柜", warranty_months=24
+    )
 
 
 def _user(username: str, role: str):
     from anxin.accounts.models import User
 
-    user = User.objects.create_user(username=username, password="pw-" + username, role=role)
-    return user
+    return User.objects.create_user(username=username, password="pw-" + username, role=role)
 
 
 @pytest.fixture
@@ -80,7 +81,9 @@ def brand_staff(brand):
 def service_point(db):
     from anxin.dispatch.models import ServicePoint
 
-    return ServicePoint.objects.create(name="北京朝阳网点", county_code="110105", latitude=39.9, longitude=116.47)
+    return ServicePoint.objects.create(
+        name="北京朝阳网点", county_code="110105", latitude=39.9, longitude=116.47
+    )
 
 
 @pytest.fixture
@@ -128,7 +131,12 @@ def token_for():
         import secrets
 
         token = "ax_" + secrets.token_urlsafe(24)
-        ApiToken.objects.create(name=f"t-{user.username}-{token[-6:]}", user=user, token_hash=ApiToken.hash_token(token), prefix=token[:8])
+        ApiToken.objects.create(
+            name=f"t-{user.username}-{token[-6:]}",
+            user=user,
+            token_hash=ApiToken.hash_token(token),
+            prefix=token[:8],
+        )
         return token
 
     return make

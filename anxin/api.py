@@ -18,7 +18,9 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, *, status: int, code: str, detail: str, field: str | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, *, status: int, code: str, detail: str, field: str | None = None
+) -> HttpResponse:
     return api.create_response(request, {"error": code, "detail": detail, "field": field}, status=status)
 
 
@@ -33,21 +35,33 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")]
     kind = first.get("type", "")
     if kind == "json_invalid" or (not loc and "JSON" in str(first.get("msg", ""))):
-        return error_response(request, status=400, code="invalid_json", detail="Request body is not valid JSON")
-    code = "unknown_field" if kind == "extra_forbidden" else ("missing_field" if kind == "missing" else "invalid")
+        return error_response(
+            request, status=400, code="invalid_json", detail="Request body is not valid JSON"
+        )
+    code = (
+        "unknown_field"
+        if kind == "extra_forbidden"
+        else ("missing_field" if kind == "missing" else "invalid")
+    )
     field = ".".join(loc) or None
-    return error_response(request, status=422, code=code, detail=str(first.get("msg", "invalid input")), field=field)
+    return error_response(
+        request, status=422, code=code, detail=str(first.get("msg", "invalid input")), field=field
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, status=401, code="unauthenticated", detail="A valid API token or session is required")
+    return error_response(
+        request, status=401, code="unauthenticated", detail="A valid API token or session is required"
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-        return error_response(request, status=400, code="invalid_json", detail="Request body is not valid JSON")
+        return error_response(
+            request, status=400, code="invalid_json", detail="Request body is not valid JSON"
+        )
     return error_response(request, status=exc.status_code, code="http_error", detail=str(exc))
 
 

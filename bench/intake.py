@@ -29,16 +29,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
-ADDRESSES = ["北京市朝阳区建国路88号", "上海市徐汇区漕溪北路595号", "广东省东莞市虎门镇太沙路8号", "四川省达州市通川区朝阳东路15号", "重庆市秀山县中和街道民族路2号"]
+ADDRESSES = [
+    "北京市朝阳区建国路88号",
+    "上海市徐汇区漕溪北路595号",
+    "广东省东莞市虎门镇太沙路8号",
+    "四川省达州市通川区朝阳东路15号",
+    "重庆市秀山县中和街道民族路2号",
+]
 BRANDS = [("乐创", "消毒柜"), ("昌尔特", "热水器"), ("千百饰", "保险柜")]
 
 
 def _env(db: str, data_dir: str) -> dict[str, str]:
-    env = {**os.environ, "ANXIN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "anxin.settings", "ANXIN_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "ANXIN_DATA_DIR": data_dir,
+        "DJANGO_SETTINGS_MODULE": "anxin.settings",
+        "ANXIN_LOG_LEVEL": "WARNING",
+    }
     env.pop("DATABASE_URL", None)
     if db == "postgres":
         # The documented scale-out setup: stateless web workers + PostgreSQL + Redis (jobs, cache).
-        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/anxin_bench")
+        env["DATABASE_URL"] = os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/anxin_bench"
+        )
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
     return env
 
@@ -50,7 +63,12 @@ def _prepare(env: dict[str, str], db: str) -> str:
         admin = url.rsplit("/", 1)[0] + "/postgres"
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    run = lambda *args: subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # noqa: E731
+
+    def run(*args):
+        return subprocess.run(
+            [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+
     run("migrate", "--noinput")
     run("createcachetable")
     run("seed_demo")
@@ -58,7 +76,16 @@ def _prepare(env: dict[str, str], db: str) -> str:
     return run("create_api_token", "--role", "agent", "--name", f"bench-{int(time.time())}").stdout.strip()
 
 
-async def _client(host: str, port: int, token: str, deadline: float, latencies: list[float], errors: list[int], worker: int, run: int) -> None:
+async def _client(
+    host: str,
+    port: int,
+    token: str,
+    deadline: float,
+    latencies: list[float],
+    errors: list[int],
+    worker: int,
+    run: int,
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     rng = random.Random(worker)
     seq = run * 100_000  # unique customers and keys across runs
@@ -66,8 +93,14 @@ async def _client(host: str, port: int, token: str, deadline: float, latencies: 
         seq += 1
         brand, category = rng.choice(BRANDS)
         body = json.dumps(
-            {"phone": f"1{rng.randint(3, 9)}{worker:03d}{seq:06d}"[:11], "name": "压测用户", "address": rng.choice(ADDRESSES),
-             "brand": brand, "category": category, "description": "压测：设备故障"},
+            {
+                "phone": f"1{rng.randint(3, 9)}{worker:03d}{seq:06d}"[:11],
+                "name": "压测用户",
+                "address": rng.choice(ADDRESSES),
+                "brand": brand,
+                "category": category,
+                "description": "压测：设备故障",
+            },
             ensure_ascii=False,
         ).encode()
         head = (
@@ -100,21 +133,32 @@ async def _client(host: str, port: int, token: str, deadline: float, latencies: 
     writer.close()
 
 
-async def _load(port: int, token: str, clients: int, seconds: float, run: int) -> tuple[list[float], list[int], float]:
+async def _load(
+    port: int, token: str, clients: int, seconds: float, run: int
+) -> tuple[list[float], list[int], float]:
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*[_client("127.0.0.1", port, token, deadline, latencies, errors, w, run) for w in range(clients)])
+    await asyncio.gather(
+        *[_client("127.0.0.1", port, token, deadline, latencies, errors, w, run) for w in range(clients)]
+    )
     return latencies, errors, time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")), help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "4")),
+        help="gunicorn worker processes",
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -123,9 +167,22 @@ def main() -> None:
     env = _env(args.db, data_dir)
     token = _prepare(env, args.db)
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "anxin.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-         "--worker-class", "gthread", "--threads", str(args.threads), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "anxin.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -143,13 +200,32 @@ def main() -> None:
         server.wait(timeout=20)
         shutil.rmtree(data_dir, ignore_errors=True)
     latencies.sort()
-    pct = lambda p: round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1) if latencies else None  # noqa: E731
-    print(json.dumps({
-        "db": args.db, "clients": args.clients, "workers": args.workers, "threads": args.threads, "seconds": round(elapsed, 1),
-        "orders": len(latencies), "orders_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": pct(0.50), "p99_ms": pct(0.99), "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
-        "errors": len(errors), "error_statuses": sorted(set(errors)),
-    }))
+
+    def pct(p):
+        return (
+            round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
+            if latencies
+            else None
+        )
+
+    print(
+        json.dumps(
+            {
+                "db": args.db,
+                "clients": args.clients,
+                "workers": args.workers,
+                "threads": args.threads,
+                "seconds": round(elapsed, 1),
+                "orders": len(latencies),
+                "orders_per_s": round(len(latencies) / elapsed, 1),
+                "p50_ms": pct(0.50),
+                "p99_ms": pct(0.99),
+                "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
+                "errors": len(errors),
+                "error_statuses": sorted(set(errors)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

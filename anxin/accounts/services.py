@@ -32,7 +32,9 @@ def api_token_create(*, name: str, role: str, brand_codes: list[str] | None = No
     missing = set(brand_codes or []) - {b.code for b in brands}
     if missing:
         raise ValidationFailed(f"Unknown brand code(s): {', '.join(sorted(missing))}", field="brand")
-    user, _ = User.objects.get_or_create(username=f"api:{name}", defaults={"role": role, "display_name": name})
+    user, _ = User.objects.get_or_create(
+        username=f"api:{name}", defaults={"role": role, "display_name": name}
+    )
     user.set_unusable_password()
     user.save()
     user.brands.set(brands)
@@ -47,10 +49,11 @@ def _code_hash(code: str, phone_index: str) -> str:
 
 def otp_request(*, phone: str, client_key: str) -> None:
     """Text a 6-digit login code to a known customer's phone. Unknown phones get no code but the same answer."""
+    from django.conf import settings
+
     from anxin.customers.models import Customer
     from anxin.customers.services import phone_blind_index
     from anxin.notifications.services import sms_send
-    from django.conf import settings
 
     normalized = normalize_phone(phone)
     if not 7 <= len(normalized) <= 15:
@@ -61,8 +64,12 @@ def otp_request(*, phone: str, client_key: str) -> None:
     if not Customer.objects.filter(phone_index=index).exists():
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
-    OneTimeCode.objects.create(phone_index=index, code_hash=_code_hash(code, index), expires_at=timezone.now() + OTP_TTL)
-    sms_send(kind="otp", phone=normalized, text=f"【安心】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。")
+    OneTimeCode.objects.create(
+        phone_index=index, code_hash=_code_hash(code, index), expires_at=timezone.now() + OTP_TTL
+    )
+    sms_send(
+        kind="otp", phone=normalized, text=f"【安心】您的登录验证码是 {code}，5分钟内有效。请勿告诉他人。"
+    )
 
 
 def otp_verify(*, phone: str, code: str) -> User:
@@ -82,7 +89,9 @@ def otp_verify(*, phone: str, code: str) -> User:
         OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
         raise ValidationFailed("The code is not correct", field="code", code="code_wrong")
     if not OneTimeCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=timezone.now()):
-        raise ValidationFailed("The code was already used; request a new one", field="code", code="code_expired")
+        raise ValidationFailed(
+            "The code was already used; request a new one", field="code", code="code_expired"
+        )
     return _customer_login_user(phone_index=index)
 
 
@@ -92,7 +101,9 @@ def _customer_login_user(*, phone_index: str) -> User:
 
     customer = Customer.objects.select_for_update().get(phone_index=phone_index)
     if customer.user is None:
-        user = User.objects.create(username=f"customer-{customer.pk}", role=Role.CUSTOMER, display_name=customer.name[:1] + "*")
+        user = User.objects.create(
+            username=f"customer-{customer.pk}", role=Role.CUSTOMER, display_name=customer.name[:1] + "*"
+        )
         user.set_unusable_password()
         user.save()
         customer.user = user

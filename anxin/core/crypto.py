@@ -57,7 +57,11 @@ class Keyring:
             raise DecryptionError(f"unknown key id {key_id!r}")
         raw = base64.b64decode(payload)
         try:
-            return AESGCM(self.keys[key_id]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
+            return (
+                AESGCM(self.keys[key_id])
+                .decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
+                .decode()
+            )
         except Exception as exc:  # InvalidTag: wrong key, wrong column or tampered value
             raise DecryptionError("value failed authentication") from exc
 
@@ -125,7 +129,9 @@ def get_keyring() -> Keyring:
     """The process's keyring; a file keyring is re-read when rotate_keys changes it."""
     global _cached, _cached_stamp
     now = time.monotonic()
-    if _cached is not None and (settings.ANXIN_ENCRYPTION_KEYS or now - _cached_stamp[1] < RELOAD_CHECK_SECONDS):
+    if _cached is not None and (
+        settings.ANXIN_ENCRYPTION_KEYS or now - _cached_stamp[1] < RELOAD_CHECK_SECONDS
+    ):
         return _cached
     with _lock:
         mtime = _keyring_file_mtime()

@@ -26,6 +26,8 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             detail = f"Request body is {length} bytes; the limit is {limit} bytes"
             if request.path.startswith("/api/") or is_json:
-                return JsonResponse({"error": "payload_too_large", "detail": detail, "field": None}, status=413)
+                return JsonResponse(
+                    {"error": "payload_too_large", "detail": detail, "field": None}, status=413
+                )
             return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
         return self.get_response(request)

@@ -3,9 +3,16 @@ from __future__ import annotations
 from anxin.core.models import RevealLog
 
 
-def reveal_log_create(*, actor, subject_type: str, subject_id: str, field: str, reason: str = "", ip_address: str | None = None) -> RevealLog:  # type: ignore[no-untyped-def]
+def reveal_log_create(
+    *, actor, subject_type: str, subject_id: str, field: str, reason: str = "", ip_address: str | None = None
+) -> RevealLog:  # type: ignore[no-untyped-def]
     return RevealLog.objects.create(
-        actor=actor, subject_type=subject_type, subject_id=str(subject_id), field=field, reason=reason[:200], ip_address=ip_address or None
+        actor=actor,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        field=field,
+        reason=reason[:200],
+        ip_address=ip_address or None,
     )
 
 
@@ -55,7 +62,11 @@ def encrypted_values_rotate(*, batch_size: int = 500) -> dict[str, int]:
             if not ids:
                 break
             with transaction.atomic():
-                for obj in model._default_manager.select_for_update().filter(pk__in=ids).only(model._meta.pk.name, name):
+                for obj in (
+                    model._default_manager.select_for_update()
+                    .filter(pk__in=ids)
+                    .only(model._meta.pk.name, name)
+                ):
                     # Saving re-encrypts under the active key.
                     model._default_manager.filter(pk=obj.pk).update(**{name: getattr(obj, name)})
                     counts[label] += 1

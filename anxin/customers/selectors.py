@@ -29,7 +29,10 @@ def caller_history_for(*, actor: User, phone: str) -> CallerHistory:
         return history
     history.customer = customer
     history.orders = list(
-        workorder_visible_to(actor=actor).filter(customer=customer).select_related("brand", "category").order_by("-created_at")[:20]
+        workorder_visible_to(actor=actor)
+        .filter(customer=customer)
+        .select_related("brand", "category")
+        .order_by("-created_at")[:20]
     )
     history.devices = list(customer.devices.select_related("brand", "category", "product_model"))
     return history

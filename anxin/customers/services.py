@@ -21,7 +21,9 @@ def email_blind_index(email: str) -> str:
 
 
 @transaction.atomic(savepoint=False)
-def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", address: str = "") -> tuple[Customer, bool]:
+def customer_get_or_create(
+    *, phone: str = "", email: str = "", name: str = "", address: str = ""
+) -> tuple[Customer, bool]:
     """Find the customer by phone (else email) blind index; fill in what we did not know yet.
 
     Returns (customer, created). The row stays locked until the caller's transaction ends,
@@ -64,7 +66,9 @@ def customer_get_or_create(*, phone: str = "", email: str = "", name: str = "", 
     return customer, False
 
 
-def warranty_end_for(*, purchase_date: dt.date | None, brand: Brand, product_model: ProductModel | None) -> dt.date | None:
+def warranty_end_for(
+    *, purchase_date: dt.date | None, brand: Brand, product_model: ProductModel | None
+) -> dt.date | None:
     if purchase_date is None:
         return None
     months = (product_model.warranty_months if product_model and product_model.warranty_months else None) or (

@@ -33,7 +33,9 @@ class Technician(TimestampedModel):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technician")
     service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="technicians")
-    employee_no = models.CharField(max_length=20, unique=True, help_text="shown to customers to verify a visit")
+    employee_no = models.CharField(
+        max_length=20, unique=True, help_text="shown to customers to verify a visit"
+    )
     brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="technicians")
     categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="technicians")
     is_active = models.BooleanField(default=True)

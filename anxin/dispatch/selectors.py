@@ -5,7 +5,11 @@ from anxin.dispatch.models import Technician
 
 
 def technician_get_by_employee_no(*, employee_no: str) -> Technician:
-    technician = Technician.objects.select_related("user", "service_point").filter(employee_no=employee_no, is_active=True).first()
+    technician = (
+        Technician.objects.select_related("user", "service_point")
+        .filter(employee_no=employee_no, is_active=True)
+        .first()
+    )
     if technician is None:
         raise NotFound(f"No active technician {employee_no}", field="technician")
     return technician
@@ -18,5 +22,7 @@ def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-unty
         technicians = technicians.filter(brands=order.brand_id)
     if order.category_id:
         technicians = technicians.filter(categories=order.category_id)
-    ranked = sorted(technicians.distinct(), key=lambda t: (t.service_point.county_code != order.county_code, t.employee_no))
-    return ranked
+    return sorted(
+        technicians.distinct(),
+        key=lambda t: (t.service_point.county_code != order.county_code, t.employee_no),
+    )

@@ -32,14 +32,25 @@ def _ack(result: IntakeResult) -> Status:
     return Status(201 if result.created else 200, body)
 
 
-@router.post("/social", response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS}, openapi_extra={"requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}})
+@router.post(
+    "/social",
+    response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}
+    },
+)
 def social_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
     x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
 ):
     """A message from WeChat/Weibo/Douyin via the bridge. The signature is checked before the body is read."""
-    verify_signature(secret=settings.ANXIN_SOCIAL_WEBHOOK_SECRET, timestamp=x_anxin_timestamp, signature=x_anxin_signature, body=request.body)
+    verify_signature(
+        secret=settings.ANXIN_SOCIAL_WEBHOOK_SECRET,
+        timestamp=x_anxin_timestamp,
+        signature=x_anxin_signature,
+        body=request.body,
+    )
     message = _parse_social(request.body)
     fields = extract_fields(message.text)
     repair = RepairRequest(
@@ -57,14 +68,25 @@ def social_webhook(
     return _ack(request_submit(request=repair))
 
 
-@router.post("/email", response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS}, openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}})
+@router.post(
+    "/email",
+    response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}
+    },
+)
 def email_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
     x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
 ):
     """The mail gateway posts each inbound message as raw RFC 822 bytes (attachments included)."""
-    verify_signature(secret=settings.ANXIN_MAIL_WEBHOOK_SECRET, timestamp=x_anxin_timestamp, signature=x_anxin_signature, body=request.body)
+    verify_signature(
+        secret=settings.ANXIN_MAIL_WEBHOOK_SECRET,
+        timestamp=x_anxin_timestamp,
+        signature=x_anxin_signature,
+        body=request.body,
+    )
     if not request.body.strip():
         raise ValidationFailed("The body must be a raw RFC 822 message", field="body", code="empty_message")
     return _ack(request_submit(request=repair_request_from_email(request.body)))

@@ -14,10 +14,14 @@ class IntakeRequest(models.Model):
     """
 
     channel = models.CharField(max_length=12, choices=Channel.choices)
-    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.PROTECT, related_name="intake_requests")
+    order = models.ForeignKey(
+        "workorders.WorkOrder", on_delete=models.PROTECT, related_name="intake_requests"
+    )
     created_order = models.BooleanField(help_text="False when linked to an already open order")
     external_ref = models.CharField(max_length=200, blank=True, help_text="message id, partner reference…")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -38,7 +42,9 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "key"], name="uniq_idempotency_key_per_client")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="uniq_idempotency_key_per_client")
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.key}"

@@ -82,7 +82,9 @@ def _clean_contact(request: RepairRequest) -> tuple[str, str]:
     email = normalize_email(request.email or "")
     if request.phone and not 7 <= len(phone) <= 15:
         if not email:
-            raise ValidationFailed("Phone number must have 7 to 15 digits", field="phone", code="invalid_phone")
+            raise ValidationFailed(
+                "Phone number must have 7 to 15 digits", field="phone", code="invalid_phone"
+            )
         phone = ""
     if email and ("@" not in email or "." not in email.split("@")[-1]):
         if not phone:
@@ -118,7 +120,13 @@ def category_match(text: str) -> ProductCategory | None:
 
 
 def _device_for(
-    *, customer: Customer, new_customer: bool, brand: Brand | None, category: ProductCategory | None, product_model: ProductModel | None, request: RepairRequest
+    *,
+    customer: Customer,
+    new_customer: bool,
+    brand: Brand | None,
+    category: ProductCategory | None,
+    product_model: ProductModel | None,
+    request: RepairRequest,
 ) -> Device | None:
     if brand is None or category is None:
         return None
@@ -136,11 +144,17 @@ def _device_for(
     )
 
 
-def _open_duplicate(*, customer: Customer, device: Device | None, brand_text: str, category_text: str) -> WorkOrder | None:
+def _open_duplicate(
+    *, customer: Customer, device: Device | None, brand_text: str, category_text: str
+) -> WorkOrder | None:
     open_orders = workorder_open_for_customer(customer_id=customer.pk).select_for_update()
     if device is not None:
         return open_orders.filter(device=device).order_by("created_at").first()
-    return open_orders.filter(device__isnull=True, brand_text=brand_text, category_text=category_text).order_by("created_at").first()
+    return (
+        open_orders.filter(device__isnull=True, brand_text=brand_text, category_text=category_text)
+        .order_by("created_at")
+        .first()
+    )
 
 
 def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
@@ -152,7 +166,9 @@ def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
             size=len(incoming.content),
             sha256=hashlib.sha256(incoming.content).hexdigest(),
         )
-        attachment.file.save(incoming.filename[-80:] or "attachment", ContentFile(incoming.content), save=False)
+        attachment.file.save(
+            incoming.filename[-80:] or "attachment", ContentFile(incoming.content), save=False
+        )
         attachment.save()
 
 
@@ -164,7 +180,11 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     phone, email = _clean_contact(request)
     if request.external_ref:
         # A redelivered message (same Message-ID / platform message id) is the same request.
-        seen = IntakeRequest.objects.select_related("order").filter(channel=request.channel, external_ref=request.external_ref[:200]).first()
+        seen = (
+            IntakeRequest.objects.select_related("order")
+            .filter(channel=request.channel, external_ref=request.external_ref[:200])
+            .first()
+        )
         if seen is not None:
             return IntakeResult(order=seen.order, created=False, replayed=True)
     brand = brand_match(request.brand)
@@ -196,12 +216,27 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         else:
             attention.append(AttentionReason.ADDRESS_UNRESOLVED)
 
-    customer, new_customer = customer_get_or_create(phone=phone, email=email, name=request.name.strip(), address=request.address.strip())
-    device = _device_for(customer=customer, new_customer=new_customer, brand=brand, category=category, product_model=product_model, request=request)
+    customer, new_customer = customer_get_or_create(
+        phone=phone, email=email, name=request.name.strip(), address=request.address.strip()
+    )
+    device = _device_for(
+        customer=customer,
+        new_customer=new_customer,
+        brand=brand,
+        category=category,
+        product_model=product_model,
+        request=request,
+    )
     brand_text = request.brand.strip()[:60]
     category_text = request.category.strip()[:60]
 
-    existing = None if new_customer else _open_duplicate(customer=customer, device=device, brand_text=brand_text, category_text=category_text)
+    existing = (
+        None
+        if new_customer
+        else _open_duplicate(
+            customer=customer, device=device, brand_text=brand_text, category_text=category_text
+        )
+    )
     if existing is not None:
         workorder_event_record(
             order=existing,
@@ -211,7 +246,11 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
             note=f"Another request for the same device arrived via {request.channel}; linked here instead of a new order.",
         )
         IntakeRequest.objects.create(
-            channel=request.channel, order=existing, created_order=False, external_ref=request.external_ref[:200], submitted_by=actor
+            channel=request.channel,
+            order=existing,
+            created_order=False,
+            external_ref=request.external_ref[:200],
+            submitted_by=actor,
         )
         _attach_files(order=existing, files=request.files)
         _acknowledge_after_commit(order=existing, linked=True)
@@ -252,7 +291,11 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     )
     sla_clocks_start(order=order, at=now)
     IntakeRequest.objects.create(
-        channel=request.channel, order=order, created_order=True, external_ref=request.external_ref[:200], submitted_by=actor
+        channel=request.channel,
+        order=order,
+        created_order=True,
+        external_ref=request.external_ref[:200],
+        submitted_by=actor,
     )
     _attach_files(order=order, files=request.files)
     _acknowledge_after_commit(order=order, linked=False)
@@ -277,7 +320,9 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
     try:
         with transaction.atomic():
             result = request_submit(request=request, actor=client)
-            IdempotencyRecord.objects.create(client=client, key=key, request_fingerprint=fingerprint, order=result.order)
+            IdempotencyRecord.objects.create(
+                client=client, key=key, request_fingerprint=fingerprint, order=result.order
+            )
             return result
     except IntegrityError:
         # A concurrent retry with the same key won the race; our transaction rolled back whole.

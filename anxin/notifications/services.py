@@ -13,7 +13,14 @@ logger = logging.getLogger("anxin.notifications")
 
 def sms_send(*, kind: str, phone: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
     provider = get_sms_provider()
-    note = Notification(kind=kind, channel=Notification.Channel.SMS, recipient=phone, body=text, order=order, provider=provider.name)
+    note = Notification(
+        kind=kind,
+        channel=Notification.Channel.SMS,
+        recipient=phone,
+        body=text,
+        order=order,
+        provider=provider.name,
+    )
     try:
         provider.send(phone=phone, text=text)
         note.sent_at = timezone.now()
@@ -25,7 +32,14 @@ def sms_send(*, kind: str, phone: str, text: str, order=None) -> Notification:  
 
 
 def email_send(*, kind: str, address: str, subject: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
-    note = Notification(kind=kind, channel=Notification.Channel.EMAIL, recipient=address, body=text, order=order, provider="django-mail")
+    note = Notification(
+        kind=kind,
+        channel=Notification.Channel.EMAIL,
+        recipient=address,
+        body=text,
+        order=order,
+        provider="django-mail",
+    )
     try:
         send_mail(subject, text, None, [address])
         note.sent_at = timezone.now()

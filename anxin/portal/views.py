@@ -30,18 +30,26 @@ def repair(request: HttpRequest) -> HttpResponse:
 
         try:
             ratelimit_hit(scope="repair-form", key=client_ip(request), rate=settings.ANXIN_PUBLIC_FORM_RATE)
-            result = request_submit(request=_repair_request(form), actor=request.user if request.user.is_authenticated else None)
+            result = request_submit(
+                request=_repair_request(form), actor=request.user if request.user.is_authenticated else None
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
             return render(request, "portal/repair.html", {"form": form}, status=exc.status)
-        return redirect(f"/track/{result.order.number}/?t={result.order.tracking_token}&new={int(result.created)}")
+        return redirect(
+            f"/track/{result.order.number}/?t={result.order.tracking_token}&new={int(result.created)}"
+        )
     return render(request, "portal/repair.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def _repair_request(form: RepairRequestForm) -> RepairRequest:
     data = form.cleaned_data
     photo = data.get("photo")
-    files = [IncomingFile(filename=photo.name, content=photo.read(), content_type=photo.content_type or "")] if photo else []
+    files = (
+        [IncomingFile(filename=photo.name, content=photo.read(), content_type=photo.content_type or "")]
+        if photo
+        else []
+    )
     return RepairRequest(
         channel=Channel.WEB,
         phone=data["phone"],
@@ -80,4 +88,6 @@ def my_order(request: HttpRequest, number: str) -> HttpResponse:
         order = selectors.workorder_get_for(actor=request.user, number=number)
     except NotFound:
         return render(request, "portal/track_missing.html", {"number": number}, status=404)
-    return render(request, "portal/track.html", {"order": order, "events": selectors.workorder_timeline(order=order)})
+    return render(
+        request, "portal/track.html", {"order": order, "events": selectors.workorder_timeline(order=order)}
+    )

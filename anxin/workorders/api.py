@@ -24,12 +24,24 @@ from anxin.workorders.schemas import (
 )
 
 router = Router(auth=api_auth, tags=["orders"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.ADMIN]
 
 
 @router.post("", response={201: OrderCreatedOut, 200: OrderCreatedOut, **ERRORS})
-def order_create(request: HttpRequest, payload: OrderCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def order_create(
+    request: HttpRequest,
+    payload: OrderCreateIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
     """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
     require_role(request.auth, CREATORS, action="file orders")
     repair = RepairRequest(channel=Channel.API, **payload.dict())
@@ -50,7 +62,13 @@ def order_create(request: HttpRequest, payload: OrderCreateIn, idempotency_key: 
 
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})
-def order_list(request: HttpRequest, status: str = "", attention: bool = False, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def order_list(
+    request: HttpRequest,
+    status: str = "",
+    attention: bool = False,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+):
     orders = selectors.workorder_list_for(actor=request.auth, status=status, attention_only=attention)
     return [presenters.order_summary(o) for o in orders[offset : offset + limit]]
 
@@ -66,7 +84,9 @@ def order_transition(request: HttpRequest, number: str, payload: TransitionIn):
     """Fire one event of the state machine (accept, dispatch, technician_accept, …)."""
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     technician = technician_get_by_employee_no(employee_no=payload.technician) if payload.technician else None
-    services.workorder_transition(order=order, event=payload.event, actor=request.auth, note=payload.note, technician=technician)
+    services.workorder_transition(
+        order=order, event=payload.event, actor=request.auth, note=payload.note, technician=technician
+    )
     return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
 
 
@@ -75,6 +95,10 @@ def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
     """Show one unmasked contact field; every call is written to the audit log."""
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     value = services.workorder_contact_reveal(
-        order=order, actor=request.auth, field=payload.field, reason=payload.reason, ip_address=client_ip(request)
+        order=order,
+        actor=request.auth,
+        field=payload.field,
+        reason=payload.reason,
+        ip_address=client_ip(request),
     )
     return {"field": payload.field, "value": value}

@@ -32,7 +32,9 @@ class WorkOrder(models.Model):
     device = models.ForeignKey(
         "customers.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
-    brand = models.ForeignKey("catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    brand = models.ForeignKey(
+        "catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     category = models.ForeignKey(
         "catalog.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
@@ -79,8 +81,12 @@ class WorkOrderEvent(models.Model):
     event = models.CharField(max_length=30)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_label = models.CharField(max_length=80, blank=True, help_text="who, when there is no user (system, channel)")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=80, blank=True, help_text="who, when there is no user (system, channel)"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
 

@@ -8,7 +8,13 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 def sla_rows(order: WorkOrder) -> list[dict]:
     return [
-        {"kind": c.kind, "state": c.state, "started_at": c.started_at, "due_at": c.due_at, "finished_at": c.finished_at}
+        {
+            "kind": c.kind,
+            "state": c.state,
+            "started_at": c.started_at,
+            "due_at": c.due_at,
+            "finished_at": c.finished_at,
+        }
         for c in order.sla_clocks.all()
     ]
 

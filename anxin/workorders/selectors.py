@@ -29,8 +29,12 @@ def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:
     return orders.none()
 
 
-def workorder_list_for(*, actor: User, status: str = "", attention_only: bool = False, q: str = "") -> QuerySet[WorkOrder]:
-    orders = workorder_visible_to(actor=actor).select_related("brand", "category", "technician__user", "service_point")
+def workorder_list_for(
+    *, actor: User, status: str = "", attention_only: bool = False, q: str = ""
+) -> QuerySet[WorkOrder]:
+    orders = workorder_visible_to(actor=actor).select_related(
+        "brand", "category", "technician__user", "service_point"
+    )
     if status == "open":
         orders = orders.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -45,7 +49,9 @@ def workorder_list_for(*, actor: User, status: str = "", attention_only: bool = 
 def workorder_get_for(*, actor: User, number: str) -> WorkOrder:
     order = (
         workorder_visible_to(actor=actor)
-        .select_related("brand", "category", "device__product_model", "technician__user", "service_point", "customer")
+        .select_related(
+            "brand", "category", "device__product_model", "technician__user", "service_point", "customer"
+        )
         .filter(number=number)
         .first()
     )

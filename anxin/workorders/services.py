@@ -41,7 +41,11 @@ TECHNICIAN_EVENTS = {
     Event.START_REPAIR,
     Event.COMPLETE,
 }
-CUSTOMER_EVENTS = {Event.START_REPAIR, Event.COMPLETE, Event.CANCEL}  # approve or decline a quote; cancel early
+CUSTOMER_EVENTS = {
+    Event.START_REPAIR,
+    Event.COMPLETE,
+    Event.CANCEL,
+}  # approve or decline a quote; cancel early
 EVENTS_BY_ROLE: dict[str, set[str]] = {
     Role.ADMIN: {e.value for e in Event},
     Role.DISPATCHER: {e.value for e in Event},
@@ -72,7 +76,10 @@ def new_tracking_token() -> str:
 
 def sla_clocks_start(*, order: WorkOrder, at: dt.datetime) -> None:
     SlaClock.objects.bulk_create(
-        [SlaClock(order=order, kind=kind, started_at=at, due_at=at + target) for kind, target in SLA_TARGETS.items()]
+        [
+            SlaClock(order=order, kind=kind, started_at=at, due_at=at + target)
+            for kind, target in SLA_TARGETS.items()
+        ]
     )
 
 
@@ -104,22 +111,33 @@ def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> Non
         return
     role = role_of(actor)
     if event not in EVENTS_BY_ROLE.get(role, set()):
-        raise PermissionDenied(f"A {role} may not perform '{event}'", code="forbidden_transition", field="event")
+        raise PermissionDenied(
+            f"A {role} may not perform '{event}'", code="forbidden_transition", field="event"
+        )
     if role == Role.TECHNICIAN and (order.technician is None or order.technician.user_id != actor.pk):
-        raise PermissionDenied("Only the assigned technician may work this order", code="forbidden_transition")
+        raise PermissionDenied(
+            "Only the assigned technician may work this order", code="forbidden_transition"
+        )
     if role == Role.CUSTOMER:
         customer = getattr(actor, "customer", None)
         if customer is None or order.customer_id != customer.pk:
             raise PermissionDenied("This is not your order", code="forbidden_transition")
         if event == Event.CANCEL and order.status not in {Status.RECEIVED, Status.ACCEPTED}:
-            raise PermissionDenied("Call the hotline to cancel once a technician is assigned", code="forbidden_transition")
+            raise PermissionDenied(
+                "Call the hotline to cancel once a technician is assigned", code="forbidden_transition"
+            )
         if event in {Event.START_REPAIR, Event.COMPLETE} and order.status != Status.AWAITING_APPROVAL:
             raise PermissionDenied("Customers only answer a quote", code="forbidden_transition")
 
 
 @transaction.atomic
 def workorder_transition(
-    *, order: WorkOrder, event: str, actor: User | None, note: str = "", technician=None  # type: ignore[no-untyped-def]
+    *,
+    order: WorkOrder,
+    event: str,
+    actor: User | None,
+    note: str = "",
+    technician=None,  # type: ignore[no-untyped-def]
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
 
@@ -139,7 +157,11 @@ def workorder_transition(
             field="event",
         )
     if event == Event.COMPLETE and current == Status.AWAITING_APPROVAL and not note.strip():
-        raise Conflict("Completing without repair needs a note (why the quote was declined)", code="note_required", field="note")
+        raise Conflict(
+            "Completing without repair needs a note (why the quote was declined)",
+            code="note_required",
+            field="note",
+        )
 
     changes: dict[str, object] = {"status": target, "updated_at": timezone.now()}
     if event == Event.DISPATCH:
@@ -156,15 +178,19 @@ def workorder_transition(
         setattr(order, key, value)
 
     now = timezone.now()
-    workorder_event_record(order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now)
+    workorder_event_record(
+        order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
+    )
     kept = SLA_MET_BY.get(event)
     if kept:
-        SlaClock.objects.filter(order=order, kind=kept, state__in=[SlaState.RUNNING, SlaState.BREACHED]).update(
-            finished_at=now
-        )
+        SlaClock.objects.filter(
+            order=order, kind=kept, state__in=[SlaState.RUNNING, SlaState.BREACHED]
+        ).update(finished_at=now)
         SlaClock.objects.filter(order=order, kind=kept, state=SlaState.RUNNING).update(state=SlaState.MET)
     if target == Status.CANCELLED:
-        SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.CANCELLED, finished_at=now)
+        SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(
+            state=SlaState.CANCELLED, finished_at=now
+        )
     return order
 
 
@@ -178,16 +204,27 @@ REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address"}
 
 
 @transaction.atomic
-def workorder_contact_reveal(*, order: WorkOrder, actor: User, field: str, reason: str = "", ip_address: str | None = None) -> str:
+def workorder_contact_reveal(
+    *, order: WorkOrder, actor: User, field: str, reason: str = "", ip_address: str | None = None
+) -> str:
     """Return one unmasked contact field and write the reveal to the audit log."""
     from anxin.accounts.permissions import can_reveal
     from anxin.core.services import reveal_log_create
 
     if field not in REVEALABLE_FIELDS:
-        raise Conflict(f"'{field}' cannot be revealed; choose one of {sorted(REVEALABLE_FIELDS)}", code="invalid", field="field")
+        raise Conflict(
+            f"'{field}' cannot be revealed; choose one of {sorted(REVEALABLE_FIELDS)}",
+            code="invalid",
+            field="field",
+        )
     if not can_reveal(actor):
         raise PermissionDenied("Your role sees customer data masked only", code="forbidden", field="field")
     reveal_log_create(
-        actor=actor, subject_type="workorder", subject_id=order.number, field=field, reason=reason, ip_address=ip_address
+        actor=actor,
+        subject_type="workorder",
+        subject_id=order.number,
+        field=field,
+        reason=reason,
+        ip_address=ip_address,
     )
     return getattr(order, field)

@@ -29,7 +29,11 @@ TRANSITIONS: list[dict[str, object]] = [
     {"trigger": Event.ACCEPT, "source": [S.RECEIVED, S.REOPENED], "dest": S.ACCEPTED},
     {"trigger": Event.DISPATCH, "source": S.ACCEPTED, "dest": S.DISPATCHED},
     {"trigger": Event.TECHNICIAN_ACCEPT, "source": S.DISPATCHED, "dest": S.TECHNICIAN_ACCEPTED},
-    {"trigger": Event.TECHNICIAN_DECLINE, "source": [S.DISPATCHED, S.TECHNICIAN_ACCEPTED], "dest": S.ACCEPTED},
+    {
+        "trigger": Event.TECHNICIAN_DECLINE,
+        "source": [S.DISPATCHED, S.TECHNICIAN_ACCEPTED],
+        "dest": S.ACCEPTED,
+    },
     {"trigger": Event.DEPART, "source": S.TECHNICIAN_ACCEPTED, "dest": S.EN_ROUTE},
     {"trigger": Event.ARRIVE, "source": S.EN_ROUTE, "dest": S.ON_SITE},
     {"trigger": Event.DIAGNOSE, "source": S.ON_SITE, "dest": S.DIAGNOSED},
@@ -41,7 +45,11 @@ TRANSITIONS: list[dict[str, object]] = [
     {"trigger": Event.FOLLOW_UP, "source": S.COMPLETED, "dest": S.FOLLOWED_UP},
     {"trigger": Event.CLOSE, "source": [S.FOLLOWED_UP, S.CANCELLED], "dest": S.CLOSED},
     {"trigger": Event.CANCEL, "source": _ACTIVE_BEFORE_REPAIR, "dest": S.CANCELLED},
-    {"trigger": Event.REOPEN, "source": [S.COMPLETED, S.FOLLOWED_UP, S.CLOSED, S.CANCELLED], "dest": S.REOPENED},
+    {
+        "trigger": Event.REOPEN,
+        "source": [S.COMPLETED, S.FOLLOWED_UP, S.CLOSED, S.CANCELLED],
+        "dest": S.REOPENED,
+    },
 ]
 
 _machine = Machine(

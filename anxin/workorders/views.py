@@ -22,7 +22,10 @@ MASKERS = {"contact_phone": mask_phone, "contact_name": mask_name, "service_addr
 def order_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     orders = selectors.workorder_list_for(
-        actor=request.user, status=status, attention_only=request.GET.get("attention") == "1", q=request.GET.get("q", "")
+        actor=request.user,
+        status=status,
+        attention_only=request.GET.get("attention") == "1",
+        q=request.GET.get("q", ""),
     )[:200]
     template = "workorders/list.html#rows" if request.htmx else "workorders/list.html"
     return render(request, template, {"orders": orders, "status": status, "statuses": Status.choices})
@@ -56,7 +59,11 @@ def order_transition(request: HttpRequest, number: str) -> HttpResponse:
         employee_no = request.POST.get("technician", "")
         technician = technician_get_by_employee_no(employee_no=employee_no) if employee_no else None
         services.workorder_transition(
-            order=order, event=request.POST.get("event", ""), actor=request.user, note=request.POST.get("note", ""), technician=technician
+            order=order,
+            event=request.POST.get("event", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            technician=technician,
         )
     except DomainError as exc:
         messages.error(request, exc.detail)
@@ -72,7 +79,11 @@ def order_reveal(request: HttpRequest, number: str, field: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
         value = services.workorder_contact_reveal(
-            order=order, actor=request.user, field=field, reason=request.POST.get("reason", "screen"), ip_address=client_ip(request)
+            order=order,
+            actor=request.user,
+            field=field,
+            reason=request.POST.get("reason", "screen"),
+            ip_address=client_ip(request),
         )
     except DomainError as exc:
         return HttpResponse(exc.detail, status=exc.status)

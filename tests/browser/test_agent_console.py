@@ -6,7 +6,9 @@ from anxin.workorders.tests.factories import order_file
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_agent_files_an_order_from_the_console_with_the_keyboard(live_server, desktop_page, screenshot, login, agent, brand, category):
+def test_an_agent_files_an_order_from_the_console_with_the_keyboard(
+    live_server, desktop_page, screenshot, login, agent, brand, category
+):
     earlier = order_file(phone="13911112222", serial="LC-OLD-1")
     page = desktop_page
     login(page, "agent", "pw-agent")
@@ -35,7 +37,9 @@ def test_an_agent_files_an_order_from_the_console_with_the_keyboard(live_server,
     order = WorkOrder.objects.get(number=number)
     assert order.channel == "hotline" and order.created_by == agent and order.county_code == "310104"
     assert order != earlier
-    assert "138****" not in page.text_content("#contact_phone") and "139****2222" in page.text_content("#contact_phone")
+    assert "138****" not in page.text_content("#contact_phone") and "139****2222" in page.text_content(
+        "#contact_phone"
+    )
     screenshot(page, "agent-console-order")
 
     # Reveal is one click, audited.

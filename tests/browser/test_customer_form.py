@@ -12,7 +12,9 @@ def catalog(brand, category):
     return brand, category
 
 
-def test_a_customer_files_a_request_on_a_phone_and_sees_the_number_and_timeline(live_server, phone_page, screenshot, catalog):
+def test_a_customer_files_a_request_on_a_phone_and_sees_the_number_and_timeline(
+    live_server, phone_page, screenshot, catalog
+):
     page = phone_page
     page.goto(f"{live_server.url}/repair/")
     # Usable at 375 px: no horizontal scrolling.

@@ -7,7 +7,16 @@ from django.test import Client
 
 def test_it_prints_a_token_that_authenticates_with_the_role(brand):
     out = io.StringIO()
-    call_command("create_api_token", "--role", "brand_staff", "--name", "lechuang-app", "--brand", "lechuang", stdout=out)
+    call_command(
+        "create_api_token",
+        "--role",
+        "brand_staff",
+        "--name",
+        "lechuang-app",
+        "--brand",
+        "lechuang",
+        stdout=out,
+    )
     token = out.getvalue().strip()
     assert token.startswith("ax_")
     response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/orders")

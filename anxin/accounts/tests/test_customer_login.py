@@ -36,7 +36,10 @@ def test_a_wrong_code_is_refused_and_counted(two_customers):
 
     client = Client()
     client.post("/accounts/customer-login/", {"phone": "13800138000"})
-    response = client.post("/accounts/customer-login/", {"phone": "13800138000", "code": "000000" if _code_sent_to("8000") != "000000" else "111111"})
+    response = client.post(
+        "/accounts/customer-login/",
+        {"phone": "13800138000", "code": "000000" if _code_sent_to("8000") != "000000" else "111111"},
+    )
     assert response.status_code == 422
     assert OneTimeCode.objects.get().attempts == 1
     assert "_auth_user_id" not in client.session

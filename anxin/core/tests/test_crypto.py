@@ -34,5 +34,9 @@ def test_a_tampered_value_fails_authentication():
 def test_blind_index_is_deterministic_and_keyed():
     keyring = get_keyring()
     other = Keyring(keys=keyring.keys, active_key_id="t1", blind_index_key=b"x" * 32)
-    assert keyring.blind_index("13800138000", context="phone") == keyring.blind_index("13800138000", context="phone")
-    assert keyring.blind_index("13800138000", context="phone") != other.blind_index("13800138000", context="phone")
+    assert keyring.blind_index("13800138000", context="phone") == keyring.blind_index(
+        "13800138000", context="phone"
+    )
+    assert keyring.blind_index("13800138000", context="phone") != other.blind_index(
+        "13800138000", context="phone"
+    )

@@ -34,7 +34,17 @@ def _native_dump() -> str:
         pytest.skip("pg_dump is not installed; the SQL-level dump test still covers PostgreSQL")
     params = connection.get_connection_params()
     result = subprocess.run(
-        [pg_dump, "-h", params.get("host") or "127.0.0.1", "-p", str(params.get("port") or 5432), "-U", params.get("user") or "postgres", "--data-only", connection.settings_dict["NAME"]],
+        [
+            pg_dump,
+            "-h",
+            params.get("host") or "127.0.0.1",
+            "-p",
+            str(params.get("port") or 5432),
+            "-U",
+            params.get("user") or "postgres",
+            "--data-only",
+            connection.settings_dict["NAME"],
+        ],
         capture_output=True,
         check=True,
         env={"PGPASSWORD": params.get("password") or ""},

@@ -36,7 +36,12 @@ def test_rotate_keys_re_encrypts_every_value_under_the_new_key(file_keyring, bra
     call_command("rotate_keys", "--batch-size", "1")
 
     assert json.loads(file_keyring.read_text())["active"] == "k2"
-    for table, column in [("customers_customer", "phone"), ("customers_customer", "name"), ("workorders_workorder", "contact_phone"), ("workorders_workorder", "service_address")]:
+    for table, column in [
+        ("customers_customer", "phone"),
+        ("customers_customer", "name"),
+        ("workorders_workorder", "contact_phone"),
+        ("workorders_workorder", "service_address"),
+    ]:
         values = _raw_values(table, column)
         assert values and all(v.startswith("v1:k2:") for v in values), (table, column)
     # Still readable, and lookups by blind index still work after rotation.

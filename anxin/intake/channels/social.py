@@ -20,14 +20,24 @@ def sign(*, secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def verify_signature(*, secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None) -> None:
+def verify_signature(
+    *, secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
+) -> None:
     if not timestamp or not signature:
-        raise PermissionDenied("Missing X-Anxin-Timestamp or X-Anxin-Signature", code="bad_signature", field="X-Anxin-Signature")
+        raise PermissionDenied(
+            "Missing X-Anxin-Timestamp or X-Anxin-Signature", code="bad_signature", field="X-Anxin-Signature"
+        )
     try:
         skew = abs((now or time.time()) - int(timestamp))
     except ValueError as exc:
-        raise PermissionDenied("X-Anxin-Timestamp must be Unix seconds", code="bad_signature", field="X-Anxin-Timestamp") from exc
+        raise PermissionDenied(
+            "X-Anxin-Timestamp must be Unix seconds", code="bad_signature", field="X-Anxin-Timestamp"
+        ) from exc
     if skew > MAX_SKEW_SECONDS:
-        raise PermissionDenied("Signature timestamp is too old", code="bad_signature", field="X-Anxin-Timestamp")
+        raise PermissionDenied(
+            "Signature timestamp is too old", code="bad_signature", field="X-Anxin-Timestamp"
+        )
     if not hmac.compare_digest(sign(secret=secret, timestamp=timestamp, body=body), signature.strip()):
-        raise PermissionDenied("Signature does not match the payload", code="bad_signature", field="X-Anxin-Signature")
+        raise PermissionDenied(
+            "Signature does not match the payload", code="bad_signature", field="X-Anxin-Signature"
+        )

@@ -25,22 +25,37 @@ def _secrets(settings):
     settings.ANXIN_MAIL_WEBHOOK_SECRET = MAIL_SECRET
 
 
-def _mail(*, sender="李娜 <lina@example.cn>", subject="乐创消毒柜报修", body=None, attachment: bytes | None = None, message_id="<m1@example.cn>") -> bytes:
+def _mail(
+    *,
+    sender="李娜 <lina@example.cn>",
+    subject="乐创消毒柜报修",
+    body=None,
+    attachment: bytes | None = None,
+    message_id="<m1@example.cn>",
+) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "service@anxin.example"
     message["Subject"] = subject
     message["Message-ID"] = message_id
-    message.set_content(body or "电话：13911112222\n地址：上海市徐汇区漕溪北路595号\n型号：ZTP-108A\n消毒柜不加热，灯一直闪。")
+    message.set_content(
+        body or "电话：13911112222\n地址：上海市徐汇区漕溪北路595号\n型号：ZTP-108A\n消毒柜不加热，灯一直闪。"
+    )
     if attachment is not None:
         message.add_attachment(attachment, maintype="image", subtype="jpeg", filename="fault.jpg")
     return message.as_bytes()
 
 
-def _signed_post(client: Client, path: str, body: bytes, secret: str, *, content_type: str, timestamp: int | None = None):
+def _signed_post(
+    client: Client, path: str, body: bytes, secret: str, *, content_type: str, timestamp: int | None = None
+):
     ts = str(timestamp if timestamp is not None else int(time.time()))
     return client.post(
-        path, data=body, content_type=content_type, HTTP_X_ANXIN_TIMESTAMP=ts, HTTP_X_ANXIN_SIGNATURE=sign(secret=secret, timestamp=ts, body=body)
+        path,
+        data=body,
+        content_type=content_type,
+        HTTP_X_ANXIN_TIMESTAMP=ts,
+        HTTP_X_ANXIN_SIGNATURE=sign(secret=secret, timestamp=ts, body=body),
     )
 
 
@@ -50,7 +65,14 @@ def _signed_post(client: Client, path: str, body: bytes, secret: str, *, content
 def test_the_public_form_files_an_order_and_shows_its_number(brand, category):
     response = Client().post(
         "/repair/",
-        {"phone": "13800138000", "name": "张伟", "brand": brand.pk, "category": category.pk, "address": "北京市朝阳区建国路88号", "description": "不加热"},
+        {
+            "phone": "13800138000",
+            "name": "张伟",
+            "brand": brand.pk,
+            "category": category.pk,
+            "address": "北京市朝阳区建国路88号",
+            "description": "不加热",
+        },
         follow=True,
     )
     order = WorkOrder.objects.get()
@@ -88,7 +110,17 @@ def test_the_tracking_page_needs_the_secret_token(brand):
 def test_the_agent_sees_the_callers_history_and_files_in_one_screen(agent, brand, category):
     client = Client()
     client.force_login(agent)
-    client.post("/console/", {"phone": "13800138000", "name": "张伟", "brand": brand.pk, "category": category.pk, "serial_number": "SN-9", "address": "北京市朝阳区建国路88号"})
+    client.post(
+        "/console/",
+        {
+            "phone": "13800138000",
+            "name": "张伟",
+            "brand": brand.pk,
+            "category": category.pk,
+            "serial_number": "SN-9",
+            "address": "北京市朝阳区建国路88号",
+        },
+    )
     first = WorkOrder.objects.get()
     assert first.channel == "hotline" and first.created_by == agent
     history = client.get("/console/caller/?phone=138 0013 8000").content.decode()
@@ -103,7 +135,14 @@ def test_the_agent_sees_the_callers_history_and_files_in_one_screen(agent, brand
 def test_the_mail_command_files_each_message_of_a_maildir_with_attachments(tmp_path, brand, category):
     box = mailbox.Maildir(tmp_path / "inbox", create=True)
     box.add(_mail(attachment=b"\xff\xd8fake-jpeg"))
-    box.add(_mail(sender="王芳 <wf@example.cn>", body="电话 13722223333 保险柜打不开", message_id="<m2@example.cn>", subject="保险柜"))
+    box.add(
+        _mail(
+            sender="王芳 <wf@example.cn>",
+            body="电话 13722223333 保险柜打不开",
+            message_id="<m2@example.cn>",
+            subject="保险柜",
+        )
+    )
     call_command("ingest_mail", str(tmp_path / "inbox"))
     assert list(WorkOrder.objects.values_list("channel", flat=True)) == ["email", "email"]
     first = WorkOrder.objects.get(customer__phone_index=phone_blind_index("13911112222"))
@@ -135,30 +174,43 @@ def test_a_redelivered_mail_is_not_filed_twice(tmp_path, brand):
 
 
 def test_the_mail_webhook_accepts_a_signed_message(brand):
-    response = _signed_post(Client(), "/api/v1/intake/email", _mail(attachment=b"img"), MAIL_SECRET, content_type="message/rfc822")
+    response = _signed_post(
+        Client(), "/api/v1/intake/email", _mail(attachment=b"img"), MAIL_SECRET, content_type="message/rfc822"
+    )
     assert response.status_code == 201, response.content
     order = WorkOrder.objects.get(number=response.json()["number"])
     assert order.channel == "email" and order.attachments.count() == 1
 
 
 def test_the_mail_webhook_refuses_a_bad_signature(brand):
-    response = _signed_post(Client(), "/api/v1/intake/email", _mail(), "wrong-secret", content_type="message/rfc822")
+    response = _signed_post(
+        Client(), "/api/v1/intake/email", _mail(), "wrong-secret", content_type="message/rfc822"
+    )
     assert response.status_code == 403 and response.json()["error"] == "bad_signature"
     assert WorkOrder.objects.count() == 0
 
 
 # --- social / IM webhook --------------------------------------------------------------------
 
-SOCIAL = {"platform": "wechat", "message_id": "wx-1", "sender": {"id": "o_abc", "name": "陈静", "phone": "13544445555"}, "text": "昌尔特热水器漏水 地址：广东省东莞市虎门镇太沙路8号"}
+SOCIAL = {
+    "platform": "wechat",
+    "message_id": "wx-1",
+    "sender": {"id": "o_abc", "name": "陈静", "phone": "13544445555"},
+    "text": "昌尔特热水器漏水 地址：广东省东莞市虎门镇太沙路8号",
+}
 
 
 def test_a_signed_social_message_becomes_an_order(brand, other_brand):
     body = json.dumps(SOCIAL).encode()
-    response = _signed_post(Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json")
+    response = _signed_post(
+        Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     order = WorkOrder.objects.get()
     assert order.channel == "social" and order.brand == other_brand and order.county_code == "441900"
-    again = _signed_post(Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json")
+    again = _signed_post(
+        Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
+    )
     assert again.status_code == 200 and again.json()["replayed"] is True and WorkOrder.objects.count() == 1
 
 
@@ -169,14 +221,23 @@ def test_a_signed_social_message_becomes_an_order(brand, other_brand):
 )
 def test_a_social_message_with_a_bad_or_stale_signature_is_refused(db, secret, age, field):
     body = json.dumps(SOCIAL).encode()
-    response = _signed_post(Client(), "/api/v1/intake/social", body, secret, content_type="application/json", timestamp=int(time.time()) - age)
+    response = _signed_post(
+        Client(),
+        "/api/v1/intake/social",
+        body,
+        secret,
+        content_type="application/json",
+        timestamp=int(time.time()) - age,
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "bad_signature" and response.json()["field"] == field
     assert WorkOrder.objects.count() == 0
 
 
 def test_an_unsigned_social_message_is_refused(db):
-    response = Client().post("/api/v1/intake/social", data=json.dumps(SOCIAL), content_type="application/json")
+    response = Client().post(
+        "/api/v1/intake/social", data=json.dumps(SOCIAL), content_type="application/json"
+    )
     assert response.status_code == 403
 
 
@@ -185,11 +246,23 @@ def test_an_unsigned_social_message_is_refused(db):
     [
         (b"{broken", 400, "invalid_json", None),
         (json.dumps({**SOCIAL, "extra": 1}).encode(), 422, "unknown_field", "extra"),
-        (json.dumps({k: v for k, v in SOCIAL.items() if k != "message_id"}).encode(), 422, "missing_field", "message_id"),
-        (json.dumps({**SOCIAL, "sender": {"id": "x"}, "text": "没有电话"}).encode(), 422, "no_contact", "phone"),
+        (
+            json.dumps({k: v for k, v in SOCIAL.items() if k != "message_id"}).encode(),
+            422,
+            "missing_field",
+            "message_id",
+        ),
+        (
+            json.dumps({**SOCIAL, "sender": {"id": "x"}, "text": "没有电话"}).encode(),
+            422,
+            "no_contact",
+            "phone",
+        ),
     ],
 )
 def test_a_signed_but_malformed_social_message_gets_a_4xx_naming_the_field(db, body, status, code, field):
-    response = _signed_post(Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json")
+    response = _signed_post(
+        Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
+    )
     assert response.status_code == status, response.content
     assert response.json() == {"error": code, "detail": response.json()["detail"], "field": field}

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from anxin.core.exceptions import ValidationFailed
 from anxin.intake.models import IntakeRequest
@@ -40,7 +41,9 @@ def test_an_email_address_alone_is_enough_to_reach_the_customer(db):
 
 
 def test_the_address_is_resolved_to_county_and_township_codes(brand, category):
-    order = submit(phone="13800138000", brand="乐创", category="消毒柜", address="广东省东莞市虎门镇连升路9号").order
+    order = submit(
+        phone="13800138000", brand="乐创", category="消毒柜", address="广东省东莞市虎门镇连升路9号"
+    ).order
     assert order.county_code == "441900"
     assert order.township_code.startswith("441900")
     assert AttentionReason.ADDRESS_UNRESOLVED not in order.attention
@@ -48,7 +51,9 @@ def test_the_address_is_resolved_to_county_and_township_codes(brand, category):
 
 def test_a_second_request_for_the_same_device_while_open_is_linked(brand, category):
     first = submit(phone="13800138000", brand="乐创", category="消毒柜", serial_number="SN1").order
-    second = submit(phone="138-0013-8000", brand="乐创", category="消毒柜", serial_number="SN1", channel=Channel.HOTLINE)
+    second = submit(
+        phone="138-0013-8000", brand="乐创", category="消毒柜", serial_number="SN1", channel=Channel.HOTLINE
+    )
     assert not second.created and second.order == first
     assert IntakeRequest.objects.filter(order=first).count() == 2
     assert WorkOrderEvent.objects.filter(order=first, event="linked_request").count() == 1
@@ -67,7 +72,9 @@ def test_a_closed_order_does_not_swallow_a_new_request(brand, category):
     assert submit(phone="13800138000", brand="乐创", category="消毒柜").created
 
 
-def test_the_customer_gets_an_acknowledgement_with_the_number(brand, category, django_capture_on_commit_callbacks):
+def test_the_customer_gets_an_acknowledgement_with_the_number(
+    brand, category, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         order = submit(phone="13800138000", brand="乐创").order
     note = Notification.objects.get(order=order)
@@ -78,7 +85,12 @@ def test_the_customer_gets_an_acknowledgement_with_the_number(brand, category, d
 def test_warranty_is_known_from_the_registered_device(product_model):
     import datetime as dt
 
-    order = submit(phone="13800138000", brand="乐创", model="ZTP-108A", purchase_date=dt.date.today() - dt.timedelta(days=30)).order
+    order = submit(
+        phone="13800138000",
+        brand="乐创",
+        model="ZTP-108A",
+        purchase_date=timezone.localdate() - dt.timedelta(days=30),
+    ).order
     assert order.category == product_model.category
     assert order.device.warranty_end is not None and order.in_warranty is True
     old = submit(phone="13900000000", brand="乐创", model="ZTP-108A", purchase_date=dt.date(2015, 1, 1)).order

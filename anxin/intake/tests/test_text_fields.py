@@ -3,7 +3,12 @@ from anxin.intake.channels.text import extract_fields
 
 def test_labelled_lines_are_read():
     text = "姓名：李娜\n电话: 139 1111 2222\n地址：上海市徐汇区漕溪北路595号\n型号：ZTP-108A"
-    assert extract_fields(text) == {"name": "李娜", "phone": "139 1111 2222", "address": "上海市徐汇区漕溪北路595号", "model": "ZTP-108A"}
+    assert extract_fields(text) == {
+        "name": "李娜",
+        "phone": "139 1111 2222",
+        "address": "上海市徐汇区漕溪北路595号",
+        "model": "ZTP-108A",
+    }
 
 
 def test_labels_in_running_text_are_read_up_to_the_next_label():

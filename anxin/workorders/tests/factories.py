@@ -5,7 +5,15 @@ from anxin.workorders.choices import Channel
 from anxin.workorders.models import WorkOrder
 
 
-def order_file(*, phone: str = "13800138000", brand: str = "乐创", category: str = "消毒柜", serial: str = "", channel: str = Channel.API, **extra) -> WorkOrder:  # type: ignore[no-untyped-def]
+def order_file(
+    *,
+    phone: str = "13800138000",
+    brand: str = "乐创",
+    category: str = "消毒柜",
+    serial: str = "",
+    channel: str = Channel.API,
+    **extra,
+) -> WorkOrder:  # type: ignore[no-untyped-def]
     request = RepairRequest(
         channel=channel,
         phone=phone,

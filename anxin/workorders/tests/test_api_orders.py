@@ -6,11 +6,23 @@ from anxin.core.models import RevealLog
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
-ORDER = {"phone": "13800138000", "name": "张伟", "address": "北京市朝阳区建国路88号", "brand": "乐创", "category": "消毒柜", "description": "不加热"}
+ORDER = {
+    "phone": "13800138000",
+    "name": "张伟",
+    "address": "北京市朝阳区建国路88号",
+    "brand": "乐创",
+    "category": "消毒柜",
+    "description": "不加热",
+}
 
 
 def post(client, body, **headers):
-    return client.post("/api/v1/orders", data=json.dumps(body) if not isinstance(body, str) else body, content_type="application/json", **headers)
+    return client.post(
+        "/api/v1/orders",
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        **headers,
+    )
 
 
 @pytest.fixture
@@ -39,12 +51,18 @@ def test_reusing_a_key_for_a_different_request_is_refused(agent_client):
     post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-2")
     response = post(agent_client, {**ORDER, "description": "另一个问题"}, HTTP_IDEMPOTENCY_KEY="abc-2")
     assert response.status_code == 409
-    assert response.json() == {"error": "idempotency_key_reused", "detail": response.json()["detail"], "field": "Idempotency-Key"}
+    assert response.json() == {
+        "error": "idempotency_key_reused",
+        "detail": response.json()["detail"],
+        "field": "Idempotency-Key",
+    }
 
 
 def test_idempotency_keys_are_per_client(agent_client, dispatcher, api_client, token_for):
     post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="same")
-    other = post(api_client(token_for(dispatcher)), {**ORDER, "phone": "13911112222"}, HTTP_IDEMPOTENCY_KEY="same")
+    other = post(
+        api_client(token_for(dispatcher)), {**ORDER, "phone": "13911112222"}, HTTP_IDEMPOTENCY_KEY="same"
+    )
     assert other.status_code == 201
 
 
@@ -113,7 +131,11 @@ def test_phones_are_masked_in_every_response(agent_client):
 
 def test_a_reveal_shows_the_value_and_is_audited(agent_client, agent):
     number = post(agent_client, ORDER).json()["number"]
-    response = agent_client.post(f"/api/v1/orders/{number}/reveal", data={"field": "contact_phone", "reason": "回拨客户"}, content_type="application/json")
+    response = agent_client.post(
+        f"/api/v1/orders/{number}/reveal",
+        data={"field": "contact_phone", "reason": "回拨客户"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["value"] == "13800138000"
     log = RevealLog.objects.get()
     assert (log.actor, log.subject_id, log.field, log.reason) == (agent, number, "contact_phone", "回拨客户")
@@ -122,22 +144,53 @@ def test_a_reveal_shows_the_value_and_is_audited(agent_client, agent):
 def test_brand_staff_cannot_reveal(brand_staff, brand, category, api_client, token_for):
     order = order_file()
     client = api_client(token_for(brand_staff))
-    response = client.post(f"/api/v1/orders/{order.number}/reveal", data={"field": "contact_phone"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/orders/{order.number}/reveal",
+        data={"field": "contact_phone"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert RevealLog.objects.count() == 0
 
 
-def test_transitions_through_the_api_and_illegal_ones_get_409(agent_client, dispatcher, technician, api_client, token_for):
+def test_transitions_through_the_api_and_illegal_ones_get_409(
+    agent_client, dispatcher, technician, api_client, token_for
+):
     number = post(agent_client, ORDER).json()["number"]
     disp = api_client(token_for(dispatcher))
-    illegal = disp.post(f"/api/v1/orders/{number}/transitions", data={"event": "complete"}, content_type="application/json")
-    assert illegal.status_code == 409 and illegal.json()["error"] == "illegal_transition" and illegal.json()["field"] == "event"
-    not_for_agents = agent_client.post(f"/api/v1/orders/{number}/transitions", data={"event": "complete"}, content_type="application/json")
+    illegal = disp.post(
+        f"/api/v1/orders/{number}/transitions", data={"event": "complete"}, content_type="application/json"
+    )
+    assert (
+        illegal.status_code == 409
+        and illegal.json()["error"] == "illegal_transition"
+        and illegal.json()["field"] == "event"
+    )
+    not_for_agents = agent_client.post(
+        f"/api/v1/orders/{number}/transitions", data={"event": "complete"}, content_type="application/json"
+    )
     assert not_for_agents.status_code == 403 and not_for_agents.json()["error"] == "forbidden_transition"
-    assert disp.post(f"/api/v1/orders/{number}/transitions", data={"event": "accept"}, content_type="application/json").status_code == 200
-    body = disp.post(f"/api/v1/orders/{number}/transitions", data={"event": "dispatch", "technician": "T1001"}, content_type="application/json").json()
-    assert body["status"] == "dispatched" and [e["event"] for e in body["timeline"]] == ["created", "accept", "dispatch"]
-    unknown_tech = disp.post(f"/api/v1/orders/{number}/transitions", data={"event": "dispatch", "technician": "T9999"}, content_type="application/json")
+    assert (
+        disp.post(
+            f"/api/v1/orders/{number}/transitions", data={"event": "accept"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    body = disp.post(
+        f"/api/v1/orders/{number}/transitions",
+        data={"event": "dispatch", "technician": "T1001"},
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "dispatched" and [e["event"] for e in body["timeline"]] == [
+        "created",
+        "accept",
+        "dispatch",
+    ]
+    unknown_tech = disp.post(
+        f"/api/v1/orders/{number}/transitions",
+        data={"event": "dispatch", "technician": "T9999"},
+        content_type="application/json",
+    )
     assert unknown_tech.status_code == 404 and unknown_tech.json()["field"] == "technician"
 
 

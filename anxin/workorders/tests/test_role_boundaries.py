@@ -46,12 +46,21 @@ def test_brand_staff_see_only_their_brands(orders, brand_staff, api_client, toke
     assert client.get(f"/api/v1/orders/{orders[1].number}").status_code == 404
 
 
-def test_technicians_see_only_orders_assigned_to_them(orders, technician, other_technician, api_client, token_for):
+def test_technicians_see_only_orders_assigned_to_them(
+    orders, technician, other_technician, api_client, token_for
+):
     assert _numbers(api_client(token_for(technician.user))) == {orders[0].number}
     other = api_client(token_for(other_technician.user))
     assert _numbers(other) == set()
     assert other.get(f"/api/v1/orders/{orders[0].number}").status_code == 404
-    assert other.post(f"/api/v1/orders/{orders[0].number}/transitions", data={"event": "technician_accept"}, content_type="application/json").status_code == 404
+    assert (
+        other.post(
+            f"/api/v1/orders/{orders[0].number}/transitions",
+            data={"event": "technician_accept"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
 
 
 def test_customers_see_only_their_own(orders, customer_user, api_client, token_for):
@@ -64,7 +73,14 @@ def test_an_outsider_sees_nothing(orders, outsider, api_client, token_for):
     client = api_client(token_for(outsider))
     assert _numbers(client) == set()
     assert client.get(f"/api/v1/orders/{orders[0].number}").status_code == 404
-    assert client.post(f"/api/v1/orders/{orders[0].number}/reveal", data={"field": "contact_phone"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/orders/{orders[0].number}/reveal",
+            data={"field": "contact_phone"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("who", ["brand_staff", "other_technician", "outsider"])
@@ -94,7 +110,9 @@ def test_the_hotline_console_is_for_call_center_roles_only(orders, technician, b
     assert client.get("/console/").status_code == 200
 
 
-def test_technician_page_reveal_is_audited_and_brand_staff_page_reveal_refused(orders, technician, brand_staff):
+def test_technician_page_reveal_is_audited_and_brand_staff_page_reveal_refused(
+    orders, technician, brand_staff
+):
     from anxin.core.models import RevealLog
 
     tech = Client()

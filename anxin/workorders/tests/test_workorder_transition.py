@@ -33,7 +33,12 @@ def order(brand, category):
 
 def test_an_order_walks_the_whole_process_and_every_step_is_on_the_timeline(order, dispatcher, technician):
     for event, expected in HAPPY_PATH:
-        workorder_transition(order=order, event=event, actor=dispatcher, technician=technician if event == Event.DISPATCH else None)
+        workorder_transition(
+            order=order,
+            event=event,
+            actor=dispatcher,
+            technician=technician if event == Event.DISPATCH else None,
+        )
         order.refresh_from_db()
         assert order.status == expected
     steps = list(WorkOrderEvent.objects.filter(order=order).values_list("event", "from_status", "to_status"))
@@ -94,7 +99,9 @@ def test_dispatch_needs_a_technician(order, dispatcher):
 def test_a_declined_dispatch_goes_back_to_the_pool(order, dispatcher, technician):
     workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
     workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
-    workorder_transition(order=order, event=Event.TECHNICIAN_DECLINE, actor=technician.user, note="不在服务区")
+    workorder_transition(
+        order=order, event=Event.TECHNICIAN_DECLINE, actor=technician.user, note="不在服务区"
+    )
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED and order.technician is None
 
@@ -137,7 +144,11 @@ def test_the_sweep_marks_late_clocks_breached_and_keeps_on_time_ones(order):
     late = timezone.now() + dt.timedelta(minutes=31)
     assert sla_clocks_mark_breached(now=late) == 1
     states = dict(SlaClock.objects.filter(order=order).values_list("kind", "state"))
-    assert states == {SlaKind.TECHNICIAN_CONFIRMED: SlaState.BREACHED, SlaKind.ON_SITE: SlaState.RUNNING, SlaKind.COMPLETED: SlaState.RUNNING}
+    assert states == {
+        SlaKind.TECHNICIAN_CONFIRMED: SlaState.BREACHED,
+        SlaKind.ON_SITE: SlaState.RUNNING,
+        SlaKind.COMPLETED: SlaState.RUNNING,
+    }
 
 
 def test_cancelling_stops_the_clocks(order, agent):

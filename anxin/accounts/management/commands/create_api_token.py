@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--name", required=True, help="unique name, e.g. lechuang-app")
-        parser.add_argument("--brand", action="append", default=[], help="brand code (repeatable) to scope brand staff")
+        parser.add_argument(
+            "--brand", action="append", default=[], help="brand code (repeatable) to scope brand staff"
+        )
 
     def handle(self, *args, role: str, name: str, brand: list[str], **options) -> None:  # type: ignore[no-untyped-def]
         try:

@@ -24,8 +24,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("--batch-size", type=int, default=500)
-        parser.add_argument("--no-new-key", action="store_true", help="only re-encrypt to the current active key")
-        parser.add_argument("--retire-old", action="store_true", help="drop keys no value uses any more (file keyring)")
+        parser.add_argument(
+            "--no-new-key", action="store_true", help="only re-encrypt to the current active key"
+        )
+        parser.add_argument(
+            "--retire-old", action="store_true", help="drop keys no value uses any more (file keyring)"
+        )
 
     def handle(self, *args, batch_size: int, no_new_key: bool, retire_old: bool, **options) -> None:  # type: ignore[no-untyped-def]
         if batch_size < 1:

@@ -20,9 +20,30 @@ DEMO_PASSWORD = "anxin-demo"
 
 BRANDS = [
     # code, name, hotline, 24h, category (code, name), models
-    ("lechuang", "乐创", "400-881-6088", True, ("disinfection-cabinet", "消毒柜"), [("ZTP-108A", "嵌入式消毒柜 108L"), ("ZTP-168", "立式消毒柜 168L")]),
-    ("qianbaishi", "千百饰", "400-998-7766", False, ("safe", "保险柜"), [("BGX-45D", "电子密码保险柜 45cm"), ("FDG-60F", "指纹保险柜 60cm")]),
-    ("changerte", "昌尔特", "400-600-3322", True, ("water-heater", "热水器"), [("CRT-60D", "电热水器 60L"), ("CRT-JSQ24", "燃气热水器 12L")]),
+    (
+        "lechuang",
+        "乐创",
+        "400-881-6088",
+        True,
+        ("disinfection-cabinet", "消毒柜"),
+        [("ZTP-108A", "嵌入式消毒柜 108L"), ("ZTP-168", "立式消毒柜 168L")],
+    ),
+    (
+        "qianbaishi",
+        "千百饰",
+        "400-998-7766",
+        False,
+        ("safe", "保险柜"),
+        [("BGX-45D", "电子密码保险柜 45cm"), ("FDG-60F", "指纹保险柜 60cm")],
+    ),
+    (
+        "changerte",
+        "昌尔特",
+        "400-600-3322",
+        True,
+        ("water-heater", "热水器"),
+        [("CRT-60D", "电热水器 60L"), ("CRT-JSQ24", "燃气热水器 12L")],
+    ),
 ]
 
 SERVICE_POINTS = [
@@ -50,11 +71,88 @@ STAFF = [
 
 ORDERS = [
     # phone, name, address, brand, category, model, serial, purchase, description, channel, events
-    ("13800138000", "张伟", "北京市朝阳区建国路88号院3号楼1201", "乐创", "消毒柜", "ZTP-108A", "LC2024060011", dt.date(2026, 3, 1), "消毒柜不加热，指示灯闪烁", Channel.HOTLINE, []),
-    ("13911112222", "李娜", "上海市徐汇区漕溪北路595号", "昌尔特", "热水器", "CRT-60D", "CE2023110456", dt.date(2023, 11, 20), "热水器漏水，底部有水渍", Channel.WEB, [Event.ACCEPT, (Event.DISPATCH, "T2001")]),
-    ("13722223333", "王芳", "北京市朝阳区三里屯路19号", "千百饰", "保险柜", "BGX-45D", "QB2025010077", dt.date(2025, 1, 15), "密码正确但打不开柜门", Channel.API, [Event.ACCEPT, (Event.DISPATCH, "T1002"), Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE]),
-    ("13633334444", "刘洋", "四川省达州市通川区西外镇金龙大道100号", "昌尔特", "热水器", "CRT-JSQ24", "", None, "燃气热水器打不着火", Channel.SOCIAL, [Event.ACCEPT, (Event.DISPATCH, "T3001"), Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE, Event.DIAGNOSE, Event.REQUEST_APPROVAL]),
-    ("13544445555", "陈静", "广东省东莞市虎门镇太沙路8号", "乐创", "消毒柜", "ZTP-168", "LC2022030099", dt.date(2022, 3, 9), "消毒柜门关不严", Channel.EMAIL, [Event.ACCEPT, (Event.DISPATCH, "T4001"), Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE, Event.DIAGNOSE, Event.START_REPAIR, Event.COMPLETE]),
+    (
+        "13800138000",
+        "张伟",
+        "北京市朝阳区建国路88号院3号楼1201",
+        "乐创",
+        "消毒柜",
+        "ZTP-108A",
+        "LC2024060011",
+        dt.date(2026, 3, 1),
+        "消毒柜不加热，指示灯闪烁",
+        Channel.HOTLINE,
+        [],
+    ),
+    (
+        "13911112222",
+        "李娜",
+        "上海市徐汇区漕溪北路595号",
+        "昌尔特",
+        "热水器",
+        "CRT-60D",
+        "CE2023110456",
+        dt.date(2023, 11, 20),
+        "热水器漏水，底部有水渍",
+        Channel.WEB,
+        [Event.ACCEPT, (Event.DISPATCH, "T2001")],
+    ),
+    (
+        "13722223333",
+        "王芳",
+        "北京市朝阳区三里屯路19号",
+        "千百饰",
+        "保险柜",
+        "BGX-45D",
+        "QB2025010077",
+        dt.date(2025, 1, 15),
+        "密码正确但打不开柜门",
+        Channel.API,
+        [Event.ACCEPT, (Event.DISPATCH, "T1002"), Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE],
+    ),
+    (
+        "13633334444",
+        "刘洋",
+        "四川省达州市通川区西外镇金龙大道100号",
+        "昌尔特",
+        "热水器",
+        "CRT-JSQ24",
+        "",
+        None,
+        "燃气热水器打不着火",
+        Channel.SOCIAL,
+        [
+            Event.ACCEPT,
+            (Event.DISPATCH, "T3001"),
+            Event.TECHNICIAN_ACCEPT,
+            Event.DEPART,
+            Event.ARRIVE,
+            Event.DIAGNOSE,
+            Event.REQUEST_APPROVAL,
+        ],
+    ),
+    (
+        "13544445555",
+        "陈静",
+        "广东省东莞市虎门镇太沙路8号",
+        "乐创",
+        "消毒柜",
+        "ZTP-168",
+        "LC2022030099",
+        dt.date(2022, 3, 9),
+        "消毒柜门关不严",
+        Channel.EMAIL,
+        [
+            Event.ACCEPT,
+            (Event.DISPATCH, "T4001"),
+            Event.TECHNICIAN_ACCEPT,
+            Event.DEPART,
+            Event.ARRIVE,
+            Event.DIAGNOSE,
+            Event.START_REPAIR,
+            Event.COMPLETE,
+        ],
+    ),
     ("13455556666", "", "火星基地1号", "某某牌", "", "", "", None, "", Channel.WEB, []),
 ]
 
@@ -66,21 +164,35 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         brands = {}
         for code, name, hotline, h24, (cat_code, cat_name), models in BRANDS:
-            brand, _ = Brand.objects.get_or_create(code=code, defaults={"name": name, "hotline": hotline, "hotline_24h": h24})
+            brand, _ = Brand.objects.get_or_create(
+                code=code, defaults={"name": name, "hotline": hotline, "hotline_24h": h24}
+            )
             category, _ = ProductCategory.objects.get_or_create(code=cat_code, defaults={"name": cat_name})
             for model_code, model_name in models:
-                ProductModel.objects.get_or_create(brand=brand, code=model_code, defaults={"category": category, "name": model_name})
+                ProductModel.objects.get_or_create(
+                    brand=brand, code=model_code, defaults={"category": category, "name": model_name}
+                )
             brands[code] = (brand, category)
 
         for username, display, role, brand_codes in STAFF:
-            user = self._user(username, display, role, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+            user = self._user(
+                username, display, role, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN
+            )
             user.brands.set([brands[c][0] for c in brand_codes])
 
         points = {}
         for name, address, county, lat, lng, phone, h24 in SERVICE_POINTS:
             point, _ = ServicePoint.objects.get_or_create(
                 name=name,
-                defaults={"address": address, "county_code": county, "latitude": lat, "longitude": lng, "phone": phone, "open_24h": h24, "opening_hours": "" if h24 else "08:30-12:00,13:30-18:00"},
+                defaults={
+                    "address": address,
+                    "county_code": county,
+                    "latitude": lat,
+                    "longitude": lng,
+                    "phone": phone,
+                    "open_24h": h24,
+                    "opening_hours": "" if h24 else "08:30-12:00,13:30-18:00",
+                },
             )
             point.brands.set([b for b, _ in brands.values()])
             point.categories.set([c for _, c in brands.values()])
@@ -88,7 +200,9 @@ class Command(BaseCommand):
 
         for username, display, employee_no, point_name, skills in TECHNICIANS:
             user = self._user(username, display, Role.TECHNICIAN)
-            tech, _ = Technician.objects.get_or_create(user=user, defaults={"service_point": points[point_name], "employee_no": employee_no})
+            tech, _ = Technician.objects.get_or_create(
+                user=user, defaults={"service_point": points[point_name], "employee_no": employee_no}
+            )
             tech.brands.set([brands[c][0] for c in skills])
             tech.categories.set([brands[c][1] for c in skills])
 
@@ -96,23 +210,53 @@ class Command(BaseCommand):
             self.stdout.write("demo orders already present; left as they are")
             return
         dispatcher = User.objects.get(username="dispatcher")
-        for phone, name, address, brand, category, model, serial, purchase, description, channel, events in ORDERS:
+        for (
+            phone,
+            name,
+            address,
+            brand,
+            category,
+            model,
+            serial,
+            purchase,
+            description,
+            channel,
+            events,
+        ) in ORDERS:
             result = request_submit(
                 request=RepairRequest(
-                    channel=channel, phone=phone, name=name, address=address, brand=brand, category=category, model=model,
-                    serial_number=serial, purchase_date=purchase, description=description,
+                    channel=channel,
+                    phone=phone,
+                    name=name,
+                    address=address,
+                    brand=brand,
+                    category=category,
+                    model=model,
+                    serial_number=serial,
+                    purchase_date=purchase,
+                    description=description,
                 )
             )
             order = result.order
             for step in events:
                 event, employee_no = step if isinstance(step, tuple) else (step, "")
                 technician = Technician.objects.get(employee_no=employee_no) if employee_no else None
-                workorder_transition(order=order, event=event, actor=dispatcher, technician=technician, note="演示数据")
+                workorder_transition(
+                    order=order, event=event, actor=dispatcher, technician=technician, note="演示数据"
+                )
         self.stdout.write(self.style.SUCCESS(f"demo data loaded; staff password: {DEMO_PASSWORD}"))
 
-    def _user(self, username: str, display: str, role: str, *, is_staff: bool = False, is_superuser: bool = False) -> User:
+    def _user(
+        self, username: str, display: str, role: str, *, is_staff: bool = False, is_superuser: bool = False
+    ) -> User:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"display_name": display, "role": role, "is_staff": is_staff, "is_superuser": is_superuser}
+            username=username,
+            defaults={
+                "display_name": display,
+                "role": role,
+                "is_staff": is_staff,
+                "is_superuser": is_superuser,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

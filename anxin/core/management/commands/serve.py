@@ -23,9 +23,22 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen([python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"]),
             subprocess.Popen(
-                [os.path.join(bindir, "gunicorn"), "anxin.wsgi", "--bind", f"{host}:{port}", "--workers", workers,
-                 "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4"),
-                 "--access-logfile", "-", "--graceful-timeout", "10"]
+                [
+                    os.path.join(bindir, "gunicorn"),
+                    "anxin.wsgi",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    workers,
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    os.environ.get("WEB_THREADS", "4"),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "10",
+                ]
             ),
         ]
         self.stdout.write(f"Anxin is running on http://{host}:{port}/ (web + worker). Ctrl-C stops both.")

@@ -13,11 +13,15 @@ from anxin.intake.services import request_submit
 
 
 class Command(BaseCommand):
-    help = "Read a Maildir (directory with cur/ new/) or an mbox file and file each message as a repair request."
+    help = (
+        "Read a Maildir (directory with cur/ new/) or an mbox file and file each message as a repair request."
+    )
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("path", help="Maildir directory or mbox file")
-        parser.add_argument("--keep", action="store_true", help="leave messages in the mailbox (default: remove after filing)")
+        parser.add_argument(
+            "--keep", action="store_true", help="leave messages in the mailbox (default: remove after filing)"
+        )
 
     def handle(self, *args, path: str, keep: bool, **options) -> None:  # type: ignore[no-untyped-def]
         location = Path(path)
@@ -37,7 +41,9 @@ class Command(BaseCommand):
                 except DomainError as exc:
                     # Kept in the mailbox for a person: nothing is dropped.
                     refused += 1
-                    self.stderr.write(f"message {key}: refused ({exc.field}: {exc.detail}); left in the mailbox")
+                    self.stderr.write(
+                        f"message {key}: refused ({exc.field}: {exc.detail}); left in the mailbox"
+                    )
                     continue
                 filed += 1
                 verb = "created" if result.created else ("already filed" if result.replayed else "linked to")
