@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+
+
+class EventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    fields = ["created_at", "event", "from_status", "to_status", "actor", "actor_label", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    """Read-only in the back office: status changes go through the state machine (order pages / API)."""
+
+    list_display = ["number", "status", "channel", "brand", "category", "county_code", "created_at"]
+    list_filter = ["status", "channel", "brand"]
+    search_fields = ["number"]
+    fields = ["number", "status", "channel", "brand", "category", "county_code", "township_code", "attention", "technician", "created_at"]
+    readonly_fields = fields
+    inlines = [EventInline]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
