@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "anxin.catalog",
     "anxin.customers",
     "anxin.areas",
+    "anxin.sla",
     "anxin.workorders",
     "anxin.intake",
     "anxin.notifications",

@@ -13,10 +13,10 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[float, list]] = {}
 
 
-def _cached(key: str, load) -> list:  # type: ignore[no-untyped-def]
+def _cached(key: str, load, *, fresh: bool) -> list:  # type: ignore[no-untyped-def]
     now = time.monotonic()
     hit = _cache.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
+    if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS:
         return hit[1]
     rows = list(load())
     with _lock:
@@ -24,12 +24,12 @@ def _cached(key: str, load) -> list:  # type: ignore[no-untyped-def]
     return rows
 
 
-def brands_all() -> list[Brand]:
-    return _cached("brands", lambda: Brand.objects.order_by("-name"))
+def brands_all(*, fresh: bool = False) -> list[Brand]:
+    return _cached("brands", lambda: Brand.objects.order_by("-name"), fresh=fresh)
 
 
-def categories_all() -> list[ProductCategory]:
-    return _cached("categories", lambda: ProductCategory.objects.order_by("-name"))
+def categories_all(*, fresh: bool = False) -> list[ProductCategory]:
+    return _cached("categories", lambda: ProductCategory.objects.order_by("-name"), fresh=fresh)
 
 
 def catalog_cache_clear() -> None:

@@ -25,12 +25,12 @@ from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
+from anxin.sla.services import sla_clocks_start
 from anxin.workorders.choices import AttentionReason, Channel
 from anxin.workorders.models import Attachment, WorkOrder
 from anxin.workorders.selectors import workorder_open_for_customer
 from anxin.workorders.services import (
     new_tracking_token,
-    sla_clocks_start,
     workorder_event_record,
     workorder_number_next,
 )
@@ -103,9 +103,10 @@ def brand_match(text: str) -> Brand | None:
     text = (text or "").strip()
     if not text:
         return None
-    for brand in brands_all():
-        if text.lower() in {brand.code.lower(), brand.name.lower()} or brand.name in text:
-            return brand
+    for fresh in (False, True):  # a brand added in the last seconds is not in the cache yet
+        for brand in brands_all(fresh=fresh):
+            if text.lower() in {brand.code.lower(), brand.name.lower()} or brand.name in text:
+                return brand
     return None
 
 
@@ -113,9 +114,10 @@ def category_match(text: str) -> ProductCategory | None:
     text = (text or "").strip()
     if not text:
         return None
-    for category in categories_all():
-        if text.lower() in {category.code.lower(), category.name.lower()} or category.name in text:
-            return category
+    for fresh in (False, True):
+        for category in categories_all(fresh=fresh):
+            if text.lower() in {category.code.lower(), category.name.lower()} or category.name in text:
+                return category
     return None
 
 

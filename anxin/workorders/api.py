@@ -10,9 +10,12 @@ from anxin.core.ratelimit import client_ip
 from anxin.dispatch.selectors import technician_get_by_employee_no
 from anxin.intake.acknowledgements import tracking_url
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
+from anxin.sla.schemas import PauseIn
+from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import presenters, selectors, services
 from anxin.workorders.choices import Channel
 from anxin.workorders.schemas import (
+    ContactedIn,
     ErrorOut,
     OrderCreatedOut,
     OrderCreateIn,
@@ -102,3 +105,29 @@ def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
         ip_address=client_ip(request),
     )
     return {"field": payload.field, "value": value}
+
+
+@router.post("/{number}/sla/pause", response={200: OrderDetailOut, **ERRORS})
+def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
+    """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
+    require_role(request.auth, services.SLA_ACTION_ROLES, action="pause SLA clocks")
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    sla_pause(order=order, reason=payload.reason, actor=request.auth, note=payload.note)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
+
+
+@router.post("/{number}/sla/resume", response={200: OrderDetailOut, **ERRORS})
+def order_sla_resume(request: HttpRequest, number: str):
+    require_role(request.auth, services.SLA_ACTION_ROLES, action="resume SLA clocks")
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    sla_resume(order=order, actor=request.auth)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
+
+
+@router.post("/{number}/contacted", response={200: OrderDetailOut, **ERRORS})
+def order_contacted(request: HttpRequest, number: str, payload: ContactedIn):
+    """Record that the customer was reached (keeps the "customer contacted" promise)."""
+    require_role(request.auth, services.SLA_ACTION_ROLES, action="record customer contact")
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    services.workorder_customer_contacted(order=order, actor=request.auth, note=payload.note)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))

@@ -72,16 +72,3 @@ class AttentionReason(models.TextChoices):
     NAME_MISSING = "name_missing", _("缺少姓名")
     DESCRIPTION_MISSING = "description_missing", _("缺少故障描述")
     PHONE_MISSING = "phone_missing", _("缺少电话")
-
-
-class SlaKind(models.TextChoices):
-    TECHNICIAN_CONFIRMED = "technician_confirmed", _("技师确认")
-    ON_SITE = "on_site", _("上门")
-    COMPLETED = "completed", _("完工")
-
-
-class SlaState(models.TextChoices):
-    RUNNING = "running", _("计时中")
-    MET = "met", _("已达成")
-    BREACHED = "breached", _("已超时")
-    CANCELLED = "cancelled", _("已取消")

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from anxin.core.fields import EncryptedTextField
-from anxin.workorders.choices import Channel, SlaKind, SlaState, Status
+from anxin.sla.choices import Priority
+from anxin.workorders.choices import Channel, Status
 
 
 class OrderNumberCounter(models.Model):
@@ -28,6 +29,7 @@ class WorkOrder(models.Model):
     number = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     channel = models.CharField(max_length=12, choices=Channel.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
     device = models.ForeignKey(
         "customers.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
@@ -104,24 +106,6 @@ class WorkOrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("work order events are immutable")
-
-
-class SlaClock(models.Model):
-    """A promise with a deadline, started at intake (first: technician confirmed within 30 min)."""
-
-    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="sla_clocks")
-    kind = models.CharField(max_length=24, choices=SlaKind.choices)
-    state = models.CharField(max_length=12, choices=SlaState.choices, default=SlaState.RUNNING, db_index=True)
-    started_at = models.DateTimeField()
-    due_at = models.DateTimeField(db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["due_at"]
-        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="uniq_sla_kind_per_order")]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.kind} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class Attachment(models.Model):

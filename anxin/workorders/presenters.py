@@ -23,6 +23,7 @@ def order_summary(order: WorkOrder) -> dict:
     return {
         "number": order.number,
         "status": order.status,
+        "priority": order.priority,
         "channel": order.channel,
         "brand": order.brand.name if order.brand else (order.brand_text or None),
         "category": order.category.name if order.category else (order.category_text or None),

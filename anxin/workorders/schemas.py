@@ -57,6 +57,7 @@ class EventOut(Schema):
 class OrderSummaryOut(Schema):
     number: str
     status: str
+    priority: str
     channel: str
     brand: str | None
     category: str | None
@@ -82,6 +83,10 @@ class TransitionIn(StrictIn):
     event: str = Field(..., max_length=30)
     note: str = Field("", max_length=1000)
     technician: str = Field("", max_length=20, description="employee number, for dispatch")
+
+
+class ContactedIn(StrictIn):
+    note: str = Field("", max_length=1000)
 
 
 class RevealIn(StrictIn):

@@ -8,8 +8,9 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import NotFound
+from anxin.sla.models import SlaClock
 from anxin.workorders.choices import OPEN_STATUSES
-from anxin.workorders.models import SlaClock, WorkOrder, WorkOrderEvent
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 
 def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:

@@ -13,22 +13,10 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import Conflict, PermissionDenied
-from anxin.workorders.choices import Event, SlaKind, SlaState, Status
-from anxin.workorders.models import OrderNumberCounter, SlaClock, WorkOrder, WorkOrderEvent
+from anxin.sla.services import sla_on_event
+from anxin.workorders.choices import OPEN_STATUSES, Event, Status
+from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.statemachine import events_from, next_status
-
-# The promises started at intake, in business order. The first is the brands' "30 minutes".
-SLA_TARGETS: dict[str, dt.timedelta] = {
-    SlaKind.TECHNICIAN_CONFIRMED: dt.timedelta(minutes=30),
-    SlaKind.ON_SITE: dt.timedelta(hours=24),
-    SlaKind.COMPLETED: dt.timedelta(hours=72),
-}
-# Which event keeps which promise.
-SLA_MET_BY: dict[str, str] = {
-    Event.TECHNICIAN_ACCEPT: SlaKind.TECHNICIAN_CONFIRMED,
-    Event.ARRIVE: SlaKind.ON_SITE,
-    Event.COMPLETE: SlaKind.COMPLETED,
-}
 
 # Who may fire which event. The assigned technician works the visit; operations staff may do anything.
 TECHNICIAN_EVENTS = {
@@ -72,15 +60,6 @@ def workorder_number_next(*, when: dt.datetime) -> str:
 
 def new_tracking_token() -> str:
     return secrets.token_urlsafe(18)[:24]
-
-
-def sla_clocks_start(*, order: WorkOrder, at: dt.datetime) -> None:
-    SlaClock.objects.bulk_create(
-        [
-            SlaClock(order=order, kind=kind, started_at=at, due_at=at + target)
-            for kind, target in SLA_TARGETS.items()
-        ]
-    )
 
 
 def workorder_event_record(
@@ -181,23 +160,22 @@ def workorder_transition(
     workorder_event_record(
         order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
     )
-    kept = SLA_MET_BY.get(event)
-    if kept:
-        SlaClock.objects.filter(
-            order=order, kind=kept, state__in=[SlaState.RUNNING, SlaState.BREACHED]
-        ).update(finished_at=now)
-        SlaClock.objects.filter(order=order, kind=kept, state=SlaState.RUNNING).update(state=SlaState.MET)
-    if target == Status.CANCELLED:
-        SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(
-            state=SlaState.CANCELLED, finished_at=now
-        )
+    sla_on_event(order=order, event=event, at=now)
     return order
 
 
-def sla_clocks_mark_breached(*, now: dt.datetime | None = None) -> int:
-    """Flag running clocks past their deadline (run every minute by the worker)."""
-    now = now or timezone.now()
-    return SlaClock.objects.filter(state=SlaState.RUNNING, due_at__lt=now).update(state=SlaState.BREACHED)
+# Who may pause/resume SLA clocks and record customer contact (technicians: their own jobs).
+SLA_ACTION_ROLES = [Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.ADMIN]
+
+
+@transaction.atomic
+def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "") -> WorkOrderEvent:
+    """The technician or agent reached the customer (appointment agreed): keeps that SLA promise."""
+    if order.status not in OPEN_STATUSES:
+        raise Conflict("The order is not open", code="illegal_transition", field="event")
+    event = workorder_event_record(order=order, event="customer_contacted", actor=actor, note=note)
+    sla_on_event(order=order, event="customer_contacted", at=event.created_at)
+    return event
 
 
 REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address"}

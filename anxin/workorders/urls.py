@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:number>/", views.order_detail, name="detail"),
     path("<str:number>/transition/", views.order_transition, name="transition"),
     path("<str:number>/reveal/<str:field>/", views.order_reveal, name="reveal"),
+    path("<str:number>/sla/", views.order_sla_action, name="sla_action"),
 ]

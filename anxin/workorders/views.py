@@ -6,13 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anxin.accounts.permissions import can_reveal
-from anxin.core.exceptions import DomainError, NotFound
+from anxin.accounts.permissions import can_reveal, require_role
+from anxin.core.exceptions import Conflict, DomainError, NotFound
 from anxin.core.masking import mask_address, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
 from anxin.dispatch.selectors import technician_get_by_employee_no, technicians_for_order
+from anxin.sla.choices import PauseReason
+from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services
-from anxin.workorders.choices import Status
+from anxin.workorders.choices import OPEN_STATUSES, Status
 from anxin.workorders.statemachine import events_from
 
 MASKERS = {"contact_phone": mask_phone, "contact_name": mask_name, "service_address": mask_address}
@@ -48,6 +50,9 @@ def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-unt
         "can_reveal": can_reveal(request.user),
         "next_events": events_from(order.status),
         "technicians": technicians_for_order(order=order) if order.status == Status.ACCEPTED else [],
+        "pause_reasons": PauseReason.choices,
+        "paused": order.sla_pauses.filter(ended_at__isnull=True).first(),
+        "is_open": order.status in OPEN_STATUSES,
     }
 
 
@@ -69,6 +74,27 @@ def order_transition(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.detail)
         return redirect("workorders:detail", number=number)
     messages.success(request, f"{order.number}: {order.get_status_display()}")
+    return redirect("workorders:detail", number=number)
+
+
+@login_required
+@require_POST
+def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
+    """Pause / resume the SLA clocks, or record that the customer was contacted."""
+    action = request.POST.get("action", "")
+    try:
+        require_role(request.user, services.SLA_ACTION_ROLES, action="change SLA clocks")
+        order = selectors.workorder_get_for(actor=request.user, number=number)
+        if action == "pause":
+            sla_pause(order=order, reason=request.POST.get("reason", ""), actor=request.user, note=request.POST.get("note", ""))
+        elif action == "resume":
+            sla_resume(order=order, actor=request.user)
+        elif action == "contacted":
+            services.workorder_customer_contacted(order=order, actor=request.user, note=request.POST.get("note", ""))
+        else:
+            raise Conflict(f"Unknown action '{action}'", field="action")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
     return redirect("workorders:detail", number=number)
 
 

@@ -1,12 +1,9 @@
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from anxin.core.exceptions import Conflict, PermissionDenied
-from anxin.workorders.choices import Event, SlaKind, SlaState, Status
-from anxin.workorders.models import SlaClock, WorkOrder, WorkOrderEvent
-from anxin.workorders.services import sla_clocks_mark_breached, workorder_transition
+from anxin.workorders.choices import Event, Status
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.services import workorder_transition
 from anxin.workorders.statemachine import TRANSITIONS, next_status
 from anxin.workorders.tests.factories import order_file
 
@@ -123,37 +120,6 @@ def test_timeline_events_are_immutable(order):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
-
-
-def test_sla_clocks_start_at_intake_with_the_30_minute_confirmation(order):
-    clock = SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
-    assert clock.state == SlaState.RUNNING
-    assert clock.due_at - clock.started_at == dt.timedelta(minutes=30)
-    assert abs((clock.started_at - order.created_at).total_seconds()) < 1
-
-
-def test_technician_acceptance_meets_the_confirmation_sla(order, dispatcher, technician):
-    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
-    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
-    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
-    clock = SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
-    assert clock.state == SlaState.MET and clock.finished_at is not None
-
-
-def test_the_sweep_marks_late_clocks_breached_and_keeps_on_time_ones(order):
-    late = timezone.now() + dt.timedelta(minutes=31)
-    assert sla_clocks_mark_breached(now=late) == 1
-    states = dict(SlaClock.objects.filter(order=order).values_list("kind", "state"))
-    assert states == {
-        SlaKind.TECHNICIAN_CONFIRMED: SlaState.BREACHED,
-        SlaKind.ON_SITE: SlaState.RUNNING,
-        SlaKind.COMPLETED: SlaState.RUNNING,
-    }
-
-
-def test_cancelling_stops_the_clocks(order, agent):
-    workorder_transition(order=order, event=Event.CANCEL, actor=agent, note="客户自行修好")
-    assert set(SlaClock.objects.filter(order=order).values_list("state", flat=True)) == {SlaState.CANCELLED}
 
 
 def test_a_declined_quote_completes_only_with_a_note(order, dispatcher):

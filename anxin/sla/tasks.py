@@ -3,9 +3,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from anxin.workorders.services import sla_clocks_mark_breached
+from anxin.sla.services import sla_sweep
 
 
 @db_periodic_task(crontab(minute="*"))
-def sla_breach_sweep() -> int:
-    return sla_clocks_mark_breached()
+def sla_sweep_every_minute() -> dict[str, int]:
+    return sla_sweep()

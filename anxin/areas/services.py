@@ -1,0 +1,77 @@
+"""Writes: coverage of service points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from anxin.accounts.models import User
+from anxin.accounts.permissions import require_role
+from anxin.areas.coverage import CoverageLine, coverage_text_parse
+from anxin.areas.models import CoverageArea
+from anxin.areas.selectors import COVERAGE_EDIT_ROLES
+from anxin.areas.tree import get_tree
+from anxin.core.exceptions import NotFound, ValidationFailed
+from anxin.dispatch.models import ServicePoint
+
+
+@dataclass(frozen=True)
+class CoverageImportResult:
+    created: int
+    updated: int
+    removed: int
+    skipped: list[CoverageLine]  # lines that did not resolve to exactly one division
+
+
+@transaction.atomic
+def coverage_import(
+    *, actor: User, service_point: ServicePoint, text: str, replace: bool = False
+) -> CoverageImportResult:
+    """Save the resolvable items of a pasted coverage list; with ``replace`` the point's old coverage goes.
+
+    Unresolvable items are returned, never guessed. An item already present has its include/exclude updated.
+    """
+    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    lines = coverage_text_parse(text)
+    if not lines:
+        raise ValidationFailed("请粘贴服务范围，用「、」或换行分隔", field="text")
+    good = [line for line in lines if line.importable]
+    skipped = [line for line in lines if not line.importable]
+    removed = 0
+    if replace:
+        removed, _ = CoverageArea.objects.filter(service_point=service_point).delete()
+    existing = {c.division_code: c for c in CoverageArea.objects.filter(service_point=service_point)}
+    tree = get_tree()
+    created = updated = 0
+    for line in good:
+        code = line.resolution.code
+        row = existing.get(code)
+        if row is None:
+            row = CoverageArea(
+                service_point=service_point,
+                division_code=code,
+                level=tree.by_code[code].level,
+                name_path=line.resolution.name_path,
+                exclude=line.exclude,
+                source_text=line.text[:100],
+            )
+            row.full_clean(validate_constraints=False)
+            row.save()
+            existing[code] = row
+            created += 1
+        elif row.exclude != line.exclude:
+            row.exclude = line.exclude
+            row.source_text = line.text[:100]
+            row.save(update_fields=["exclude", "source_text", "updated_at"])
+            updated += 1
+    return CoverageImportResult(created=created, updated=updated, removed=removed, skipped=skipped)
+
+
+@transaction.atomic
+def coverage_delete(*, actor: User, service_point: ServicePoint, coverage_id: int) -> None:
+    """Remove one coverage entry of this point."""
+    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    deleted, _ = CoverageArea.objects.filter(service_point=service_point, pk=coverage_id).delete()
+    if not deleted:
+        raise NotFound("服务范围条目不存在")

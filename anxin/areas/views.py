@@ -1,0 +1,126 @@
+"""Pages for dispatchers and admins: coverage import (preview, then confirm), lookup, coverage map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from anxin.areas.coverage import coverage_text_parse
+from anxin.areas.forms import BrandChoiceForm, CoverageImportForm, LookupForm
+from anxin.areas.selectors import (
+    brands_visible_to,
+    coverage_list_for,
+    coverage_lookup,
+    coverage_summary,
+    service_point_get_for,
+    service_points_for,
+)
+from anxin.areas.services import coverage_delete, coverage_import
+from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
+from anxin.core.exceptions import DomainError
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Render a DomainError (403 role check, 404 unknown point…) as a plain page with its status."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render(request, "areas/error.html", {"detail": exc.detail}, status=exc.status)
+
+    return wrapper
+
+
+@login_required
+@domain_errors
+def service_points(request: HttpRequest) -> HttpResponse:
+    points = service_points_for(actor=request.user)
+    return render(request, "areas/service_points.html", {"points": points})
+
+
+@login_required
+@domain_errors
+def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: current coverage and the paste box. POST action=preview: what each item resolves to.
+    POST action=confirm: save the resolvable items and report the rest."""
+    point = service_point_get_for(actor=request.user, pk=pk)
+    form = CoverageImportForm(request.POST or None)
+    lines = None
+    if request.method == "POST" and form.is_valid():
+        text, replace = form.cleaned_data["text"], form.cleaned_data["replace"]
+        if request.POST.get("action") == "confirm":
+            result = coverage_import(actor=request.user, service_point=point, text=text, replace=replace)
+            messages.success(
+                request,
+                f"已保存 {result.created} 条新范围，更新 {result.updated} 条，未识别 {len(result.skipped)} 条",
+            )
+            for line in result.skipped:
+                messages.warning(request, f"未保存「{line.text}」：{line.problem}")
+            return redirect("areas:coverage_edit", pk=point.pk)
+        lines = coverage_text_parse(text)
+    context = {
+        "point": point,
+        "form": form,
+        "lines": lines,
+        "coverage": coverage_list_for(actor=request.user, service_point=point),
+    }
+    if request.htmx and lines is not None:
+        return render(request, "areas/coverage_edit.html#preview", context)
+    return render(request, "areas/coverage_edit.html", context)
+
+
+@login_required
+@domain_errors
+def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResponse:
+    point = service_point_get_for(actor=request.user, pk=pk)
+    if request.method == "POST":
+        coverage_delete(actor=request.user, service_point=point, coverage_id=coverage_id)
+        messages.success(request, "已删除")
+    return redirect("areas:coverage_edit", pk=point.pk)
+
+
+@login_required
+@domain_errors
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Who serves this address for this brand and category; out of coverage shows the nearest points."""
+    brands = brands_visible_to(actor=request.user)
+    form = LookupForm(request.GET or None, brands=brands)
+    found = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        found = coverage_lookup(
+            actor=request.user, address=data["address"], brand=data["brand"], category=data["category"]
+        )
+    context = {"form": form, "found": found}
+    if request.htmx and found is not None:
+        return render(request, "areas/lookup.html#result", context)
+    return render(request, "areas/lookup.html", context)
+
+
+@login_required
+@domain_errors
+def coverage_map(request: HttpRequest) -> HttpResponse:
+    """Per-province and per-prefecture county counts and a dot map of covered and uncovered counties."""
+    brands = brands_visible_to(actor=request.user)
+    form = BrandChoiceForm(request.GET or None, brands=brands)
+    brand = form.cleaned_data["brand"] if form.is_valid() else None
+    summary = coverage_summary(actor=request.user, brand=brand)
+    dots, unplaced = county_dots(summary.county_status)
+    context = {
+        "form": form,
+        "brand": brand,
+        "summary": summary,
+        "dots": dots,
+        "unplaced": unplaced,
+        "width": WIDTH,
+        "height": HEIGHT,
+    }
+    return render(request, "areas/coverage_map.html", context)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from anxin.accounts.auth import api_auth
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role
+from anxin.core.exceptions import NotFound
+from anxin.sla import selectors, services
+from anxin.sla.schemas import AlertOut, BreachReportOut
+from anxin.workorders.schemas import ErrorOut
+
+router = Router(auth=api_auth, tags=["sla"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+REPORT_ROLES = [Role.DISPATCHER, Role.ADMIN, Role.BRAND_STAFF, Role.AGENT]
+
+
+@router.get("/breaches", response={200: BreachReportOut, **ERRORS})
+def breach_report(request: HttpRequest, days: int = 7):
+    """Kept and broken promises per brand for the last `days` days (orders you may see)."""
+    require_role(request.auth, REPORT_ROLES, action="read SLA reports")
+    until = timezone.now()
+    since = until - dt.timedelta(days=max(1, min(days, 366)))
+    rows, breaches = selectors.sla_breach_report(actor=request.auth, since=since, until=until)
+    return {
+        "since": since,
+        "until": until,
+        "rows": [{**row.__dict__, "breach_rate": round(row.breach_rate, 4)} for row in rows],
+        "breaches": [
+            {"number": c.order.number, "kind": c.kind, "due_at": c.due_at, "breached_at": c.breached_at, "finished_at": c.finished_at}
+            for c in breaches[:500]
+        ],
+    }
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS})
+def alert_list(request: HttpRequest, open_only: bool = True):
+    alerts = selectors.sla_alerts_for(actor=request.auth, open_only=open_only)[:200]
+    return [
+        {"id": a.id, "number": a.clock.order.number, "kind": a.clock.kind, "level": a.level, "message": a.message,
+         "created_at": a.created_at, "acknowledged_at": a.acknowledged_at}
+        for a in alerts
+    ]
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
+def alert_acknowledge(request: HttpRequest, alert_id: int):
+    alert = selectors.sla_alerts_for(actor=request.auth, open_only=False).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(f"No alert {alert_id} for you", field="alert_id")
+    a = services.sla_alert_acknowledge(alert=alert, actor=request.auth)
+    return {"id": a.id, "number": a.clock.order.number, "kind": a.clock.kind, "level": a.level, "message": a.message,
+            "created_at": a.created_at, "acknowledged_at": a.acknowledged_at}

@@ -1,0 +1,209 @@
+"""The SLA engine for the whole order: policies, business calendars, pauses, warnings, escalations.
+
+Clocks start on order events (intake starts most; completion starts the follow-up clock), are met
+by other events, stop while the order waits on the customer or on parts, and are swept every
+minute by the worker, which warns before a breach, flags the breach for dispatchers and escalates to
+supervisors when nobody acts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anxin.accounts.choices import Role
+from anxin.core.exceptions import Conflict
+from anxin.dispatch.calendars import BusinessCalendar
+from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
+from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
+
+logger = logging.getLogger("anxin.sla")
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    kind: str
+    minutes: int
+    starts_on: str
+    warn_before_minutes: int
+
+
+# Used when no policy matches: the brands' public promise ("30 minutes"), round the clock.
+DEFAULT_TARGETS = (
+    TargetSpec(SlaKind.TECHNICIAN_CONFIRMED, 30, "created", 10),
+    TargetSpec(SlaKind.CUSTOMER_CONTACTED, 120, "created", 30),
+    TargetSpec(SlaKind.ON_SITE, 24 * 60, "created", 120),
+    TargetSpec(SlaKind.COMPLETED, 72 * 60, "created", 240),
+    TargetSpec(SlaKind.FOLLOWED_UP, 24 * 60, "complete", 120),
+)
+DEFAULT_ESCALATE_AFTER = dt.timedelta(minutes=30)
+
+# Which order event keeps which promise.
+MET_BY: dict[str, str] = {
+    "technician_accept": SlaKind.TECHNICIAN_CONFIRMED,
+    "customer_contacted": SlaKind.CUSTOMER_CONTACTED,
+    "arrive": SlaKind.ON_SITE,
+    "complete": SlaKind.COMPLETED,
+    "follow_up": SlaKind.FOLLOWED_UP,
+}
+OPEN_STATES = (SlaState.RUNNING, SlaState.PAUSED)
+
+
+def sla_policy_for(*, order) -> SlaPolicy | None:  # type: ignore[no-untyped-def]
+    """The most specific active policy: brand, then category, then priority must match or be empty."""
+    candidates = SlaPolicy.objects.filter(
+        Q(brand__isnull=True) | Q(brand_id=order.brand_id),
+        Q(category__isnull=True) | Q(category_id=order.category_id),
+        Q(priority="") | Q(priority=order.priority),
+        is_active=True,
+    ).prefetch_related("targets")
+
+    def specificity(policy: SlaPolicy) -> tuple[int, int, int]:
+        return (policy.brand_id is not None, policy.category_id is not None, policy.priority != "")
+
+    return max(candidates, key=specificity, default=None)
+
+
+def calendar_for(policy: SlaPolicy | None) -> BusinessCalendar:
+    if policy is None or policy.round_the_clock:
+        return BusinessCalendar.always_open()
+    extra = frozenset(dt.date.fromisoformat(d.strip()) for d in policy.region_holidays.split(",") if d.strip())
+    return BusinessCalendar.from_text(policy.working_hours or "08:30-12:00,13:30-18:00", extra_holidays=extra)
+
+
+def _targets(policy: SlaPolicy | None) -> list[TargetSpec]:
+    if policy is None:
+        return list(DEFAULT_TARGETS)
+    return [TargetSpec(t.kind, t.minutes, t.starts_on, t.warn_before_minutes) for t in policy.targets.all()]
+
+
+def _pauses(order) -> list[tuple[dt.datetime, dt.datetime]]:  # type: ignore[no-untyped-def]
+    far = timezone.now() + dt.timedelta(days=3650)
+    return [(p.started_at, p.ended_at or far) for p in SlaPause.objects.filter(order=order)]
+
+
+def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None) -> list[SlaClock]:  # type: ignore[no-untyped-def]
+    """Start the clocks whose targets begin with `event` (intake: "created")."""
+    at = at or timezone.now()
+    policy = sla_policy_for(order=order)
+    calendar = calendar_for(policy)
+    clocks = [
+        SlaClock(
+            order=order,
+            kind=target.kind,
+            policy=policy,
+            target_minutes=target.minutes,
+            warn_before_minutes=target.warn_before_minutes,
+            started_at=at,
+            due_at=calendar.deadline(at, target.minutes),
+        )
+        for target in _targets(policy)
+        if target.starts_on == event
+    ]
+    existing = set(SlaClock.objects.filter(order=order, kind__in=[c.kind for c in clocks]).values_list("kind", flat=True))
+    return SlaClock.objects.bulk_create([c for c in clocks if c.kind not in existing])
+
+
+def sla_on_event(*, order, event: str, at: dt.datetime | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Keep the promise `event` fulfils, start the ones it begins, stop all on cancellation."""
+    at = at or timezone.now()
+    kept = MET_BY.get(event)
+    if kept:
+        SlaClock.objects.filter(order=order, kind=kept, state__in=OPEN_STATES).update(state=SlaState.MET, finished_at=at)
+        SlaClock.objects.filter(order=order, kind=kept, state=SlaState.BREACHED, finished_at__isnull=True).update(finished_at=at)
+    if event == "cancel":
+        SlaClock.objects.filter(order=order, state__in=OPEN_STATES).update(state=SlaState.CANCELLED, finished_at=at)
+        SlaPause.objects.filter(order=order, ended_at__isnull=True).update(ended_at=at)
+    elif event == "reopen":
+        # A reopened order gets a fresh confirmation promise: the customer is waiting again.
+        SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED).delete()
+        sla_clocks_start(order=order, event="created", at=at)
+    else:
+        sla_clocks_start(order=order, event=event, at=at)
+
+
+@transaction.atomic
+def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
+    """Stop every running clock of the order while it waits on the customer or on parts."""
+    from anxin.workorders.services import workorder_event_record
+
+    if reason not in PauseReason.values:
+        raise Conflict(f"Unknown pause reason '{reason}'", code="invalid", field="reason")
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            pause = SlaPause.objects.create(order=order, reason=reason, note=note[:300], paused_by=actor, started_at=at)
+    except IntegrityError as exc:
+        raise Conflict("The SLA clocks of this order are already paused", code="already_paused", field="reason") from exc
+    SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.PAUSED)
+    workorder_event_record(order=order, event="sla_paused", actor=actor, note=f"{PauseReason(reason).label}: {note}".strip(": "), at=at)
+    return pause
+
+
+@transaction.atomic
+def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
+    """Restart the clocks; each deadline moves by exactly the paused business time."""
+    from anxin.workorders.services import workorder_event_record
+
+    at = at or timezone.now()
+    pause = SlaPause.objects.select_for_update().filter(order=order, ended_at__isnull=True).first()
+    if pause is None:
+        raise Conflict("The SLA clocks of this order are not paused", code="not_paused")
+    pause.ended_at = at
+    pause.resumed_by = actor
+    pause.save(update_fields=["ended_at", "resumed_by"])
+    pauses = _pauses(order)
+    for clock in SlaClock.objects.select_related("policy").filter(order=order, state=SlaState.PAUSED):
+        clock.due_at = calendar_for(clock.policy).deadline(clock.started_at, clock.target_minutes, pauses)
+        clock.state = SlaState.RUNNING
+        clock.save(update_fields=["due_at", "state"])
+    workorder_event_record(order=order, event="sla_resumed", actor=actor, at=at)
+    return pause
+
+
+def _alert(clock: SlaClock, level: str, notify_role: str, message: str) -> SlaAlert | None:
+    try:
+        with transaction.atomic():
+            alert = SlaAlert.objects.create(clock=clock, level=level, notify_role=notify_role, message=message[:300])
+    except IntegrityError:  # another worker raised it first
+        return None
+    logger.warning("SLA %s for %s: %s (notify %s)", level, clock.order.number, message, notify_role)
+    return alert
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Warn, flag breaches, escalate. Idempotent and safe to run in several workers at once."""
+    now = now or timezone.now()
+    counts = {"warned": 0, "breached": 0, "escalated": 0}
+    for clock in SlaClock.objects.select_related("order").filter(state=SlaState.RUNNING, warned_at__isnull=True, due_at__gt=now):
+        if clock.due_at - dt.timedelta(minutes=clock.warn_before_minutes) > now:
+            continue
+        if SlaClock.objects.filter(pk=clock.pk, warned_at__isnull=True).update(warned_at=now):
+            minutes = int((clock.due_at - now).total_seconds() // 60)
+            _alert(clock, AlertLevel.WARNING, Role.DISPATCHER, f"{clock.order.number} {clock.get_kind_display()} 将在 {minutes} 分钟后超时")
+            counts["warned"] += 1
+    for clock in SlaClock.objects.select_related("order").filter(state=SlaState.RUNNING, due_at__lte=now):
+        if SlaClock.objects.filter(pk=clock.pk, state=SlaState.RUNNING).update(state=SlaState.BREACHED, breached_at=clock.due_at):
+            _alert(clock, AlertLevel.BREACH, Role.DISPATCHER, f"{clock.order.number} {clock.get_kind_display()} 已超时")
+            counts["breached"] += 1
+    for clock in SlaClock.objects.select_related("order", "policy").filter(
+        state=SlaState.BREACHED, finished_at__isnull=True, escalated_at__isnull=True
+    ):
+        after = dt.timedelta(minutes=clock.policy.escalate_after_minutes) if clock.policy else DEFAULT_ESCALATE_AFTER
+        if clock.breached_at and clock.breached_at + after <= now:
+            if SlaClock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(escalated_at=now):
+                _alert(clock, AlertLevel.ESCALATION, Role.ADMIN, f"{clock.order.number} {clock.get_kind_display()} 超时 {int((now - clock.breached_at).total_seconds() // 60)} 分钟仍未处理")
+                counts["escalated"] += 1
+    return counts
+
+
+@transaction.atomic
+def sla_alert_acknowledge(*, alert: SlaAlert, actor) -> SlaAlert:  # type: ignore[no-untyped-def]
+    SlaAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(acknowledged_by=actor, acknowledged_at=timezone.now())
+    alert.refresh_from_db()
+    return alert

@@ -1,0 +1,252 @@
+"""Address resolver benchmark: anxin.areas vs the PyPI packages cpca and jionlp.
+
+    .venv/bin/python bench/areas.py [--runs 5] [--json]
+
+Cases: the hand-written list of real-world forms in anxin/areas/tests/cases.tsv (the tests use the same file),
+plus a generated set, "official paths": every current county written as province+prefecture+county names.
+The generated set is built from our own data, so it favours us; it is there to show breadth, not to rank.
+
+Per tool it reports
+* county accuracy: cases whose expected answer has a county, answered with exactly that county code
+  (a package that answers with an older code of the same county, e.g. 350427 for 沙县区, is counted right);
+* wrong places on noise: non-place strings ("万元以上", "东区", "南京路100号"…) answered with any division;
+* committed on ambiguous: ambiguous names ("朝阳区") answered with a single county, i.e. a guess;
+* strings/s on one core (the process is pinned to one CPU; median of --runs runs; cpca is given its batch API,
+  which is its fast path, the others are called once per string);
+* load time: a fresh interpreter importing the tool and answering one string (median of --runs), and for
+  anxin the division data alone (tree.load_tree).
+
+Needs the dev dependencies (pip install -e .[dev]); nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.settings_test")
+
+from anxin.areas.resolver import resolve  # noqa: E402
+from anxin.areas.tests.cases import Case, load_cases  # noqa: E402
+from anxin.areas.tree import PREFECTURE, PROVINCE, DivisionTree, get_tree  # noqa: E402
+
+Answer = tuple[str, bool]  # (county code or "", answered with any place at all)
+
+LOAD_SNIPPETS = {
+    "anxin (data only)": "from anxin.areas.tree import load_tree; load_tree()",
+    "anxin": "from anxin.areas.resolver import resolve; resolve('北京市朝阳区建国路88号')",
+    "cpca": "import cpca; cpca.transform(['北京市朝阳区建国路88号'])",
+    "jionlp": "import jionlp; jionlp.parse_location('北京市朝阳区建国路88号')",
+}
+
+
+def pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+# -- adapters: each returns one Answer per input string ---------------------------------------------------------
+def anxin_answers(texts: list[str]) -> list[Answer]:
+    out = []
+    for text in texts:
+        r = resolve(text)
+        out.append((r.county_code if r.status == "ok" else "", r.status == "ok"))
+    return out
+
+
+def _county_from_code(tree: DivisionTree, code: str) -> str:
+    division = tree.get(code)
+    if division is None:
+        return ""
+    return division.code if division.acts_as_county else ""
+
+
+def cpca_answers(texts: list[str]) -> list[Answer]:
+    import cpca
+
+    tree = get_tree()
+    frame = cpca.transform(texts)
+    out = []
+    for adcode in frame["adcode"].tolist():
+        code = adcode if isinstance(adcode, str) and adcode.isdigit() else ""
+        out.append((_county_from_code(tree, code) if code else "", bool(code)))
+    return out
+
+
+def _child_named(tree: DivisionTree, parent: str, name: str) -> str:
+    for code in tree.children.get(parent, []):
+        if tree.by_code[code].name == name:
+            return code
+    for _old_code, old_name, new_code in tree.old_names:  # jionlp's names may predate a rename
+        if old_name == name and new_code in tree.by_code and tree.is_within(new_code, parent):
+            return new_code
+    return ""
+
+
+def jionlp_code(tree: DivisionTree, parsed: dict) -> tuple[str, str]:
+    """(county code, deepest code) from jionlp's province/city/county names."""
+    province = next((d.code for d in tree.of_level(PROVINCE) if d.name == parsed.get("province")), "")
+    if not province:
+        return "", ""
+    deepest = province
+    city = parsed.get("city")
+    if city and city != tree.by_code[province].name:
+        deepest = _child_named(tree, province, city) or deepest
+    county = parsed.get("county")
+    if county:
+        found = _child_named(tree, deepest, county) or _child_named(tree, province, county)
+        deepest = found or deepest
+    if tree.by_code[deepest].level == PREFECTURE and not tree.by_code[deepest].acts_as_county:
+        return "", deepest
+    return (deepest if tree.by_code[deepest].acts_as_county else ""), deepest
+
+
+def jionlp_answers(texts: list[str]) -> list[Answer]:
+    import jionlp
+
+    tree = get_tree()
+    out = []
+    for text in texts:
+        try:
+            parsed = jionlp.parse_location(text)
+        except Exception:  # jionlp raises on some inputs (empty, digits); count as no answer
+            out.append(("", False))
+            continue
+        county, deepest = jionlp_code(tree, parsed)
+        out.append((county, bool(deepest)))
+    return out
+
+
+TOOLS: dict[str, Callable[[list[str]], list[Answer]]] = {
+    "anxin": anxin_answers,
+    "cpca 0.5.5": cpca_answers,
+    "jionlp 1.5.31": jionlp_answers,
+}
+
+
+# -- scoring ---------------------------------------------------------------------------------------------------
+def generated_cases() -> list[Case]:
+    tree = get_tree()
+    cases = []
+    for d in sorted(tree.by_code.values()):
+        if d.level == 3 and not d.statistical:
+            text = "".join(x.name for x in tree.chain(d.code))
+            cases.append(Case(text, "generated", "ok", (d.code,), None))
+    return cases
+
+
+def score(cases: list[Case], answers: list[Answer]) -> dict[str, float | int]:
+    tree = get_tree()
+    county_total = county_right = noise_total = noise_wrong = amb_total = amb_committed = 0
+    for case, (county, answered) in zip(cases, answers, strict=True):
+        if case.status == "ok" and case.expected_county(tree):
+            county_total += 1
+            county_right += county == case.expected_county(tree)
+        elif case.status == "none":
+            noise_total += 1
+            noise_wrong += answered
+        elif case.status == "ambiguous":
+            amb_total += 1
+            amb_committed += bool(county)
+    return {
+        "county_cases": county_total,
+        "county_accuracy": county_right / county_total if county_total else 0.0,
+        "noise_cases": noise_total,
+        "noise_wrong_places": noise_wrong,
+        "ambiguous_cases": amb_total,
+        "ambiguous_committed": amb_committed,
+    }
+
+
+def throughput(tool: Callable[[list[str]], list[Answer]], texts: list[str], runs: int) -> float:
+    tool(texts)  # warm-up: imports, lazy indexes
+    rates = []
+    for _ in range(runs):
+        batch = texts * max(1, 3000 // len(texts))
+        start = time.perf_counter()
+        tool(batch)
+        rates.append(len(batch) / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def load_time(snippet: str, runs: int) -> float:
+    timings = []
+    code = f"import time; t = time.perf_counter(); {snippet}; print(time.perf_counter() - t)"
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env=os.environ
+        )
+        timings.append(float(result.stdout.strip().splitlines()[-1]))
+    return statistics.median(timings)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    args = parser.parse_args()
+    pin_to_one_core()
+    cases = load_cases()
+    generated = generated_cases()
+    report: dict = {
+        "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "load_avg": os.getloadavg()},
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cases": len(cases),
+        "generated_cases": len(generated),
+        "tools": {},
+    }
+    for name, tool in TOOLS.items():
+        entry = {
+            "hand_written": score(cases, tool([c.text for c in cases])),
+            "official_paths": score(generated, tool([c.text for c in generated])),
+            "strings_per_s": throughput(tool, [c.text for c in cases], args.runs),
+        }
+        report["tools"][name] = entry
+    report["load_s"] = {name: load_time(snippet, args.runs) for name, snippet in LOAD_SNIPPETS.items()}
+    report["machine"]["load_avg_after"] = os.getloadavg()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    print(f"{report['date']}  nproc={report['machine']['nproc']}  cpu={report['machine']['cpu']}")
+    print(f"load avg before {report['machine']['load_avg']}, after {report['machine']['load_avg_after']}")
+    print(
+        f"{len(cases)} hand-written cases, {len(generated)} generated official paths; median of {args.runs} runs\n"
+    )
+    print(
+        "| tool | county accuracy (hand-written) | wrong places on noise | committed on ambiguous "
+        "| county accuracy (official paths) | strings/s, one core |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, entry in report["tools"].items():
+        hw, gen = entry["hand_written"], entry["official_paths"]
+        print(
+            f"| {name} | {hw['county_accuracy']:.1%} ({hw['county_cases']}) "
+            f"| {hw['noise_wrong_places']}/{hw['noise_cases']} | {hw['ambiguous_committed']}/{hw['ambiguous_cases']} "
+            f"| {gen['county_accuracy']:.1%} ({gen['county_cases']}) | {entry['strings_per_s']:,.0f} |"
+        )
+    print("\n| load (fresh interpreter, first answer) | seconds |\n|---|---|")
+    for name, seconds in report["load_s"].items():
+        print(f"| {name} | {seconds:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
