@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from anxin.accounts.models import User
 from anxin.areas.resolver import resolve
+from anxin.areas.selectors import service_points_covering, service_points_nearest
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
+from anxin.dispatch.models import ServicePoint
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.sla.services import sla_clocks_start
 from anxin.workorders.choices import AttentionReason, Channel
@@ -159,6 +161,22 @@ def _open_duplicate(
     )
 
 
+def _covering_point(
+    *, county_code: str, township_code: str, brand: Brand, category: ProductCategory
+) -> tuple[ServicePoint | None, str]:
+    """The best service point covering the place, or None with the nearest ones named for the agent."""
+    covering = service_points_covering(
+        county_code=county_code, township_code=township_code, brand=brand, category=category
+    )
+    if covering:
+        return covering[0], f"Covered by {covering[0].name}"
+    nearest = service_points_nearest(
+        county_code=county_code, township_code=township_code, brand=brand, category=category
+    )
+    listed = ", ".join(f"{point.name} ({km:.0f} km)" for point, km in nearest) or "none"
+    return None, f"Out of coverage; nearest service points: {listed}"
+
+
 def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
     for incoming in files[:MAX_ATTACHMENTS]:
         attachment = Attachment(
@@ -217,6 +235,14 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
             county_code, township_code = resolution.county_code, resolution.township_code
         else:
             attention.append(AttentionReason.ADDRESS_UNRESOLVED)
+
+    service_point, coverage_note = None, ""
+    if county_code and brand is not None and category is not None:
+        service_point, coverage_note = _covering_point(
+            county_code=county_code, township_code=township_code, brand=brand, category=category
+        )
+        if service_point is None:
+            attention.append(AttentionReason.OUT_OF_COVERAGE)
 
     customer, new_customer = customer_get_or_create(
         phone=phone, email=email, name=request.name.strip(), address=request.address.strip()
@@ -277,6 +303,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         in_warranty=device.in_warranty_on(timezone.localdate(now)) if device else None,
         preferred_time=request.preferred_time.strip()[:60],
         attention=attention,
+        service_point=service_point,
         tracking_token=new_tracking_token(),
         created_by=actor if actor is not None and actor.pk else None,
         created_at=now,
@@ -288,7 +315,11 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         to_status=order.status,
         actor=actor,
         actor_label="" if actor else f"{request.channel} channel",
-        note="Flagged for an agent: " + ", ".join(attention) if attention else "",
+        note="; ".join(
+            filter(
+                None, ["Flagged for an agent: " + ", ".join(attention) if attention else "", coverage_note]
+            )
+        ),
         at=now,
     )
     sla_clocks_start(order=order, at=now)

@@ -31,7 +31,13 @@ def breach_report(request: HttpRequest, days: int = 7):
         "until": until,
         "rows": [{**row.__dict__, "breach_rate": round(row.breach_rate, 4)} for row in rows],
         "breaches": [
-            {"number": c.order.number, "kind": c.kind, "due_at": c.due_at, "breached_at": c.breached_at, "finished_at": c.finished_at}
+            {
+                "number": c.order.number,
+                "kind": c.kind,
+                "due_at": c.due_at,
+                "breached_at": c.breached_at,
+                "finished_at": c.finished_at,
+            }
             for c in breaches[:500]
         ],
     }
@@ -41,8 +47,15 @@ def breach_report(request: HttpRequest, days: int = 7):
 def alert_list(request: HttpRequest, open_only: bool = True):
     alerts = selectors.sla_alerts_for(actor=request.auth, open_only=open_only)[:200]
     return [
-        {"id": a.id, "number": a.clock.order.number, "kind": a.clock.kind, "level": a.level, "message": a.message,
-         "created_at": a.created_at, "acknowledged_at": a.acknowledged_at}
+        {
+            "id": a.id,
+            "number": a.clock.order.number,
+            "kind": a.clock.kind,
+            "level": a.level,
+            "message": a.message,
+            "created_at": a.created_at,
+            "acknowledged_at": a.acknowledged_at,
+        }
         for a in alerts
     ]
 
@@ -53,5 +66,12 @@ def alert_acknowledge(request: HttpRequest, alert_id: int):
     if alert is None:
         raise NotFound(f"No alert {alert_id} for you", field="alert_id")
     a = services.sla_alert_acknowledge(alert=alert, actor=request.auth)
-    return {"id": a.id, "number": a.clock.order.number, "kind": a.clock.kind, "level": a.level, "message": a.message,
-            "created_at": a.created_at, "acknowledged_at": a.acknowledged_at}
+    return {
+        "id": a.id,
+        "number": a.clock.order.number,
+        "kind": a.clock.kind,
+        "level": a.level,
+        "message": a.message,
+        "created_at": a.created_at,
+        "acknowledged_at": a.acknowledged_at,
+    }

@@ -14,17 +14,30 @@ class SlaPolicy(TimestampedModel):
     """
 
     name = models.CharField(max_length=80, unique=True)
-    brand = models.ForeignKey("catalog.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="sla_policies")
+    brand = models.ForeignKey(
+        "catalog.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="sla_policies"
+    )
     category = models.ForeignKey(
-        "catalog.ProductCategory", null=True, blank=True, on_delete=models.CASCADE, related_name="sla_policies"
+        "catalog.ProductCategory",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sla_policies",
     )
     priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
     round_the_clock = models.BooleanField(default=True, help_text="24 h brands: every minute counts")
     working_hours = models.CharField(
-        max_length=100, blank=True, default="08:30-12:00,13:30-18:00", help_text="used when not round the clock"
+        max_length=100,
+        blank=True,
+        default="08:30-12:00,13:30-18:00",
+        help_text="used when not round the clock",
     )
-    region_holidays = models.CharField(max_length=300, blank=True, help_text="extra local holidays, YYYY-MM-DD,…")
-    escalate_after_minutes = models.PositiveIntegerField(default=30, help_text="breach → supervisor after this long")
+    region_holidays = models.CharField(
+        max_length=300, blank=True, help_text="extra local holidays, YYYY-MM-DD,…"
+    )
+    escalate_after_minutes = models.PositiveIntegerField(
+        default=30, help_text="breach → supervisor after this long"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -40,7 +53,9 @@ class SlaTarget(models.Model):
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(max_length=24, choices=SlaKind.choices)
     minutes = models.PositiveIntegerField()
-    starts_on = models.CharField(max_length=30, default="created", help_text="order event that starts the clock")
+    starts_on = models.CharField(
+        max_length=30, default="created", help_text="order event that starts the clock"
+    )
     warn_before_minutes = models.PositiveIntegerField(default=10)
 
     class Meta:
@@ -68,7 +83,9 @@ class SlaClock(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="uniq_sla_clock_kind_per_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="uniq_sla_clock_kind_per_order")
+        ]
         indexes = [models.Index(fields=["state", "due_at"])]
 
     def __str__(self) -> str:
@@ -81,15 +98,21 @@ class SlaPause(models.Model):
     order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="sla_pauses")
     reason = models.CharField(max_length=20, choices=PauseReason.choices)
     note = models.CharField(max_length=300, blank=True)
-    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField()
-    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=models.Q(ended_at__isnull=True), name="one_open_pause_per_order")
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(ended_at__isnull=True), name="one_open_pause_per_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -104,12 +127,16 @@ class SlaAlert(models.Model):
     notify_role = models.CharField(max_length=20)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["clock", "level"], name="one_alert_per_level_per_clock")]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "level"], name="one_alert_per_level_per_clock")
+        ]
 
     def __str__(self) -> str:
         return f"{self.level}: {self.message}"

@@ -18,7 +18,9 @@ from anxin.workorders.selectors import workorder_visible_to
 def sla_alerts_for(*, actor: User, open_only: bool = True) -> QuerySet[SlaAlert]:
     """Dispatchers get warnings and breaches; supervisors (admins) also escalations."""
     role = role_of(actor)
-    alerts = SlaAlert.objects.select_related("clock__order").filter(clock__order__in=workorder_visible_to(actor=actor))
+    alerts = SlaAlert.objects.select_related("clock__order").filter(
+        clock__order__in=workorder_visible_to(actor=actor)
+    )
     if role == Role.DISPATCHER:
         alerts = alerts.filter(notify_role=Role.DISPATCHER)
     elif role != Role.ADMIN:
@@ -41,14 +43,29 @@ class BreachRow:
         return self.breached / self.total if self.total else 0.0
 
 
-def sla_breach_report(*, actor: User, since: dt.datetime, until: dt.datetime) -> tuple[list[BreachRow], QuerySet[SlaClock]]:
+def sla_breach_report(
+    *, actor: User, since: dt.datetime, until: dt.datetime
+) -> tuple[list[BreachRow], QuerySet[SlaClock]]:
     """Per brand and promise: how many clocks started in the window, how many were kept or broken."""
-    clocks = SlaClock.objects.filter(order__in=workorder_visible_to(actor=actor), started_at__gte=since, started_at__lt=until)
+    clocks = SlaClock.objects.filter(
+        order__in=workorder_visible_to(actor=actor), started_at__gte=since, started_at__lt=until
+    )
     grouped = (
         clocks.values("order__brand__name", "kind")
-        .annotate(total=Count("id"), met=Count("id", filter=Q(state=SlaState.MET)), breached=Count("id", filter=Q(state=SlaState.BREACHED)))
+        .annotate(
+            total=Count("id"),
+            met=Count("id", filter=Q(state=SlaState.MET)),
+            breached=Count("id", filter=Q(state=SlaState.BREACHED)),
+        )
         .order_by("order__brand__name", "kind")
     )
-    rows = [BreachRow(g["order__brand__name"] or "—", g["kind"], g["total"], g["met"], g["breached"]) for g in grouped]
-    breaches = clocks.filter(state=SlaState.BREACHED).select_related("order", "order__brand").order_by("-breached_at")
+    rows = [
+        BreachRow(g["order__brand__name"] or "—", g["kind"], g["total"], g["met"], g["breached"])
+        for g in grouped
+    ]
+    breaches = (
+        clocks.filter(state=SlaState.BREACHED)
+        .select_related("order", "order__brand")
+        .order_by("-breached_at")
+    )
     return rows, breaches

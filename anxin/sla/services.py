@@ -72,7 +72,9 @@ def sla_policy_for(*, order) -> SlaPolicy | None:  # type: ignore[no-untyped-def
 def calendar_for(policy: SlaPolicy | None) -> BusinessCalendar:
     if policy is None or policy.round_the_clock:
         return BusinessCalendar.always_open()
-    extra = frozenset(dt.date.fromisoformat(d.strip()) for d in policy.region_holidays.split(",") if d.strip())
+    extra = frozenset(
+        dt.date.fromisoformat(d.strip()) for d in policy.region_holidays.split(",") if d.strip()
+    )
     return BusinessCalendar.from_text(policy.working_hours or "08:30-12:00,13:30-18:00", extra_holidays=extra)
 
 
@@ -105,7 +107,9 @@ def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = 
         for target in _targets(policy)
         if target.starts_on == event
     ]
-    existing = set(SlaClock.objects.filter(order=order, kind__in=[c.kind for c in clocks]).values_list("kind", flat=True))
+    existing = set(
+        SlaClock.objects.filter(order=order, kind__in=[c.kind for c in clocks]).values_list("kind", flat=True)
+    )
     return SlaClock.objects.bulk_create([c for c in clocks if c.kind not in existing])
 
 
@@ -114,10 +118,16 @@ def sla_on_event(*, order, event: str, at: dt.datetime | None = None) -> None:  
     at = at or timezone.now()
     kept = MET_BY.get(event)
     if kept:
-        SlaClock.objects.filter(order=order, kind=kept, state__in=OPEN_STATES).update(state=SlaState.MET, finished_at=at)
-        SlaClock.objects.filter(order=order, kind=kept, state=SlaState.BREACHED, finished_at__isnull=True).update(finished_at=at)
+        SlaClock.objects.filter(order=order, kind=kept, state__in=OPEN_STATES).update(
+            state=SlaState.MET, finished_at=at
+        )
+        SlaClock.objects.filter(
+            order=order, kind=kept, state=SlaState.BREACHED, finished_at__isnull=True
+        ).update(finished_at=at)
     if event == "cancel":
-        SlaClock.objects.filter(order=order, state__in=OPEN_STATES).update(state=SlaState.CANCELLED, finished_at=at)
+        SlaClock.objects.filter(order=order, state__in=OPEN_STATES).update(
+            state=SlaState.CANCELLED, finished_at=at
+        )
         SlaPause.objects.filter(order=order, ended_at__isnull=True).update(ended_at=at)
     elif event == "reopen":
         # A reopened order gets a fresh confirmation promise: the customer is waiting again.
@@ -137,11 +147,21 @@ def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | No
     at = at or timezone.now()
     try:
         with transaction.atomic():
-            pause = SlaPause.objects.create(order=order, reason=reason, note=note[:300], paused_by=actor, started_at=at)
+            pause = SlaPause.objects.create(
+                order=order, reason=reason, note=note[:300], paused_by=actor, started_at=at
+            )
     except IntegrityError as exc:
-        raise Conflict("The SLA clocks of this order are already paused", code="already_paused", field="reason") from exc
+        raise Conflict(
+            "The SLA clocks of this order are already paused", code="already_paused", field="reason"
+        ) from exc
     SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.PAUSED)
-    workorder_event_record(order=order, event="sla_paused", actor=actor, note=f"{PauseReason(reason).label}: {note}".strip(": "), at=at)
+    workorder_event_record(
+        order=order,
+        event="sla_paused",
+        actor=actor,
+        note=f"{PauseReason(reason).label}: {note}".strip(": "),
+        at=at,
+    )
     return pause
 
 
@@ -169,7 +189,9 @@ def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # t
 def _alert(clock: SlaClock, level: str, notify_role: str, message: str) -> SlaAlert | None:
     try:
         with transaction.atomic():
-            alert = SlaAlert.objects.create(clock=clock, level=level, notify_role=notify_role, message=message[:300])
+            alert = SlaAlert.objects.create(
+                clock=clock, level=level, notify_role=notify_role, message=message[:300]
+            )
     except IntegrityError:  # another worker raised it first
         return None
     logger.warning("SLA %s for %s: %s (notify %s)", level, clock.order.number, message, notify_role)
@@ -180,30 +202,55 @@ def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Warn, flag breaches, escalate. Idempotent and safe to run in several workers at once."""
     now = now or timezone.now()
     counts = {"warned": 0, "breached": 0, "escalated": 0}
-    for clock in SlaClock.objects.select_related("order").filter(state=SlaState.RUNNING, warned_at__isnull=True, due_at__gt=now):
+    for clock in SlaClock.objects.select_related("order").filter(
+        state=SlaState.RUNNING, warned_at__isnull=True, due_at__gt=now
+    ):
         if clock.due_at - dt.timedelta(minutes=clock.warn_before_minutes) > now:
             continue
         if SlaClock.objects.filter(pk=clock.pk, warned_at__isnull=True).update(warned_at=now):
             minutes = int((clock.due_at - now).total_seconds() // 60)
-            _alert(clock, AlertLevel.WARNING, Role.DISPATCHER, f"{clock.order.number} {clock.get_kind_display()} 将在 {minutes} 分钟后超时")
+            _alert(
+                clock,
+                AlertLevel.WARNING,
+                Role.DISPATCHER,
+                f"{clock.order.number} {clock.get_kind_display()} 将在 {minutes} 分钟后超时",
+            )
             counts["warned"] += 1
     for clock in SlaClock.objects.select_related("order").filter(state=SlaState.RUNNING, due_at__lte=now):
-        if SlaClock.objects.filter(pk=clock.pk, state=SlaState.RUNNING).update(state=SlaState.BREACHED, breached_at=clock.due_at):
-            _alert(clock, AlertLevel.BREACH, Role.DISPATCHER, f"{clock.order.number} {clock.get_kind_display()} 已超时")
+        if SlaClock.objects.filter(pk=clock.pk, state=SlaState.RUNNING).update(
+            state=SlaState.BREACHED, breached_at=clock.due_at
+        ):
+            _alert(
+                clock,
+                AlertLevel.BREACH,
+                Role.DISPATCHER,
+                f"{clock.order.number} {clock.get_kind_display()} 已超时",
+            )
             counts["breached"] += 1
     for clock in SlaClock.objects.select_related("order", "policy").filter(
         state=SlaState.BREACHED, finished_at__isnull=True, escalated_at__isnull=True
     ):
-        after = dt.timedelta(minutes=clock.policy.escalate_after_minutes) if clock.policy else DEFAULT_ESCALATE_AFTER
+        after = (
+            dt.timedelta(minutes=clock.policy.escalate_after_minutes)
+            if clock.policy
+            else DEFAULT_ESCALATE_AFTER
+        )
         if clock.breached_at and clock.breached_at + after <= now:
             if SlaClock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(escalated_at=now):
-                _alert(clock, AlertLevel.ESCALATION, Role.ADMIN, f"{clock.order.number} {clock.get_kind_display()} 超时 {int((now - clock.breached_at).total_seconds() // 60)} 分钟仍未处理")
+                _alert(
+                    clock,
+                    AlertLevel.ESCALATION,
+                    Role.ADMIN,
+                    f"{clock.order.number} {clock.get_kind_display()} 超时 {int((now - clock.breached_at).total_seconds() // 60)} 分钟仍未处理",
+                )
                 counts["escalated"] += 1
     return counts
 
 
 @transaction.atomic
 def sla_alert_acknowledge(*, alert: SlaAlert, actor) -> SlaAlert:  # type: ignore[no-untyped-def]
-    SlaAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(acknowledged_by=actor, acknowledged_at=timezone.now())
+    SlaAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=timezone.now()
+    )
     alert.refresh_from_db()
     return alert

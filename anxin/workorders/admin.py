@@ -21,7 +21,18 @@ class WorkOrderAdmin(admin.ModelAdmin):
     list_display = ["number", "status", "channel", "brand", "category", "county_code", "created_at"]
     list_filter = ["status", "channel", "brand"]
     search_fields = ["number"]
-    fields = ["number", "status", "channel", "brand", "category", "county_code", "township_code", "attention", "technician", "created_at"]
+    fields = [
+        "number",
+        "status",
+        "channel",
+        "brand",
+        "category",
+        "county_code",
+        "township_code",
+        "attention",
+        "technician",
+        "created_at",
+    ]
     readonly_fields = fields
     inlines = [EventInline]
 

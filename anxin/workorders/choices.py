@@ -68,6 +68,7 @@ class AttentionReason(models.TextChoices):
     UNKNOWN_BRAND = "unknown_brand", _("品牌未识别")
     UNKNOWN_CATEGORY = "unknown_category", _("品类未识别")
     ADDRESS_UNRESOLVED = "address_unresolved", _("地址无法解析")
+    OUT_OF_COVERAGE = "out_of_coverage", _("超出服务范围")
     ADDRESS_MISSING = "address_missing", _("缺少地址")
     NAME_MISSING = "name_missing", _("缺少姓名")
     DESCRIPTION_MISSING = "description_missing", _("缺少故障描述")

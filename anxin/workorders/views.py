@@ -86,11 +86,18 @@ def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
         require_role(request.user, services.SLA_ACTION_ROLES, action="change SLA clocks")
         order = selectors.workorder_get_for(actor=request.user, number=number)
         if action == "pause":
-            sla_pause(order=order, reason=request.POST.get("reason", ""), actor=request.user, note=request.POST.get("note", ""))
+            sla_pause(
+                order=order,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+                note=request.POST.get("note", ""),
+            )
         elif action == "resume":
             sla_resume(order=order, actor=request.user)
         elif action == "contacted":
-            services.workorder_customer_contacted(order=order, actor=request.user, note=request.POST.get("note", ""))
+            services.workorder_customer_contacted(
+                order=order, actor=request.user, note=request.POST.get("note", "")
+            )
         else:
             raise Conflict(f"Unknown action '{action}'", field="action")
     except DomainError as exc:

@@ -31,13 +31,20 @@ def test_without_a_policy_the_30_minute_promise_runs_round_the_clock(order):
     assert confirm.due_at - confirm.started_at == dt.timedelta(minutes=30)
     assert abs((confirm.started_at - order.created_at).total_seconds()) < 1
     kinds = set(SlaClock.objects.filter(order=order).values_list("kind", flat=True))
-    assert kinds == {SlaKind.TECHNICIAN_CONFIRMED, SlaKind.CUSTOMER_CONTACTED, SlaKind.ON_SITE, SlaKind.COMPLETED}
+    assert kinds == {
+        SlaKind.TECHNICIAN_CONFIRMED,
+        SlaKind.CUSTOMER_CONTACTED,
+        SlaKind.ON_SITE,
+        SlaKind.COMPLETED,
+    }
 
 
 def test_the_most_specific_policy_wins_and_its_working_hours_apply(brand, category, settings):
     general = SlaPolicy.objects.create(name="general", round_the_clock=True)
     SlaTarget.objects.create(policy=general, kind=SlaKind.TECHNICIAN_CONFIRMED, minutes=60)
-    office = SlaPolicy.objects.create(name="乐创 office hours", brand=brand, round_the_clock=False, working_hours="08:30-12:00,13:30-18:00")
+    office = SlaPolicy.objects.create(
+        name="乐创 office hours", brand=brand, round_the_clock=False, working_hours="08:30-12:00,13:30-18:00"
+    )
     SlaTarget.objects.create(policy=office, kind=SlaKind.TECHNICIAN_CONFIRMED, minutes=30)
     # Friday 2026-11-20 11:50 local: 10 minutes before lunch, the rest after it.
     friday_before_lunch = dt.datetime(2026, 11, 20, 11, 50, tzinfo=SH)
@@ -78,11 +85,28 @@ def test_contacting_the_customer_keeps_that_promise(order, technician, agent):
 
 def test_the_follow_up_clock_starts_at_completion(order, dispatcher, technician):
     assert not SlaClock.objects.filter(order=order, kind=SlaKind.FOLLOWED_UP).exists()
-    for event in (Event.ACCEPT, Event.DISPATCH, Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE, Event.DIAGNOSE, Event.START_REPAIR, Event.COMPLETE):
-        workorder_transition(order=order, event=event, actor=dispatcher, technician=technician if event == Event.DISPATCH else None)
+    for event in (
+        Event.ACCEPT,
+        Event.DISPATCH,
+        Event.TECHNICIAN_ACCEPT,
+        Event.DEPART,
+        Event.ARRIVE,
+        Event.DIAGNOSE,
+        Event.START_REPAIR,
+        Event.COMPLETE,
+    ):
+        workorder_transition(
+            order=order,
+            event=event,
+            actor=dispatcher,
+            technician=technician if event == Event.DISPATCH else None,
+        )
     follow_up = clock(order, SlaKind.FOLLOWED_UP)
     assert follow_up.state == SlaState.RUNNING
-    assert clock(order, SlaKind.ON_SITE).state == SlaState.MET and clock(order, SlaKind.COMPLETED).state == SlaState.MET
+    assert (
+        clock(order, SlaKind.ON_SITE).state == SlaState.MET
+        and clock(order, SlaKind.COMPLETED).state == SlaState.MET
+    )
     workorder_transition(order=order, event=Event.FOLLOW_UP, actor=dispatcher)
     assert clock(order, SlaKind.FOLLOWED_UP).state == SlaState.MET
 
@@ -91,14 +115,18 @@ def test_a_pause_stops_the_clock_and_resume_moves_the_deadline_exactly(order, di
     started = clock(order).started_at
     pause_at = started + dt.timedelta(minutes=10)
     resume_at = pause_at + dt.timedelta(minutes=47)
-    sla_pause(order=order, reason=PauseReason.WAITING_CUSTOMER, actor=dispatcher, note="客户出差", at=pause_at)
+    sla_pause(
+        order=order, reason=PauseReason.WAITING_CUSTOMER, actor=dispatcher, note="客户出差", at=pause_at
+    )
     assert clock(order).state == SlaState.PAUSED
     assert sla_sweep(now=started + dt.timedelta(minutes=40))["breached"] == 0  # paused clocks never breach
     sla_resume(order=order, actor=dispatcher, at=resume_at)
     resumed = clock(order)
     assert resumed.state == SlaState.RUNNING
     assert resumed.due_at == started + dt.timedelta(minutes=30 + 47)
-    events = list(WorkOrderEvent.objects.filter(order=order, event__startswith="sla_").values_list("event", "actor"))
+    events = list(
+        WorkOrderEvent.objects.filter(order=order, event__startswith="sla_").values_list("event", "actor")
+    )
     assert events == [("sla_paused", dispatcher.pk), ("sla_resumed", dispatcher.pk)]
 
 
@@ -123,7 +151,11 @@ def test_warning_then_breach_then_escalation_fire_once_each(order):
     assert sla_sweep(now=due + dt.timedelta(minutes=31))["escalated"] == 1
     assert sla_sweep(now=due + dt.timedelta(minutes=60))["escalated"] == 0
     alerts = dict(SlaAlert.objects.filter(clock=clock(order)).values_list("level", "notify_role"))
-    assert alerts == {AlertLevel.WARNING: "dispatcher", AlertLevel.BREACH: "dispatcher", AlertLevel.ESCALATION: "admin"}
+    assert alerts == {
+        AlertLevel.WARNING: "dispatcher",
+        AlertLevel.BREACH: "dispatcher",
+        AlertLevel.ESCALATION: "admin",
+    }
 
 
 def test_a_breach_that_was_acted_on_is_not_escalated(order, dispatcher, technician):
@@ -146,5 +178,7 @@ def test_the_sweep_runs_as_a_periodic_worker_task(order):
     from anxin.sla.tasks import sla_sweep_every_minute
 
     assert sla_sweep_every_minute.call_local() == {"warned": 0, "breached": 0, "escalated": 0}
-    SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED).update(due_at=timezone.now() - dt.timedelta(seconds=1))
+    SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED).update(
+        due_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert sla_sweep_every_minute.call_local()["breached"] == 1

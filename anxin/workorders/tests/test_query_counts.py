@@ -16,7 +16,9 @@ def _orders(n, dispatcher, technician):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_the_order_list_api_does_not_query_per_order(n, brand, category, dispatcher, technician, api_client, token_for, django_assert_num_queries):
+def test_the_order_list_api_does_not_query_per_order(
+    n, brand, category, dispatcher, technician, api_client, token_for, django_assert_num_queries
+):
     _orders(n, dispatcher, technician)
     client = api_client(token_for(dispatcher))
     client.get("/api/v1/orders")  # first use stamps the token's last_used_at
@@ -26,7 +28,9 @@ def test_the_order_list_api_does_not_query_per_order(n, brand, category, dispatc
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_the_order_list_page_does_not_query_per_order(n, brand, category, dispatcher, technician, django_assert_num_queries):
+def test_the_order_list_page_does_not_query_per_order(
+    n, brand, category, dispatcher, technician, django_assert_num_queries
+):
     _orders(n, dispatcher, technician)
     client = Client()
     client.force_login(dispatcher)

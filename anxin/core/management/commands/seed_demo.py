@@ -9,6 +9,7 @@ from django.db import transaction
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
+from anxin.areas.services import coverage_import
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.dispatch.models import ServicePoint, Technician
 from anxin.intake.services import RepairRequest, request_submit
@@ -47,10 +48,47 @@ BRANDS = [
 ]
 
 SERVICE_POINTS = [
-    ("北京朝阳网点", "北京市朝阳区建国路88号", "110105", 39.908, 116.47, "010-8588-1200", True),
-    ("上海徐汇网点", "上海市徐汇区漕溪北路200号", "310104", 31.19, 121.44, "021-6438-0099", False),
-    ("达州通川网点", "四川省达州市通川区朝阳东路15号", "511702", 31.21, 107.50, "0818-212-3456", False),
-    ("东莞虎门网点", "广东省东莞市虎门镇连升路9号", "441900", 22.82, 113.67, "0769-8518-2233", True),
+    # name, address, county, lat, lng, phone, 24h, coverage (as the brands' pages list it)
+    (
+        "北京朝阳网点",
+        "北京市朝阳区建国路88号",
+        "110105",
+        39.908,
+        116.47,
+        "010-8588-1200",
+        True,
+        "北京市朝阳区、北京市东城区、北京市通州区",
+    ),
+    (
+        "上海徐汇网点",
+        "上海市徐汇区漕溪北路200号",
+        "310104",
+        31.19,
+        121.44,
+        "021-6438-0099",
+        False,
+        "上海市徐汇区、上海市闵行区、上海市长宁区",
+    ),
+    (
+        "达州通川网点",
+        "四川省达州市通川区朝阳东路15号",
+        "511702",
+        31.21,
+        107.50,
+        "0818-212-3456",
+        False,
+        "达州市通川区、达州市达川区、甘孜石渠县",
+    ),
+    (
+        "东莞虎门网点",
+        "广东省东莞市虎门镇连升路9号",
+        "441900",
+        22.82,
+        113.67,
+        "0769-8518-2233",
+        True,
+        "东莞市虎门镇、东莞市长安镇、中山市港口镇",
+    ),
 ]
 
 TECHNICIANS = [
@@ -181,7 +219,8 @@ class Command(BaseCommand):
             user.brands.set([brands[c][0] for c in brand_codes])
 
         points = {}
-        for name, address, county, lat, lng, phone, h24 in SERVICE_POINTS:
+        admin = User.objects.get(username="admin")
+        for name, address, county, lat, lng, phone, h24, coverage in SERVICE_POINTS:
             point, _ = ServicePoint.objects.get_or_create(
                 name=name,
                 defaults={
@@ -196,6 +235,8 @@ class Command(BaseCommand):
             )
             point.brands.set([b for b, _ in brands.values()])
             point.categories.set([c for _, c in brands.values()])
+            if not point.coverage.exists():
+                coverage_import(actor=admin, service_point=point, text=coverage)
             points[name] = point
 
         for username, display, employee_no, point_name, skills in TECHNICIANS:
