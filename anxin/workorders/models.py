@@ -49,7 +49,9 @@ class WorkOrder(models.Model):
     county_code = models.CharField(max_length=6, blank=True, db_index=True)
     township_code = models.CharField(max_length=9, blank=True)
     in_warranty = models.BooleanField(null=True)
-    preferred_time = models.CharField(max_length=60, blank=True)
+    preferred_time = models.CharField(max_length=60, blank=True, help_text="as the customer said it")
+    appointment_start = models.DateTimeField(null=True, blank=True, help_text="promised arrival window")
+    appointment_end = models.DateTimeField(null=True, blank=True)
     attention = models.JSONField(default=list, blank=True)
     technician = models.ForeignKey(
         "dispatch.Technician", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
