@@ -95,3 +95,11 @@ def test_warranty_is_known_from_the_registered_device(product_model):
     assert order.device.warranty_end is not None and order.in_warranty is True
     old = submit(phone="13900000000", brand="乐创", model="ZTP-108A", purchase_date=dt.date(2015, 1, 1)).order
     assert old.in_warranty is False
+
+
+def test_an_email_only_customer_is_acknowledged_by_email(db, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = submit(email="lina@example.cn", channel=Channel.EMAIL, description="热水器不热").order
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["lina@example.cn"] and order.number in mailoutbox[0].body
+    assert Notification.objects.get(order=order).channel == "email"
