@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from anxin.areas.coverage import coverage_text_parse
 from anxin.areas.forms import BrandChoiceForm, CoverageImportForm, LookupForm
@@ -60,10 +61,14 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             result = coverage_import(actor=request.user, service_point=point, text=text, replace=replace)
             messages.success(
                 request,
-                f"已保存 {result.created} 条新范围，更新 {result.updated} 条，未识别 {len(result.skipped)} 条",
+                _("已保存 %(created)s 条新范围，更新 %(updated)s 条，未识别 %(skipped)s 条")
+                % {"created": result.created, "updated": result.updated, "skipped": len(result.skipped)},
             )
             for line in result.skipped:
-                messages.warning(request, f"未保存「{line.text}」：{line.problem}")
+                messages.warning(
+                    request,
+                    _("未保存「%(text)s」：%(problem)s") % {"text": line.text, "problem": line.problem},
+                )
             return redirect("areas:coverage_edit", pk=point.pk)
         lines = coverage_text_parse(text)
     context = {
@@ -83,7 +88,7 @@ def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResp
     point = service_point_get_for(actor=request.user, pk=pk)
     if request.method == "POST":
         coverage_delete(actor=request.user, service_point=point, coverage_id=coverage_id)
-        messages.success(request, "已删除")
+        messages.success(request, _("已删除"))
     return redirect("areas:coverage_edit", pk=point.pk)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -146,6 +148,29 @@ def test_the_coverage_map_counts_counties_per_province_and_prefecture_for_a_bran
     page = response.content.decode()
     assert page.count("<circle") > 2800
     assert 'class="covered"' in page and 'class="partial"' in page
+
+
+def test_the_coverage_map_folds_prefectures_into_provinces_and_draws_covered_counties_on_top(
+    dispatcher, brand
+):
+    make_point("达州网点", covers=["511700"], excludes=["511702"], brands=[brand])
+    make_point("罗江镇网点", covers=["511702102"], brands=[brand])
+
+    response = signed_in(dispatcher).get("/areas/coverage/", {"brand": brand.pk})
+
+    page = response.content.decode()
+    provinces = response.context["summary"].provinces
+    assert page.count('<details class="province"') == len(provinces) > 30
+    assert '<details class="province" data-code="510000">' in page
+    assert "<summary" in page and 'class="prefecture"><td>达州市</td>' in page
+    circles = re.findall(r'<circle [^>]*class="(\w+)"><title>([^<]*)</title>', page)
+    states = [state for state, _ in circles]
+    assert states.index("covered") > max(i for i, state in enumerate(states) if state == "none")
+    assert states.index("partial") > max(i for i, state in enumerate(states) if state == "none")
+    assert ("covered", "四川省/达州市/达川区 · 全部覆盖") in circles
+    assert ("partial", "四川省/达州市/通川区 · 部分乡镇覆盖") in circles
+    radius = {state: float(r) for r, state in re.findall(r'r="([\d.]+)" class="(\w+)"', page)}
+    assert radius["covered"] > radius["none"] and radius["partial"] > radius["none"]
 
 
 def test_the_coverage_map_takes_a_fixed_number_of_queries(dispatcher, brand, django_assert_max_num_queries):
