@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -93,7 +93,7 @@ def test_an_overnight_shift_belongs_to_the_day_it_starts() -> None:
 
 
 def test_it_accepts_other_timezones_and_answers_in_shanghai_time() -> None:
-    utc_start = datetime(2025, 3, 3, 3, 30, tzinfo=timezone.utc)  # 11:30 in Shanghai
+    utc_start = datetime(2025, 3, 3, 3, 30, tzinfo=UTC)  # 11:30 in Shanghai
     result = OFFICE.add(utc_start, timedelta(minutes=60))
     assert result == at(2025, 3, 3, 14, 0)
     assert result.tzinfo == SHANGHAI
