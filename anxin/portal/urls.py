@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("repair/", views.repair, name="repair"),
     path("track/<str:number>/", views.track, name="track"),
+    path("verify/", views.verify, name="verify"),
     path("my/", views.my_orders, name="my_orders"),
     path("my/<str:number>/", views.my_order, name="my_order"),
 ]

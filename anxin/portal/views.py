@@ -8,6 +8,7 @@ from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
+from anxin.portal.verification import verify_identity
 from anxin.workorders import selectors
 from anxin.workorders.choices import Channel
 
@@ -74,6 +75,13 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
         "portal/track.html",
         {"order": order, "events": selectors.workorder_timeline(order=order), "new": request.GET.get("new")},
     )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Customers check a technician's employee number or a hotline number before trusting it."""
+    query = request.GET.get("q", "")
+    result = verify_identity(query=query) if query else None
+    return render(request, "portal/verify.html", {"result": result, "query": query})
 
 
 @login_required(login_url="accounts:customer_login")

@@ -1,0 +1,20 @@
+from django.test import Client
+
+
+def test_a_real_technician_number_is_confirmed_with_a_masked_name(technician):
+    technician.user.display_name = "王师傅"
+    technician.user.save()
+    page = Client().get("/verify/?q=t1001").content.decode()
+    assert 'data-genuine="yes"' in page and "王**" in page and technician.service_point.name in page
+
+
+def test_an_inactive_technician_and_an_unknown_number_are_not_genuine(technician):
+    technician.is_active = False
+    technician.save()
+    assert 'data-genuine="no"' in Client().get("/verify/?q=T1001").content.decode()
+    assert 'data-genuine="no"' in Client().get("/verify/?q=T9999").content.decode()
+
+
+def test_a_brand_hotline_is_recognised_in_any_format(brand):
+    page = Client().get("/verify/?q=4008816088").content.decode()
+    assert 'data-genuine="yes"' in page and brand.name in page

@@ -1,0 +1,40 @@
+"""Is this technician or this hotline really ours? Answers for customers worried about fake repairmen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anxin.catalog.selectors import brands_all
+from anxin.core.masking import mask_name, normalize_phone
+from anxin.dispatch.models import Technician
+
+
+@dataclass(frozen=True)
+class Verification:
+    query: str
+    kind: str  # "technician", "hotline", "unknown"
+    genuine: bool
+    detail: str = ""
+
+
+def verify_identity(*, query: str) -> Verification:
+    """Look the text up as a technician's employee number, then as a brand hotline."""
+    query = query.strip()[:40]
+    if not query:
+        return Verification(query=query, kind="unknown", genuine=False)
+    technician = (
+        Technician.objects.select_related("user", "service_point").filter(employee_no__iexact=query).first()
+    )
+    if technician is not None:
+        name = technician.user.display_name or technician.user.username
+        return Verification(
+            query=query,
+            kind="technician",
+            genuine=technician.is_active,
+            detail=f"{mask_name(name)} · {technician.service_point.name}",
+        )
+    digits = normalize_phone(query)
+    for brand in brands_all():
+        if digits and normalize_phone(brand.hotline) == digits:
+            return Verification(query=query, kind="hotline", genuine=True, detail=brand.name)
+    return Verification(query=query, kind="unknown", genuine=False)
