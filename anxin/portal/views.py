@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit
@@ -87,7 +88,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="accounts:customer_login")
 def my_orders(request: HttpRequest) -> HttpResponse:
     orders = selectors.workorder_list_for(actor=request.user)
-    return render(request, "portal/my_orders.html", {"orders": orders})
+    customer = getattr(request.user, "customer", None)
+    devices = customer.devices.select_related("brand", "category", "product_model") if customer else []
+    return render(request, "portal/my_orders.html", {"orders": orders, "devices": devices, "today": timezone.localdate()})
 
 
 @login_required(login_url="accounts:customer_login")

@@ -26,6 +26,7 @@ def test_a_customer_logs_in_with_a_code_and_sees_only_their_orders(two_customers
     response = client.post("/accounts/customer-login/", {"phone": "13800138000", "code": code}, follow=True)
     page = response.content.decode()
     assert mine.number in page and theirs.number not in page
+    assert "我的设备" in page and "乐创" in page
     assert client.get(f"/my/{mine.number}/").status_code == 200
     assert client.get(f"/my/{theirs.number}/").status_code == 404
     assert client.get("/orders/").status_code in (200, 302)
