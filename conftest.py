@@ -13,10 +13,12 @@ def _isolated(settings, tmp_path):
     from django.core.cache import cache
 
     from anxin.catalog.selectors import catalog_cache_clear
+    from anxin.sla.services import sla_policy_cache_clear
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     catalog_cache_clear()
+    sla_policy_cache_clear()
 
 
 @pytest.fixture

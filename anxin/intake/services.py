@@ -322,7 +322,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         ),
         at=now,
     )
-    sla_clocks_start(order=order, at=now)
+    sla_clocks_start(order=order, at=now, new_order=True)
     IntakeRequest.objects.create(
         channel=request.channel,
         order=order,

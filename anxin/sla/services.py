@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from anxin.accounts.choices import Role
@@ -54,14 +54,33 @@ MET_BY: dict[str, str] = {
 OPEN_STATES = (SlaState.RUNNING, SlaState.PAUSED)
 
 
+_policy_cache: tuple[float, list[SlaPolicy]] | None = None
+POLICY_CACHE_SECONDS = 30.0
+
+
+def sla_policies_active(*, fresh: bool = False) -> list[SlaPolicy]:
+    """Active policies with their targets; a handful of rows read at every intake, kept per process."""
+    global _policy_cache
+    now = time.monotonic()
+    if fresh or _policy_cache is None or now - _policy_cache[0] > POLICY_CACHE_SECONDS:
+        _policy_cache = (now, list(SlaPolicy.objects.filter(is_active=True).prefetch_related("targets")))
+    return _policy_cache[1]
+
+
+def sla_policy_cache_clear() -> None:
+    global _policy_cache
+    _policy_cache = None
+
+
 def sla_policy_for(*, order) -> SlaPolicy | None:  # type: ignore[no-untyped-def]
     """The most specific active policy: brand, then category, then priority must match or be empty."""
-    candidates = SlaPolicy.objects.filter(
-        Q(brand__isnull=True) | Q(brand_id=order.brand_id),
-        Q(category__isnull=True) | Q(category_id=order.category_id),
-        Q(priority="") | Q(priority=order.priority),
-        is_active=True,
-    ).prefetch_related("targets")
+    candidates = [
+        p
+        for p in sla_policies_active()
+        if p.brand_id in (None, order.brand_id)
+        and p.category_id in (None, order.category_id)
+        and p.priority in ("", order.priority)
+    ]
 
     def specificity(policy: SlaPolicy) -> tuple[int, int, int]:
         return (policy.brand_id is not None, policy.category_id is not None, policy.priority != "")
@@ -89,8 +108,8 @@ def _pauses(order) -> list[tuple[dt.datetime, dt.datetime]]:  # type: ignore[no-
     return [(p.started_at, p.ended_at or far) for p in SlaPause.objects.filter(order=order)]
 
 
-def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None) -> list[SlaClock]:  # type: ignore[no-untyped-def]
-    """Start the clocks whose targets begin with `event` (intake: "created")."""
+def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None, new_order: bool = False) -> list[SlaClock]:  # type: ignore[no-untyped-def]
+    """Start the clocks whose targets begin with `event` (intake: "created", with new_order=True)."""
     at = at or timezone.now()
     policy = sla_policy_for(order=order)
     calendar = calendar_for(policy)
