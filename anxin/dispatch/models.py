@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
 from anxin.core.models import TimestampedModel
+from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger, TechnicianStatus
 
 
 class ServicePoint(TimestampedModel):
@@ -28,8 +31,16 @@ class ServicePoint(TimestampedModel):
         return self.name
 
 
+def _default_certifications() -> list[str]:
+    return []
+
+
 class Technician(TimestampedModel):
-    """A field technician; signs in as a user with the technician role."""
+    """A field technician; signs in as a user with the technician role.
+
+    Skills are brand × category (both M2M). The shift, lunch break and job cap feed the day plan;
+    the live status and last known location come from the technician's phone.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technician")
     service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="technicians")
@@ -38,10 +49,152 @@ class Technician(TimestampedModel):
     )
     brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="technicians")
     categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="technicians")
+    certifications = models.JSONField(
+        default=_default_certifications, blank=True, help_text="e.g. 电工证, 高处作业证 (free text list)"
+    )
     is_active = models.BooleanField(default=True)
+    # Where the day starts and ends; None: at the service point.
+    home_latitude = models.FloatField(null=True, blank=True)
+    home_longitude = models.FloatField(null=True, blank=True)
+    shift_start = models.TimeField(default=dt.time(8, 30))
+    shift_end = models.TimeField(default=dt.time(18, 0))
+    work_days = models.CharField(
+        max_length=7, default="123456", help_text="ISO weekdays worked: 1 = Monday … 7 = Sunday"
+    )
+    break_earliest = models.TimeField(default=dt.time(11, 30), help_text="lunch may start from")
+    break_latest = models.TimeField(default=dt.time(13, 0), help_text="lunch must start by")
+    break_minutes = models.PositiveSmallIntegerField(default=45, help_text="0: no break")
+    max_jobs_per_day = models.PositiveSmallIntegerField(default=8)
+    status = models.CharField(
+        max_length=12, choices=TechnicianStatus.choices, default=TechnicianStatus.AVAILABLE
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    available_from = models.DateTimeField(
+        null=True, blank=True, help_text="running late: not free before this time today"
+    )
+    last_latitude = models.FloatField(null=True, blank=True)
+    last_longitude = models.FloatField(null=True, blank=True)
+    last_located_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["employee_no"]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.employee_no})"
+
+
+class DispatchOffer(models.Model):
+    """A job offered to one technician, who must accept within the timeout (the 30-minute SLA runs on it).
+
+    At most one pending offer per order (partial unique constraint): the offer loop can never
+    double-offer, even with two workers racing.
+    """
+
+    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="offers")
+    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="offers")
+    state = models.CharField(max_length=12, choices=OfferState.choices, default=OfferState.PENDING, db_index=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="empty: the system's offer loop",
+    )
+    rank = models.PositiveSmallIntegerField(default=1, help_text="1 = the engine's best technician")
+    score = models.FloatField(null=True, blank=True)
+    planned_day = models.DateField(null=True, blank=True)
+    eta = models.DateTimeField(null=True, blank=True, help_text="planned arrival if accepted")
+    distance_m = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(state="pending"), name="one_pending_offer_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.technician_id} ({self.state})"
+
+
+class DispatchPin(models.Model):
+    """A dispatcher's decision: this order stays with this technician at this arrival time.
+
+    Re-plans give the job the engine's ``pinned_technician`` and narrow its window to ``arrival``,
+    so neither who nor when changes, while the other jobs are optimised around it.
+    """
+
+    order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_pin")
+    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="pins")
+    arrival = models.DateTimeField(null=True, blank=True, help_text="planned arrival when pinned; empty: any time")
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.order_id} pinned to {self.technician_id}"
+
+
+class DispatchEscalation(models.Model):
+    """The offer loop ran out of technicians: a dispatcher must act (shown on the board)."""
+
+    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_escalations")
+    reason = models.CharField(max_length=20, choices=EscalationReason.choices)
+    created_at = models.DateTimeField(db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(resolved_at__isnull=True), name="one_open_escalation_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} escalated ({self.reason})"
+
+
+class DispatchPlan(models.Model):
+    """The last day plan of a service point: routes with ETAs, what was left unplanned, and how it was made.
+
+    ``routes`` is ``{employee_no: {"stops": [...], "end_time", "travel_m", "overtime", "breaks"}}`` with
+    times in minutes since local midnight of ``day``. ``signature`` hashes the planning input, so a
+    reader can tell whether the plan still matches the orders and technicians it was made for.
+    """
+
+    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="plans")
+    day = models.DateField()
+    engine = models.CharField(max_length=20)
+    solve_seconds = models.FloatField(default=0.0)
+    fallback_reason = models.CharField(max_length=300, blank=True)
+    routes = models.JSONField(default=dict)
+    unassigned = models.JSONField(default=list)
+    stats = models.JSONField(default=dict)
+    signature = models.CharField(max_length=64, blank=True)
+    trigger = models.CharField(max_length=20, choices=PlanTrigger.choices, default=PlanTrigger.MANUAL)
+    version = models.PositiveIntegerField(default=1)
+    planned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service_point", "day"]
+        constraints = [models.UniqueConstraint(fields=["service_point", "day"], name="one_plan_per_point_day")]
+
+    def __str__(self) -> str:
+        return f"{self.service_point} {self.day} ({self.engine} v{self.version})"
+
+
+class OutboxCursor(models.Model):
+    """How far the dispatch worker has read the work-order timeline (the outbox), per reader name."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.last_event_id}"

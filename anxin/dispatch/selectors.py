@@ -1,7 +1,110 @@
+"""Dispatch reads: technicians, offers, plans, and the day problem the engine plans.
+
+The engine (``anxin.dispatch.engine``) is pure: it knows minutes since local midnight, places
+as lat/lon and string ids. ``day_problem`` is the one place that turns orders, technicians,
+pins and the timeline into an engine ``Problem`` (technician id = employee number, job id =
+order number); every caller (plans, offers, slot picker, board) goes through it, so they all
+plan the same day.
+"""
+
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import require_role, role_of
+from anxin.areas.selectors import division_get
 from anxin.core.exceptions import NotFound
-from anxin.dispatch.models import Technician
+from anxin.dispatch.choices import OfferState, TechnicianStatus
+from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Route, Stop
+from anxin.dispatch.engine.model import Technician as EngineTechnician
+from anxin.dispatch.models import (
+    DispatchEscalation,
+    DispatchOffer,
+    DispatchPin,
+    DispatchPlan,
+    ServicePoint,
+    Technician,
+)
+from anxin.dispatch.travel import LatLon
+from anxin.sla.choices import Priority, SlaKind
+from anxin.sla.models import SlaClock
+from anxin.workorders.choices import AttentionReason, Status
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.selectors import workorder_visible_to
+
+BOARD_ROLES = {Role.DISPATCHER, Role.ADMIN}
+# Orders that occupy a technician's day (received ones unless an agent must look at them first).
+PLANNED_STATUSES = {
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.TECHNICIAN_ACCEPTED,
+    Status.EN_ROUTE,
+    Status.ON_SITE,
+    Status.DIAGNOSED,
+    Status.AWAITING_APPROVAL,
+    Status.IN_REPAIR,
+    Status.REOPENED,
+}
+STARTED_STATUSES = {Status.ON_SITE, Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR}
+ASSIGNED_STATUSES = {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED, Status.EN_ROUTE} | STARTED_STATUSES
+# Orders the offer loop may (re)offer: nobody holds them.
+OFFERABLE_STATUSES = {Status.RECEIVED, Status.ACCEPTED, Status.REOPENED}
+# Attention flags that stop the offer loop: an agent must fix the order first. A missing name or
+# fault description does not: the technician asks on the phone.
+BLOCKING_ATTENTION = {
+    AttentionReason.UNKNOWN_BRAND,
+    AttentionReason.UNKNOWN_CATEGORY,
+    AttentionReason.ADDRESS_MISSING,
+    AttentionReason.ADDRESS_UNRESOLVED,
+    AttentionReason.OUT_OF_COVERAGE,
+    AttentionReason.PHONE_MISSING,
+}
+PRIORITY_WEIGHT = {Priority.NORMAL: 1, Priority.URGENT: 3}
+LAST_LOCATION_FRESH = dt.timedelta(hours=4)
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=local_tz())
+
+
+def minute_of(when: dt.datetime, day: dt.date) -> int:
+    """Minutes from local midnight of ``day`` to ``when`` (negative before, over 1440 after)."""
+    return int((when - local_midnight(day)).total_seconds() // 60)
+
+
+def at_minute(day: dt.date, minute: int) -> dt.datetime:
+    return local_midnight(day) + dt.timedelta(minutes=minute)
+
+
+def _minutes(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def skill_key(brand_id: int | None, category_id: int | None) -> str | None:
+    if brand_id is None or category_id is None:
+        return None
+    return f"{brand_id}:{category_id}"
+
+
+def order_is_blocked(order: WorkOrder) -> bool:
+    return bool(BLOCKING_ATTENTION & set(order.attention or []))
+
+
+# --- technicians ---------------------------------------------------------------------------
 
 
 def technician_get_by_employee_no(*, employee_no: str) -> Technician:
@@ -26,3 +129,383 @@ def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-unty
         technicians.distinct(),
         key=lambda t: (t.service_point.county_code != order.county_code, t.employee_no),
     )
+
+
+def technician_for_user(*, actor: User) -> Technician:
+    """The signed-in technician's own record (only technicians have one)."""
+    technician = (
+        Technician.objects.select_related("user", "service_point").filter(user=actor, is_active=True).first()
+        if actor.is_authenticated
+        else None
+    )
+    if technician is None:
+        raise NotFound("You are not an active technician", field="technician")
+    return technician
+
+
+def service_points_for_board(*, actor: User) -> QuerySet[ServicePoint]:
+    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    return ServicePoint.objects.filter(is_active=True).order_by("name")
+
+
+def service_point_for_board(*, actor: User, pk: int | str | None) -> ServicePoint:
+    points = service_points_for_board(actor=actor)
+    point = points.filter(pk=pk).first() if str(pk or "").isdigit() else points.first()
+    if point is None:
+        raise NotFound("No such service point", field="service_point")
+    return point
+
+
+def technicians_of_point(*, service_point: ServicePoint) -> list[Technician]:
+    return list(
+        Technician.objects.filter(service_point=service_point, is_active=True)
+        .select_related("user")
+        .prefetch_related("brands", "categories")
+        .order_by("employee_no")
+    )
+
+
+# --- offers --------------------------------------------------------------------------------
+
+
+def offers_visible_to(*, actor: User) -> QuerySet[DispatchOffer]:
+    """Technicians see only offers made to them; dispatchers and admins see all."""
+    offers = DispatchOffer.objects.select_related("order__brand", "order__category", "technician__user")
+    if not actor.is_authenticated or not actor.is_active:
+        return offers.none()
+    role = role_of(actor)
+    if role in BOARD_ROLES:
+        return offers
+    if role == Role.TECHNICIAN:
+        return offers.filter(technician__user=actor)
+    return offers.none()
+
+
+def offer_get_for(*, actor: User, offer_id: int) -> DispatchOffer:
+    offer = offers_visible_to(actor=actor).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound(f"No offer {offer_id} that you can see", field="offer")
+    return offer
+
+
+def offers_pending_for(*, technician: Technician) -> QuerySet[DispatchOffer]:
+    return (
+        DispatchOffer.objects.select_related("order__brand", "order__category")
+        .filter(technician=technician, state=OfferState.PENDING)
+        .order_by("expires_at")
+    )
+
+
+def offer_pending_of(*, order: WorkOrder) -> DispatchOffer | None:
+    return (
+        DispatchOffer.objects.select_related("technician__user")
+        .filter(order=order, state=OfferState.PENDING)
+        .first()
+    )
+
+
+def technicians_refused(*, order: WorkOrder) -> set[int]:
+    """Technicians who declined this order or let its offer lapse: the loop does not ask them again."""
+    return set(
+        DispatchOffer.objects.filter(order=order, state__in=[OfferState.DECLINED, OfferState.EXPIRED])
+        .values_list("technician_id", flat=True)
+    )
+
+
+def escalations_open(*, service_point: ServicePoint) -> QuerySet[DispatchEscalation]:
+    return DispatchEscalation.objects.select_related("order").filter(
+        order__service_point=service_point, resolved_at__isnull=True
+    )
+
+
+# --- the day problem -----------------------------------------------------------------------
+
+
+@dataclass
+class DayProblem:
+    """An engine problem plus the Django objects behind its ids."""
+
+    service_point: ServicePoint
+    day: dt.date
+    problem: Problem
+    technicians: dict[str, Technician] = field(default_factory=dict)
+    orders: dict[str, WorkOrder] = field(default_factory=dict)
+    shift_window: tuple[int, int] = (8 * 60 + 30, 18 * 60)
+
+    @property
+    def signature(self) -> str:
+        """What the plan depends on (not the clock): equal signatures mean the stored plan still fits."""
+        frozen = replace(self.problem, now=0)
+        return hashlib.sha256(repr(frozen).encode()).hexdigest()
+
+    def without(self, number: str) -> Problem:
+        return self.problem.with_jobs(tuple(j for j in self.problem.jobs if j.id != number))
+
+
+def point_location(point: ServicePoint) -> LatLon | None:
+    if point.latitude is not None and point.longitude is not None:
+        return LatLon(point.latitude, point.longitude)
+    division = division_get(point.county_code) if point.county_code else None
+    if division is not None and division.lat is not None and division.lng is not None:
+        return LatLon(division.lat, division.lng)
+    return None
+
+
+def order_location(order: WorkOrder) -> LatLon | None:
+    """The order's township centre, else its county's, else its service point's place."""
+    for code in (order.township_code, order.county_code):
+        division = division_get(code) if code else None
+        if division is not None and division.lat is not None and division.lng is not None:
+            return LatLon(division.lat, division.lng)
+    return point_location(order.service_point) if order.service_point_id else None
+
+
+def _works_on(technician: Technician, day: dt.date) -> bool:
+    return str(day.isoweekday()) in (technician.work_days or "")
+
+
+def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime) -> EngineTechnician | None:
+    """The technician as the engine sees him on ``day``, or None when he does not work that day."""
+    today = timezone.localdate(now)
+    if not technician.is_active or not _works_on(technician, day):
+        return None
+    if day == today and technician.status == TechnicianStatus.OFF:
+        return None
+    home = (
+        LatLon(technician.home_latitude, technician.home_longitude)
+        if technician.home_latitude is not None and technician.home_longitude is not None
+        else point_location(technician.service_point)
+    )
+    location = home
+    if (
+        day == today
+        and technician.last_located_at is not None
+        and now - technician.last_located_at <= LAST_LOCATION_FRESH
+        and technician.last_latitude is not None
+        and technician.last_longitude is not None
+    ):
+        location = LatLon(technician.last_latitude, technician.last_longitude)
+    if location is None:
+        return None
+    available_at = None
+    if day == today and technician.available_from is not None and technician.available_from > now:
+        available_at = minute_of(technician.available_from, day)
+    skills = frozenset(
+        key
+        for b in technician.brands.all()
+        for c in technician.categories.all()
+        if (key := skill_key(b.pk, c.pk)) is not None
+    )
+    breaks = ()
+    if technician.break_minutes:
+        breaks = (
+            Break(_minutes(technician.break_earliest), _minutes(technician.break_latest), technician.break_minutes),
+        )
+    return EngineTechnician(
+        id=technician.employee_no,
+        location=location,
+        shift_start=_minutes(technician.shift_start),
+        shift_end=_minutes(technician.shift_end),
+        skills=skills,
+        breaks=breaks,
+        max_jobs=technician.max_jobs_per_day,
+        end_location=home if home != location else None,
+        available_at=available_at,
+    )
+
+
+def order_job(
+    order: WorkOrder,
+    *,
+    day: dt.date,
+    shift_window: tuple[int, int],
+    pin: DispatchPin | None = None,
+    arrived_at: dt.datetime | None = None,
+    window: tuple[int, int] | None = None,
+    free: bool = False,
+) -> Job | None:
+    """The order as a visit on ``day``: window from its appointment, else the whole shift.
+
+    ``free``: as if nobody held it yet (ranking technicians for it).
+    """
+    location = order_location(order)
+    if location is None:
+        return None
+    if window is None:
+        if order.appointment_start is not None:
+            window = (
+                minute_of(order.appointment_start, day),
+                minute_of(order.appointment_end or order.appointment_start + dt.timedelta(hours=2), day),
+            )
+        else:
+            window = shift_window
+    pinned_technician = pinned_position = started_at = None
+    technician_id = order.technician.employee_no if order.technician_id and order.technician and not free else None
+    if order.status in ASSIGNED_STATUSES and technician_id:
+        pinned_technician = technician_id  # the offer loop or a dispatcher chose him: plans keep him
+    if order.status in STARTED_STATUSES and technician_id:
+        started_at = max(0, minute_of(arrived_at, day)) if arrived_at else 0
+    elif order.status == Status.EN_ROUTE and technician_id:
+        pinned_position = 0  # on his way: first in his route, whatever else comes in
+    if pin is not None and not free and started_at is None and pinned_position is None:
+        pinned_technician = pin.technician.employee_no
+        if pin.arrival is not None and timezone.localdate(pin.arrival) == day:
+            arrival = minute_of(pin.arrival, day)
+            window = (arrival, arrival)  # the promised minute: re-plans keep it
+    duration = order.category.visit_minutes if order.category_id and order.category else 60
+    return Job(
+        id=order.number,
+        location=location,
+        duration=duration,
+        window_start=window[0],
+        window_end=max(window[0], window[1]),
+        skill=skill_key(order.brand_id, order.category_id),
+        priority=PRIORITY_WEIGHT.get(order.priority, 1),
+        pinned_technician=pinned_technician,
+        pinned_position=pinned_position,
+        started_at=started_at,
+    )
+
+
+def _orders_for_day(service_point: ServicePoint, day: dt.date, today: dt.date) -> QuerySet[WorkOrder]:
+    start, end = local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+    booked = Q(appointment_start__gte=start, appointment_start__lt=end)
+    if day == today:
+        # Unbooked orders and visits under way belong to today.
+        booked |= Q(appointment_start__isnull=True) | Q(status__in=STARTED_STATUSES | {Status.EN_ROUTE})
+    return (
+        WorkOrder.objects.filter(booked, service_point=service_point, status__in=PLANNED_STATUSES)
+        .select_related("category", "technician", "service_point")
+        .order_by("created_at", "id")
+    )
+
+
+def day_problem(
+    *, service_point: ServicePoint, day: dt.date, now: dt.datetime | None = None
+) -> DayProblem:
+    """Everything the engine needs to plan ``service_point``'s ``day`` as of ``now``."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    technicians = technicians_of_point(service_point=service_point)
+    for technician in technicians:
+        technician.service_point = service_point  # no extra query for the fallback location
+    engine_techs = [t for t in (engine_technician(x, day=day, now=now) for x in technicians) if t is not None]
+    shift_window = (
+        (min(t.shift_start for t in engine_techs), max(t.shift_end for t in engine_techs))
+        if engine_techs
+        else (8 * 60 + 30, 18 * 60)
+    )
+    orders = list(_orders_for_day(service_point, day, today))
+    pins = {p.order_id: p for p in DispatchPin.objects.select_related("technician").filter(order__in=orders)}
+    arrivals: dict[int, dt.datetime] = {}
+    started = [o.pk for o in orders if o.status in STARTED_STATUSES]
+    if started:
+        for order_id, at in WorkOrderEvent.objects.filter(order_id__in=started, event="arrive").values_list(
+            "order_id", "created_at"
+        ):
+            arrivals[order_id] = max(at, arrivals.get(order_id, at))
+    jobs = []
+    by_number = {}
+    for order in orders:
+        if order.status == Status.RECEIVED and order_is_blocked(order):
+            continue
+        job = order_job(
+            order, day=day, shift_window=shift_window, pin=pins.get(order.pk), arrived_at=arrivals.get(order.pk)
+        )
+        if job is not None:
+            jobs.append(job)
+            by_number[order.number] = order
+    now_minute = max(0, minute_of(now, day)) if day <= today else 0
+    return DayProblem(
+        service_point=service_point,
+        day=day,
+        problem=Problem(technicians=tuple(engine_techs), jobs=tuple(jobs), now=now_minute),
+        technicians={t.employee_no: t for t in technicians},
+        orders=by_number,
+        shift_window=shift_window,
+    )
+
+
+# --- stored plans --------------------------------------------------------------------------
+
+
+def plan_stored(*, service_point: ServicePoint, day: dt.date) -> DispatchPlan | None:
+    return DispatchPlan.objects.filter(service_point=service_point, day=day).first()
+
+
+def plan_to_engine(stored: DispatchPlan) -> Plan:
+    """Rebuild the engine's Plan from the stored JSON (for warm starts, offers and slots)."""
+    routes = {}
+    for tid, r in (stored.routes or {}).items():
+        stops = tuple(
+            Stop(
+                job_id=s["job_id"], arrival=s["arrival"], start=s["start"], end=s["end"], lateness=s["lateness"],
+                travel_m=s["travel_m"], travel_min=s["travel_min"], locked=s.get("locked", False),
+            )
+            for s in r.get("stops", [])
+        )
+        routes[tid] = Route(
+            technician_id=tid, stops=stops, end_time=r.get("end_time", 0), travel_m=r.get("travel_m", 0),
+            overtime=r.get("overtime", 0), breaks_taken=tuple(tuple(b) for b in r.get("breaks", [])),
+        )
+    return Plan(
+        routes=routes, unassigned=list(stored.unassigned or []), engine=stored.engine,
+        solve_seconds=stored.solve_seconds, fallback_reason=stored.fallback_reason or None,
+        stats=dict(stored.stats or {}),
+    )
+
+
+# --- the board -----------------------------------------------------------------------------
+
+
+def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]:
+    """Orders that still need a technician who accepted: new, offered, escalated. Oldest first."""
+    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    confirm_clocks = Prefetch(
+        "sla_clocks", queryset=SlaClock.objects.filter(kind=SlaKind.TECHNICIAN_CONFIRMED), to_attr="confirm_clocks"
+    )
+    pending = Prefetch(
+        "offers",
+        queryset=DispatchOffer.objects.filter(state=OfferState.PENDING).select_related("technician__user"),
+        to_attr="pending_offers",
+    )
+    escalations = Prefetch(
+        "dispatch_escalations",
+        queryset=DispatchEscalation.objects.filter(resolved_at__isnull=True),
+        to_attr="open_escalations",
+    )
+    return list(
+        workorder_visible_to(actor=actor)
+        .filter(service_point=service_point, status__in=OFFERABLE_STATUSES | {Status.DISPATCHED})
+        .select_related("brand", "category", "technician__user")
+        .prefetch_related(confirm_clocks, pending, escalations)
+        .order_by("created_at", "id")[:100]
+    )
+
+
+def orders_by_number(*, numbers: list[str]) -> dict[str, WorkOrder]:
+    """Orders named in a plan (internal: callers already scoped the plan to a service point)."""
+    return {
+        o.number: o
+        for o in WorkOrder.objects.filter(number__in=numbers).select_related("brand", "category").prefetch_related(
+            "dispatch_pin"
+        )
+    } if numbers else {}
+
+
+def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = None) -> list[WorkOrder]:
+    """The technician's open jobs, in the order of his stored route for today (unplanned ones last)."""
+    now = now or timezone.now()
+    orders = list(
+        WorkOrder.objects.filter(technician=technician, status__in=ASSIGNED_STATUSES)
+        .select_related("brand", "category")
+        .order_by("appointment_start", "created_at")
+    )
+    stored = plan_stored(service_point=technician.service_point, day=timezone.localdate(now))
+    route = (stored.routes or {}).get(technician.employee_no, {}) if stored else {}
+    stops = {s["job_id"]: (i, s) for i, s in enumerate(route.get("stops", []))}
+    for order in orders:
+        entry = stops.get(order.number)
+        order.plan_rank = entry[0] if entry else 999  # type: ignore[attr-defined]
+        order.plan_eta = at_minute(stored.day, entry[1]["arrival"]) if entry and stored else None  # type: ignore[attr-defined]
+    return sorted(orders, key=lambda o: o.plan_rank)  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
 from anxin.dispatch.models import ServicePoint
+from anxin.dispatch.tasks import offer_new_order
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.sla.services import sla_clocks_start
 from anxin.workorders.choices import AttentionReason, Channel
@@ -332,6 +333,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     )
     _attach_files(order=order, files=request.files)
     _acknowledge_after_commit(order=order, linked=False)
+    transaction.on_commit(lambda: offer_new_order(order.pk))  # dispatch: offer it to a technician at once
     return IntakeResult(order=order, created=True)
 
 

@@ -1,0 +1,216 @@
+"""Pages: the dispatcher board, the technician's phone page, the customer's slot picker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role
+from anxin.core.exceptions import DomainError, NotFound, ValidationFailed
+from anxin.dispatch import selectors, services
+from anxin.dispatch.choices import TechnicianStatus
+from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
+from anxin.workorders.models import WorkOrder
+from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
+from anxin.workorders.statemachine import events_from
+
+VISIT_STEPS = ["depart", "arrive", "diagnose", "request_approval", "start_repair", "complete"]
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A DomainError becomes its status: plain text for htmx/fetch (shown in place), a page otherwise."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            if request.htmx or request.headers.get("Accept", "").startswith("application/json"):
+                return HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
+            return render(request, "dispatch/error.html", {"detail": exc.detail}, status=exc.status)
+
+    return wrapper
+
+
+# --- dispatcher board ----------------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def board(request: HttpRequest) -> HttpResponse:
+    point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
+    return _board_render(request, point)
+
+
+def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
+    snapshot = services.board_snapshot(actor=request.user, service_point=point)
+    context = {"board": snapshot, "points": selectors.service_points_for_board(actor=request.user)}
+    template = "dispatch/board.html#board" if request.htmx else "dispatch/board.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+@domain_errors
+def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
+    require_role(request.user, selectors.BOARD_ROLES, action="reassign orders")
+    order = workorder_get_for(actor=request.user, number=number)
+    technician = selectors.technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
+    services.dispatch_reassign(order=order, technician=technician, actor=request.user)
+    return _board_after(request, order)
+
+
+@login_required
+@require_POST
+@domain_errors
+def board_pin(request: HttpRequest, number: str) -> HttpResponse:
+    require_role(request.user, selectors.BOARD_ROLES, action="pin orders")
+    order = workorder_get_for(actor=request.user, number=number)
+    if request.POST.get("action") == "unpin":
+        services.dispatch_unpin(order=order, actor=request.user)
+    else:
+        services.dispatch_pin(order=order, actor=request.user)
+    return _board_after(request, order)
+
+
+def _board_after(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+    point = selectors.service_point_for_board(actor=request.user, pk=order.service_point_id)
+    if request.htmx:
+        return _board_render(request, point)
+    return redirect(f"{reverse('dispatch:board')}?{urlencode({'sp': point.pk})}")
+
+
+@login_required
+@domain_errors
+def order_panel(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx fragment on the order page: the offers so far and the engine's suggested technicians."""
+    require_role(request.user, selectors.BOARD_ROLES | {Role.AGENT}, action="see dispatch suggestions")
+    order = workorder_get_for(actor=request.user, number=number)
+    suggestions = (
+        services.offer_candidates(order=order, exclude=selectors.technicians_refused(order=order), limit=3)
+        if order.status in selectors.OFFERABLE_STATUSES and not selectors.order_is_blocked(order)
+        else []
+    )
+    offers = order.offers.select_related("technician__user").order_by("-created_at")[:10]
+    return render(request, "dispatch/order_panel.html", {"order": order, "offers": offers, "suggestions": suggestions})
+
+
+# --- technician phone page -----------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def me(request: HttpRequest) -> HttpResponse:
+    technician = selectors.technician_for_user(actor=request.user)
+    jobs = selectors.technician_jobs_today(technician=technician)
+    steps = {job.number: [e for e in events_from(job.status) if e in VISIT_STEPS] for job in jobs}
+    context = {
+        "tech": technician,
+        "offers": selectors.offers_pending_for(technician=technician),
+        "jobs": [(job, steps[job.number]) for job in jobs],
+        "statuses": [(TechnicianStatus.AVAILABLE, TechnicianStatus.AVAILABLE.label),
+                     (TechnicianStatus.OFF, TechnicianStatus.OFF.label)],
+    }
+    template = "dispatch/me.html#me" if request.htmx else "dispatch/me.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+@domain_errors
+def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+    if request.POST.get("action") == "accept":
+        services.offer_accept(offer=offer, actor=request.user)
+        messages.success(request, _("%(number)s：已接单") % {"number": offer.order.number})
+    else:
+        services.offer_decline(offer=offer, actor=request.user, reason=request.POST.get("reason", "")[:100])
+        messages.info(request, _("%(number)s：已拒单") % {"number": offer.order.number})
+    return _me_after(request)
+
+
+@login_required
+@require_POST
+@domain_errors
+def me_advance(request: HttpRequest, number: str) -> HttpResponse:
+    order = workorder_get_for(actor=request.user, number=number)
+    services.technician_order_advance(order=order, event=request.POST.get("event", ""), actor=request.user)
+    return _me_after(request)
+
+
+@login_required
+@require_POST
+@domain_errors
+def me_status(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(form.errors.as_text(), field="status")
+    technician = selectors.technician_for_user(actor=request.user)
+    services.technician_status_set(technician=technician, status=form.cleaned_data["status"], actor=request.user,
+                                   late_minutes=form.cleaned_data["late_minutes"])
+    return _me_after(request)
+
+
+@login_required
+@require_POST
+@domain_errors
+def me_location(request: HttpRequest) -> HttpResponse:
+    """The phone posts ``navigator.geolocation`` coordinates here."""
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(form.errors.as_text(), field="latitude")
+    technician = selectors.technician_for_user(actor=request.user)
+    technician = services.technician_location_update(
+        technician=technician, latitude=form.cleaned_data["latitude"], longitude=form.cleaned_data["longitude"]
+    )
+    return JsonResponse({"located_at": technician.last_located_at.isoformat() if technician.last_located_at else None})
+
+
+def _me_after(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return me(request)
+    return redirect("dispatch:me")
+
+
+# --- customer slot picker ------------------------------------------------------------------
+
+
+def _customer_order(request: HttpRequest, number: str) -> tuple[WorkOrder, str]:
+    """By the tracking link's token, or for a signed-in customer (or staff on the phone with one)."""
+    token = request.GET.get("t") or request.POST.get("t") or ""
+    if token:
+        return workorder_get_by_tracking(number=number, token=token), token
+    if not request.user.is_authenticated:
+        raise NotFound("Open this page from your tracking link, or sign in", field="number")
+    require_role(request.user, services.SLOT_ROLES, action="book appointments")
+    return workorder_get_for(actor=request.user, number=number), ""
+
+
+@domain_errors
+def slots(request: HttpRequest, number: str) -> HttpResponse:
+    order, token = _customer_order(request, number)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            raise ValidationFailed(_("请选择一个时间段"), field="start")
+        actor = request.user if request.user.is_authenticated else None
+        services.slot_choose(order=order, start=form.cleaned_data["start"], actor=actor)
+        messages.success(request, _("预约成功"))
+        if token:
+            return redirect(f"{reverse('portal:track', args=[order.number])}?{urlencode({'t': token})}")
+        return redirect("portal:my_order", number=order.number)
+    options = services.slots_for_order(order=order)
+    days = [(day, list(group)) for day, group in groupby(options, key=lambda o: o.day)]
+    return render(request, "dispatch/slots.html", {"order": order, "token": token, "days": days})
