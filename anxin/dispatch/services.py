@@ -445,7 +445,9 @@ def _offer_close(
     if order.status != Status.DISPATCHED or order.technician_id != offer.technician_id:
         return None  # cancelled or reassigned meanwhile: nothing to hand on
     DispatchPin.objects.filter(order=order).delete()
-    workorder_transition(order=order, event=Event.TECHNICIAN_DECLINE, actor=actor, note=note)
+    # Only a technician's own "no" is a decline; an unanswered offer is taken back by the system.
+    event = Event.TECHNICIAN_DECLINE if state == OfferState.DECLINED else Event.WITHDRAW
+    workorder_transition(order=order, event=event, actor=actor, note=note)
     return order
 
 
@@ -493,8 +495,7 @@ def dispatch_reassign(
             state=OfferState.WITHDRAWN, answered_at=now, note=f"调度员改派给 {technician}"[:200]
         )
         if locked.status in {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED}:
-            # The state machine's only way back from dispatched is this event; the note says it was a reassignment.
-            workorder_transition(order=locked, event=Event.TECHNICIAN_DECLINE, actor=actor,
+            workorder_transition(order=locked, event=Event.WITHDRAW, actor=actor,
                                  note=f"调度员改派：撤回 {locked.technician or ''}")
         DispatchPin.objects.filter(order=locked).exclude(technician=technician).delete()
         offer = _offer_create(order=locked, technician=technician, actor=actor, now=now, rank=0,
@@ -599,7 +600,7 @@ def _technician_release(*, technician: Technician, now: dt.datetime) -> list[Wor
             state=OfferState.WITHDRAWN, answered_at=now, note="技师下班/请假"
         )
         DispatchPin.objects.filter(order=order).delete()
-        workorder_transition(order=order, event=Event.TECHNICIAN_DECLINE, actor=None,
+        workorder_transition(order=order, event=Event.WITHDRAW, actor=None,
                              note=f"{technician} 下班/请假，重新派单")
         released.append(order)
     return released
@@ -716,7 +717,7 @@ def slot_choose(*, order: WorkOrder, start: dt.datetime, actor: User | None, now
 # --- the worker's sweep --------------------------------------------------------------------
 
 OUTBOX = "dispatch"
-REPLAN_EVENTS = {"cancel", "reopen", "complete", "arrive", "depart", "technician_decline", "appointment_set",
+REPLAN_EVENTS = {"cancel", "reopen", "complete", "arrive", "depart", "technician_decline", "withdraw", "appointment_set",
                  "technician_accept", "dispatch"}
 
 

@@ -74,7 +74,11 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "portal/track.html",
-        {"order": order, "events": selectors.workorder_timeline(order=order), "new": request.GET.get("new")},
+        {
+            "order": order,
+            "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "new": request.GET.get("new"),
+        },
     )
 
 
@@ -90,7 +94,11 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     orders = selectors.workorder_list_for(actor=request.user)
     customer = getattr(request.user, "customer", None)
     devices = customer.devices.select_related("brand", "category", "product_model") if customer else []
-    return render(request, "portal/my_orders.html", {"orders": orders, "devices": devices, "today": timezone.localdate()})
+    return render(
+        request,
+        "portal/my_orders.html",
+        {"orders": orders, "devices": devices, "today": timezone.localdate()},
+    )
 
 
 @login_required(login_url="accounts:customer_login")
@@ -100,5 +108,7 @@ def my_order(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         return render(request, "portal/track_missing.html", {"number": number}, status=404)
     return render(
-        request, "portal/track.html", {"order": order, "events": selectors.workorder_timeline(order=order)}
+        request,
+        "portal/track.html",
+        {"order": order, "events": selectors.workorder_timeline(order=order, for_customer=True)},
     )

@@ -42,6 +42,7 @@ class Event(models.TextChoices):
     DISPATCH = "dispatch", _("派单")
     TECHNICIAN_ACCEPT = "technician_accept", _("技师接单")
     TECHNICIAN_DECLINE = "technician_decline", _("技师拒单")
+    WITHDRAW = "withdraw", _("撤回派单")
     DEPART = "depart", _("出发")
     ARRIVE = "arrive", _("到场")
     DIAGNOSE = "diagnose", _("完成检测")

@@ -73,8 +73,29 @@ def workorder_get_by_tracking(*, number: str, token: str) -> WorkOrder:
     return order
 
 
-def workorder_timeline(*, order: WorkOrder) -> QuerySet[WorkOrderEvent]:
-    return order.events.select_related("actor").order_by("created_at", "id")
+# What a customer sees of the timeline: milestones, not the back office's reassignments and pauses.
+CUSTOMER_TIMELINE_EVENTS = {
+    "created",
+    "linked_request",
+    "accept",
+    "technician_accept",
+    "depart",
+    "arrive",
+    "diagnose",
+    "request_approval",
+    "start_repair",
+    "complete",
+    "follow_up",
+    "close",
+    "cancel",
+    "reopen",
+    "appointment_set",
+}
+
+
+def workorder_timeline(*, order: WorkOrder, for_customer: bool = False) -> QuerySet[WorkOrderEvent]:
+    events = order.events.select_related("actor").order_by("created_at", "id")
+    return events.filter(event__in=CUSTOMER_TIMELINE_EVENTS) if for_customer else events
 
 
 def workorder_open_for_customer(*, customer_id: int) -> QuerySet[WorkOrder]:

@@ -148,7 +148,7 @@ def workorder_transition(
             raise Conflict("Dispatch needs a technician", code="technician_required", field="technician")
         changes["technician"] = technician
         changes["service_point"] = technician.service_point
-    elif event == Event.TECHNICIAN_DECLINE:
+    elif event in (Event.TECHNICIAN_DECLINE, Event.WITHDRAW):
         changes["technician"] = None
     updated = WorkOrder.objects.filter(pk=order.pk, status=current).update(**changes)
     if updated != 1:

@@ -34,6 +34,8 @@ TRANSITIONS: list[dict[str, object]] = [
         "source": [S.DISPATCHED, S.TECHNICIAN_ACCEPTED],
         "dest": S.ACCEPTED,
     },
+    # The dispatcher or the system takes the job back (reassignment, unanswered offer, technician off sick).
+    {"trigger": Event.WITHDRAW, "source": [S.DISPATCHED, S.TECHNICIAN_ACCEPTED], "dest": S.ACCEPTED},
     {"trigger": Event.DEPART, "source": S.TECHNICIAN_ACCEPTED, "dest": S.EN_ROUTE},
     {"trigger": Event.ARRIVE, "source": S.EN_ROUTE, "dest": S.ON_SITE},
     {"trigger": Event.DIAGNOSE, "source": S.ON_SITE, "dest": S.DIAGNOSED},

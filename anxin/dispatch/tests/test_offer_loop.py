@@ -100,7 +100,8 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_best(near, far):
     second = services.offer_expire(offer_id=first.pk, now=NOW + dt.timedelta(minutes=5, seconds=1))
     first.refresh_from_db()
     assert first.state == OfferState.EXPIRED and second.technician == far
-    assert order.events.filter(event="technician_decline", actor__isnull=True).exists()
+    assert order.events.filter(event="withdraw", actor__isnull=True).exists()
+    assert not order.events.filter(event="technician_decline").exists()
     # Running the expiry task again (a retried job) changes nothing
     assert services.offer_expire(offer_id=first.pk, now=NOW + dt.timedelta(minutes=6)) is None
     assert DispatchOffer.objects.filter(order=order, state=OfferState.PENDING).count() == 1
