@@ -205,6 +205,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "安心售后 <service@anxin.
 
 ANXIN_PUBLIC_URL = env_str("ANXIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ANXIN_ROTATE_NO_WAIT = env_bool("ANXIN_ROTATE_NO_WAIT", False)
+# Dispatch: how long a technician has to answer an offer; solver time per re-plan; optional OSRM
+# server (http://host:5000) for road travel times instead of great-circle × road factor.
+ANXIN_OFFER_TIMEOUT_MINUTES = env_int("ANXIN_OFFER_TIMEOUT_MINUTES", 5)
+ANXIN_PLAN_TIME_LIMIT_S = float(env_str("ANXIN_PLAN_TIME_LIMIT_S", "1.0"))
+ANXIN_OSRM_URL = env_str("ANXIN_OSRM_URL")
 ANXIN_HOTLINE = env_str("ANXIN_HOTLINE", "400-820-1234")
 
 LOGGING = {

@@ -71,11 +71,11 @@ SLOT_ROLES = {Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.ADMIN}
 
 
 def offer_timeout() -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, "ANXIN_OFFER_TIMEOUT_MINUTES", 5)))
+    return dt.timedelta(minutes=settings.ANXIN_OFFER_TIMEOUT_MINUTES)
 
 
 def plan_time_limit() -> float:
-    return float(getattr(settings, "ANXIN_PLAN_TIME_LIMIT_S", 1.0))
+    return settings.ANXIN_PLAN_TIME_LIMIT_S
 
 
 def _on_commit(func: Callable[[], Any]) -> None:
@@ -87,7 +87,7 @@ def _on_commit(func: Callable[[], Any]) -> None:
 
 def network_for(problem: Any) -> Network:
     """Great-circle travel by default; an OSRM server when ``ANXIN_OSRM_URL`` is set (falls back by itself)."""
-    url = getattr(settings, "ANXIN_OSRM_URL", "")
+    url = settings.ANXIN_OSRM_URL
     return Network.for_problem(problem, OsrmTableProvider(url) if url else None)
 
 
@@ -105,28 +105,9 @@ def guarded_solver(*args: Any, time_limit_s: float, **kwargs: Any) -> dict[str, 
         pool.shutdown(wait=False)
 
 
-def warm_start(plan: Plan, problem: Any) -> Plan:
-    """The previous plan minus stops its technician can no longer do (re-pinned, reassigned, gone).
-
-    The engine's warm start (``planner._extend_greedily``) keeps every previous stop as is; a job
-    now pinned to someone else would stay on the old route, OR-Tools would refuse that start
-    ("vehicle not allowed") and the infeasible start could win. Cleaning it here avoids that.
-    """
-    techs = {t.id: t for t in problem.technicians}
-    jobs = {j.id: j for j in problem.jobs}
-    routes = {
-        tid: replace(route, stops=tuple(s for s in route.stops if s.job_id in jobs and techs[tid].can_do(jobs[s.job_id])))
-        for tid, route in plan.routes.items()
-        if tid in techs
-    }
-    return replace(plan, routes=routes, unassigned=[j for j in plan.unassigned if j in jobs])
-
-
 def plan_compute(dp: DayProblem, *, initial: Plan | None = None) -> Plan:
     """Optimise with a short time limit; solver failure or timeout gives the greedy plan, never none."""
     net = network_for(dp.problem)
-    if initial is not None:
-        initial = warm_start(initial, dp.problem)
     try:
         return plan_day(dp.problem, net=net, time_limit_s=plan_time_limit(), initial=initial, solver=guarded_solver)
     except Exception as exc:  # noqa: BLE001 - the greedy plan is the floor, whatever went wrong

@@ -108,9 +108,18 @@ def plan_cost(plan: Plan, problem: Problem) -> int:
 def _extend_greedily(
     net: Network, vehicles: list[VehicleStart], free_jobs: list[Job], warm: dict[str, list[str]], now: int
 ) -> dict[str, list[str]]:
-    """Keep the previous order and append the jobs it does not know, greedily."""
+    """Keep the previous order where it is still allowed and append the other jobs, greedily.
+
+    A job the technician can no longer do (re-pinned to someone else, skill changed) or beyond his
+    capacity leaves his route, so the warm start is always feasible.
+    """
     by_id = {j.id: j for j in free_jobs}
-    kept = {tid: [jid for jid in seq if jid in by_id] for tid, seq in warm.items()}
+    techs = {v.tech.id: v for v in vehicles}
+    kept = {
+        tid: [jid for jid in seq if jid in by_id and techs[tid].tech.can_do(by_id[jid])][: techs[tid].capacity]
+        for tid, seq in warm.items()
+        if tid in techs
+    }
     starts = []
     for v in vehicles:
         cur = v.cursor
