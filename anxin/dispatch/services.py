@@ -57,7 +57,7 @@ from anxin.dispatch.selectors import (
 from anxin.dispatch.travel import OsrmTableProvider
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
-from anxin.workorders.services import workorder_event_record, workorder_transition
+from anxin.workorders.services import workorder_appointment_set, workorder_event_record, workorder_transition
 
 logger = logging.getLogger("anxin.dispatch")
 
@@ -677,17 +677,8 @@ def slot_choose(*, order: WorkOrder, start: dt.datetime, actor: User | None, now
                        field="start")
     previous_day = timezone.localdate(order.appointment_start) if order.appointment_start else None
     with transaction.atomic():
-        updated = WorkOrder.objects.filter(pk=order.pk, status__in=SLOT_STATUSES).update(
-            appointment_start=option.start, appointment_end=option.end, updated_at=now
-        )
-        if not updated:
-            raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
-        order.appointment_start, order.appointment_end = option.start, option.end
-        start_l, end_l = timezone.localtime(option.start), timezone.localtime(option.end)
-        workorder_event_record(
-            order=order, event="appointment_set", actor=actor if actor and actor.is_authenticated else None,
-            actor_label="" if actor and actor.is_authenticated else "customer (tracking link)",
-            note=f"预约上门 {start_l:%m-%d %H:%M}–{end_l:%H:%M}", at=now,
+        workorder_appointment_set(
+            order=order, start=option.start, end=option.end, actor=actor, allowed_statuses=SLOT_STATUSES, at=now
         )
         plan_refresh_later(service_point_id=order.service_point_id, day=day, trigger=PlanTrigger.SLOT)
         if previous_day and previous_day != day:

@@ -164,6 +164,38 @@ def workorder_transition(
     return order
 
 
+@transaction.atomic
+def workorder_appointment_set(
+    *,
+    order: WorkOrder,
+    start: dt.datetime,
+    end: dt.datetime,
+    actor: User | None,
+    allowed_statuses,
+    at: dt.datetime,  # type: ignore[no-untyped-def]
+) -> WorkOrder:
+    """Store the promised arrival window; conditional on the order still being in `allowed_statuses`."""
+    if end <= start:
+        raise Conflict("The window must end after it starts", code="invalid", field="end")
+    updated = WorkOrder.objects.filter(pk=order.pk, status__in=allowed_statuses).update(
+        appointment_start=start, appointment_end=end, updated_at=at
+    )
+    if not updated:
+        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+    order.appointment_start, order.appointment_end = start, end
+    signed_in = actor is not None and actor.is_authenticated
+    start_l, end_l = timezone.localtime(start), timezone.localtime(end)
+    workorder_event_record(
+        order=order,
+        event="appointment_set",
+        actor=actor if signed_in else None,
+        actor_label="" if signed_in else "customer (tracking link)",
+        note=f"预约上门 {start_l:%m-%d %H:%M}–{end_l:%H:%M}",
+        at=at,
+    )
+    return order
+
+
 # Who may pause/resume SLA clocks and record customer contact (technicians: their own jobs).
 SLA_ACTION_ROLES = [Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.ADMIN]
 
