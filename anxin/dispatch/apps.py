@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DispatchConfig(AppConfig):
     name = "anxin.dispatch"
     label = "dispatch"
+
+    def ready(self) -> None:
+        from anxin.core.outbox import outbox_register
+        from anxin.dispatch.tasks import dispatch_sweep_now
+
+        # Cancellations, reopenings and completions elsewhere re-plan within seconds.
+        outbox_register("dispatch", dispatch_sweep_now)

@@ -33,3 +33,9 @@ def plan_refresh_task(service_point_id: int, day_iso: str, trigger: str) -> None
 @db_periodic_task(crontab(minute="*"))
 def dispatch_sweep_every_minute() -> dict[str, int]:
     return services.dispatch_sweep()
+
+
+@db_task()
+def dispatch_sweep_now() -> dict[str, int]:
+    """The same sweep, enqueued by an outbox kick right after a relevant order event."""
+    return services.dispatch_sweep()

@@ -13,10 +13,14 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.core.outbox import outbox_kick
 from anxin.sla.services import sla_on_event
 from anxin.workorders.choices import OPEN_STATUSES, Event, Status
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.statemachine import events_from, next_status
+
+# Events other apps react to quickly (dispatch re-plans the day): their readers are woken on commit.
+OUTBOX_KICK_EVENTS = {Event.CANCEL, Event.REOPEN, Event.COMPLETE}
 
 # Who may fire which event. The assigned technician works the visit; operations staff may do anything.
 TECHNICIAN_EVENTS = {
@@ -161,6 +165,8 @@ def workorder_transition(
         order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
     )
     sla_on_event(order=order, event=event, at=now)
+    if event in OUTBOX_KICK_EVENTS:
+        outbox_kick()
     return order
 
 

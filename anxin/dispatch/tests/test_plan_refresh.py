@@ -204,3 +204,20 @@ def test_a_reassigned_job_moves_to_its_new_technician_on_the_next_plan(near, far
     plan = _refresh(PlanTrigger.OFFER)
     assert _stop(plan, order.number)[0] == far.employee_no
     assert plan.fallback_reason != "solver result no better than its start"
+
+
+def test_a_cancellation_wakes_the_sweep_at_once_instead_of_within_a_minute(near, far, agent, django_capture_on_commit_callbacks, monkeypatch):
+    keep, cancel = _accepted("13800000082"), _accepted("13800000083")
+    _refresh()
+    services.dispatch_sweep(now=NOW)  # the outbox cursor starts at the end of the timeline
+    swept = []
+    real_sweep = services.dispatch_sweep
+    monkeypatch.setattr(services, "dispatch_sweep", lambda **kw: swept.append(real_sweep(now=NOW)) or swept[-1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workorder_transition(order=cancel, event=Event.CANCEL, actor=agent)
+
+    assert swept and swept[0]["replanned"] >= 1
+    plan = DispatchPlan.objects.get()
+    assert cancel.number not in {s["job_id"] for r in plan.routes.values() for s in r["stops"]}
+    assert _stop(plan, keep.number)

@@ -1,0 +1,24 @@
+"""Wake the outbox readers when something happened, instead of waiting for their minute sweep.
+
+The work-order timeline is the outbox (STYLE §6): readers such as dispatch keep a cursor and
+re-read new rows. Apps register a task here at start-up (AppConfig.ready); writers call
+``outbox_kick`` inside their transaction and the tasks are enqueued once it commits. The kick
+carries no data, so a lost kick only delays work until the next periodic sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+_readers: dict[str, Callable[[], object]] = {}
+
+
+def outbox_register(name: str, enqueue: Callable[[], object]) -> None:
+    _readers[name] = enqueue
+
+
+def outbox_kick() -> None:
+    for enqueue in list(_readers.values()):
+        transaction.on_commit(enqueue)
