@@ -15,8 +15,16 @@ class ServicePointAdmin(admin.ModelAdmin):
 
 @admin.register(Technician)
 class TechnicianAdmin(admin.ModelAdmin):
-    list_display = ["employee_no", "user", "service_point", "status", "shift_start", "shift_end", "max_jobs_per_day",
-                    "is_active"]
+    list_display = [
+        "employee_no",
+        "user",
+        "service_point",
+        "status",
+        "shift_start",
+        "shift_end",
+        "max_jobs_per_day",
+        "is_active",
+    ]
     list_filter = ["service_point", "status", "is_active"]
     search_fields = ["employee_no", "user__username"]
     filter_horizontal = ["brands", "categories"]

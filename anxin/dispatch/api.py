@@ -35,19 +35,29 @@ def offer_out(offer: DispatchOffer | None) -> dict | None:
         return None
     order = offer.order
     return {
-        "id": offer.pk, "number": order.number, "state": offer.state, "technician": offer.technician.employee_no,
+        "id": offer.pk,
+        "number": order.number,
+        "state": offer.state,
+        "technician": offer.technician.employee_no,
         "brand": order.brand.name if order.brand else None,
         "category": order.category.name if order.category else None,
-        "planned_day": offer.planned_day, "eta": offer.eta, "distance_m": offer.distance_m,
-        "created_at": offer.created_at, "expires_at": offer.expires_at,
+        "planned_day": offer.planned_day,
+        "eta": offer.eta,
+        "distance_m": offer.distance_m,
+        "created_at": offer.created_at,
+        "expires_at": offer.expires_at,
     }
 
 
 def technician_out(tech: Technician) -> dict:
     return {
-        "employee_no": tech.employee_no, "name": str(tech.user), "status": tech.status,
-        "last_latitude": tech.last_latitude, "last_longitude": tech.last_longitude,
-        "last_located_at": tech.last_located_at, "available_from": tech.available_from,
+        "employee_no": tech.employee_no,
+        "name": str(tech.user),
+        "status": tech.status,
+        "last_latitude": tech.last_latitude,
+        "last_longitude": tech.last_longitude,
+        "last_located_at": tech.last_located_at,
+        "available_from": tech.available_from,
     }
 
 
@@ -100,16 +110,26 @@ def board(request: HttpRequest, service_point_id: int):
     snap = services.board_snapshot(actor=request.auth, service_point=point)
     plan = snap.plan
     return {
-        "service_point": point.pk, "day": snap.day,
-        "plan": None if plan is None else {
-            "engine": plan.engine, "solve_seconds": plan.solve_seconds, "fallback_reason": plan.fallback_reason,
-            "version": plan.version, "trigger": plan.trigger, "planned_at": plan.planned_at,
+        "service_point": point.pk,
+        "day": snap.day,
+        "plan": None
+        if plan is None
+        else {
+            "engine": plan.engine,
+            "solve_seconds": plan.solve_seconds,
+            "fallback_reason": plan.fallback_reason,
+            "version": plan.version,
+            "trigger": plan.trigger,
+            "planned_at": plan.planned_at,
             "unassigned": plan.unassigned,
         },
         "orders": [
             {
-                "number": b.order.number, "status": b.order.status, "priority": b.order.priority,
-                "confirm_due_at": b.clock.due_at if b.clock else None, "confirm_seconds_left": b.seconds_left,
+                "number": b.order.number,
+                "status": b.order.status,
+                "priority": b.order.priority,
+                "confirm_due_at": b.clock.due_at if b.clock else None,
+                "confirm_seconds_left": b.seconds_left,
                 "offered_to": b.offer.technician.employee_no if b.offer else None,
                 "offer_expires_at": b.offer.expires_at if b.offer else None,
                 "suggested": b.suggestion.technician.employee_no if b.suggestion else None,
@@ -122,11 +142,18 @@ def board(request: HttpRequest, service_point_id: int):
             {
                 "technician": technician_out(t.technician),
                 "stops": [
-                    {"number": s.number, "eta": s.eta, "start": s.start, "lateness_minutes": s.lateness,
-                     "locked": s.locked, "pinned": s.pinned}
+                    {
+                        "number": s.number,
+                        "eta": s.eta,
+                        "start": s.start,
+                        "lateness_minutes": s.lateness,
+                        "locked": s.locked,
+                        "pinned": s.pinned,
+                    }
                     for s in t.stops
                 ],
-                "late_stops": t.late, "overtime_minutes": t.overtime,
+                "late_stops": t.late,
+                "overtime_minutes": t.overtime,
             }
             for t in snap.technicians
         ],
@@ -170,5 +197,8 @@ def slot_choose(request: HttpRequest, number: str, payload: SlotChooseIn):
     require_role(request.auth, services.SLOT_ROLES, action="book appointments")
     order = workorder_get_for(actor=request.auth, number=number)
     order = services.slot_choose(order=order, start=payload.start, actor=request.auth)
-    return {"number": order.number, "appointment_start": order.appointment_start,
-            "appointment_end": order.appointment_end}
+    return {
+        "number": order.number,
+        "appointment_start": order.appointment_start,
+        "appointment_end": order.appointment_end,
+    }

@@ -55,8 +55,14 @@ CN_MAKEUP_WORKDAYS: dict[int, frozenset[date]] = {
         {date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28), date(2025, 10, 11)}
     ),
     2026: frozenset(
-        {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
-         date(2026, 10, 10)}
+        {
+            date(2026, 1, 4),
+            date(2026, 2, 14),
+            date(2026, 2, 28),
+            date(2026, 5, 9),
+            date(2026, 9, 20),
+            date(2026, 10, 10),
+        }
     ),
 }
 CN_YEARS_KNOWN = frozenset(CN_HOLIDAYS)
@@ -153,7 +159,9 @@ class BusinessCalendar:
         out = []
         for a, b in self.hours:
             end_day = day if b > a else day + timedelta(days=1)
-            out.append((datetime.combine(day, a, tzinfo=self.tz), datetime.combine(end_day, b, tzinfo=self.tz)))
+            out.append(
+                (datetime.combine(day, a, tzinfo=self.tz), datetime.combine(end_day, b, tzinfo=self.tz))
+            )
         return _merge(out)
 
     def _intervals_from(self, start: datetime, max_days: int = 3660) -> Iterator[Interval]:

@@ -16,4 +16,6 @@ class StatusForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    start = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"])
+    start = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]
+    )

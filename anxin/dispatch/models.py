@@ -92,9 +92,15 @@ class DispatchOffer(models.Model):
 
     order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="offers")
     technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="offers")
-    state = models.CharField(max_length=12, choices=OfferState.choices, default=OfferState.PENDING, db_index=True)
+    state = models.CharField(
+        max_length=12, choices=OfferState.choices, default=OfferState.PENDING, db_index=True
+    )
     offered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="empty: the system's offer loop",
     )
     rank = models.PositiveSmallIntegerField(default=1, help_text="1 = the engine's best technician")
@@ -126,9 +132,13 @@ class DispatchPin(models.Model):
     so neither who nor when changes, while the other jobs are optimised around it.
     """
 
-    order = models.OneToOneField("workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_pin")
+    order = models.OneToOneField(
+        "workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_pin"
+    )
     technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="pins")
-    arrival = models.DateTimeField(null=True, blank=True, help_text="planned arrival when pinned; empty: any time")
+    arrival = models.DateTimeField(
+        null=True, blank=True, help_text="planned arrival when pinned; empty: any time"
+    )
     pinned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -141,7 +151,9 @@ class DispatchPin(models.Model):
 class DispatchEscalation(models.Model):
     """The offer loop ran out of technicians: a dispatcher must act (shown on the board)."""
 
-    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_escalations")
+    order = models.ForeignKey(
+        "workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_escalations"
+    )
     reason = models.CharField(max_length=20, choices=EscalationReason.choices)
     created_at = models.DateTimeField(db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -153,7 +165,9 @@ class DispatchEscalation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=models.Q(resolved_at__isnull=True), name="one_open_escalation_per_order"
+                fields=["order"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_escalation_per_order",
             )
         ]
 
@@ -184,7 +198,9 @@ class DispatchPlan(models.Model):
 
     class Meta:
         ordering = ["service_point", "day"]
-        constraints = [models.UniqueConstraint(fields=["service_point", "day"], name="one_plan_per_point_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["service_point", "day"], name="one_plan_per_point_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_point} {self.day} ({self.engine} v{self.version})"

@@ -37,24 +37,13 @@ from anxin.dispatch.models import (
 from anxin.dispatch.travel import LatLon
 from anxin.sla.choices import Priority, SlaKind
 from anxin.sla.models import SlaClock
-from anxin.workorders.choices import AttentionReason, Status
+from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
 BOARD_ROLES = {Role.DISPATCHER, Role.ADMIN}
 # Orders that occupy a technician's day (received ones unless an agent must look at them first).
-PLANNED_STATUSES = {
-    Status.RECEIVED,
-    Status.ACCEPTED,
-    Status.DISPATCHED,
-    Status.TECHNICIAN_ACCEPTED,
-    Status.EN_ROUTE,
-    Status.ON_SITE,
-    Status.DIAGNOSED,
-    Status.AWAITING_APPROVAL,
-    Status.IN_REPAIR,
-    Status.REOPENED,
-}
+PLANNED_STATUSES = OPEN_STATUSES
 STARTED_STATUSES = {Status.ON_SITE, Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR}
 ASSIGNED_STATUSES = {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED, Status.EN_ROUTE} | STARTED_STATUSES
 # Orders the offer loop may (re)offer: nobody holds them.
@@ -207,8 +196,9 @@ def offer_pending_of(*, order: WorkOrder) -> DispatchOffer | None:
 def technicians_refused(*, order: WorkOrder) -> set[int]:
     """Technicians who declined this order or let its offer lapse: the loop does not ask them again."""
     return set(
-        DispatchOffer.objects.filter(order=order, state__in=[OfferState.DECLINED, OfferState.EXPIRED])
-        .values_list("technician_id", flat=True)
+        DispatchOffer.objects.filter(
+            order=order, state__in=[OfferState.DECLINED, OfferState.EXPIRED]
+        ).values_list("technician_id", flat=True)
     )
 
 
@@ -299,7 +289,11 @@ def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime)
     breaks = ()
     if technician.break_minutes:
         breaks = (
-            Break(_minutes(technician.break_earliest), _minutes(technician.break_latest), technician.break_minutes),
+            Break(
+                _minutes(technician.break_earliest),
+                _minutes(technician.break_latest),
+                technician.break_minutes,
+            ),
         )
     return EngineTechnician(
         id=technician.employee_no,
@@ -340,7 +334,9 @@ def order_job(
         else:
             window = shift_window
     pinned_technician = pinned_position = started_at = None
-    technician_id = order.technician.employee_no if order.technician_id and order.technician and not free else None
+    technician_id = (
+        order.technician.employee_no if order.technician_id and order.technician and not free else None
+    )
     if order.status in ASSIGNED_STATUSES and technician_id:
         pinned_technician = technician_id  # the offer loop or a dispatcher chose him: plans keep him
     if order.status in STARTED_STATUSES and technician_id:
@@ -380,9 +376,7 @@ def _orders_for_day(service_point: ServicePoint, day: dt.date, today: dt.date) -
     )
 
 
-def day_problem(
-    *, service_point: ServicePoint, day: dt.date, now: dt.datetime | None = None
-) -> DayProblem:
+def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime | None = None) -> DayProblem:
     """Everything the engine needs to plan ``service_point``'s ``day`` as of ``now``."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -410,7 +404,11 @@ def day_problem(
         if order.status == Status.RECEIVED and order_is_blocked(order):
             continue
         job = order_job(
-            order, day=day, shift_window=shift_window, pin=pins.get(order.pk), arrived_at=arrivals.get(order.pk)
+            order,
+            day=day,
+            shift_window=shift_window,
+            pin=pins.get(order.pk),
+            arrived_at=arrivals.get(order.pk),
         )
         if job is not None:
             jobs.append(job)
@@ -439,18 +437,31 @@ def plan_to_engine(stored: DispatchPlan) -> Plan:
     for tid, r in (stored.routes or {}).items():
         stops = tuple(
             Stop(
-                job_id=s["job_id"], arrival=s["arrival"], start=s["start"], end=s["end"], lateness=s["lateness"],
-                travel_m=s["travel_m"], travel_min=s["travel_min"], locked=s.get("locked", False),
+                job_id=s["job_id"],
+                arrival=s["arrival"],
+                start=s["start"],
+                end=s["end"],
+                lateness=s["lateness"],
+                travel_m=s["travel_m"],
+                travel_min=s["travel_min"],
+                locked=s.get("locked", False),
             )
             for s in r.get("stops", [])
         )
         routes[tid] = Route(
-            technician_id=tid, stops=stops, end_time=r.get("end_time", 0), travel_m=r.get("travel_m", 0),
-            overtime=r.get("overtime", 0), breaks_taken=tuple(tuple(b) for b in r.get("breaks", [])),
+            technician_id=tid,
+            stops=stops,
+            end_time=r.get("end_time", 0),
+            travel_m=r.get("travel_m", 0),
+            overtime=r.get("overtime", 0),
+            breaks_taken=tuple(tuple(b) for b in r.get("breaks", [])),
         )
     return Plan(
-        routes=routes, unassigned=list(stored.unassigned or []), engine=stored.engine,
-        solve_seconds=stored.solve_seconds, fallback_reason=stored.fallback_reason or None,
+        routes=routes,
+        unassigned=list(stored.unassigned or []),
+        engine=stored.engine,
+        solve_seconds=stored.solve_seconds,
+        fallback_reason=stored.fallback_reason or None,
         stats=dict(stored.stats or {}),
     )
 
@@ -462,7 +473,9 @@ def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]
     """Orders that still need a technician who accepted: new, offered, escalated. Oldest first."""
     require_role(actor, BOARD_ROLES, action="use the dispatch board")
     confirm_clocks = Prefetch(
-        "sla_clocks", queryset=SlaClock.objects.filter(kind=SlaKind.TECHNICIAN_CONFIRMED), to_attr="confirm_clocks"
+        "sla_clocks",
+        queryset=SlaClock.objects.filter(kind=SlaKind.TECHNICIAN_CONFIRMED),
+        to_attr="confirm_clocks",
     )
     pending = Prefetch(
         "offers",
@@ -485,12 +498,16 @@ def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]
 
 def orders_by_number(*, numbers: list[str]) -> dict[str, WorkOrder]:
     """Orders named in a plan (internal: callers already scoped the plan to a service point)."""
-    return {
-        o.number: o
-        for o in WorkOrder.objects.filter(number__in=numbers).select_related("brand", "category").prefetch_related(
-            "dispatch_pin"
-        )
-    } if numbers else {}
+    return (
+        {
+            o.number: o
+            for o in WorkOrder.objects.filter(number__in=numbers)
+            .select_related("brand", "category")
+            .prefetch_related("dispatch_pin")
+        }
+        if numbers
+        else {}
+    )
 
 
 def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = None) -> list[WorkOrder]:

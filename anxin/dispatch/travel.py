@@ -108,7 +108,9 @@ class OsrmTableProvider:
         with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:  # noqa: S310 - configured URL
             payload = json.loads(resp.read().decode("utf-8"))
         if not isinstance(payload, dict) or payload.get("code") != "Ok":
-            raise OsrmError(f"OSRM answered {payload.get('code') if isinstance(payload, dict) else payload!r}")
+            raise OsrmError(
+                f"OSRM answered {payload.get('code') if isinstance(payload, dict) else payload!r}"
+            )
         n = len(points)
         for key in ("durations", "distances"):
             rows = payload.get(key)

@@ -104,7 +104,9 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
         else []
     )
     offers = order.offers.select_related("technician__user").order_by("-created_at")[:10]
-    return render(request, "dispatch/order_panel.html", {"order": order, "offers": offers, "suggestions": suggestions})
+    return render(
+        request, "dispatch/order_panel.html", {"order": order, "offers": offers, "suggestions": suggestions}
+    )
 
 
 # --- technician phone page -----------------------------------------------------------------
@@ -120,8 +122,10 @@ def me(request: HttpRequest) -> HttpResponse:
         "tech": technician,
         "offers": selectors.offers_pending_for(technician=technician),
         "jobs": [(job, steps[job.number]) for job in jobs],
-        "statuses": [(TechnicianStatus.AVAILABLE, TechnicianStatus.AVAILABLE.label),
-                     (TechnicianStatus.OFF, TechnicianStatus.OFF.label)],
+        "statuses": [
+            (TechnicianStatus.AVAILABLE, TechnicianStatus.AVAILABLE.label),
+            (TechnicianStatus.OFF, TechnicianStatus.OFF.label),
+        ],
     }
     template = "dispatch/me.html#me" if request.htmx else "dispatch/me.html"
     return render(request, template, context)
@@ -158,8 +162,12 @@ def me_status(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise ValidationFailed(form.errors.as_text(), field="status")
     technician = selectors.technician_for_user(actor=request.user)
-    services.technician_status_set(technician=technician, status=form.cleaned_data["status"], actor=request.user,
-                                   late_minutes=form.cleaned_data["late_minutes"])
+    services.technician_status_set(
+        technician=technician,
+        status=form.cleaned_data["status"],
+        actor=request.user,
+        late_minutes=form.cleaned_data["late_minutes"],
+    )
     return _me_after(request)
 
 
@@ -173,9 +181,13 @@ def me_location(request: HttpRequest) -> HttpResponse:
         raise ValidationFailed(form.errors.as_text(), field="latitude")
     technician = selectors.technician_for_user(actor=request.user)
     technician = services.technician_location_update(
-        technician=technician, latitude=form.cleaned_data["latitude"], longitude=form.cleaned_data["longitude"]
+        technician=technician,
+        latitude=form.cleaned_data["latitude"],
+        longitude=form.cleaned_data["longitude"],
     )
-    return JsonResponse({"located_at": technician.last_located_at.isoformat() if technician.last_located_at else None})
+    return JsonResponse(
+        {"located_at": technician.last_located_at.isoformat() if technician.last_located_at else None}
+    )
 
 
 def _me_after(request: HttpRequest) -> HttpResponse:

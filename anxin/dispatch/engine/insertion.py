@@ -29,7 +29,9 @@ class Insertion:
         return self.lateness == 0 and self.others_later == 0 and self.added_overtime == 0
 
 
-def best_insertion(net: Network, problem: Problem, plan: Plan, tech: Technician, job: Job) -> Insertion | None:
+def best_insertion(
+    net: Network, problem: Problem, plan: Plan, tech: Technician, job: Job
+) -> Insertion | None:
     """The cheapest place for ``job`` in ``tech``'s route (lateness, then overtime, then travel)."""
     if not tech.can_do(job):
         return None
@@ -49,8 +51,16 @@ def best_insertion(net: Network, problem: Problem, plan: Plan, tech: Technician,
             continue
         new = trial.stops[pos]
         others = sum(max(0, s.lateness - base_late[s.job_id]) for s in trial.stops if s.job_id != job.id)
-        ins = Insertion(tech.id, pos, new.arrival, new.lateness, others, trial.overtime - base.overtime,
-                        trial.travel_m - base.travel_m, len(seq))
+        ins = Insertion(
+            tech.id,
+            pos,
+            new.arrival,
+            new.lateness,
+            others,
+            trial.overtime - base.overtime,
+            trial.travel_m - base.travel_m,
+            len(seq),
+        )
         key = (ins.lateness * job.priority + others, ins.added_overtime, ins.added_travel_m)
         if best is None or key < best[0]:
             best = (key, ins)
@@ -75,13 +85,24 @@ def feasible_slots(
     """
     verdicts = []
     for start, end in slots:
-        job = Job(id=template.id, location=template.location, duration=template.duration, window_start=start,
-                  window_end=end, skill=template.skill, priority=template.priority,
-                  pinned_technician=template.pinned_technician)
+        job = Job(
+            id=template.id,
+            location=template.location,
+            duration=template.duration,
+            window_start=start,
+            window_end=end,
+            skill=template.skill,
+            priority=template.priority,
+            pinned_technician=template.pinned_technician,
+        )
         found = None
         for tech in problem.technicians:
             ins = best_insertion(net, problem, plan, tech, job)
-            if ins is not None and ins.on_time and (found is None or ins.added_travel_m < found.added_travel_m):
+            if (
+                ins is not None
+                and ins.on_time
+                and (found is None or ins.added_travel_m < found.added_travel_m)
+            ):
                 found = ins
         verdicts.append(SlotVerdict(start, end, found is not None, found))
     return verdicts

@@ -70,7 +70,9 @@ def solve_ortools(
     routing.AddDimension(time_cb, HORIZON, HORIZON, False, "Time")
     tdim = routing.GetDimensionOrDie("Time")
     count_cb = routing.RegisterUnaryTransitVector([1] * nj + [0] * (2 * nv))
-    routing.AddDimensionWithVehicleCapacity(count_cb, 0, [max(0, v.capacity) for v in vehicles], True, "Count")
+    routing.AddDimensionWithVehicleCapacity(
+        count_cb, 0, [max(0, v.capacity) for v in vehicles], True, "Count"
+    )
 
     solver = routing.solver()
     node_visit = [0] * routing.Size()
@@ -82,8 +84,9 @@ def solve_ortools(
         # No hard end: a warm start that overruns would make ReadAssignmentFromRoutes search for long.
         tdim.SetCumulVarSoftUpperBound(end_idx, v.tech.shift_end, OVERTIME_WEIGHT)
         intervals = [
-            solver.FixedDurationIntervalVar(b.earliest, max(b.earliest, b.latest), b.duration, False,
-                                            f"break-{v.tech.id}-{k}")
+            solver.FixedDurationIntervalVar(
+                b.earliest, max(b.earliest, b.latest), b.duration, False, f"break-{v.tech.id}-{k}"
+            )
             for k, b in enumerate(v.cursor.pending)
         ]
         if intervals:
@@ -114,8 +117,10 @@ def solve_ortools(
     routing.CloseModelWithParameters(params)  # so the time limit also bounds the warm-start restore
     if initial:
         job_node = {j.id: n for n, j in enumerate(jobs)}
-        routes = [[manager.NodeToIndex(job_node[jid]) for jid in initial.get(v.tech.id, []) if jid in job_node]
-                  for v in vehicles]
+        routes = [
+            [manager.NodeToIndex(job_node[jid]) for jid in initial.get(v.tech.id, []) if jid in job_node]
+            for v in vehicles
+        ]
         seeded = routing.ReadAssignmentFromRoutes(routes, True)
         if seeded is not None:
             solution = routing.SolveFromAssignmentWithParameters(seeded, params)

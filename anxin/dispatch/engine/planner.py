@@ -38,8 +38,12 @@ def vehicle_starts(net: Network, problem: Problem) -> tuple[list[VehicleStart], 
 
 
 def assemble(
-    net: Network, problem: Problem, prefixes: dict[str, list[Job]], free: dict[str, list[str]],
-    unassigned: list[str], engine: str,
+    net: Network,
+    problem: Problem,
+    prefixes: dict[str, list[Job]],
+    free: dict[str, list[str]],
+    unassigned: list[str],
+    engine: str,
 ) -> Plan:
     by_id = {j.id: j for j in problem.jobs}
     routes: dict[str, Route] = {}
@@ -116,7 +120,9 @@ def _extend_greedily(
     by_id = {j.id: j for j in free_jobs}
     techs = {v.tech.id: v for v in vehicles}
     kept = {
-        tid: [jid for jid in seq if jid in by_id and techs[tid].tech.can_do(by_id[jid])][: techs[tid].capacity]
+        tid: [jid for jid in seq if jid in by_id and techs[tid].tech.can_do(by_id[jid])][
+            : techs[tid].capacity
+        ]
         for tid, seq in warm.items()
         if tid in techs
     }
@@ -136,17 +142,22 @@ def greedy_plan(problem: Problem, *, net: Network | None = None) -> Plan:
     net.ensure(j.location for j in problem.jobs)
     vehicles, prefixes = vehicle_starts(net, problem)
     locked_ids = {j.id for p in prefixes.values() for j in p}
-    routes, unassigned = greedy_append(net, vehicles, [j for j in problem.jobs if j.id not in locked_ids],
-                                       now=problem.now)
+    routes, unassigned = greedy_append(
+        net, vehicles, [j for j in problem.jobs if j.id not in locked_ids], now=problem.now
+    )
     return assemble(net, problem, prefixes, routes, unassigned, engine="greedy")
 
 
-def evaluate(problem: Problem, sequences: dict[str, list[str]], *, net: Network, engine: str = "given") -> Plan:
+def evaluate(
+    problem: Problem, sequences: dict[str, list[str]], *, net: Network, engine: str = "given"
+) -> Plan:
     """Times and costs of given job orders (e.g. a dispatcher's manual plan)."""
     by_id = {j.id: j for j in problem.jobs}
     placed = {jid for seq in sequences.values() for jid in seq}
-    routes = {t.id: schedule_route(net, t, [by_id[j] for j in sequences.get(t.id, [])], problem.now)
-              for t in problem.technicians}
+    routes = {
+        t.id: schedule_route(net, t, [by_id[j] for j in sequences.get(t.id, [])], problem.now)
+        for t in problem.technicians
+    }
     return Plan(routes=routes, unassigned=[j.id for j in problem.jobs if j.id not in placed], engine=engine)
 
 
@@ -200,9 +211,13 @@ def freeze(problem: Problem, plan: Plan, now: int) -> Problem:
             if stop.end <= now:
                 del jobs[stop.job_id]
                 tech = techs[tid]
-                techs[tid] = replace(tech, location=job.location, available_at=stop.end,
-                                     breaks=tuple(b for b in tech.breaks if b.earliest >= stop.end),
-                                     max_jobs=tech.max_jobs - 1)
+                techs[tid] = replace(
+                    tech,
+                    location=job.location,
+                    available_at=stop.end,
+                    breaks=tuple(b for b in tech.breaks if b.earliest >= stop.end),
+                    max_jobs=tech.max_jobs - 1,
+                )
             elif job.started_at is None:
                 jobs[stop.job_id] = replace(job, started_at=stop.start, pinned_technician=tid)
     return Problem(technicians=tuple(techs.values()), jobs=tuple(jobs.values()), now=now)
@@ -216,15 +231,24 @@ def apply_event(problem: Problem, event: Event) -> Problem:
     elif isinstance(event, CancelJob):
         jobs = [j for j in jobs if j.id != event.job_id]
     elif isinstance(event, TechnicianLate):
-        techs = [replace(t, available_at=max(event.until, t.available_at or t.shift_start))
-                 if t.id == event.technician_id else t for t in techs]
+        techs = [
+            replace(t, available_at=max(event.until, t.available_at or t.shift_start))
+            if t.id == event.technician_id
+            else t
+            for t in techs
+        ]
     elif isinstance(event, TechnicianOff):
         techs = [t for t in techs if t.id != event.technician_id]
-        jobs = [replace(j, pinned_technician=None, pinned_position=None, started_at=None)
-                if j.pinned_technician == event.technician_id else j for j in jobs]
+        jobs = [
+            replace(j, pinned_technician=None, pinned_position=None, started_at=None)
+            if j.pinned_technician == event.technician_id
+            else j
+            for j in jobs
+        ]
     elif isinstance(event, Overrun):
-        jobs = [replace(j, duration=j.duration + event.extra_minutes) if j.id == event.job_id else j
-                for j in jobs]
+        jobs = [
+            replace(j, duration=j.duration + event.extra_minutes) if j.id == event.job_id else j for j in jobs
+        ]
     return Problem(technicians=tuple(techs), jobs=tuple(jobs), now=problem.now)
 
 
@@ -250,6 +274,17 @@ def technician_ids(problem: Problem) -> list[str]:
 
 
 __all__ = [
-    "CancelJob", "Event", "NewJob", "Overrun", "TechnicianLate", "TechnicianOff", "Technician",
-    "apply_event", "evaluate", "freeze", "greedy_plan", "plan_day", "replan",
+    "CancelJob",
+    "Event",
+    "NewJob",
+    "Overrun",
+    "TechnicianLate",
+    "TechnicianOff",
+    "Technician",
+    "apply_event",
+    "evaluate",
+    "freeze",
+    "greedy_plan",
+    "plan_day",
+    "replan",
 ]

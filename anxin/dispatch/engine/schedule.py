@@ -97,8 +97,9 @@ class Cursor:
 
 def start_cursor(net: Network, tech: Technician, now: int) -> Cursor:
     t0 = max(tech.shift_start, tech.available_at if tech.available_at is not None else tech.shift_start, now)
-    pending = tuple(sorted((b for b in tech.breaks if b.latest >= t0 or b.earliest >= t0),
-                           key=lambda b: b.earliest))
+    pending = tuple(
+        sorted((b for b in tech.breaks if b.latest >= t0 or b.earliest >= t0), key=lambda b: b.earliest)
+    )
     return Cursor(time=t0, pos=net.at(tech.location), pending=pending, count=0)
 
 

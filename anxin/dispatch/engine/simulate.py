@@ -42,8 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "skills_per_technician": [1, 2],
     "road_factor": 1.35,
     "speed_kmh": 25,
-    "offer": {"accept_p": 0.8, "response_minutes": [0.5, 6], "timeout_minutes": 5, "max_offers": 4,
-              "escalation_minutes": 10},
+    "offer": {
+        "accept_p": 0.8,
+        "response_minutes": [0.5, 6],
+        "timeout_minutes": 5,
+        "max_offers": 4,
+        "escalation_minutes": 10,
+    },
     "cancel_p": 0.04,
     "overrun_p": 0.1,
     "overrun_minutes": [15, 60],
@@ -88,18 +93,34 @@ def build_world(sc: dict[str, Any], seed: int) -> World:
     techs = []
     for i in range(int(sc["technicians"])):
         k = rng.randint(*sc["skills_per_technician"])
-        skills = {SKILLS[i % len(SKILLS)], *rng.sample(SKILLS, k=k - 1)} if k > 1 else {SKILLS[i % len(SKILLS)]}
-        techs.append(Technician(id=f"T{i:03d}", location=jitter(rng, center, sc["radius_km"]), shift_start=s0,
-                                shift_end=s1, skills=frozenset(skills), breaks=(Break(l0, l1, ld),),
-                                max_jobs=int(sc["max_jobs"])))
+        skills = (
+            {SKILLS[i % len(SKILLS)], *rng.sample(SKILLS, k=k - 1)} if k > 1 else {SKILLS[i % len(SKILLS)]}
+        )
+        techs.append(
+            Technician(
+                id=f"T{i:03d}",
+                location=jitter(rng, center, sc["radius_km"]),
+                shift_start=s0,
+                shift_end=s1,
+                skills=frozenset(skills),
+                breaks=(Break(l0, l1, ld),),
+                max_jobs=int(sc["max_jobs"]),
+            )
+        )
     win = int(sc["window_minutes"])
 
     def make_job(jid: str, earliest: int) -> Job:
         slots = list(range(max(s0, earliest), s1 - win + 1, 30))
         ws = rng.choice(slots) if slots else s1 - win
-        return Job(id=jid, location=jitter(rng, center, sc["radius_km"]), duration=rng.choice(sc["durations"]),
-                   window_start=ws, window_end=ws + win, skill=rng.choice(SKILLS),
-                   priority=3 if rng.random() < 0.05 else 1)
+        return Job(
+            id=jid,
+            location=jitter(rng, center, sc["radius_km"]),
+            duration=rng.choice(sc["durations"]),
+            window_start=ws,
+            window_end=ws + win,
+            skill=rng.choice(SKILLS),
+            priority=3 if rng.random() < 0.05 else 1,
+        )
 
     booked = [make_job(f"B{k:04d}", s0) for k in range(int(sc["booked_jobs"]))]
     o0, o1 = hm(sc["order_hours"][0]), hm(sc["order_hours"][1])
@@ -119,8 +140,10 @@ def build_world(sc: dict[str, Any], seed: int) -> World:
     sick_ids = rng.sample([t.id for t in techs if t.id not in late], k=int(sc["sick_technicians"]))
     sick = {tid: rng.randint(s0 + 120, s1 - 180) for tid in sick_ids}
     o = sc["offer"]
-    draws = {job.id: [(rng.uniform(*o["response_minutes"]), rng.random()) for _ in range(int(o["max_offers"]))]
-             for _, job in orders}
+    draws = {
+        job.id: [(rng.uniform(*o["response_minutes"]), rng.random()) for _ in range(int(o["max_offers"]))]
+        for _, job in orders
+    }
     return World(techs, booked, orders, cancels, overruns, late, sick, draws)
 
 
@@ -142,14 +165,19 @@ def simulate(sc: dict[str, Any], seed: int, policy: str, trace: list | None = No
     s0, s1 = hm(sc["shift"][0]), hm(sc["shift"][1])
     now = s0 - 30
     problem = Problem(technicians=tuple(world.techs), jobs=tuple(world.booked), now=now)
-    net.ensure([t.location for t in world.techs] + [j.location for j in world.booked]
-               + [j.location for _, j in world.orders])
+    net.ensure(
+        [t.location for t in world.techs]
+        + [j.location for j in world.booked]
+        + [j.location for _, j in world.orders]
+    )
     run = Run()
     solver_s = float(sc["solver_seconds"])
     if policy == "engine":
         plan = plan_day(problem, net=net, time_limit_s=solver_s * 3)
     else:
-        plan = evaluate(problem, _nearest_assign(net, problem, {}, list(world.booked)), net=net, engine="greedy")
+        plan = evaluate(
+            problem, _nearest_assign(net, problem, {}, list(world.booked)), net=net, engine="greedy"
+        )
 
     events: list[tuple[int, int, str, Any]] = []
     seq = 0
@@ -200,9 +228,18 @@ def simulate(sc: dict[str, Any], seed: int, policy: str, trace: list | None = No
         # Overruns become known when the job starts.
         disrupted = False
         for j in problem.jobs:
-            if j.started_at is not None and j.started_at <= at and j.id in world.overruns and j.id not in overrun_applied:
-                problem = problem.with_jobs(tuple(replace(x, duration=x.duration + world.overruns[j.id])
-                                                  if x.id == j.id else x for x in problem.jobs))
+            if (
+                j.started_at is not None
+                and j.started_at <= at
+                and j.id in world.overruns
+                and j.id not in overrun_applied
+            ):
+                problem = problem.with_jobs(
+                    tuple(
+                        replace(x, duration=x.duration + world.overruns[j.id]) if x.id == j.id else x
+                        for x in problem.jobs
+                    )
+                )
                 overrun_applied.add(j.id)
                 disrupted = True
         if kind == "order":
@@ -259,15 +296,24 @@ def simulate(sc: dict[str, Any], seed: int, policy: str, trace: list | None = No
                 problem = problem.with_jobs(tuple(j for j in problem.jobs if j.id != payload))
         elif kind == "late":
             tid, until = payload
-            problem = replace(problem, technicians=tuple(
-                replace(t, available_at=until) if t.id == tid else t for t in problem.technicians))
+            problem = replace(
+                problem,
+                technicians=tuple(
+                    replace(t, available_at=until) if t.id == tid else t for t in problem.technicians
+                ),
+            )
             disrupted = True
         elif kind == "sick":
-            orphans = [replace(j, pinned_technician=None, started_at=None) for j in problem.jobs
-                       if j.pinned_technician == payload or j.id in plan.sequences().get(payload, [])]
-            problem = Problem(tuple(t for t in problem.technicians if t.id != payload),
-                              tuple(j for j in problem.jobs if j.id not in {o.id for o in orphans}) + tuple(orphans),
-                              problem.now)
+            orphans = [
+                replace(j, pinned_technician=None, started_at=None)
+                for j in problem.jobs
+                if j.pinned_technician == payload or j.id in plan.sequences().get(payload, [])
+            ]
+            problem = Problem(
+                tuple(t for t in problem.technicians if t.id != payload),
+                tuple(j for j in problem.jobs if j.id not in {o.id for o in orphans}) + tuple(orphans),
+                problem.now,
+            )
             if policy == "greedy":
                 seqs = {k: v for k, v in plan.sequences().items() if k != payload}
                 plan = keep(problem, replace(plan), _nearest_assign(net, problem, seqs, orphans))
@@ -294,13 +340,17 @@ def _candidates(net: Any, problem: Problem, plan: Plan, job: Job, policy: str, k
         route = plan.routes.get(t.id)
         if not t.can_do(job) or t.shift_end <= problem.now or (route and len(route.stops) >= t.max_jobs):
             continue
-        last = [s.job_id for s in route.stops if s.start <= problem.now and s.job_id in by_id] if route else []
+        last = (
+            [s.job_id for s in route.stops if s.start <= problem.now and s.job_id in by_id] if route else []
+        )
         where = by_id[last[-1]].location if last else t.location
         options.append((net.metres[net.at(where)][net.at(job.location)], t.id))
     return [tid for _, tid in sorted(options)[:k]]
 
 
-def _nearest_assign(net: Any, problem: Problem, seqs: dict[str, list[str]], jobs: list[Job]) -> dict[str, list[str]]:
+def _nearest_assign(
+    net: Any, problem: Problem, seqs: dict[str, list[str]], jobs: list[Job]
+) -> dict[str, list[str]]:
     """Baseline: each job (by window) to the technician whose last queued job is nearest; append."""
     by_id = {j.id: j for j in problem.jobs}
     by_id.update({j.id: j for j in jobs})
@@ -329,7 +379,9 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def _metrics(sc: dict[str, Any], world: World, run: Run, cancelled: set[str], net: Any, policy: str) -> dict[str, Any]:
+def _metrics(
+    sc: dict[str, Any], world: World, run: Run, cancelled: set[str], net: Any, policy: str
+) -> dict[str, Any]:
     jobs = {j.id: j for j in world.booked} | {j.id: j for _, j in world.orders}
     served = {jid: v for jid, v in run.done.items() if jid in jobs}
     expected = [jid for jid in jobs if jid not in cancelled or jid in served]

@@ -52,15 +52,18 @@ def read_solomon(path: str | Path) -> SolomonInstance:
     except (StopIteration, ValueError, IndexError) as exc:
         raise SolomonFormatError(f"missing VEHICLE or CUSTOMER section: {exc}") from exc
     rows = []
-    for ln in lines[c_at + 1:]:
+    for ln in lines[c_at + 1 :]:
         parts = ln.split()
         if not parts or not parts[0].lstrip("-").isdigit():
             continue  # column headers
         if len(parts) != 7:
             raise SolomonFormatError(f"customer row needs 7 columns: {ln!r}")
         no, x, y, demand, ready, due, service = parts
-        rows.append(Customer(int(no), float(x), float(y), int(float(demand)), float(ready), float(due),
-                             float(service)))
+        rows.append(
+            Customer(
+                int(no), float(x), float(y), int(float(demand)), float(ready), float(due), float(service)
+            )
+        )
     if len(rows) < 2 or rows[0].no != 0:
         raise SolomonFormatError("need the depot (customer 0) and at least one customer")
     return SolomonInstance(name, vehicles, capacity, rows[0], tuple(rows[1:]))
@@ -110,23 +113,44 @@ def solve_solomon(inst: SolomonInstance, *, seconds: float, seed: int = 0) -> li
     # Durations round up so that a route feasible for PyVRP is feasible in exact arithmetic.
     dur = np.ceil(exact * SCALE - 1e-6).astype(np.int64)
     locations = [pyvrp.Location(p.x, p.y) for p in pts]
-    depot = pyvrp.Depot(location=0, tw_early=int(inst.depot.ready * SCALE), tw_late=int(inst.depot.due * SCALE))
+    depot = pyvrp.Depot(
+        location=0, tw_early=int(inst.depot.ready * SCALE), tw_late=int(inst.depot.due * SCALE)
+    )
     clients = [
-        pyvrp.Client(location=i + 1, delivery=[c.demand], service_duration=int(round(c.service * SCALE)),
-                     tw_early=int(math.ceil(c.ready * SCALE)), tw_late=int(math.floor(c.due * SCALE)))
+        pyvrp.Client(
+            location=i + 1,
+            delivery=[c.demand],
+            service_duration=int(round(c.service * SCALE)),
+            tw_early=int(math.ceil(c.ready * SCALE)),
+            tw_late=int(math.floor(c.due * SCALE)),
+        )
         for i, c in enumerate(inst.customers)
     ]
-    vt = pyvrp.VehicleType(num_available=inst.vehicles, capacity=[inst.capacity], start_depot=0, end_depot=0,
-                           tw_early=depot.tw_early, tw_late=depot.tw_late)
+    vt = pyvrp.VehicleType(
+        num_available=inst.vehicles,
+        capacity=[inst.capacity],
+        start_depot=0,
+        end_depot=0,
+        tw_early=depot.tw_early,
+        tw_late=depot.tw_late,
+    )
     data = pyvrp.ProblemData(locations, clients, [depot], [vt], [dist], [dur])
     res = pyvrp.solve(data, MaxRuntime(seconds), seed=seed, collect_stats=False)
     return [[inst.customers[a.idx].no for a in r if a.is_client()] for r in res.best.routes()]
 
 
 def write_solomon(inst: SolomonInstance, path: str | Path) -> None:
-    out = [inst.name, "", "VEHICLE", "NUMBER     CAPACITY", f"  {inst.vehicles:<10d} {inst.capacity}", "",
-           "CUSTOMER",
-           "CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME", ""]
+    out = [
+        inst.name,
+        "",
+        "VEHICLE",
+        "NUMBER     CAPACITY",
+        f"  {inst.vehicles:<10d} {inst.capacity}",
+        "",
+        "CUSTOMER",
+        "CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME",
+        "",
+    ]
     for c in (inst.depot, *inst.customers):
         out.append(f"{c.no:5d} {c.x:10g} {c.y:10g} {c.demand:10d} {c.ready:10g} {c.due:10g} {c.service:10g}")
     Path(path).write_text("\n".join(out) + "\n")
@@ -160,5 +184,7 @@ def generate_solomon_like(name: str, *, seed: int, kind: str, n: int = 100) -> S
         ready = max(0, round(centre - width / 2))
         due = min(round(latest), round(centre + width / 2))
         due = max(due, math.ceil(d0) + 1, ready + 1)
-        customers.append(Customer(i, float(x), float(y), rng.randint(1, 40), float(ready), float(due), service))
+        customers.append(
+            Customer(i, float(x), float(y), rng.randint(1, 40), float(ready), float(due), service)
+        )
     return SolomonInstance(name, 25, capacity, depot, tuple(customers))

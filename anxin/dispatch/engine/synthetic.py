@@ -22,8 +22,14 @@ def jitter(rng: random.Random, center: LatLon, radius_km: float) -> LatLon:
 
 
 def synthetic_day(
-    *, seed: int, technicians: int, jobs: int, center: LatLon = CHENGDU,
-    radius_km: float = 12.0, shift: tuple[int, int] = (8 * 60, 18 * 60), window: int = 120,
+    *,
+    seed: int,
+    technicians: int,
+    jobs: int,
+    center: LatLon = CHENGDU,
+    radius_km: float = 12.0,
+    shift: tuple[int, int] = (8 * 60, 18 * 60),
+    window: int = 120,
 ) -> Problem:
     """A day with ``jobs`` booked visits in 2-hour windows across ``technicians`` of mixed skills."""
     rng = random.Random(seed)
@@ -31,18 +37,30 @@ def synthetic_day(
     for i in range(technicians):
         main = SKILLS[i % len(SKILLS)]
         extra = set(rng.sample(SKILLS, k=rng.choice((1, 2))))
-        techs.append(Technician(
-            id=f"T{i:03d}", location=jitter(rng, center, radius_km), shift_start=shift[0], shift_end=shift[1],
-            skills=frozenset({main} | extra), breaks=(Break(11 * 60 + 30, 13 * 60, 45),),
-            max_jobs=10,
-        ))
+        techs.append(
+            Technician(
+                id=f"T{i:03d}",
+                location=jitter(rng, center, radius_km),
+                shift_start=shift[0],
+                shift_end=shift[1],
+                skills=frozenset({main} | extra),
+                breaks=(Break(11 * 60 + 30, 13 * 60, 45),),
+                max_jobs=10,
+            )
+        )
     out = []
     slots = list(range(shift[0], shift[1] - window + 1, window // 2))
     for k in range(jobs):
         start = rng.choice(slots)
-        out.append(Job(
-            id=f"J{k:04d}", location=jitter(rng, center, radius_km), duration=rng.choice((30, 45, 60, 90)),
-            window_start=start, window_end=start + window, skill=rng.choice(SKILLS),
-            priority=3 if rng.random() < 0.05 else 2 if rng.random() < 0.15 else 1,
-        ))
+        out.append(
+            Job(
+                id=f"J{k:04d}",
+                location=jitter(rng, center, radius_km),
+                duration=rng.choice((30, 45, 60, 90)),
+                window_start=start,
+                window_end=start + window,
+                skill=rng.choice(SKILLS),
+                priority=3 if rng.random() < 0.05 else 2 if rng.random() < 0.15 else 1,
+            )
+        )
     return Problem(technicians=tuple(techs), jobs=tuple(out), now=shift[0] - 30)

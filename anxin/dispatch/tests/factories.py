@@ -39,11 +39,25 @@ def cover(point: ServicePoint, brand, category, county_code: str = "110105") -> 
 
 
 def technician_make(
-    point: ServicePoint, brand, category, *, employee_no: str, lat: float, lng: float, **fields  # type: ignore[no-untyped-def]
+    point: ServicePoint,
+    brand,
+    category,
+    *,
+    employee_no: str,
+    lat: float,
+    lng: float,
+    **fields,  # type: ignore[no-untyped-def]
 ) -> Technician:
-    user = User.objects.create_user(username=f"u{employee_no}", password=f"pw-{employee_no}", role=Role.TECHNICIAN)
+    user = User.objects.create_user(
+        username=f"u{employee_no}", password=f"pw-{employee_no}", role=Role.TECHNICIAN
+    )
     tech = Technician.objects.create(
-        user=user, service_point=point, employee_no=employee_no, home_latitude=lat, home_longitude=lng, **fields
+        user=user,
+        service_point=point,
+        employee_no=employee_no,
+        home_latitude=lat,
+        home_longitude=lng,
+        **fields,
     )
     tech.brands.add(brand)
     tech.categories.add(category)

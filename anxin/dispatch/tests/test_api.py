@@ -35,7 +35,11 @@ def near(point, technician, brand, category):
 @pytest.fixture
 def far(point, other_technician, brand, category):
     other_technician = skilled(other_technician, brand, category, lat=40.05, lng=116.25)
-    other_technician.work_days, other_technician.shift_start, other_technician.shift_end = "1234567", "00:00", "23:59"
+    other_technician.work_days, other_technician.shift_start, other_technician.shift_end = (
+        "1234567",
+        "00:00",
+        "23:59",
+    )
     other_technician.save()
     return other_technician
 
@@ -92,26 +96,39 @@ def test_answering_twice_is_a_conflict(offered, near, api_client, token_for):
 
 def test_a_technician_posts_his_location_and_status(near, api_client, token_for):
     client = api_client(token_for(near.user))
-    located = client.post("/api/v1/dispatch/technicians/me/location",
-                          data={"latitude": 39.93, "longitude": 116.45}, content_type=JSON)
+    located = client.post(
+        "/api/v1/dispatch/technicians/me/location",
+        data={"latitude": 39.93, "longitude": 116.45},
+        content_type=JSON,
+    )
     assert located.status_code == 200 and located.json()["last_latitude"] == 39.93
     near.refresh_from_db()
     assert near.last_located_at is not None
 
-    status = client.post("/api/v1/dispatch/technicians/me/status",
-                         data={"status": "available", "late_minutes": 30}, content_type=JSON)
+    status = client.post(
+        "/api/v1/dispatch/technicians/me/status",
+        data={"status": "available", "late_minutes": 30},
+        content_type=JSON,
+    )
     assert status.status_code == 200 and status.json()["available_from"] is not None
 
-    bad = client.post("/api/v1/dispatch/technicians/me/location",
-                      data={"latitude": 139.9, "longitude": 116.4}, content_type=JSON)
+    bad = client.post(
+        "/api/v1/dispatch/technicians/me/location",
+        data={"latitude": 139.9, "longitude": 116.4},
+        content_type=JSON,
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "latitude"
-    unknown = client.post("/api/v1/dispatch/technicians/me/status", data={"status": "flying"}, content_type=JSON)
+    unknown = client.post(
+        "/api/v1/dispatch/technicians/me/status", data={"status": "flying"}, content_type=JSON
+    )
     assert unknown.status_code == 422 and unknown.json()["field"] == "status"
 
 
 def test_only_technicians_have_a_location_to_post(dispatcher, api_client, token_for):
     response = api_client(token_for(dispatcher)).post(
-        "/api/v1/dispatch/technicians/me/location", data={"latitude": 39.9, "longitude": 116.4}, content_type=JSON
+        "/api/v1/dispatch/technicians/me/location",
+        data={"latitude": 39.9, "longitude": 116.4},
+        content_type=JSON,
     )
     assert response.status_code == 404
 
@@ -129,8 +146,9 @@ def test_the_dispatcher_reads_the_board(offered, point, dispatcher, api_client, 
 def test_the_dispatcher_reassigns_and_pins_through_the_api(offered, far, dispatcher, api_client, token_for):
     client = api_client(token_for(dispatcher))
     number = offered.order.number
-    response = client.post(f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": far.employee_no},
-                           content_type=JSON)
+    response = client.post(
+        f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": far.employee_no}, content_type=JSON
+    )
     assert response.status_code == 200, response.content
     assert response.json()["technician"] == far.employee_no and response.json()["state"] == "pending"
     offered.refresh_from_db()
@@ -142,24 +160,32 @@ def test_the_dispatcher_reassigns_and_pins_through_the_api(offered, far, dispatc
     assert not DispatchPin.objects.exists()
 
 
-def test_reassigning_to_a_technician_without_the_skill_is_refused(offered, point, dispatcher, api_client, token_for):
+def test_reassigning_to_a_technician_without_the_skill_is_refused(
+    offered, point, dispatcher, api_client, token_for
+):
     from anxin.dispatch.tests.factories import technician_make
 
-    unskilled = technician_make(point, offered.order.brand, offered.order.category, employee_no="T9",
-                                lat=39.9, lng=116.4)
+    unskilled = technician_make(
+        point, offered.order.brand, offered.order.category, employee_no="T9", lat=39.9, lng=116.4
+    )
     unskilled.brands.clear()
     response = api_client(token_for(dispatcher)).post(
-        f"/api/v1/dispatch/orders/{offered.order.number}/reassign", data={"technician": "T9"}, content_type=JSON
+        f"/api/v1/dispatch/orders/{offered.order.number}/reassign",
+        data={"technician": "T9"},
+        content_type=JSON,
     )
     assert response.status_code == 409 and response.json()["error"] == "technician_unskilled"
 
 
-def test_brand_staff_cannot_reassign_pin_or_read_the_board(offered, point, far, brand_staff, api_client, token_for):
+def test_brand_staff_cannot_reassign_pin_or_read_the_board(
+    offered, point, far, brand_staff, api_client, token_for
+):
     client = api_client(token_for(brand_staff))
     number = offered.order.number
     assert client.get(f"/api/v1/dispatch/board/{point.pk}").status_code == 403
-    reassign = client.post(f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": far.employee_no},
-                           content_type=JSON)
+    reassign = client.post(
+        f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": far.employee_no}, content_type=JSON
+    )
     assert reassign.status_code == 403 and reassign.json()["error"] == "forbidden"
     assert client.post(f"/api/v1/dispatch/orders/{number}/pin").status_code == 403
     assert client.get("/api/v1/dispatch/offers").json() == []
@@ -170,8 +196,14 @@ def test_brand_staff_cannot_reassign_pin_or_read_the_board(offered, point, far, 
 def test_a_technician_cannot_reassign_or_read_the_board(offered, point, near, far, api_client, token_for):
     client = api_client(token_for(near.user))
     assert client.get(f"/api/v1/dispatch/board/{point.pk}").status_code == 403
-    assert client.post(f"/api/v1/dispatch/orders/{offered.order.number}/reassign",
-                       data={"technician": far.employee_no}, content_type=JSON).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/dispatch/orders/{offered.order.number}/reassign",
+            data={"technician": far.employee_no},
+            content_type=JSON,
+        ).status_code
+        == 403
+    )
 
 
 def test_an_outsider_gets_nothing_anywhere(offered, point, outsider, api_client, token_for):
@@ -179,19 +211,42 @@ def test_an_outsider_gets_nothing_anywhere(offered, point, outsider, api_client,
     number = offered.order.number
     assert client.get("/api/v1/dispatch/offers").json() == []
     assert client.post(f"/api/v1/dispatch/offers/{offered.pk}/accept").status_code == 404
-    assert client.post(f"/api/v1/dispatch/offers/{offered.pk}/decline", data={}, content_type=JSON).status_code == 404
-    assert client.post("/api/v1/dispatch/technicians/me/location", data={"latitude": 1, "longitude": 1},
-                       content_type=JSON).status_code == 404
-    assert client.post("/api/v1/dispatch/technicians/me/status", data={"status": "off"},
-                       content_type=JSON).status_code == 404
+    assert (
+        client.post(f"/api/v1/dispatch/offers/{offered.pk}/decline", data={}, content_type=JSON).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/dispatch/technicians/me/location",
+            data={"latitude": 1, "longitude": 1},
+            content_type=JSON,
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/dispatch/technicians/me/status", data={"status": "off"}, content_type=JSON
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/dispatch/board/{point.pk}").status_code == 403
-    assert client.post(f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": "T1001"},
-                       content_type=JSON).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/dispatch/orders/{number}/reassign", data={"technician": "T1001"}, content_type=JSON
+        ).status_code
+        == 403
+    )
     assert client.post(f"/api/v1/dispatch/orders/{number}/pin").status_code == 403
     assert client.delete(f"/api/v1/dispatch/orders/{number}/pin").status_code == 403
     assert client.get(f"/api/v1/dispatch/orders/{number}/slots").status_code == 403
-    assert client.post(f"/api/v1/dispatch/orders/{number}/slot", data={"start": "2030-01-01T10:00:00+08:00"},
-                       content_type=JSON).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/dispatch/orders/{number}/slot",
+            data={"start": "2030-01-01T10:00:00+08:00"},
+            content_type=JSON,
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_callers_are_unauthenticated(offered, api_client):
@@ -205,16 +260,22 @@ def test_an_agent_books_a_slot_the_plan_can_keep(offered, agent, api_client, tok
     slots = client.get(f"/api/v1/dispatch/orders/{number}/slots")
     assert slots.status_code == 200 and slots.json()
     chosen = slots.json()[-1]
-    booked = client.post(f"/api/v1/dispatch/orders/{number}/slot", data={"start": chosen["start"]}, content_type=JSON)
+    booked = client.post(
+        f"/api/v1/dispatch/orders/{number}/slot", data={"start": chosen["start"]}, content_type=JSON
+    )
     assert booked.status_code == 200, booked.content
     assert booked.json()["appointment_start"][:16] == chosen["start"][:16]
-    refused = client.post(f"/api/v1/dispatch/orders/{number}/slot", data={"start": "2030-01-01T03:00:00+08:00"},
-                          content_type=JSON)
+    refused = client.post(
+        f"/api/v1/dispatch/orders/{number}/slot",
+        data={"start": "2030-01-01T03:00:00+08:00"},
+        content_type=JSON,
+    )
     assert refused.status_code == 409 and refused.json()["error"] == "slot_unavailable"
 
 
-def test_the_offer_list_costs_the_same_queries_however_many_offers(near, far, dispatcher, api_client, token_for,
-                                                                    django_assert_num_queries):
+def test_the_offer_list_costs_the_same_queries_however_many_offers(
+    near, far, dispatcher, api_client, token_for, django_assert_num_queries
+):
     client = api_client(token_for(dispatcher))
     services.offer_for_new_order(order_id=order_new("13800000210").pk)
     client.get("/api/v1/dispatch/offers")  # token touched once a minute: keep that write out of the count

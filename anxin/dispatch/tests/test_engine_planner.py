@@ -69,7 +69,8 @@ def test_the_engine_is_never_worse_than_greedy_on_lateness() -> None:
 
     net = Network.for_problem(problem)
     assert plan_cost(plan_day(problem, net=net, time_limit_s=1.0), problem) <= plan_cost(
-        greedy_plan(problem, net=net), problem)
+        greedy_plan(problem, net=net), problem
+    )
 
 
 def test_replan_keeps_started_jobs_and_handles_events() -> None:
@@ -78,13 +79,23 @@ def test_replan_keeps_started_jobs_and_handles_events() -> None:
     plan = plan_day(problem, net=net, time_limit_s=0.5)
     now = 600
     started = {s.job_id for _, s in plan.stops() if s.arrival - s.travel_min <= now < s.end}
-    victim = next(j for j in problem.jobs if j.id not in started and plan.stop_of(j.id)
-                  and plan.stop_of(j.id)[2].start > now)
+    victim = next(
+        j
+        for j in problem.jobs
+        if j.id not in started and plan.stop_of(j.id) and plan.stop_of(j.id)[2].start > now
+    )
     new = Job("NEW", LatLon(30.58, 104.07), 45, 720, 840)
     sick = next(t for t in plan.routes if t != "T000")
-    state, new_plan = replan(problem, plan, [NewJob(new), CancelJob(victim.id), Overrun(next(iter(started)), 30),
-                                             TechnicianOff(sick)] if started else [NewJob(new), CancelJob(victim.id)],
-                             now=now, net=net, time_limit_s=0.5)
+    state, new_plan = replan(
+        problem,
+        plan,
+        [NewJob(new), CancelJob(victim.id), Overrun(next(iter(started)), 30), TechnicianOff(sick)]
+        if started
+        else [NewJob(new), CancelJob(victim.id)],
+        now=now,
+        net=net,
+        time_limit_s=0.5,
+    )
     planned = {jid for seq in new_plan.sequences().values() for jid in seq}
     assert "NEW" in planned | set(new_plan.unassigned)
     assert victim.id not in planned

@@ -35,7 +35,10 @@ def test_every_slot_offered_is_kept_when_the_customer_takes_it() -> None:
         assert v.start <= max(stop.arrival, v.start) and stop.lateness == 0
         before = {s.job_id: s.lateness for _, s in plan.stops()}
         assert all(s.lateness <= before[s.job_id] for _, s in after.stops() if s.job_id != "NEW")
-        assert after.routes[v.insertion.technician_id].overtime <= plan.routes[v.insertion.technician_id].overtime
+        assert (
+            after.routes[v.insertion.technician_id].overtime
+            <= plan.routes[v.insertion.technician_id].overtime
+        )
 
 
 def test_offers_only_go_to_skilled_technicians_best_first() -> None:

@@ -59,7 +59,9 @@ def test_a_new_order_is_offered_to_the_best_technician_as_soon_as_it_is_committe
     offer = DispatchOffer.objects.get(order=order)
     assert order.status == Status.DISPATCHED and order.technician == near
     assert offer.state == OfferState.PENDING and offer.technician == near and offer.offered_by is None
-    assert dt.timedelta(minutes=4, seconds=50) < offer.expires_at - offer.created_at <= dt.timedelta(minutes=5)
+    assert (
+        dt.timedelta(minutes=4, seconds=50) < offer.expires_at - offer.created_at <= dt.timedelta(minutes=5)
+    )
     system_events = list(order.events.filter(event__in=["accept", "dispatch"]).values_list("event", "actor"))
     assert system_events == [("accept", None), ("dispatch", None)]
 

@@ -131,8 +131,12 @@ def test_a_pinned_job_keeps_its_technician_and_arrival_when_the_day_is_replanned
     services.dispatch_pin(order=x, actor=dispatcher, now=NOW)
 
     # When an urgent job at the same place arrives that is due first
-    _accepted("13800000041", priority=Priority.URGENT, appointment_start=NOW,
-              appointment_end=NOW + dt.timedelta(hours=1))
+    _accepted(
+        "13800000041",
+        priority=Priority.URGENT,
+        appointment_start=NOW,
+        appointment_end=NOW + dt.timedelta(hours=1),
+    )
     after = _refresh(PlanTrigger.NEW_ORDER)
 
     # Then X did not move: same technician, same arrival
@@ -189,7 +193,9 @@ def test_a_late_technician_starts_his_route_later(near, far, dispatcher):
     order = _held_by(_accepted("13800000090"), near)
     before = _stop(_refresh(), order.number)[2]["arrival"]
 
-    services.technician_status_set(technician=near, status="available", actor=near.user, late_minutes=90, now=NOW)
+    services.technician_status_set(
+        technician=near, status="available", actor=near.user, late_minutes=90, now=NOW
+    )
     after = _stop(_refresh(PlanTrigger.TECHNICIAN), order.number)[2]["arrival"]
 
     assert after >= before + 89
@@ -206,13 +212,17 @@ def test_a_reassigned_job_moves_to_its_new_technician_on_the_next_plan(near, far
     assert plan.fallback_reason != "solver result no better than its start"
 
 
-def test_a_cancellation_wakes_the_sweep_at_once_instead_of_within_a_minute(near, far, agent, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_cancellation_wakes_the_sweep_at_once_instead_of_within_a_minute(
+    near, far, agent, django_capture_on_commit_callbacks, monkeypatch
+):
     keep, cancel = _accepted("13800000082"), _accepted("13800000083")
     _refresh()
     services.dispatch_sweep(now=NOW)  # the outbox cursor starts at the end of the timeline
     swept = []
     real_sweep = services.dispatch_sweep
-    monkeypatch.setattr(services, "dispatch_sweep", lambda **kw: swept.append(real_sweep(now=NOW)) or swept[-1])
+    monkeypatch.setattr(
+        services, "dispatch_sweep", lambda **kw: swept.append(real_sweep(now=NOW)) or swept[-1]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         workorder_transition(order=cancel, event=Event.CANCEL, actor=agent)

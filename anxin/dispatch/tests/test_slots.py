@@ -38,7 +38,9 @@ def solo(point, technician, brand, category):
 
 def _booked(phone: str, start: dt.datetime) -> WorkOrder:
     order = order_new(phone)
-    WorkOrder.objects.filter(pk=order.pk).update(appointment_start=start, appointment_end=start + dt.timedelta(hours=2))
+    WorkOrder.objects.filter(pk=order.pk).update(
+        appointment_start=start, appointment_end=start + dt.timedelta(hours=2)
+    )
     order.refresh_from_db()
     return workorder_transition(order=order, event=Event.ACCEPT, actor=None)
 

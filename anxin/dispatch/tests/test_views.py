@@ -76,7 +76,8 @@ def test_the_board_is_for_dispatchers_and_admins_only(point, agent, brand_staff,
 
 def test_reassigning_from_the_board_offers_the_order_to_the_chosen_technician(offered, far, dispatcher):
     response = _client(dispatcher).post(
-        f"/dispatch/board/orders/{offered.order.number}/reassign/", {"technician": far.employee_no},
+        f"/dispatch/board/orders/{offered.order.number}/reassign/",
+        {"technician": far.employee_no},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and 'id="board"' in response.content.decode()
@@ -86,7 +87,8 @@ def test_reassigning_from_the_board_offers_the_order_to_the_chosen_technician(of
 
 def test_brand_staff_cannot_reassign_from_the_board(offered, far, brand_staff):
     response = _client(brand_staff).post(
-        f"/dispatch/board/orders/{offered.order.number}/reassign/", {"technician": far.employee_no},
+        f"/dispatch/board/orders/{offered.order.number}/reassign/",
+        {"technician": far.employee_no},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 403
@@ -119,10 +121,14 @@ def test_a_technician_cannot_answer_someone_elses_offer_on_the_page(offered, far
 
 def test_the_phone_shares_its_location_and_status(near):
     client = _client(near.user)
-    response = client.post("/dispatch/me/location/", {"latitude": "39.95", "longitude": "116.40"},
-                           HTTP_ACCEPT="application/json")
+    response = client.post(
+        "/dispatch/me/location/", {"latitude": "39.95", "longitude": "116.40"}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 200 and response.json()["located_at"]
-    assert client.post("/dispatch/me/location/", {"latitude": "x"}, HTTP_ACCEPT="application/json").status_code == 422
+    assert (
+        client.post("/dispatch/me/location/", {"latitude": "x"}, HTTP_ACCEPT="application/json").status_code
+        == 422
+    )
     client.post("/dispatch/me/status/", {"status": "off"})
     near.refresh_from_db()
     assert (near.last_latitude, near.status) == (39.95, TechnicianStatus.OFF)
@@ -148,7 +154,10 @@ def test_the_customer_books_a_slot_from_the_tracking_link(offered):
     order.refresh_from_db()
     assert order.appointment_start is not None and order.events.filter(event="appointment_set").exists()
     track = client.get(response["Location"]).content.decode()
-    assert 'id="appointment"' in track and order.appointment_start.astimezone(SHANGHAI).strftime("%H:%M") in track
+    assert (
+        'id="appointment"' in track
+        and order.appointment_start.astimezone(SHANGHAI).strftime("%H:%M") in track
+    )
 
 
 def test_the_slot_page_needs_the_token_or_the_customers_login(offered, outsider, far):
@@ -163,6 +172,11 @@ def test_the_order_page_shows_suggestions_and_offers(offered, dispatcher, brand_
     number = offered.order.number
     detail = _client(dispatcher).get(f"/orders/{number}/").content.decode()
     assert f"/dispatch/orders/{number}/panel/" in detail
-    panel = _client(dispatcher).get(f"/dispatch/orders/{number}/panel/", HTTP_HX_REQUEST="true").content.decode()
+    panel = (
+        _client(dispatcher).get(f"/dispatch/orders/{number}/panel/", HTTP_HX_REQUEST="true").content.decode()
+    )
     assert 'id="offers"' in panel and str(offered.technician.user) in panel
-    assert _client(brand_staff).get(f"/dispatch/orders/{number}/panel/", HTTP_HX_REQUEST="true").status_code == 403
+    assert (
+        _client(brand_staff).get(f"/dispatch/orders/{number}/panel/", HTTP_HX_REQUEST="true").status_code
+        == 403
+    )

@@ -11,7 +11,9 @@ from anxin.dispatch.engine.simulate import load_scenario, run_scenario
 
 
 class Command(BaseCommand):
-    help = "Simulate a dispatch day (offer loop, re-plans) and compare with a greedy nearest-available baseline."
+    help = (
+        "Simulate a dispatch day (offer loop, re-plans) and compare with a greedy nearest-available baseline."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--scenario", required=True)

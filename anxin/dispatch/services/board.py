@@ -1,0 +1,204 @@
+"""The dispatcher board: today's orders with suggestions, technicians' routes, and the SVG map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.accounts.permissions import require_role
+from anxin.dispatch import selectors
+from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan, ServicePoint, Technician
+from anxin.dispatch.selectors import (
+    BOARD_ROLES,
+    DayProblem,
+    at_minute,
+    day_problem,
+    order_is_blocked,
+    plan_stored,
+)
+from anxin.dispatch.services.offers import Candidate, offer_candidates
+from anxin.dispatch.services.plans import plan_current
+from anxin.workorders.models import WorkOrder
+
+MAP_W, MAP_H, MAP_PAD = 640, 380, 24
+SUGGEST_LIMIT = 10  # orders per board refresh that get a fresh engine suggestion
+
+
+@dataclass
+class BoardStop:
+    number: str
+    eta: dt.datetime
+    start: dt.datetime
+    lateness: int
+    locked: bool
+    pinned: bool
+    status: str
+
+
+@dataclass
+class BoardTechnician:
+    technician: Technician
+    stops: list[BoardStop]
+    late: int
+    overtime: int
+
+
+@dataclass
+class BoardOrder:
+    order: WorkOrder
+    clock: Any
+    seconds_left: int | None
+    offer: DispatchOffer | None
+    suggestion: Candidate | None
+    escalated: bool
+    choices: list[Technician]  # technicians of the point with the skill, for the reassign select
+
+
+@dataclass
+class MapDot:
+    x: float
+    y: float
+    label: str
+    kind: str  # technician | job | unassigned
+
+
+@dataclass
+class Board:
+    point: ServicePoint
+    day: dt.date
+    plan: DispatchPlan | None
+    orders: list[BoardOrder]
+    technicians: list[BoardTechnician]
+    dots: list[MapDot]
+    lines: list[tuple[float, float, float, float]]
+    unassigned: list[str]
+    width: int = MAP_W
+    height: int = MAP_H
+
+
+def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime | None = None) -> Board:
+    """Everything the board shows for today; refreshes the stored plan first if it no longer fits."""
+    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    dp = day_problem(service_point=service_point, day=day, now=now)
+    plan_current(dp=dp)
+    stored = plan_stored(service_point=service_point, day=day)
+    problems = {day: dp}
+    staff = selectors.technicians_of_point(service_point=service_point)
+    skills = {t.pk: ({b.pk for b in t.brands.all()}, {c.pk for c in t.categories.all()}) for t in staff}
+    orders = []
+    suggested = 0
+    for order in selectors.board_orders(actor=actor, service_point=service_point):
+        clock = next(iter(order.confirm_clocks), None)  # type: ignore[attr-defined]
+        offer = next(iter(order.pending_offers), None)  # type: ignore[attr-defined]
+        suggestion = None
+        if offer is None and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
+            suggested += 1
+            found = offer_candidates(
+                order=order,
+                now=now,
+                limit=1,
+                problems=problems,
+                exclude=selectors.technicians_refused(order=order),
+            )
+            suggestion = found[0] if found else None
+        left = int((clock.due_at - now).total_seconds()) if clock and clock.state == "running" else None
+        choices = [
+            t
+            for t in staff
+            if (order.brand_id is None or order.brand_id in skills[t.pk][0])
+            and (order.category_id is None or order.category_id in skills[t.pk][1])
+        ]
+        escalated = bool(order.open_escalations)  # type: ignore[attr-defined]
+        orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
+    routes = stored.routes if stored else {}
+    numbers = [s["job_id"] for r in routes.values() for s in r["stops"]]
+    by_number = selectors.orders_by_number(numbers=numbers)
+    technicians = []
+    for tech in staff:
+        route = routes.get(tech.employee_no, {"stops": [], "overtime": 0})
+        stops = [
+            BoardStop(
+                number=s["job_id"],
+                eta=at_minute(day, s["arrival"]),
+                start=at_minute(day, s["start"]),
+                lateness=s["lateness"],
+                locked=s.get("locked", False),
+                pinned=_has_pin(by_number.get(s["job_id"])),
+                status=by_number[s["job_id"]].status if s["job_id"] in by_number else "",
+            )
+            for s in route["stops"]
+        ]
+        technicians.append(
+            BoardTechnician(tech, stops, sum(1 for s in stops if s.lateness), route.get("overtime", 0))
+        )
+    dots, lines = _board_map(dp, routes)
+    return Board(
+        service_point,
+        day,
+        stored,
+        orders,
+        technicians,
+        dots,
+        lines,
+        list(stored.unassigned if stored else []),
+    )
+
+
+def _has_pin(order: WorkOrder | None) -> bool:
+    if order is None:
+        return False
+    try:
+        return order.dispatch_pin is not None
+    except DispatchPin.DoesNotExist:
+        return False
+
+
+def _board_map(
+    dp: DayProblem, routes: dict[str, Any]
+) -> tuple[list[MapDot], list[tuple[float, float, float, float]]]:
+    """Technicians and jobs projected into the SVG box (equirectangular, scaled by cos(latitude)).
+
+    Orders are placed at their division centre, so several share a point; a small fixed offset
+    per order number keeps their markers apart (drawing only).
+    """
+    import math
+    import zlib
+
+    techs = {t.id: t.location for t in dp.problem.technicians}
+    jobs = {j.id: j.location for j in dp.problem.jobs}
+    points = list(techs.values()) + list(jobs.values())
+    if not points:
+        return [], []
+    lat0 = sum(p.lat for p in points) / len(points)
+    kx = math.cos(math.radians(lat0))
+    xs, ys = [p.lon * kx for p in points], [p.lat for p in points]
+    span_x, span_y = max(max(xs) - min(xs), 0.005), max(max(ys) - min(ys), 0.005)
+    scale = min((MAP_W - 2 * MAP_PAD) / span_x, (MAP_H - 2 * MAP_PAD) / span_y)
+    left = (MAP_W - span_x * scale) / 2  # centre the drawing in the box
+    top = (MAP_H - span_y * scale) / 2
+
+    def project(lat: float, lon: float, salt: str = "") -> tuple[float, float]:
+        x = left + (lon * kx - min(xs)) * scale
+        y = top + (max(ys) - lat) * scale
+        if salt:
+            h = zlib.crc32(salt.encode())
+            x, y = x + (h % 17) - 8, y + ((h >> 8) % 17) - 8
+        return round(x, 1), round(y, 1)
+
+    planned = {s["job_id"]: tid for tid, r in routes.items() for s in r["stops"]}
+    dots = [MapDot(*project(p.lat, p.lon), label=tid, kind="technician") for tid, p in techs.items()]
+    lines = []
+    for number, p in jobs.items():
+        x, y = project(p.lat, p.lon, number)
+        dots.append(MapDot(x, y, label=number, kind="job" if number in planned else "unassigned"))
+        tid = planned.get(number)
+        if tid in techs:
+            tx, ty = project(techs[tid].lat, techs[tid].lon)
+            lines.append((tx, ty, x, y))
+    return dots, lines

@@ -1,0 +1,398 @@
+"""The offer loop and the dispatcher's hand on it.
+
+Candidates are ranked by the engine over the current plan; the best one not yet asked gets an
+offer (accept → dispatch → pending offer, all or nothing). Decline and expiry hand the order on;
+nobody left escalates to the dispatcher. The dispatcher may reassign, pin and unpin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anxin.accounts.models import User
+from anxin.accounts.permissions import require_role
+from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.dispatch import selectors
+from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger
+from anxin.dispatch.engine.insertion import Offer, rank_offers
+from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin, Technician
+from anxin.dispatch.selectors import (
+    BOARD_ROLES,
+    OFFERABLE_STATUSES,
+    DayProblem,
+    at_minute,
+    day_problem,
+    order_is_blocked,
+    order_job,
+    plan_stored,
+)
+from anxin.dispatch.services.plans import plan_refresh_later, plan_without
+from anxin.dispatch.services.problem import network_for, offer_timeout, on_commit, order_days
+from anxin.workorders.choices import Event, Status
+from anxin.workorders.models import WorkOrder
+from anxin.workorders.services import workorder_event_record, workorder_transition
+
+REASSIGNABLE_STATUSES = OFFERABLE_STATUSES | {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    technician: Technician
+    offer: Offer
+    day: dt.date
+
+    @property
+    def eta(self) -> dt.datetime:
+        return at_minute(self.day, self.offer.insertion.arrival)
+
+
+def offer_candidates(
+    *,
+    order: WorkOrder,
+    now: dt.datetime | None = None,
+    exclude: set[int] | None = None,
+    limit: int = 5,
+    problems: dict[dt.date, DayProblem] | None = None,
+) -> list[Candidate]:
+    """Technicians for the order, best first, by the engine's ``rank_offers`` over the current plan.
+
+    Skill and shift are hard; lateness, detour and load decide the order. Today first; an order
+    nobody can serve today is ranked on the next days (its appointment day when it has one).
+    """
+    now = now or timezone.now()
+    exclude = exclude or set()
+    if order.service_point_id is None:
+        return []
+    for day in order_days(order, now):
+        dp = problems.get(day) if problems is not None else None
+        if dp is None:
+            dp = day_problem(service_point=order.service_point, day=day, now=now)
+            if problems is not None:
+                problems[day] = dp
+        problem, plan = plan_without(dp=dp, number=order.number)
+        allowed = {tid for tid, t in dp.technicians.items() if t.pk not in exclude}
+        problem = replace(problem, technicians=tuple(t for t in problem.technicians if t.id in allowed))
+        job = order_job(order, day=day, shift_window=dp.shift_window, free=True)
+        if job is None or not problem.technicians:
+            continue
+        offers = rank_offers(network_for(problem), problem, plan, job, limit=limit)
+        if offers:
+            return [Candidate(dp.technicians[o.technician_id], o, day) for o in offers]
+    return []
+
+
+def offer_for_new_order(*, order_id: int, now: dt.datetime | None = None) -> DispatchOffer | None:
+    """Intake's hook: a new order with a service point and no blocking attention is offered at once."""
+    order = WorkOrder.objects.select_related("service_point", "category").filter(pk=order_id).first()
+    if order is None or order.status not in OFFERABLE_STATUSES:
+        return None
+    if order.service_point_id is None or order_is_blocked(order):
+        return None  # an agent looks at it first
+    return offer_next(order=order, now=now)
+
+
+def offer_next(*, order: WorkOrder, now: dt.datetime | None = None) -> DispatchOffer | None:
+    """Offer the order to the best technician not yet asked; nobody left → escalate to the dispatcher.
+
+    Idempotent: a pending offer is returned as is; the partial unique index makes a second
+    pending offer impossible even when two workers race.
+    """
+    now = now or timezone.now()
+    existing = selectors.offer_pending_of(order=order)
+    if existing is not None:
+        return existing
+    order = WorkOrder.objects.select_related("service_point", "category", "technician").get(pk=order.pk)
+    if order.status not in OFFERABLE_STATUSES or order.service_point_id is None:
+        return None
+    candidates = offer_candidates(order=order, now=now, exclude=selectors.technicians_refused(order=order))
+    if not candidates:
+        tried = bool(selectors.technicians_refused(order=order))
+        dispatch_escalate(
+            order=order, reason=EscalationReason.ALL_DECLINED if tried else EscalationReason.NOBODY_AVAILABLE
+        )
+        return None
+    best = candidates[0]
+    return _offer_create(
+        order=order,
+        technician=best.technician,
+        actor=None,
+        now=now,
+        rank=1,
+        score=best.offer.score,
+        day=best.day,
+        eta=best.eta,
+        distance_m=best.offer.distance_now_m,
+    )
+
+
+@transaction.atomic
+def _offer_create(
+    *,
+    order: WorkOrder,
+    technician: Technician,
+    actor: User | None,
+    now: dt.datetime,
+    rank: int,
+    score: float | None = None,
+    day: dt.date | None = None,
+    eta: dt.datetime | None = None,
+    distance_m: int | None = None,
+    expected: set[str] | None = None,
+) -> DispatchOffer | None:
+    """accept (if new) → dispatch(technician) → a pending offer, all or nothing; expiry scheduled on commit."""
+    locked = WorkOrder.objects.select_for_update(of=("self",)).select_related("technician").get(pk=order.pk)
+    if DispatchOffer.objects.filter(order=locked, state=OfferState.PENDING).exists():
+        return selectors.offer_pending_of(order=locked)  # someone else offered meanwhile
+    if locked.status not in (expected or OFFERABLE_STATUSES):
+        return None
+    if locked.status in {Status.RECEIVED, Status.REOPENED}:
+        workorder_transition(order=locked, event=Event.ACCEPT, actor=actor, note="自动派单：确认受理")
+    expires_at = now + offer_timeout()
+    when = f"，预计 {timezone.localtime(eta):%m-%d %H:%M} 上门" if eta else ""
+    workorder_transition(
+        order=locked,
+        event=Event.DISPATCH,
+        actor=actor,
+        technician=technician,
+        note=f"派单给 {technician}{when}；请在 {timezone.localtime(expires_at):%H:%M} 前接单",
+    )
+    try:
+        with transaction.atomic():
+            offer = DispatchOffer.objects.create(
+                order=locked,
+                technician=technician,
+                offered_by=actor if actor and actor.pk else None,
+                rank=rank,
+                score=score,
+                planned_day=day,
+                eta=eta,
+                distance_m=distance_m,
+                created_at=now,
+                expires_at=expires_at,
+            )
+    except IntegrityError as exc:
+        raise Conflict("The order was offered meanwhile", code="concurrent_update") from exc
+    DispatchEscalation.objects.filter(order=locked, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=actor if actor and actor.pk else None
+    )
+    from anxin.dispatch.tasks import offer_expire_task
+
+    offer_id = offer.pk
+    on_commit(lambda: offer_expire_task.schedule(args=(offer_id,), eta=expires_at))
+    plan_refresh_later(service_point_id=locked.service_point_id, day=day, trigger=PlanTrigger.OFFER)
+    order.status, order.technician = locked.status, locked.technician
+    return offer
+
+
+def dispatch_escalate(*, order: WorkOrder, reason: str, now: dt.datetime | None = None) -> DispatchEscalation:
+    """Nobody (left) to offer the order to: one open escalation per order, and a timeline note."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = DispatchEscalation.objects.filter(order=order, resolved_at__isnull=True).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                escalation = DispatchEscalation.objects.create(order=order, reason=reason, created_at=now)
+        except IntegrityError:
+            return DispatchEscalation.objects.get(order=order, resolved_at__isnull=True)
+        workorder_event_record(
+            order=order,
+            event="dispatch_escalated",
+            actor=None,
+            actor_label="dispatch",
+            note=f"{EscalationReason(reason).label}，请调度员人工派单",
+            at=now,
+        )
+    return escalation
+
+
+def _require_offered_technician(offer: DispatchOffer, actor: User) -> None:
+    if offer.technician.user_id != actor.pk:
+        raise PermissionDenied("Only the technician it was offered to may answer an offer", field="offer")
+
+
+@transaction.atomic
+def offer_accept(*, offer: DispatchOffer, actor: User, now: dt.datetime | None = None) -> DispatchOffer:
+    """The technician takes the job: ``technician_accept`` keeps the 30-minute confirmation promise."""
+    now = now or timezone.now()
+    _require_offered_technician(offer, actor)
+    updated = DispatchOffer.objects.filter(pk=offer.pk, state=OfferState.PENDING, expires_at__gt=now).update(
+        state=OfferState.ACCEPTED, answered_at=now
+    )
+    if not updated:
+        offer.refresh_from_db()
+        raise Conflict(
+            f"This offer is {offer.get_state_display()} and can no longer be accepted",
+            code="offer_closed",
+            field="offer",
+        )
+    order = (
+        WorkOrder.objects.select_for_update(of=("self",)).select_related("technician").get(pk=offer.order_id)
+    )
+    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=actor, note="技师已接单")
+    plan_refresh_later(
+        service_point_id=order.service_point_id, day=offer.planned_day, trigger=PlanTrigger.OFFER
+    )
+    offer.refresh_from_db()
+    return offer
+
+
+def offer_decline(
+    *, offer: DispatchOffer, actor: User, reason: str = "", now: dt.datetime | None = None
+) -> DispatchOffer | None:
+    """The technician says no: the order goes back to the pool and the next best technician is asked.
+
+    Returns the next offer (None when the order was escalated instead).
+    """
+    now = now or timezone.now()
+    _require_offered_technician(offer, actor)
+    order = _offer_close(
+        offer=offer,
+        state=OfferState.DECLINED,
+        actor=actor,
+        now=now,
+        note=f"技师拒单{('：' + reason) if reason else ''}",
+    )
+    return offer_next(order=order, now=now) if order is not None else None
+
+
+def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> DispatchOffer | None:
+    """The offer ran out unanswered (scheduled at expiry; the sweep catches any missed one)."""
+    now = now or timezone.now()
+    offer = DispatchOffer.objects.select_related("technician").filter(pk=offer_id).first()
+    if offer is None or offer.state != OfferState.PENDING or offer.expires_at > now:
+        return None
+    order = _offer_close(
+        offer=offer, state=OfferState.EXPIRED, actor=None, now=now, note="接单超时，转派下一位技师"
+    )
+    return offer_next(order=order, now=now) if order is not None else None
+
+
+@transaction.atomic
+def _offer_close(
+    *, offer: DispatchOffer, state: str, actor: User | None, now: dt.datetime, note: str
+) -> WorkOrder | None:
+    """Close a pending offer (conditional update) and release the order; None when there is nothing to re-offer."""
+    only_due = {"expires_at__lte": now} if state == OfferState.EXPIRED else {}
+    updated = DispatchOffer.objects.filter(pk=offer.pk, state=OfferState.PENDING, **only_due).update(
+        state=state, answered_at=now, note=note[:200]
+    )
+    if not updated:
+        offer.refresh_from_db()
+        raise Conflict(
+            f"This offer is already {offer.get_state_display()}", code="offer_closed", field="offer"
+        )
+    order = (
+        WorkOrder.objects.select_for_update(of=("self",)).select_related("technician").get(pk=offer.order_id)
+    )
+    if order.status != Status.DISPATCHED or order.technician_id != offer.technician_id:
+        return None  # cancelled or reassigned meanwhile: nothing to hand on
+    DispatchPin.objects.filter(order=order).delete()
+    # Only a technician's own "no" is a decline; an unanswered offer is taken back by the system.
+    event = Event.TECHNICIAN_DECLINE if state == OfferState.DECLINED else Event.WITHDRAW
+    workorder_transition(order=order, event=event, actor=actor, note=note)
+    return order
+
+
+def offers_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every overdue pending offer (the safety net behind the scheduled expiry tasks)."""
+    now = now or timezone.now()
+    count = 0
+    for offer_id in DispatchOffer.objects.filter(state=OfferState.PENDING, expires_at__lte=now).values_list(
+        "pk", flat=True
+    )[:200]:
+        try:
+            offer_expire(offer_id=offer_id, now=now)
+            count += 1
+        except Conflict:
+            continue  # answered or expired by someone else meanwhile
+    return count
+
+
+# --- dispatcher actions --------------------------------------------------------------------
+
+
+def _require_skill(order: WorkOrder, technician: Technician) -> None:
+    if not technician.is_active:
+        raise Conflict(f"{technician} is not active", code="technician_inactive", field="technician")
+    if order.brand_id and not technician.brands.filter(pk=order.brand_id).exists():
+        raise Conflict(
+            f"{technician} does not service this brand", code="technician_unskilled", field="technician"
+        )
+    if order.category_id and not technician.categories.filter(pk=order.category_id).exists():
+        raise Conflict(
+            f"{technician} does not service this category", code="technician_unskilled", field="technician"
+        )
+
+
+def dispatch_reassign(
+    *, order: WorkOrder, technician: Technician, actor: User, now: dt.datetime | None = None
+) -> DispatchOffer:
+    """The dispatcher gives the order to ``technician``: the pending offer is withdrawn, a new one made."""
+    require_role(actor, BOARD_ROLES, action="reassign orders")
+    now = now or timezone.now()
+    _require_skill(order, technician)
+    with transaction.atomic():
+        locked = (
+            WorkOrder.objects.select_for_update(of=("self",)).select_related("technician").get(pk=order.pk)
+        )
+        if locked.status not in REASSIGNABLE_STATUSES:
+            raise Conflict(
+                f"An order that is '{locked.get_status_display()}' cannot be reassigned",
+                code="illegal_transition",
+                field="status",
+            )
+        DispatchOffer.objects.filter(order=locked, state=OfferState.PENDING).update(
+            state=OfferState.WITHDRAWN, answered_at=now, note=f"调度员改派给 {technician}"[:200]
+        )
+        if locked.status in {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED}:
+            workorder_transition(
+                order=locked,
+                event=Event.WITHDRAW,
+                actor=actor,
+                note=f"调度员改派：撤回 {locked.technician or ''}",
+            )
+        DispatchPin.objects.filter(order=locked).exclude(technician=technician).delete()
+        offer = _offer_create(
+            order=locked, technician=technician, actor=actor, now=now, rank=0, day=order_days(locked, now)[0]
+        )
+    if offer is None:
+        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+    return offer
+
+
+@transaction.atomic
+def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = None) -> DispatchPin:
+    """Hold the order with its technician at its planned arrival: re-plans move neither."""
+    require_role(actor, BOARD_ROLES, action="pin orders")
+    now = now or timezone.now()
+    if order.technician_id is None or order.status not in selectors.ASSIGNED_STATUSES:
+        raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
+    day = order_days(order, now)[0]
+    stored = plan_stored(service_point=order.technician.service_point, day=day)
+    route = (stored.routes or {}).get(order.technician.employee_no, {}) if stored else {}
+    stop = next((s for s in route.get("stops", []) if s["job_id"] == order.number), None)
+    arrival = at_minute(day, max(stop["arrival"], stop["start"])) if stop else None
+    pin, _ = DispatchPin.objects.update_or_create(
+        order=order, defaults={"technician": order.technician, "arrival": arrival, "pinned_by": actor}
+    )
+    when = f"，{timezone.localtime(arrival):%H:%M} 到达" if arrival else ""
+    workorder_event_record(
+        order=order, event="dispatch_pinned", actor=actor, note=f"调度员锁定给 {order.technician}{when}"
+    )
+    plan_refresh_later(service_point_id=order.technician.service_point_id, day=day, trigger=PlanTrigger.PIN)
+    return pin
+
+
+@transaction.atomic
+def dispatch_unpin(*, order: WorkOrder, actor: User) -> None:
+    require_role(actor, BOARD_ROLES, action="unpin orders")
+    deleted, _ = DispatchPin.objects.filter(order=order).delete()
+    if deleted:
+        workorder_event_record(order=order, event="dispatch_unpinned", actor=actor, note="调度员解除锁定")
+        plan_refresh_later(service_point_id=order.service_point_id, trigger=PlanTrigger.PIN)

@@ -1,0 +1,106 @@
+"""The worker's sweep: expire lapsed offers, re-plan after order events read from the outbox, catch overruns.
+
+The work-order timeline is the outbox; a cursor row marks how far the sweep has read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from anxin.dispatch.choices import PlanTrigger
+from anxin.dispatch.models import DispatchPlan, OutboxCursor, ServicePoint
+from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored
+from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
+from anxin.dispatch.services.plans import plan_refresh
+from anxin.workorders.choices import Status
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+
+OUTBOX = "dispatch"
+REPLAN_EVENTS = {
+    "cancel",
+    "reopen",
+    "complete",
+    "arrive",
+    "depart",
+    "technician_decline",
+    "withdraw",
+    "appointment_set",
+    "technician_accept",
+    "dispatch",
+}
+
+
+def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Every minute: expire lapsed offers, re-plan after order events from elsewhere, catch overruns."""
+    now = now or timezone.now()
+    counts = {"expired": offers_expire_due(now=now), "replanned": 0, "reoffered": 0}
+    touched, reopened = _outbox_read(now=now)
+    today = timezone.localdate(now)
+    overrunning = _overrunning_points(now)
+    for point in ServicePoint.objects.filter(pk__in={sp for sp, _ in touched} | overrunning):
+        days = {d for sp, d in touched if sp == point.pk and d >= today} | {today}
+        for day in sorted(days):
+            dp = day_problem(service_point=point, day=day, now=now)
+            stored = plan_stored(service_point=point, day=day)
+            forced = point.pk in overrunning and day == today
+            if stored is None or stored.signature != dp.signature or forced:
+                plan_refresh(service_point=point, day=day, trigger=PlanTrigger.ORDER_EVENT, now=now)
+                counts["replanned"] += 1
+    for order in WorkOrder.objects.filter(pk__in=reopened, status=Status.REOPENED):
+        if offer_for_new_order(order_id=order.pk) is not None:
+            counts["reoffered"] += 1
+    return counts
+
+
+def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int]]:
+    """New timeline rows since the last sweep (the timeline is the outbox); the cursor moves conditionally."""
+    cursor, created = OutboxCursor.objects.get_or_create(
+        name=OUTBOX,
+        defaults={
+            "last_event_id": WorkOrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        },
+    )
+    if created:
+        return set(), set()
+    rows = list(
+        WorkOrderEvent.objects.filter(id__gt=cursor.last_event_id, event__in=REPLAN_EVENTS)
+        .select_related("order")
+        .order_by("id")[:500]
+    )
+    if not rows:
+        return set(), set()
+    last = rows[-1].id
+    if not OutboxCursor.objects.filter(pk=cursor.pk, last_event_id=cursor.last_event_id).update(
+        last_event_id=last
+    ):
+        return set(), set()  # another worker took this batch
+    touched = set()
+    for row in rows:
+        if row.order.service_point_id:
+            day = (
+                timezone.localdate(row.order.appointment_start)
+                if row.order.appointment_start
+                else timezone.localdate(now)
+            )
+            touched.add((row.order.service_point_id, day))
+    reopened = {row.order_id for row in rows if row.event == "reopen"}
+    return touched, reopened
+
+
+def _overrunning_points(now: dt.datetime) -> set[int]:
+    """Service points where a started visit has run past its planned end (re-planned at most every 5 min)."""
+    today = timezone.localdate(now)
+    minute = minute_of(now, today)
+    points = set()
+    for plan in DispatchPlan.objects.filter(day=today, planned_at__lte=now - dt.timedelta(minutes=5)):
+        late_ids = [
+            s["job_id"]
+            for r in plan.routes.values()
+            for s in r.get("stops", [])
+            if s.get("end", 0) < minute and s.get("locked")
+        ]
+        if late_ids and WorkOrder.objects.filter(number__in=late_ids, status__in=STARTED_STATUSES).exists():
+            points.add(plan.service_point_id)
+    return points

@@ -1,0 +1,124 @@
+"""Technician writes: phone location, live status (off sick releases his jobs), visit steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
+from anxin.core.exceptions import PermissionDenied, ValidationFailed
+from anxin.dispatch import selectors
+from anxin.dispatch.choices import OfferState, PlanTrigger, TechnicianStatus
+from anxin.dispatch.models import DispatchOffer, DispatchPin, Technician
+from anxin.dispatch.selectors import BOARD_ROLES
+from anxin.dispatch.services.offers import offer_next
+from anxin.dispatch.services.plans import plan_refresh_later
+from anxin.workorders.choices import Event, Status
+from anxin.workorders.models import WorkOrder
+from anxin.workorders.services import workorder_transition
+
+
+@transaction.atomic
+def technician_location_update(
+    *, technician: Technician, latitude: float, longitude: float, at: dt.datetime | None = None
+) -> Technician:
+    """The phone's position (browser geolocation); used for offers and today's route start."""
+    if not (-90 <= latitude <= 90):
+        raise ValidationFailed("Latitude must be between -90 and 90", field="latitude")
+    if not (-180 <= longitude <= 180):
+        raise ValidationFailed("Longitude must be between -180 and 180", field="longitude")
+    at = at or timezone.now()
+    Technician.objects.filter(pk=technician.pk).update(
+        last_latitude=latitude, last_longitude=longitude, last_located_at=at
+    )
+    technician.last_latitude, technician.last_longitude, technician.last_located_at = latitude, longitude, at
+    return technician
+
+
+def technician_status_set(
+    *,
+    technician: Technician,
+    status: str,
+    actor: User,
+    late_minutes: int | None = None,
+    now: dt.datetime | None = None,
+) -> Technician:
+    """Available / off (sick, called away) / running late. Off: his offers and unstarted jobs go to others."""
+    if status not in TechnicianStatus.values:
+        raise ValidationFailed(f"Unknown status '{status}'", field="status")
+    if role_of(actor) == Role.TECHNICIAN and technician.user_id != actor.pk:
+        raise PermissionDenied("You may only set your own status", field="technician")
+    if role_of(actor) not in {Role.TECHNICIAN, *BOARD_ROLES}:
+        raise PermissionDenied("Your role may not change technician status")
+    now = now or timezone.now()
+    released: list[WorkOrder] = []
+    with transaction.atomic():
+        changes: dict[str, Any] = {"status": status, "status_changed_at": now}
+        if late_minutes is not None:
+            if not 0 <= late_minutes <= 8 * 60:
+                raise ValidationFailed("Late by 0 to 480 minutes", field="late_minutes")
+            changes["available_from"] = now + dt.timedelta(minutes=late_minutes)
+        Technician.objects.filter(pk=technician.pk).update(**changes)
+        for key, value in changes.items():
+            setattr(technician, key, value)
+        if status == TechnicianStatus.OFF:
+            released = _technician_release(technician=technician, now=now)
+    for order in released:
+        offer_next(order=order, now=now)
+    trigger = PlanTrigger.TECHNICIAN
+    plan_refresh_later(service_point_id=technician.service_point_id, trigger=trigger)
+    return technician
+
+
+def _technician_release(*, technician: Technician, now: dt.datetime) -> list[WorkOrder]:
+    """Withdraw his pending offers and hand back today's jobs he has not started."""
+    today_end = selectors.local_midnight(timezone.localdate(now) + dt.timedelta(days=1))
+    released = []
+    for order in (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("technician")
+        .filter(technician=technician, status__in=[Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED])
+    ):
+        if order.appointment_start is not None and order.appointment_start >= today_end:
+            continue  # a later day: he may be back by then
+        DispatchOffer.objects.filter(order=order, state=OfferState.PENDING).update(
+            state=OfferState.WITHDRAWN, answered_at=now, note="技师下班/请假"
+        )
+        DispatchPin.objects.filter(order=order).delete()
+        workorder_transition(
+            order=order, event=Event.WITHDRAW, actor=None, note=f"{technician} 下班/请假，重新派单"
+        )
+        released.append(order)
+    return released
+
+
+def technician_order_advance(*, order: WorkOrder, event: str, actor: User) -> WorkOrder:
+    """A status button on the phone (depart, arrive, …): the transition plus the technician's live status."""
+    allowed = {
+        Event.DEPART,
+        Event.ARRIVE,
+        Event.DIAGNOSE,
+        Event.REQUEST_APPROVAL,
+        Event.START_REPAIR,
+        Event.COMPLETE,
+    }
+    if event not in allowed:
+        raise ValidationFailed(f"'{event}' is not a visit step", field="event")
+    with transaction.atomic():
+        order = workorder_transition(order=order, event=event, actor=actor)
+        live = {
+            Event.DEPART: TechnicianStatus.EN_ROUTE,
+            Event.ARRIVE: TechnicianStatus.ON_SITE,
+            Event.COMPLETE: TechnicianStatus.AVAILABLE,
+        }.get(event)
+        if live and order.technician_id:
+            Technician.objects.filter(pk=order.technician_id).exclude(status=TechnicianStatus.OFF).update(
+                status=live, status_changed_at=timezone.now()
+            )
+    plan_refresh_later(service_point_id=order.service_point_id, trigger=PlanTrigger.ORDER_EVENT)
+    return order
