@@ -20,8 +20,13 @@ class Command(BaseCommand):
         workers = os.environ.get("WEB_CONCURRENCY", "2")
         python = sys.executable
         bindir = os.path.dirname(python)
+        # Links in SMS/e-mail point at this server unless a public address is configured.
+        env = {**os.environ}
+        env.setdefault("ANXIN_PUBLIC_URL", f"http://{host}:{port}")
         children = [
-            subprocess.Popen([python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"]),
+            subprocess.Popen(
+                [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"], env=env
+            ),
             subprocess.Popen(
                 [
                     os.path.join(bindir, "gunicorn"),
