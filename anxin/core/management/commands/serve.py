@@ -43,7 +43,8 @@ class Command(BaseCommand):
                     "-",
                     "--graceful-timeout",
                     "10",
-                ]
+                ],
+                env=env,
             ),
         ]
         self.stdout.write(f"Anxin is running on http://{host}:{port}/ (web + worker). Ctrl-C stops both.")
