@@ -1,3 +1,129 @@
-from ninja import Router
+"""/api/v1/claims: refund and damage claims, their evidence, decisions, appeals and arbitration."""
 
-router = Router()
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from anxin.accounts.auth import api_auth
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role, role_of
+from anxin.core.exceptions import PermissionDenied
+from anxin.evidence import presenters, selectors, services
+from anxin.evidence.choices import EvidenceKind
+from anxin.evidence.schemas import (
+    AppealIn,
+    ArbitrationIn,
+    ClaimCreateIn,
+    ClaimDetailOut,
+    ClaimSummaryOut,
+    DecisionIn,
+    ErrorOut,
+    EvidenceOut,
+)
+
+router = Router(auth=api_auth, tags=["claims"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Who may upload which kind of evidence to a claim.
+UPLOAD_KINDS = {
+    Role.CUSTOMER: {EvidenceKind.CLAIM_PHOTO, EvidenceKind.CLAIM_VIDEO},
+    Role.BRAND_STAFF: {EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO},
+    Role.ADMIN: {EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO},
+}
+
+
+@router.post("", response={201: ClaimDetailOut, **ERRORS})
+def claim_create(request: HttpRequest, payload: ClaimCreateIn):
+    """A buyer files a claim for one order line."""
+    require_role(request.auth, [Role.CUSTOMER], action="file claims")
+    buyer = getattr(request.auth, "customer", None)
+    if buyer is None:
+        raise PermissionDenied("Your account has no customer profile")
+    brand = selectors.brand_by_code(code=payload.brand)
+    data = payload.dict(exclude={"brand", "product_model_id"})
+    model = selectors.product_model_for_brand(brand=brand, model_id=payload.product_model_id)
+    claim = services.claim_create(actor=request.auth, buyer=buyer, brand=brand, product_model=model, **data)
+    return Status(201, presenters.claim_detail(claim))
+
+
+@router.get("", response={200: list[ClaimSummaryOut], **ERRORS})
+def claim_list(request: HttpRequest, status: str | None = None):
+    """Claims the caller may see: their own (buyer), their brands' (staff), all (platform)."""
+    return [
+        presenters.claim_summary(c) for c in selectors.claim_list_for(actor=request.auth, status=status)[:200]
+    ]
+
+
+@router.get("/{number}", response={200: ClaimDetailOut, **ERRORS})
+def claim_detail(request: HttpRequest, number: str):
+    return presenters.claim_detail(selectors.claim_get_for(actor=request.auth, number=number))
+
+
+@router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
+def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[UploadedFile]):
+    """Upload one photo or video; it is stored unaltered and analysed in the background."""
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
+    if kind not in UPLOAD_KINDS.get(role_of(request.auth), set()):
+        raise PermissionDenied("Your role may not upload this kind of evidence")
+    evidence = services.evidence_add(
+        actor=request.auth,
+        claim=claim,
+        kind=kind,
+        data=file.read(),
+        filename=file.name or "upload",
+        content_type=file.content_type or "",
+    )
+    evidence.refresh_from_db()
+    return Status(201, presenters.evidence_row(evidence))
+
+
+@router.post("/models/{model_id}/listing-photos", response={201: EvidenceOut, **ERRORS})
+def listing_photo_upload(request: HttpRequest, model_id: int, file: File[UploadedFile]):
+    """Brand staff register a product model's listing photo, the reference forgeries are made from."""
+    require_role(request.auth, [Role.BRAND_STAFF, Role.ADMIN], action="manage listing photos")
+    model = selectors.product_model_for_staff(actor=request.auth, model_id=model_id)
+    evidence = services.evidence_add(
+        actor=request.auth,
+        product_model=model,
+        kind=EvidenceKind.LISTING_PHOTO,
+        data=file.read(),
+        filename=file.name or "listing",
+        content_type=file.content_type or "",
+    )
+    return Status(201, presenters.evidence_row(evidence))
+
+
+@router.post("/{number}/decision", response={200: ClaimDetailOut, **ERRORS})
+def claim_decide(request: HttpRequest, number: str, payload: DecisionIn):
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
+    claim = services.claim_decide(
+        actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
+    )
+    return presenters.claim_detail(claim)
+
+
+@router.post("/{number}/appeal", response={200: ClaimDetailOut, **ERRORS})
+def claim_appeal(request: HttpRequest, number: str, payload: AppealIn):
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
+    return presenters.claim_detail(
+        services.claim_appeal(actor=request.auth, claim=claim, reason=payload.reason)
+    )
+
+
+@router.post("/{number}/arbitration", response={200: ClaimDetailOut, **ERRORS})
+def claim_arbitrate(request: HttpRequest, number: str, payload: ArbitrationIn):
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
+    claim = services.claim_arbitrate(
+        actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
+    )
+    return presenters.claim_detail(claim)
+
+
+@router.get("/{number}/bundle", response={200: None, **ERRORS})
+def claim_bundle(request: HttpRequest, number: str):
+    """The evidence bundle: original files, hashes, HTML report and timeline in one zip."""
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
+    response = HttpResponse(services.claim_bundle(claim=claim), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="claim-{claim.number}.zip"'
+    return response

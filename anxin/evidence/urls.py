@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anxin.evidence import views
 
 app_name = "evidence"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.claim_new, name="new"),
+    path("queue/", views.queue, name="queue"),
+    path("<str:number>/", views.claim_status, name="status"),
+    path("<str:number>/review/", views.review, name="review"),
+    path("<str:number>/files/<int:file_id>/heatmap.png", views.heatmap, name="heatmap"),
+]

@@ -1,0 +1,416 @@
+"""Derived from the merchant's own picture: is the claim photo a geometric copy of a reference?
+
+References are the model's listing photos and this order's shipping photos/frames. A genuine
+photo of a damaged item is a new photograph: different viewpoint, lighting, background and noise,
+so at most one flat face lines up with a reference. A forgery made from a listing photo lines up
+with it almost everywhere after one homography and one global tone curve (filters, recompression
+and resizing included). Where it does *not* line up is what was painted in: that residual is the
+heat map.
+
+Pipeline per reference: ORB features -> ratio-test matches -> RANSAC homography -> warp the
+reference onto the claim -> fit a per-channel tone curve -> blurred residual -> agreement share
+and changed regions. The claim is also tried mirrored, since ORB is not mirror-invariant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..hashindex import ImageHashes, compute_hashes
+from .base import Signal, Strength, downscale
+
+CHECK = "reference_match"
+MATCH_SIDE = 640  # features are found at this size
+COMPARE_SIDE = 320  # pixels are compared at this size (enough for 8x8 tiles and a heat map)
+ORB_FEATURES = 1000
+RATIO = 0.8
+MIN_INLIERS = 15
+AGREE_RESIDUAL = 16.0
+MAX_EXCLUDED_BLOBS = 2
+MAX_EXCLUDED_AREA = 0.25
+TILE_AGREE = 0.8  # share of a tile's textured pixels that must agree for the tile to agree  # grey levels: a pixel "agrees" below this after tone fitting
+CHANGE_RESIDUAL = 40.0  # grey levels: a pixel is "changed" above this
+COPY_AGREEMENT = 0.78  # share of overlap tiles that agree: a geometric copy (tuned on seed 1)
+# Shipping photos are phone photos of the very item, so a buyer's close-up of the same flat front
+# panel can agree almost as well as a copy does: demand more (see docs/benchmarks/evidence.md).
+COPY_AGREEMENT_SHIPPING = 0.9
+MIN_OVERLAP = 0.10  # share of the claim frame the warped reference must cover
+MIN_CHANGE_AREA = 0.0025  # share of the overlap a changed region must cover to be reported
+# Localizing a copy's change at MATCH_SIDE: thin cracks are small there, so accept smaller regions
+# but only clearly changed pixels (JPEG chroma artefacts around saturated text stay below this).
+LOCALIZE_RESIDUAL = 60.0
+LOCALIZE_MIN_AREA = 0.001
+PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
+
+_ORB = None
+
+
+def _orb() -> cv2.ORB:
+    global _ORB
+    if _ORB is None:
+        _ORB = cv2.ORB_create(nfeatures=ORB_FEATURES, fastThreshold=12)
+    return _ORB
+
+
+@dataclass
+class Features:
+    bgr: np.ndarray
+    keypoints: np.ndarray  # (n, 2) float32 coordinates
+    descriptors: np.ndarray | None
+
+    @classmethod
+    def of(cls, bgr: np.ndarray) -> Features:
+        small = downscale(bgr, MATCH_SIDE)
+        gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        keypoints, descriptors = _orb().detectAndCompute(gray, None)
+        points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
+        return cls(bgr=small, keypoints=points, descriptors=descriptors)
+
+
+@dataclass
+class Reference:
+    key: str
+    kind: str
+    features: Features
+    hashes: ImageHashes
+
+
+@dataclass
+class MatchResult:
+    reference: str
+    kind: str
+    inliers: int
+    overlap: float
+    agreement: float
+    changed_area: float
+    regions: list[dict[str, Any]]
+    mirrored: bool
+    phash_distance: int
+    inlier_ratio: float = 1.0
+    source: tuple[Reference, Features, np.ndarray] | None = field(default=None, repr=False)
+    residual: np.ndarray | None = field(default=None, repr=False)
+    valid: np.ndarray | None = field(default=None, repr=False)
+    claim_bgr: np.ndarray | None = field(default=None, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "kind": self.kind,
+            "inliers": self.inliers,
+            "overlap": round(self.overlap, 3),
+            "agreement": round(self.agreement, 3),
+            "changed_area": round(self.changed_area, 4),
+            "regions": self.regions,
+            "mirrored": self.mirrored,
+            "phash_distance": self.phash_distance,
+            "inlier_ratio": round(self.inlier_ratio, 3),
+        }
+
+
+class ReferenceSet:
+    """The pictures a claim photo must not be copied from, with features computed once."""
+
+    def __init__(self) -> None:
+        self.references: list[Reference] = []
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def add(self, key: str, bgr: np.ndarray, *, kind: str = "listing") -> None:
+        rgb = cv2.cvtColor(downscale(bgr, MATCH_SIDE), cv2.COLOR_BGR2RGB)
+        self.references.append(Reference(key, kind, Features.of(bgr), compute_hashes(rgb)))
+
+
+def _homography(ref: Features, claim: Features) -> tuple[np.ndarray, int, float] | None:
+    if ref.descriptors is None or claim.descriptors is None or len(ref.keypoints) < MIN_INLIERS:
+        return None
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    pairs = matcher.knnMatch(ref.descriptors, claim.descriptors, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    if len(good) < MIN_INLIERS:
+        return None
+    src = ref.keypoints[[m.queryIdx for m in good]]
+    dst = claim.keypoints[[m.trainIdx for m in good]]
+    homography, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, 2.5, maxIters=2000, confidence=0.995)
+    if homography is None:
+        return None
+    inliers = int(mask.sum())
+    det = float(np.linalg.det(homography[:2, :2]))
+    if inliers < MIN_INLIERS or not 0.02 < abs(det) < 50:
+        return None
+    return homography, inliers, inliers / len(good)
+
+
+def _tone_fit(reference: np.ndarray, claim: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Predict claim colours from reference colours with one global quadratic colour transform.
+
+    Ten terms per output channel (1, r, g, b, r², g², b², rg, rb, gb) cover what filters do:
+    gamma, contrast, saturation, tint and channel mixing. It has no spatial term, so it cannot
+    explain a change of lighting across the frame: that is what a new photograph has.
+    """
+    ref = reference[mask] / 255.0
+    target = claim[mask] / 255.0
+    if len(ref) > 20000:
+        pick = np.linspace(0, len(ref) - 1, 20000).astype(int)
+        ref, target = ref[pick], target[pick]
+
+    def design(values: np.ndarray) -> np.ndarray:
+        r, g, b = values[:, 0], values[:, 1], values[:, 2]
+        return np.stack([np.ones_like(r), r, g, b, r * r, g * g, b * b, r * g, r * b, g * b], axis=1)
+
+    coefficients, *_ = np.linalg.lstsq(design(ref), target, rcond=None)
+    # Refit without the worst pixels so the painted damage does not bend the colour transform.
+    error = np.abs(design(ref) @ coefficients - target).max(axis=1)
+    keep = error <= np.quantile(error, 0.8)
+    if keep.sum() > 50:
+        coefficients, *_ = np.linalg.lstsq(design(ref[keep]), target[keep], rcond=None)
+    flat = reference.reshape(-1, 3) / 255.0
+    # Clip: the quadratic extrapolates wildly for colours the fit barely saw (a saturated display).
+    return np.clip(design(flat) @ coefficients * 255.0, 0, 255).reshape(reference.shape).astype(np.float32)
+
+
+def _tile_agreement(agree: np.ndarray, considered: np.ndarray, grid: int = 8) -> float:
+    """Share of tiles where most considered pixels agree: one painted region spoils only a few tiles."""
+    height, width = agree.shape
+    good = total = 0
+    for i in range(grid):
+        for j in range(grid):
+            window = (
+                slice(i * height // grid, (i + 1) * height // grid),
+                slice(j * width // grid, (j + 1) * width // grid),
+            )
+            count = int(considered[window].sum())
+            if count < 0.05 * agree[window].size:
+                continue
+            total += 1
+            good += float(agree[window][considered[window]].mean()) >= TILE_AGREE
+    return good / total if total else 0.0
+
+
+def _residual(
+    ref: Reference, claim: Features, homography: np.ndarray, side: int, *, chroma_weight: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Claim pixels at ``side``, and how far each is from the tone-fitted, warped reference.
+
+    With ``chroma_weight`` 1 the distance is the largest per-channel (BGR) difference; below 1 it
+    is measured as luma plus damped chroma, which ignores JPEG's chroma-subsampling fringes.
+    """
+    claim_bgr = downscale(claim.bgr, side)
+    height, width = claim_bgr.shape[:2]
+    scale = width / claim.bgr.shape[1]
+    homography = np.diag([scale, scale, 1.0]) @ homography
+    warped = cv2.warpPerspective(ref.features.bgr, homography, (width, height), flags=cv2.INTER_AREA)
+    valid_u8 = cv2.warpPerspective(
+        np.full(ref.features.bgr.shape[:2], 255, np.uint8),
+        homography,
+        (width, height),
+        flags=cv2.INTER_NEAREST,
+    )
+    valid = cv2.erode(valid_u8, np.ones((3, 3), np.uint8)) > 0
+    if valid.sum() < 100:
+        return claim_bgr, np.zeros(valid.shape, np.float32), valid
+    claim_f = cv2.GaussianBlur(claim_bgr, (0, 0), 0.8).astype(np.float32)
+    warped_f = cv2.GaussianBlur(warped, (0, 0), 0.8).astype(np.float32)
+    predicted = _tone_fit(warped_f, claim_f, valid)
+    difference = claim_f - predicted
+    if chroma_weight < 1.0:
+        d_b, d_g, d_r = difference[..., 0], difference[..., 1], difference[..., 2]
+        d_y = 0.114 * d_b + 0.587 * d_g + 0.299 * d_r
+        distance = np.maximum(np.abs(d_y), chroma_weight * np.maximum(np.abs(d_r - d_y), np.abs(d_b - d_y)))
+    else:
+        distance = np.abs(difference).max(axis=2)
+    residual = cv2.GaussianBlur(distance, (0, 0), 1.0)
+    residual[~valid] = 0
+    return claim_bgr, residual, valid
+
+
+def _changed(
+    residual: np.ndarray,
+    valid: np.ndarray,
+    threshold: float = CHANGE_RESIDUAL,
+    min_area: float = MIN_CHANGE_AREA,
+) -> tuple[int, np.ndarray, np.ndarray, list[dict[str, float]]]:
+    """Connected regions above ``threshold``, as shares of the frame, largest first."""
+    height, width = residual.shape
+    changed = ((residual > threshold) & valid).astype(np.uint8)
+    changed = cv2.morphologyEx(changed, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    valid_area = max(float(valid.sum()), 1.0)
+    regions = []
+    for index in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[index])
+        if area / valid_area >= min_area:
+            regions.append(
+                {"x": x / width, "y": y / height, "w": w / width, "h": h / height, "area": area / valid_area}
+            )
+    regions.sort(key=lambda region: -region["area"])
+    return count, labels, stats, regions
+
+
+def _compare(
+    ref: Reference, claim: Features, homography: np.ndarray, inliers: int, inlier_ratio: float, mirrored: bool
+) -> MatchResult:
+    """Warp the reference onto the claim (at COMPARE_SIDE) and measure where the pixels agree."""
+    claim_bgr, residual, valid = _residual(ref, claim, homography, COMPARE_SIDE)
+    overlap = float(valid.mean())
+    if valid.sum() < 100:
+        return MatchResult(ref.key, ref.kind, inliers, overlap, 0.0, 0.0, [], mirrored, 64, inlier_ratio)
+    count, labels, stats, regions = _changed(residual, valid)
+    valid_area = float(valid.sum())
+    # Agreement is judged outside the few largest changed blobs, so a big painted stain does not
+    # hide that everything around it is a pixel copy. A new photograph differs all over instead,
+    # so removing two blobs (capped at a quarter of the overlap) leaves it disagreeing.
+    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:MAX_EXCLUDED_BLOBS] + 1 if count > 1 else []
+    largest = [i for i in order if stats[i, cv2.CC_STAT_AREA] / valid_area <= MAX_EXCLUDED_AREA]
+    considered = valid
+    if largest:
+        blobs = cv2.dilate(np.isin(labels, largest).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+        considered = valid & ~blobs
+    # Every tile counts, flat ones too: after one global colour transform a studio sweep stays a
+    # studio sweep, whereas a buyer's wall, floor and sensor noise do not fit it.
+    agreement = _tile_agreement(residual < AGREE_RESIDUAL, considered)
+    result = MatchResult(
+        ref.key,
+        ref.kind,
+        inliers,
+        overlap,
+        agreement,
+        0.0,
+        [],
+        mirrored,
+        64,
+        inlier_ratio,
+        residual=residual,
+        valid=valid,
+        claim_bgr=claim_bgr,
+    )
+    _set_regions(result, regions)
+    result.source = (ref, claim, homography)
+    return result
+
+
+def _set_regions(result: MatchResult, regions: list[dict[str, float]]) -> None:
+    result.changed_area = sum(region["area"] for region in regions)
+    result.regions = [{k: round(v, 4) for k, v in region.items()} for region in regions[:5]]
+
+
+def _localize(result: MatchResult) -> None:
+    """Redo the residual at MATCH_SIDE for a copy, so thin painted cracks are found and drawn."""
+    if result.source is None:
+        return
+    claim_bgr, residual, valid = _residual(*result.source, MATCH_SIDE, chroma_weight=0.5)
+    if valid.sum() < 100:
+        return
+    _set_regions(result, _changed(residual, valid, LOCALIZE_RESIDUAL, LOCALIZE_MIN_AREA)[3])
+    result.residual, result.valid, result.claim_bgr = residual, valid, claim_bgr
+
+
+def match(claim_bgr: np.ndarray, claim_hashes: ImageHashes, references: ReferenceSet) -> list[MatchResult]:
+    """Best alignment of the claim with each reference that aligns at all."""
+    results: list[MatchResult] = []
+    if not len(references):
+        return results
+    claim = Features.of(claim_bgr)
+    mirrored_claim: Features | None = None
+    for ref in references.references:
+        phash_distance = (claim_hashes.phash ^ ref.hashes.phash).bit_count()
+        candidates = []
+        found = _homography(ref.features, claim)
+        if found is not None:
+            candidates.append(_compare(ref, claim, *found, False))
+        if not candidates or candidates[0].agreement < COPY_AGREEMENT:
+            # ORB is not mirror-invariant: a flipped copy only aligns with the flipped claim.
+            mirrored_claim = mirrored_claim or Features.of(cv2.flip(claim_bgr, 1))
+            found = _homography(ref.features, mirrored_claim)
+            if found is not None:
+                candidates.append(_compare(ref, mirrored_claim, *found, True))
+        if candidates:
+            best = max(candidates, key=lambda r: r.agreement)
+            best.phash_distance = phash_distance
+            results.append(best)
+        elif phash_distance <= PHASH_COPY:
+            results.append(MatchResult(ref.key, ref.kind, 0, 1.0, 1.0, 0.0, [], False, phash_distance))
+    results.sort(key=lambda r: (-(r.agreement * min(1.0, r.overlap / MIN_OVERLAP)), -r.inliers))
+    if results and results[0].agreement >= _copy_threshold(results[0].kind):
+        _localize(results[0])
+    return results
+
+
+def _copy_threshold(kind: str) -> float:
+    return COPY_AGREEMENT_SHIPPING if kind == "shipping" else COPY_AGREEMENT
+
+
+def heatmap(result: MatchResult) -> np.ndarray | None:
+    """Claim photo with the aligned residual overlaid: red is what differs from the reference."""
+    if result.residual is None or result.claim_bgr is None or result.valid is None:
+        return None
+    scaled = np.clip(result.residual * (255.0 / (2 * CHANGE_RESIDUAL)), 0, 255).astype(np.uint8)
+    colour = cv2.applyColorMap(scaled, cv2.COLORMAP_JET)
+    base = result.claim_bgr
+    overlay = cv2.addWeighted(base, 0.55, colour, 0.45, 0)
+    overlay[~result.valid] = (base[~result.valid] * 0.35).astype(np.uint8)
+    changed = ((result.residual > CHANGE_RESIDUAL) & result.valid).astype(np.uint8)
+    contours, _ = cv2.findContours(changed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(overlay, contours, -1, (255, 255, 255), 1)
+    if result.mirrored:
+        overlay = cv2.flip(overlay, 1)
+    return overlay
+
+
+def check(results: list[MatchResult], reference_count: int) -> Signal:
+    if reference_count == 0:
+        return Signal(
+            CHECK,
+            "no_reference",
+            Strength.NONE,
+            "No listing or shipping photos to compare with.",
+            "无商品主图或发货照片可比对。",
+        )
+    best = results[0] if results else None
+    if best is None or best.overlap < MIN_OVERLAP:
+        return Signal(
+            CHECK,
+            "independent",
+            Strength.NONE,
+            f"Not derived from any of {reference_count} reference photos: a new photograph.",
+            f"与 {reference_count} 张参考图均不构成复制关系：为新拍摄的照片。",
+            {"matches": [r.summary() for r in results[:3]]},
+        )
+    details = {"best": best.summary(), "matches": [r.summary() for r in results[:3]]}
+    source_en = "listing photo" if best.kind == "listing" else "shipping photo"
+    source_zh = "商品主图" if best.kind == "listing" else "发货照片"
+    if best.agreement >= _copy_threshold(best.kind) or (
+        best.inliers == 0 and best.phash_distance <= PHASH_COPY
+    ):
+        if best.regions:
+            where = best.regions[0]
+            return Signal(
+                CHECK,
+                "edited_copy",
+                Strength.STRONG,
+                f"Claim photo is the merchant's {source_en} ({best.reference}) with a local change covering "
+                f"{best.changed_area:.1%}, largest at x={where['x']:.0%}, y={where['y']:.0%} of the frame.",
+                f"申请照片由商家{source_zh}（{best.reference}）修改而来，改动区域占 {best.changed_area:.1%}，"
+                f"位于画面 x={where['x']:.0%}、y={where['y']:.0%} 附近。",
+                details,
+            )
+        return Signal(
+            CHECK,
+            "copy",
+            Strength.STRONG,
+            f"Claim photo is a copy of the merchant's {source_en} ({best.reference}); it cannot show the buyer's item.",
+            f"申请照片就是商家{source_zh}（{best.reference}）的复制，不能证明买家收到的商品状况。",
+            details,
+        )
+    return Signal(
+        CHECK,
+        "independent",
+        Strength.NONE,
+        f"Same product as the {source_en} but photographed anew ({best.agreement:.0%} pixel agreement).",
+        f"与{source_zh}为同款商品，但为重新拍摄（像素一致率 {best.agreement:.0%}）。",
+        details,
+    )

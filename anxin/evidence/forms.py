@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anxin.evidence.choices import ClaimType, Decision
+
+
+class ClaimForm(forms.Form):
+    claim_type = forms.ChoiceField(label=_("申请类型"), choices=ClaimType.choices)
+    brand = forms.CharField(label=_("品牌代码"), max_length=40)
+    product_model_id = forms.IntegerField(label=_("型号编号"), required=False)
+    order_number = forms.CharField(label=_("订单号"), max_length=64)
+    amount_paid = forms.DecimalField(label=_("实付金额"), max_digits=10, decimal_places=2, min_value=0)
+    amount_claimed = forms.DecimalField(label=_("申请金额"), max_digits=10, decimal_places=2, min_value=0)
+    description = forms.CharField(
+        label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    photo = forms.ImageField(label=_("商品照片（请拍摄实物，勿使用网图）"))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("处理结果"), choices=Decision.choices)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

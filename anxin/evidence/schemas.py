@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from anxin.evidence.choices import ClaimType, Decision, EvidenceKind
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+    field: str | None
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClaimCreateIn(StrictIn):
+    claim_type: ClaimType
+    brand: str = Field(description="brand code")
+    product_model_id: int | None = None
+    order_number: str = Field(min_length=1, max_length=64)
+    order_line: str = Field(default="", max_length=64)
+    amount_paid: Decimal = Field(max_digits=10, decimal_places=2)
+    amount_claimed: Decimal = Field(max_digits=10, decimal_places=2)
+    delivered_at: dt.datetime | None = None
+    description: str = Field(default="", max_length=2000)
+
+
+class DecisionIn(StrictIn):
+    decision: Decision
+    reason: str = Field(default="", max_length=1000)
+
+
+class AppealIn(StrictIn):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ArbitrationIn(StrictIn):
+    decision: Decision
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ClaimSummaryOut(Schema):
+    number: str
+    claim_type: str
+    status: str
+    risk: str
+    brand: str
+    order_number: str
+    amount_claimed: Decimal
+    created_at: dt.datetime
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: EvidenceKind
+    filename: str
+    sha256: str
+    size: int
+    received_at: dt.datetime
+    risk: str | None = None
+    reasons: list[str] = []
+    heatmap_url: str | None = None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    old_status: str
+    new_status: str
+    decision: str
+    actor: str | None
+    reason: str
+
+
+class ClaimDetailOut(ClaimSummaryOut):
+    amount_paid: Decimal
+    appeal_deadline: dt.datetime | None
+    files: list[EvidenceOut]
+    timeline: list[EventOut]

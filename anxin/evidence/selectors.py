@@ -1,0 +1,107 @@
+"""Reads, always scoped to the actor: a view never fetches a claim by number without them."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from anxin.accounts.choices import OPERATIONS_ROLES, Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
+from anxin.catalog.models import Brand, ProductModel
+from anxin.core.exceptions import NotFound
+from anxin.evidence.choices import EvidenceKind
+from anxin.evidence.hashindex import HashIndex, ImageHashes, from_signed64, probe_values
+from anxin.evidence.models import Claim, ClaimEvent, EvidenceFile, RefundRule
+
+
+def claims_visible_to(actor: User) -> QuerySet[Claim]:
+    claims = Claim.objects.select_related("brand", "product_model")
+    role = role_of(actor)
+    if role in OPERATIONS_ROLES:
+        return claims
+    if role == Role.BRAND_STAFF:
+        return claims.filter(brand__in=actor.brands.all())
+    if role == Role.CUSTOMER:
+        return claims.filter(buyer__user=actor)
+    return claims.none()
+
+
+def claim_get_for(*, actor: User, number: str) -> Claim:
+    claim = claims_visible_to(actor).filter(number=number).first()
+    if claim is None:
+        raise NotFound("No such claim")
+    return claim
+
+
+def claim_list_for(*, actor: User, status: str | None = None) -> QuerySet[Claim]:
+    claims = claims_visible_to(actor).order_by("-created_at")
+    return claims.filter(status=status) if status else claims
+
+
+def claim_timeline(*, claim: Claim) -> QuerySet[ClaimEvent]:
+    return claim.events.select_related("actor").order_by("created_at", "id")
+
+
+def claim_files(*, claim: Claim) -> QuerySet[EvidenceFile]:
+    return claim.files.select_related("analysis").order_by("received_at", "id")
+
+
+def refund_rule_for(*, claim: Claim) -> RefundRule | None:
+    return RefundRule.objects.filter(brand=claim.brand_id, claim_type=claim.claim_type).first()
+
+
+def reference_files_for(*, claim: Claim) -> list[EvidenceFile]:
+    """Pictures a claim photo must not be copied from: the model's listing photos, this order's
+    shipping photos and videos (whose frames are used)."""
+    listing = (
+        Q(kind=EvidenceKind.LISTING_PHOTO, product_model=claim.product_model_id)
+        if claim.product_model_id
+        else Q(pk__in=[])
+    )
+    shipping = Q(kind__in=[EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO], claim=claim)
+    return list(EvidenceFile.objects.filter(listing | shipping).order_by("id"))
+
+
+def hash_index_near(*, hashes: ImageHashes, radius: int, exclude_claim_id: int | None) -> HashIndex:
+    """Earlier evidence whose pHash may be within ``radius``: one indexed query over the four chunk columns."""
+    probes = probe_values(hashes.phash, radius)
+    query = Q()
+    for position, values in enumerate(probes):
+        query |= Q(**{f"phash_c{position}__in": values})
+    candidates = EvidenceFile.objects.filter(query, phash__isnull=False).exclude(
+        kind=EvidenceKind.LISTING_PHOTO
+    )
+    if exclude_claim_id is not None:
+        candidates = candidates.exclude(claim_id=exclude_claim_id)
+    index = HashIndex()
+    for row in candidates.values("id", "claim__number", "phash", "dhash"):
+        key = f"{row['claim__number'] or 'file'}/{row['id']}"
+        index.add(key, ImageHashes(from_signed64(row["phash"]), from_signed64(row["dhash"])))
+    return index
+
+
+def brand_by_code(*, code: str) -> Brand:
+    brand = Brand.objects.filter(code=code).first()
+    if brand is None:
+        raise NotFound("No such brand")
+    return brand
+
+
+def product_model_for_brand(*, brand: Brand, model_id: int | None) -> ProductModel | None:
+    if model_id is None:
+        return None
+    model = ProductModel.objects.filter(pk=model_id, brand=brand).first()
+    if model is None:
+        raise NotFound("No such product model for this brand")
+    return model
+
+
+def product_model_for_staff(*, actor: User, model_id: int) -> ProductModel:
+    """A model whose listing photos ``actor`` may manage: their brands' models (admins: any)."""
+    models = ProductModel.objects.select_related("brand")
+    if role_of(actor) != Role.ADMIN:
+        models = models.filter(brand__in=actor.brands.all())
+    model = models.filter(pk=model_id).first()
+    if model is None:
+        raise NotFound("No such product model")
+    return model

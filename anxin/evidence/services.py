@@ -1,0 +1,420 @@
+"""Writes for claims: create, add evidence, analyse, decide, appeal, arbitrate, export.
+
+Every status change goes through ``_transition``: a conditional UPDATE on the expected old
+status (so two reviewers cannot both decide) plus one ClaimEvent row, the timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+import cv2
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
+from anxin.catalog.models import Brand, ProductModel
+from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.customers.models import Customer
+from anxin.evidence import selectors, video
+from anxin.evidence.analysis import analyze, image_hashes
+from anxin.evidence.choices import (
+    APPEALABLE,
+    DECIDABLE,
+    DECISION_STATUS,
+    ClaimStatus,
+    Decision,
+    EventKind,
+    EvidenceKind,
+    Risk,
+)
+from anxin.evidence.detectors.base import EvidenceImage, UnreadableImage
+from anxin.evidence.detectors.reference_match import ReferenceSet
+from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, to_signed64
+from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+IMAGE_KINDS = {EvidenceKind.CLAIM_PHOTO, EvidenceKind.SHIPPING_PHOTO, EvidenceKind.LISTING_PHOTO}
+OPEN_FOR_EVIDENCE = {
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.ANALYZING,
+    ClaimStatus.REVIEW,
+    ClaimStatus.MORE_EVIDENCE,
+}
+RISK_ORDER = {Risk.PENDING: -1, Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
+DEFAULT_APPEAL_DAYS = 3
+
+
+def _event(
+    *, claim: Claim, kind: str, actor: User | None, old: str = "", new: str = "", **extra: Any
+) -> ClaimEvent:
+    return ClaimEvent.objects.create(
+        claim=claim, kind=kind, actor=actor, old_status=old, new_status=new, **extra
+    )
+
+
+def _transition(
+    *, claim: Claim, allowed_from: set[str], new: str, kind: str, actor: User | None, **extra: Any
+) -> Claim:
+    old = claim.status
+    if old not in allowed_from:
+        raise Conflict(f"Claim is {old}; cannot move to {new}", code="invalid_transition")
+    fields: dict[str, Any] = {"status": new, "updated_at": timezone.now()}
+    fields.update(extra.pop("fields", {}))
+    if Claim.objects.filter(pk=claim.pk, status=old).update(**fields) != 1:
+        raise Conflict("Claim changed meanwhile; reload and try again", code="stale")
+    claim.refresh_from_db()
+    _event(claim=claim, kind=kind, actor=actor, old=old, new=new, **extra)
+    return claim
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor: User,
+    buyer: Customer,
+    brand: Brand,
+    claim_type: str,
+    order_number: str,
+    amount_paid: Decimal,
+    amount_claimed: Decimal,
+    product_model: ProductModel | None = None,
+    order_line: str = "",
+    delivered_at: dt.datetime | None = None,
+    description: str = "",
+) -> Claim:
+    if role_of(actor) == Role.CUSTOMER and getattr(actor, "customer", None) != buyer:
+        raise PermissionDenied("A buyer may only claim for themselves")
+    if product_model is not None and product_model.brand_id != brand.pk:
+        raise ValidationFailed("Product model belongs to another brand", field="product_model")
+    if amount_claimed <= 0 or amount_claimed > amount_paid:
+        raise ValidationFailed(
+            "Claimed amount must be positive and at most the amount paid", field="amount_claimed"
+        )
+    claim = Claim(
+        number=f"CL{timezone.now():%y%m%d}{secrets.token_hex(3).upper()}",
+        claim_type=claim_type,
+        buyer=buyer,
+        brand=brand,
+        product_model=product_model,
+        order_number=order_number,
+        order_line=order_line,
+        amount_paid=amount_paid,
+        amount_claimed=amount_claimed,
+        delivered_at=delivered_at,
+        description=description,
+    )
+    rule = selectors.refund_rule_for(claim=claim)
+    if rule and delivered_at and timezone.now() > delivered_at + dt.timedelta(days=rule.claim_deadline_days):
+        raise ValidationFailed(
+            f"Claims must be filed within {rule.claim_deadline_days} days of delivery", field="delivered_at"
+        )
+    claim.full_clean()
+    claim.save()
+    _event(claim=claim, kind=EventKind.SUBMITTED, actor=actor, new=claim.status)
+    return claim
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor: User,
+    kind: str,
+    data: bytes,
+    filename: str,
+    content_type: str = "",
+    claim: Claim | None = None,
+    product_model: ProductModel | None = None,
+) -> EvidenceFile:
+    """Store a file exactly as received and queue its analysis once the transaction commits."""
+    if len(data) == 0 or len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed("File is empty or larger than 20 MB", field="file")
+    if kind == EvidenceKind.LISTING_PHOTO:
+        if product_model is None or claim is not None:
+            raise ValidationFailed("Listing photos belong to a product model", field="kind")
+    elif claim is None:
+        raise ValidationFailed("Evidence must belong to a claim", field="claim")
+    if kind in IMAGE_KINDS:
+        try:
+            EvidenceImage(data, name=filename)
+        except UnreadableImage as exc:
+            raise ValidationFailed("Not an image we can read", field="file") from exc
+    if claim is not None:
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status not in OPEN_FOR_EVIDENCE:
+            raise Conflict("The claim no longer accepts evidence", code="closed")
+    sha256 = hashlib.sha256(data).hexdigest()
+    evidence = EvidenceFile(
+        claim=claim,
+        product_model=product_model,
+        kind=kind,
+        filename=filename[:200],
+        content_type=content_type[:100],
+        size=len(data),
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{sha256}{_suffix(filename)}", ContentFile(data), save=False)
+    evidence.full_clean()
+    evidence.save()
+    if claim is not None:
+        added = {"file": evidence.pk, "kind": kind, "sha256": sha256}
+        if kind == EvidenceKind.CLAIM_PHOTO and claim.status != ClaimStatus.ANALYZING:
+            # A new claim photo (re)starts the analysis: one event records both.
+            _transition(
+                claim=claim,
+                allowed_from=OPEN_FOR_EVIDENCE,
+                new=ClaimStatus.ANALYZING,
+                kind=EventKind.EVIDENCE_ADDED,
+                actor=actor,
+                data=added,
+                fields={"risk": Risk.PENDING},
+            )
+        else:
+            _event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, data=added)
+    if kind in IMAGE_KINDS:
+        from anxin.evidence.tasks import evidence_analyze_task
+
+        transaction.on_commit(lambda: evidence_analyze_task(evidence.pk))
+    return evidence
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    suffix = filename[dot:].lower() if dot >= 0 else ""
+    return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
+
+
+def evidence_analyze(*, file_id: int) -> EvidenceAnalysis | None:
+    """Index the file's perceptual hash; for a claim photo run every check and update the claim.
+
+    Idempotent: a retried task finds the analysis and stops.
+    """
+    evidence = EvidenceFile.objects.select_related("claim").get(pk=file_id)
+    if EvidenceAnalysis.objects.filter(file=evidence).exists():
+        return evidence.analysis
+    with evidence.file.open("rb") as handle:
+        image = EvidenceImage(handle.read(), name=evidence.filename)
+    claim = evidence.claim
+    report = None
+    if evidence.kind == EvidenceKind.CLAIM_PHOTO and claim is not None:
+        references = ReferenceSet()
+        for ref in selectors.reference_files_for(claim=claim):
+            with ref.file.open("rb") as handle:
+                data = handle.read()
+            if ref.kind == EvidenceKind.SHIPPING_VIDEO:
+                for number, frame in enumerate(video.frames(data)):
+                    references.add(f"#{ref.pk} frame {number + 1}", frame, kind="shipping")
+                continue
+            kind = "shipping" if ref.kind == EvidenceKind.SHIPPING_PHOTO else "listing"
+            references.add(f"#{ref.pk}", EvidenceImage(data).bgr, kind=kind)
+        hashes = image_hashes(image)
+        index = selectors.hash_index_near(hashes=hashes, radius=DEFAULT_RADIUS, exclude_claim_id=claim.pk)
+        report = analyze(image, references=references, index=index, received_at=evidence.received_at)
+    else:
+        hashes = image_hashes(image)
+    with transaction.atomic():
+        parts = chunks(hashes.phash)
+        EvidenceFile.objects.filter(pk=evidence.pk).update(
+            phash=to_signed64(hashes.phash),
+            dhash=to_signed64(hashes.dhash),
+            phash_c0=parts[0],
+            phash_c1=parts[1],
+            phash_c2=parts[2],
+            phash_c3=parts[3],
+        )
+        if report is None or claim is None:
+            return None
+        analysis = EvidenceAnalysis(
+            file=evidence, risk=report.risk, signals=report.as_dict(), engine_seconds=report.seconds
+        )
+        if report.heatmap is not None:
+            ok, png = cv2.imencode(".png", report.heatmap)
+            if ok:
+                analysis.heatmap.save(f"{evidence.sha256}.png", ContentFile(png.tobytes()), save=False)
+        analysis.save()
+        _claim_after_analysis(claim=Claim.objects.select_for_update().get(pk=claim.pk))
+    return analysis
+
+
+def _claim_after_analysis(*, claim: Claim) -> None:
+    photos = list(claim.files.filter(kind=EvidenceKind.CLAIM_PHOTO).select_related("analysis"))
+    analyses = [getattr(photo, "analysis", None) for photo in photos]
+    if not photos or any(a is None for a in analyses):
+        return
+    risk = max((a.risk for a in analyses if a), key=lambda r: RISK_ORDER[r])
+    Claim.objects.filter(pk=claim.pk).update(risk=risk)
+    claim.risk = risk
+    if claim.status != ClaimStatus.ANALYZING:
+        return
+    reasons = [reason for a in analyses if a for reason in a.signals.get("reasons_zh", [])]
+    claim = _transition(
+        claim=claim,
+        allowed_from={ClaimStatus.ANALYZING},
+        new=ClaimStatus.REVIEW,
+        kind=EventKind.ANALYZED,
+        actor=None,
+        data={"risk": risk, "reasons": reasons[:10]},
+    )
+    if _may_auto_approve(claim=claim, photos=len(photos)):
+        _transition(
+            claim=claim,
+            allowed_from={ClaimStatus.REVIEW},
+            new=ClaimStatus.APPROVED,
+            kind=EventKind.AUTO_APPROVED,
+            actor=None,
+            decision=Decision.APPROVE,
+            reason="规则允许自动同意，证据分析为低风险",
+            fields={"decided_at": timezone.now()},
+        )
+
+
+def _may_auto_approve(*, claim: Claim, photos: int) -> bool:
+    """Only a low-risk claim within the brand's rule; any medium or strong signal needs a person."""
+    rule = selectors.refund_rule_for(claim=claim)
+    if rule is None or not rule.auto_approve or claim.risk != Risk.LOW:
+        return False
+    present = set(claim.files.values_list("kind", flat=True))
+    return (
+        claim.amount_claimed <= rule.auto_approve_max_amount
+        and photos >= rule.min_claim_photos
+        and set(rule.required_kinds) <= present
+    )
+
+
+def _require_merchant(actor: User, claim: Claim) -> None:
+    role = role_of(actor)
+    if role == Role.ADMIN:
+        return
+    if role == Role.BRAND_STAFF and actor.brands.filter(pk=claim.brand_id).exists():
+        return
+    raise PermissionDenied("Only the brand's staff may decide this claim")
+
+
+@transaction.atomic
+def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") -> Claim:
+    _require_merchant(actor, claim)
+    if decision not in DECISION_STATUS:
+        raise ValidationFailed("Unknown decision", field="decision")
+    if decision != Decision.APPROVE and not reason.strip():
+        raise ValidationFailed("Give the buyer a reason", field="reason")
+    if decision == Decision.APPROVE and claim.risk in (Risk.HIGH, Risk.PENDING) and not reason.strip():
+        raise ValidationFailed(
+            "Approving a high-risk or unanalysed claim needs a reason on record", field="reason"
+        )
+    new = DECISION_STATUS[Decision(decision)]
+    fields: dict[str, Any] = {"decided_at": timezone.now()}
+    if new in APPEALABLE:
+        rule = selectors.refund_rule_for(claim=claim)
+        fields["appeal_deadline"] = timezone.now() + dt.timedelta(
+            days=rule.appeal_days if rule else DEFAULT_APPEAL_DAYS
+        )
+    return _transition(
+        claim=claim,
+        allowed_from=DECIDABLE,
+        new=new,
+        kind=EventKind.DECIDED,
+        actor=actor,
+        decision=decision,
+        reason=reason,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
+    if getattr(actor, "customer", None) is None or actor.customer.pk != claim.buyer_id:
+        raise PermissionDenied("Only the buyer may appeal")
+    if not reason.strip():
+        raise ValidationFailed("Say why you disagree", field="reason")
+    if claim.appeal_deadline is None or timezone.now() > claim.appeal_deadline:
+        raise ValidationFailed("The appeal period has ended", field="reason", code="appeal_expired")
+    return _transition(
+        claim=claim,
+        allowed_from=APPEALABLE,
+        new=ClaimStatus.APPEALED,
+        kind=EventKind.APPEALED,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def claim_arbitrate(*, actor: User, claim: Claim, decision: str, reason: str) -> Claim:
+    if role_of(actor) != Role.ADMIN:
+        raise PermissionDenied("Only the platform arbitrates")
+    if decision not in (Decision.APPROVE, Decision.REJECT):
+        raise ValidationFailed("Arbitration approves or rejects", field="decision")
+    if not reason.strip():
+        raise ValidationFailed("Arbitration needs a reason", field="reason")
+    new = ClaimStatus.APPROVED if decision == Decision.APPROVE else ClaimStatus.CLOSED
+    return _transition(
+        claim=claim,
+        allowed_from={ClaimStatus.APPEALED},
+        new=new,
+        kind=EventKind.ARBITRATED,
+        actor=actor,
+        decision=decision,
+        reason=reason,
+        fields={"decided_at": timezone.now()},
+    )
+
+
+def claim_bundle(*, claim: Claim) -> bytes:
+    """One zip: the original files byte for byte, their hashes, an HTML report and the full timeline."""
+    files = list(selectors.claim_files(claim=claim))
+    events = list(selectors.claim_timeline(claim=claim))
+    manifest = [
+        {
+            "id": f.pk,
+            "kind": f.kind,
+            "filename": f.filename,
+            "sha256": f.sha256,
+            "size": f.size,
+            "received_at": f.received_at.isoformat(),
+            "path": f"files/{f.pk}-{f.sha256[:12]}{_suffix(f.filename)}",
+        }
+        for f in files
+    ]
+    timeline = [
+        {
+            "at": e.created_at.isoformat(),
+            "kind": e.kind,
+            "old": e.old_status,
+            "new": e.new_status,
+            "decision": e.decision,
+            "actor": e.actor.username if e.actor else None,
+            "reason": e.reason,
+            "data": e.data,
+        }
+        for e in events
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, evidence in zip(manifest, files, strict=True):
+            with evidence.file.open("rb") as handle:
+                archive.writestr(entry["path"], handle.read())
+            analysis = getattr(evidence, "analysis", None)
+            if analysis is not None and analysis.heatmap:
+                with analysis.heatmap.open("rb") as handle:
+                    archive.writestr(f"heatmaps/{evidence.pk}.png", handle.read())
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        archive.writestr("timeline.json", json.dumps(timeline, ensure_ascii=False, indent=2))
+        html = render_to_string(
+            "evidence/bundle_report.html", {"claim": claim, "files": files, "events": events}
+        )
+        archive.writestr("report.html", html)
+        checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
+        archive.writestr("SHA256SUMS", checksums)
+    return buffer.getvalue()

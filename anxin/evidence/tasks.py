@@ -1,0 +1,12 @@
+"""Background jobs: thin wrappers that fetch by id and call a service."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from anxin.evidence import services
+
+
+@db_task(retries=2, retry_delay=30)
+def evidence_analyze_task(file_id: int) -> None:
+    services.evidence_analyze(file_id=file_id)

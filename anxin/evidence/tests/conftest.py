@@ -1,0 +1,43 @@
+"""Image fixtures built at test time: a product model, its listing photo, and independent photos of it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anxin.evidence import testing as T
+from anxin.evidence.detectors.base import EvidenceImage
+from anxin.evidence.detectors.reference_match import ReferenceSet
+
+
+@pytest.fixture(scope="session")
+def model() -> T.ProductModel:
+    return T.make_model(7)
+
+
+@pytest.fixture(scope="session")
+def listing(model: T.ProductModel) -> np.ndarray:
+    return T.render(model, np.random.default_rng(1), studio=True)
+
+
+@pytest.fixture(scope="session")
+def references(listing: np.ndarray) -> ReferenceSet:
+    refs = ReferenceSet()
+    refs.add("listing-7", listing)
+    return refs
+
+
+@pytest.fixture(scope="session")
+def genuine_photo(model: T.ProductModel) -> np.ndarray:
+    """The buyer's own photograph of the same model, with real damage on it."""
+    return T.render(model, np.random.default_rng(2), damage="crack")
+
+
+@pytest.fixture(scope="session")
+def other_photo() -> np.ndarray:
+    """A photograph of a different product, clean and photo-like."""
+    return T.render(T.make_model(8), np.random.default_rng(3))
+
+
+def as_image(pixels: np.ndarray, **kwargs: object) -> EvidenceImage:
+    return EvidenceImage(T.encode(pixels, **kwargs))  # type: ignore[arg-type]

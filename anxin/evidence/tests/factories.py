@@ -1,0 +1,69 @@
+"""Claim-side test data: a buyer with a customer profile, claims, rules and image bytes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.customers.models import Customer
+from anxin.evidence import services
+from anxin.evidence import testing as T
+from anxin.evidence.models import Claim, RefundRule
+
+
+def make_buyer(username: str = "buyer") -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, role=Role.CUSTOMER)
+    Customer.objects.create(user=user, name="张三", phone="13800000000")
+    return user
+
+
+def make_claim(
+    *, buyer: User, brand, product_model=None, claim_type: str = "refund_only", amount: str = "199.00"
+) -> Claim:
+    return services.claim_create(
+        actor=buyer,
+        buyer=buyer.customer,
+        brand=brand,
+        product_model=product_model,
+        claim_type=claim_type,
+        order_number="TB20260701001",
+        amount_paid=Decimal("299.00"),
+        amount_claimed=Decimal(amount),
+    )
+
+
+def make_rule(
+    *, brand, claim_type: str = "refund_only", auto_approve: bool = True, limit: str = "500.00"
+) -> RefundRule:
+    return RefundRule.objects.create(
+        brand=brand,
+        claim_type=claim_type,
+        required_kinds=["claim_photo"],
+        auto_approve=auto_approve,
+        auto_approve_max_amount=Decimal(limit),
+        appeal_days=3,
+    )
+
+
+MODEL_SEED = 21
+
+
+def listing_bytes() -> bytes:
+    return T.encode(T.render(T.make_model(MODEL_SEED), np.random.default_rng(1), studio=True), quality=95)
+
+
+def listing_pixels() -> np.ndarray:
+    return T.render(T.make_model(MODEL_SEED), np.random.default_rng(1), studio=True)
+
+
+def genuine_bytes(seed: int = 2) -> bytes:
+    photo = T.render(T.make_model(MODEL_SEED), np.random.default_rng(seed), damage="crack")
+    height, width = photo.shape[:2]
+    return T.encode(photo, exif=T.camera_exif(size=(width, height)))
+
+
+def forged_bytes() -> bytes:
+    return T.encode(T.draw_stain(listing_pixels(), np.random.default_rng(5)), quality=85)

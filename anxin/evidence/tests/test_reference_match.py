@@ -1,0 +1,95 @@
+import cv2
+import numpy as np
+import pytest
+
+from anxin.evidence import testing as T
+from anxin.evidence.analysis import analyze
+from anxin.evidence.detectors import reference_match
+from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.evidence.hashindex import compute_hashes
+
+
+def _check(pixels: np.ndarray, references) -> tuple:
+    image = EvidenceImage(T.encode(pixels))
+    hashes = compute_hashes(cv2.cvtColor(image.bgr, cv2.COLOR_BGR2RGB))
+    results = reference_match.match(image.bgr, hashes, references)
+    return reference_match.check(results, len(references)), results
+
+
+FORGERIES = {
+    "drawn crack": lambda img, rng: T.draw_crack(img, rng, width=3),
+    "blended stain": lambda img, rng: T.draw_stain(img, rng),
+    "poisson patch": lambda img, rng: T.paste_patch(img, rng),
+    "inpainted break": lambda img, rng: T.inpaint_damage(img, rng),
+    "crack, recompressed at q=55": lambda img, rng: T.recompress(T.draw_crack(img, rng), 55),
+    "stain, resized to 60%": lambda img, rng: T.resize(T.draw_stain(img, rng), 0.6),
+    "crack, cropped to 75%": lambda img, rng: T.crop(T.draw_crack(img, rng), rng, 0.75),
+    "stain, rotated and filtered": lambda img, rng: T.colour_filter(T.rotate(T.draw_stain(img, rng), 4), rng),
+    "crack, mirrored": lambda img, rng: cv2.flip(T.draw_crack(img, rng), 1),
+}
+
+
+@pytest.mark.parametrize("name", FORGERIES)
+def test_it_catches_a_listing_photo_with_damage_painted_in(name, listing, references):
+    forged = FORGERIES[name](listing, np.random.default_rng(11))
+
+    signal, _ = _check(forged, references)
+
+    assert signal.strength == Strength.STRONG, signal.details
+    assert signal.finding in ("edited_copy", "copy")
+
+
+def test_it_localizes_the_painted_stain(listing, references):
+    rng = np.random.default_rng(5)
+    forged = T.draw_stain(listing, rng, opacity=0.8)
+    truth = np.abs(forged.astype(int) - listing.astype(int)).max(axis=2) > 30
+    ys, xs = np.nonzero(truth)
+
+    signal, results = _check(forged, references)
+
+    region = signal.details["best"]["regions"][0]
+    centre_x, centre_y = region["x"] + region["w"] / 2, region["y"] + region["h"] / 2
+    assert signal.finding == "edited_copy"
+    assert abs(centre_x - xs.mean() / listing.shape[1]) < 0.05
+    assert abs(centre_y - ys.mean() / listing.shape[0]) < 0.05
+    heat = reference_match.heatmap(results[0])
+    assert heat is not None and heat.ndim == 3
+
+
+def test_it_calls_an_untouched_copy_a_copy(listing, references):
+    signal, _ = _check(T.recompress(listing, 70), references)
+
+    assert signal.finding == "copy"
+    assert signal.strength == Strength.STRONG
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_it_does_not_flag_a_new_photograph_of_the_same_model(model, references, seed):
+    photo = T.render(
+        model, np.random.default_rng(200 + seed), damage=["crack", "stain", "dent", None][seed % 4]
+    )
+
+    signal, _ = _check(photo, references)
+
+    assert signal.strength == Strength.NONE, signal.details
+
+
+def test_it_does_not_flag_a_photo_of_another_product(other_photo, references):
+    signal, results = _check(other_photo, references)
+
+    assert signal.finding == "independent"
+
+
+def test_it_says_so_when_there_is_nothing_to_compare_with(genuine_photo):
+    signal, _ = _check(genuine_photo, reference_match.ReferenceSet())
+
+    assert signal.finding == "no_reference"
+
+
+def test_the_engine_writes_a_heatmap_for_a_forgery(listing, references):
+    forged = T.draw_crack(listing, np.random.default_rng(3), width=3)
+
+    report = analyze(EvidenceImage(T.encode(forged)), references=references)
+
+    assert report.risk == "high"
+    assert report.heatmap is not None

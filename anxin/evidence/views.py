@@ -1,0 +1,121 @@
+"""Pages: the buyer's claim form and status page, the merchant's review queue and decision page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require_role
+from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
+from anxin.evidence import presenters, selectors, services
+from anxin.evidence.choices import EvidenceKind
+from anxin.evidence.forms import ClaimForm, DecisionForm
+
+REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
+
+
+def _require(request: HttpRequest, roles: list[str], action: str) -> None:
+    """Pages answer 403 (Django's handler); the API turns the domain error into its JSON shape."""
+    try:
+        require_role(request.user, roles, action=action)
+    except PermissionDenied as exc:
+        raise Forbidden(exc.detail) from exc
+
+
+@login_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    _require(request, [Role.CUSTOMER], "file claims")
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = _file_claim(request, form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, "申请已提交，正在分析证据。")
+            return redirect("evidence:status", number=claim.number)
+    return render(request, "evidence/claim_new.html", {"form": form})
+
+
+def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-def]
+    brand = selectors.brand_by_code(code=data["brand"])
+    claim = services.claim_create(
+        actor=request.user,
+        buyer=request.user.customer,
+        brand=brand,
+        claim_type=data["claim_type"],
+        product_model=selectors.product_model_for_brand(brand=brand, model_id=data["product_model_id"]),
+        order_number=data["order_number"],
+        amount_paid=data["amount_paid"],
+        amount_claimed=data["amount_claimed"],
+        description=data["description"],
+    )
+    photo = data["photo"]
+    services.evidence_add(
+        actor=request.user,
+        claim=claim,
+        kind=EvidenceKind.CLAIM_PHOTO,
+        data=photo.read(),
+        filename=photo.name,
+        content_type=photo.content_type or "",
+    )
+    return claim
+
+
+@login_required
+def claim_status(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        claim = selectors.claim_get_for(actor=request.user, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(
+        request, "evidence/claim_status.html", {"claim": claim, "detail": presenters.claim_detail(claim)}
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require(request, REVIEW_ROLES, "review claims")
+    status = request.GET.get("status") or None
+    claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
+    return render(request, "evidence/queue.html", {"claims": claims, "status": status})
+
+
+@login_required
+def review(request: HttpRequest, number: str) -> HttpResponse:
+    _require(request, REVIEW_ROLES, "review claims")
+    try:
+        claim = selectors.claim_get_for(actor=request.user, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_decide(actor=request.user, claim=claim, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "已处理。")
+            return redirect("evidence:review", number=number)
+    return render(
+        request,
+        "evidence/review.html",
+        {"claim": claim, "detail": presenters.claim_detail(claim), "form": form},
+    )
+
+
+@login_required
+def heatmap(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    try:
+        claim = selectors.claim_get_for(actor=request.user, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    evidence = selectors.claim_files(claim=claim).filter(pk=file_id).first()
+    analysis = getattr(evidence, "analysis", None) if evidence else None
+    if analysis is None or not analysis.heatmap:
+        raise Http404
+    return FileResponse(analysis.heatmap.open("rb"), content_type="image/png")
