@@ -3,13 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anxin.catalog.models import Brand, ProductModel
 from anxin.evidence.choices import ClaimType, Decision
 
 
 class ClaimForm(forms.Form):
     claim_type = forms.ChoiceField(label=_("申请类型"), choices=ClaimType.choices)
-    brand = forms.CharField(label=_("品牌代码"), max_length=40)
-    product_model_id = forms.IntegerField(label=_("型号编号"), required=False)
+    brand = forms.ModelChoiceField(label=_("品牌"), queryset=Brand.objects.all(), to_field_name="code")
+    product_model = forms.ModelChoiceField(
+        label=_("型号（可选）"),
+        queryset=ProductModel.objects.select_related("brand"),
+        required=False,
+        empty_label=_("不确定"),
+    )
     order_number = forms.CharField(label=_("订单号"), max_length=64)
     amount_paid = forms.DecimalField(label=_("实付金额"), max_digits=10, decimal_places=2, min_value=0)
     amount_claimed = forms.DecimalField(label=_("申请金额"), max_digits=10, decimal_places=2, min_value=0)
@@ -22,3 +28,7 @@ class ClaimForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("处理结果"), choices=Decision.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

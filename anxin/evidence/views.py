@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
 from anxin.evidence import presenters, selectors, services
-from anxin.evidence.choices import EvidenceKind
-from anxin.evidence.forms import ClaimForm, DecisionForm
+from anxin.evidence.choices import APPEALABLE, EvidenceKind
+from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm
 
 REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
 
@@ -36,19 +38,20 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
         else:
-            messages.success(request, "申请已提交，正在分析证据。")
+            messages.success(request, _("申请已提交，正在分析证据。"))
             return redirect("evidence:status", number=claim.number)
     return render(request, "evidence/claim_new.html", {"form": form})
 
 
 def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-def]
-    brand = selectors.brand_by_code(code=data["brand"])
+    brand = data["brand"]
+    model = data["product_model"]
     claim = services.claim_create(
         actor=request.user,
         buyer=request.user.customer,
         brand=brand,
         claim_type=data["claim_type"],
-        product_model=selectors.product_model_for_brand(brand=brand, model_id=data["product_model_id"]),
+        product_model=selectors.product_model_for_brand(brand=brand, model_id=model.pk if model else None),
         order_number=data["order_number"],
         amount_paid=data["amount_paid"],
         amount_claimed=data["amount_claimed"],
@@ -68,12 +71,36 @@ def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-de
 
 @login_required
 def claim_status(request: HttpRequest, number: str) -> HttpResponse:
+    """The buyer's view: decision, files, timeline, and the appeal form while the deadline runs."""
     try:
         claim = selectors.claim_get_for(actor=request.user, number=number)
     except NotFound as exc:
         raise Http404 from exc
+    appeal = AppealForm(request.POST or None)
+    if request.method == "POST" and appeal.is_valid():
+        try:
+            services.claim_appeal(actor=request.user, claim=claim, reason=appeal.cleaned_data["reason"])
+        except DomainError as exc:
+            appeal.add_error("reason", exc.detail)
+        else:
+            messages.success(request, _("申诉已提交，平台将介入处理。"))
+            return redirect("evidence:status", number=number)
+    can_appeal = (
+        getattr(request.user, "customer", None) is not None
+        and claim.buyer_id == request.user.customer.pk
+        and claim.status in APPEALABLE
+        and claim.appeal_deadline is not None
+        and timezone.now() <= claim.appeal_deadline
+    )
     return render(
-        request, "evidence/claim_status.html", {"claim": claim, "detail": presenters.claim_detail(claim)}
+        request,
+        "evidence/claim_status.html",
+        {
+            "claim": claim,
+            "detail": presenters.claim_detail(claim),
+            "appeal": appeal,
+            "can_appeal": can_appeal,
+        },
     )
 
 
@@ -99,7 +126,7 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, "已处理。")
+            messages.success(request, _("已处理。"))
             return redirect("evidence:review", number=number)
     return render(
         request,

@@ -21,7 +21,7 @@ def test_the_buyer_files_a_claim_with_a_photo_from_the_mobile_form(
     form = {
         "claim_type": "refund_only",
         "brand": brand.code,
-        "product_model_id": product_model.pk,
+        "product_model": product_model.pk,
         "order_number": "PDD-1",
         "amount_paid": "99.00",
         "amount_claimed": "99.00",
@@ -33,6 +33,7 @@ def test_the_buyer_files_a_claim_with_a_photo_from_the_mobile_form(
         response = client.post(reverse("evidence:new"), form)
 
     claim = Claim.objects.get()
+    assert claim.product_model == product_model
     assert response.status_code == 302
     assert response["Location"] == reverse("evidence:status", args=[claim.number])
     page = client.get(response["Location"]).content.decode()
