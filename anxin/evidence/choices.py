@@ -52,6 +52,7 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", _("商家处理")
     AUTO_APPROVED = "auto_approved", _("自动同意")
     APPEALED = "appealed", _("买家申诉")
+    REMINDED = "reminded", _("催办提醒")
     ARBITRATED = "arbitrated", _("平台仲裁")
 
 

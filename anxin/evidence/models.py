@@ -20,6 +20,12 @@ class RefundRule(TimestampedModel):
     min_claim_photos = models.PositiveSmallIntegerField(default=1)
     claim_deadline_days = models.PositiveSmallIntegerField(default=7, help_text="days after delivery")
     appeal_days = models.PositiveSmallIntegerField(default=3)
+    merchant_response_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="to decide a claim in review"
+    )
+    evidence_response_days = models.PositiveSmallIntegerField(
+        default=3, help_text="for the buyer to add evidence"
+    )
     auto_approve = models.BooleanField(default=False)
     auto_approve_max_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
 
@@ -55,6 +61,10 @@ class Claim(TimestampedModel):
     description = EncryptedTextField(blank=True, help_text="the buyer's own words: personal data")
     decided_at = models.DateTimeField(null=True, blank=True)
     appeal_deadline = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="whoever must act next, by then"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["brand", "status"])]

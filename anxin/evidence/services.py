@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -64,13 +65,36 @@ def _event(
     )
 
 
+# Who must act next and how long they have: the merchant in review, the buyer asked for more
+# evidence, the platform on an appeal. Reminders go out before these deadlines.
+PLATFORM_APPEAL_HOURS = 48
+REMIND_BEFORE = dt.timedelta(hours=12)
+
+
+def _respond_by(*, claim: Claim, status: str, now: dt.datetime) -> dt.datetime | None:
+    rule = selectors.refund_rule_for(claim=claim)
+    if status == ClaimStatus.REVIEW:
+        return now + dt.timedelta(hours=rule.merchant_response_hours if rule else 48)
+    if status == ClaimStatus.MORE_EVIDENCE:
+        return now + dt.timedelta(days=rule.evidence_response_days if rule else 3)
+    if status == ClaimStatus.APPEALED:
+        return now + dt.timedelta(hours=PLATFORM_APPEAL_HOURS)
+    return None
+
+
 def _transition(
     *, claim: Claim, allowed_from: set[str], new: str, kind: str, actor: User | None, **extra: Any
 ) -> Claim:
     old = claim.status
     if old not in allowed_from:
         raise Conflict(f"Claim is {old}; cannot move to {new}", code="invalid_transition")
-    fields: dict[str, Any] = {"status": new, "updated_at": timezone.now()}
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "status": new,
+        "updated_at": now,
+        "respond_by": _respond_by(claim=claim, status=new, now=now),
+        "reminded_at": None,
+    }
     fields.update(extra.pop("fields", {}))
     if Claim.objects.filter(pk=claim.pk, status=old).update(**fields) != 1:
         raise Conflict("Claim changed meanwhile; reload and try again", code="stale")
@@ -418,3 +442,41 @@ def claim_bundle(*, claim: Claim) -> bytes:
         checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
         archive.writestr("SHA256SUMS", checksums)
     return buffer.getvalue()
+
+
+def claim_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind whoever must act on a claim 12 hours before their deadline (and once more if it passes).
+
+    The buyer asked for more evidence gets an SMS; merchants and the platform get a timeline entry and
+    the claim is marked overdue in their queue. Conditional updates make it safe to run anywhere.
+    """
+    from anxin.notifications.services import sms_send
+
+    now = now or timezone.now()
+    sent = 0
+    due = Claim.objects.select_related("buyer").filter(
+        respond_by__isnull=False, respond_by__lte=now + REMIND_BEFORE
+    )
+    for claim in due.filter(
+        Q(reminded_at__isnull=True) | Q(respond_by__lte=now, reminded_at__lt=F("respond_by"))
+    ):
+        if not Claim.objects.filter(pk=claim.pk, reminded_at=claim.reminded_at).update(reminded_at=now):
+            continue
+        overdue = claim.respond_by <= now
+        whom = {ClaimStatus.MORE_EVIDENCE: "buyer", ClaimStatus.APPEALED: "platform"}.get(
+            claim.status, "merchant"
+        )
+        note = (
+            f"{'overdue' if overdue else 'due'} {timezone.localtime(claim.respond_by):%m-%d %H:%M} ({whom})"
+        )
+        _event(
+            claim=claim, kind=EventKind.REMINDED, actor=None, old=claim.status, new=claim.status, reason=note
+        )
+        if whom == "buyer" and claim.buyer.phone:
+            sms_send(
+                kind="claim_reminder",
+                phone=claim.buyer.phone,
+                text=f"【安心】您的售后申请 {claim.number} 需要补充证据，请在 {timezone.localtime(claim.respond_by):%m-%d %H:%M} 前上传。",
+            )
+        sent += 1
+    return sent

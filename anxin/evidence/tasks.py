@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anxin.evidence import services
 
@@ -10,3 +11,8 @@ from anxin.evidence import services
 @db_task(retries=2, retry_delay=30)
 def evidence_analyze_task(file_id: int) -> None:
     services.evidence_analyze(file_id=file_id)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def claim_reminders_task() -> int:
+    return services.claim_reminders_send()

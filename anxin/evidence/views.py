@@ -109,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require(request, REVIEW_ROLES, "review claims")
     status = request.GET.get("status") or None
     claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
-    return render(request, "evidence/queue.html", {"claims": claims, "status": status})
+    return render(request, "evidence/queue.html", {"claims": claims, "status": status, "now": timezone.now()})
 
 
 @login_required
