@@ -207,11 +207,24 @@ def evidence_add(
             )
         else:
             _event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, data=added)
+        if kind in (EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO):
+            _reanalyze_claim_photos_after_commit(claim=claim)
     if kind in IMAGE_KINDS:
         from anxin.evidence.tasks import evidence_analyze_task
 
         transaction.on_commit(lambda: evidence_analyze_task(evidence.pk))
     return evidence
+
+
+def _reanalyze_claim_photos_after_commit(*, claim: Claim) -> None:
+    """Shipping evidence that arrives after the claim photos were analysed becomes a reference too."""
+    from anxin.evidence.tasks import evidence_reanalyze_task
+
+    analysed = list(
+        claim.files.filter(kind=EvidenceKind.CLAIM_PHOTO, analysis__isnull=False).values_list("pk", flat=True)
+    )
+    for file_id in analysed:
+        transaction.on_commit(lambda file_id=file_id: evidence_reanalyze_task(file_id))
 
 
 def _suffix(filename: str) -> str:
@@ -220,14 +233,16 @@ def _suffix(filename: str) -> str:
     return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
 
 
-def evidence_analyze(*, file_id: int) -> EvidenceAnalysis | None:
+def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis | None:
     """Index the file's perceptual hash; for a claim photo run every check and update the claim.
 
-    Idempotent: a retried task finds the analysis and stops.
+    Idempotent: a retried task finds the analysis and stops. ``refresh`` re-runs a claim photo's
+    analysis against references that arrived later (the merchant's shipping photos or video).
     """
     evidence = EvidenceFile.objects.select_related("claim").get(pk=file_id)
-    if EvidenceAnalysis.objects.filter(file=evidence).exists():
-        return evidence.analysis
+    previous = EvidenceAnalysis.objects.filter(file=evidence).first()
+    if previous is not None and not refresh:
+        return previous
     with evidence.file.open("rb") as handle:
         image = EvidenceImage(handle.read(), name=evidence.filename)
     claim = evidence.claim
@@ -260,6 +275,8 @@ def evidence_analyze(*, file_id: int) -> EvidenceAnalysis | None:
         )
         if report is None or claim is None:
             return None
+        if previous is not None:
+            previous.delete()  # the file itself is never altered; only our reading of it is replaced
         analysis = EvidenceAnalysis(
             file=evidence, risk=report.risk, signals=report.as_dict(), engine_seconds=report.seconds
         )

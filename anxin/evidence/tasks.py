@@ -13,6 +13,11 @@ def evidence_analyze_task(file_id: int) -> None:
     services.evidence_analyze(file_id=file_id)
 
 
+@db_task(retries=2, retry_delay=30)
+def evidence_reanalyze_task(file_id: int) -> None:
+    services.evidence_analyze(file_id=file_id, refresh=True)
+
+
 @db_periodic_task(crontab(minute="*/15"))
 def claim_reminders_task() -> int:
     return services.claim_reminders_send()

@@ -59,3 +59,34 @@ def test_a_claim_photo_painted_on_a_shipping_video_frame_is_caught(
     match = next(s for s in evidence.analysis.signals["signals"] if s["check"] == "reference_match")
     assert claim.risk == Risk.HIGH
     assert "frame" in match["details"]["best"]["reference"]
+
+
+def test_a_shipping_video_uploaded_after_the_claim_photo_triggers_a_new_analysis(
+    db, brand, product_model, brand_staff, django_capture_on_commit_callbacks
+):
+    # Given a claim photo painted on the shipping photo, analysed before the merchant's video arrived
+    buyer = make_buyer()
+    claim = make_claim(buyer=buyer, brand=brand, product_model=product_model)
+    shipped = T.render(T.make_model(MODEL_SEED), np.random.default_rng(4))
+    clip = _clip(shipped)
+    frame = video.frames(clip, count=1)[0]
+    forged = T.encode(T.draw_stain(frame, np.random.default_rng(3), opacity=0.7), quality=88)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.evidence_add(
+            actor=buyer, claim=claim, kind=EvidenceKind.CLAIM_PHOTO, data=forged, filename="d.jpg"
+        )
+    first = evidence.analysis.pk
+
+    # When the merchant uploads the shipping video
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_add(
+            actor=brand_staff, claim=claim, kind=EvidenceKind.SHIPPING_VIDEO, data=clip, filename="ship.mp4"
+        )
+
+    # Then the photo is analysed again against its frames and the claim's risk follows
+    evidence.refresh_from_db()
+    claim.refresh_from_db()
+    assert evidence.analysis.pk != first
+    match = next(s for s in evidence.analysis.signals["signals"] if s["check"] == "reference_match")
+    assert "frame" in match["details"]["best"]["reference"]
+    assert claim.risk == Risk.HIGH
