@@ -29,6 +29,16 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("处理结果"), choices=Decision.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args, arbitration: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if arbitration:  # the platform settles an appeal: approve or reject, always with a reason
+            self.fields["decision"].label = _("平台仲裁结果")
+            self.fields["decision"].choices = [
+                (Decision.APPROVE, Decision.APPROVE.label),
+                (Decision.REJECT, Decision.REJECT.label),
+            ]
+            self.fields["reason"].required = True
+
 
 class AppealForm(forms.Form):
     reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

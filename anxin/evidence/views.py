@@ -14,7 +14,7 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
 from anxin.evidence import presenters, selectors, services
-from anxin.evidence.choices import APPEALABLE, EvidenceKind
+from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
 from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm
 
 REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
@@ -119,10 +119,13 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
         claim = selectors.claim_get_for(actor=request.user, number=number)
     except NotFound as exc:
         raise Http404 from exc
-    form = DecisionForm(request.POST or None)
+    # An appealed claim is the platform's to settle (approve or reject); otherwise the merchant decides.
+    arbitration = claim.status == ClaimStatus.APPEALED
+    form = DecisionForm(request.POST or None, arbitration=arbitration)
     if request.method == "POST" and form.is_valid():
+        decide = services.claim_arbitrate if arbitration else services.claim_decide
         try:
-            services.claim_decide(actor=request.user, claim=claim, **form.cleaned_data)
+            decide(actor=request.user, claim=claim, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
@@ -131,7 +134,7 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "evidence/review.html",
-        {"claim": claim, "detail": presenters.claim_detail(claim), "form": form},
+        {"claim": claim, "detail": presenters.claim_detail(claim), "form": form, "arbitration": arbitration},
     )
 
 

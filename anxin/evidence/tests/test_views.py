@@ -86,3 +86,28 @@ def test_it_rejects_outsider_on_every_page(client, outsider, buyer, brand):
     assert client.get(reverse("evidence:queue")).status_code == 403
     assert client.get(reverse("evidence:review", args=[claim.number])).status_code == 403
     assert client.get(reverse("evidence:heatmap", args=[claim.number, 1])).status_code == 404
+
+
+def test_an_appealed_claim_is_settled_by_the_platform_on_the_review_page(
+    client, buyer, brand, brand_staff, admin_user
+):
+    claim = make_claim(buyer=buyer, brand=brand)
+    Claim.objects.filter(pk=claim.pk).update(status="review", risk="high")
+    services.claim_decide(
+        actor=brand_staff, claim=Claim.objects.get(pk=claim.pk), decision="reject", reason="主图被修改"
+    )
+    services.claim_appeal(actor=buyer, claim=Claim.objects.get(pk=claim.pk), reason="确实是实拍")
+    client.force_login(admin_user)
+
+    page = client.get(reverse("evidence:review", args=[claim.number])).content.decode()
+    missing_reason = client.post(
+        reverse("evidence:review", args=[claim.number]), {"decision": "approve", "reason": ""}
+    )
+    settled = client.post(
+        reverse("evidence:review", args=[claim.number]), {"decision": "approve", "reason": "复核实物照片属实"}
+    )
+
+    assert "平台仲裁" in page and "propose_repair" not in page
+    assert missing_reason.status_code == 200
+    assert settled.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "approved"
