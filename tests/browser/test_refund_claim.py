@@ -91,4 +91,6 @@ def test_a_forged_refund_claim_is_held_reviewed_decided_and_exported(
     buyer.reload()
     assert buyer.get_attribute("#claim-status", "data-status") == "rejected"
     assert buyer.locator("#appeal-form").count() == 1
+    assert buyer.locator("ul.reasons").count() == 0  # the analysis is not shown to the buyer
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(buyer, "claim-buyer-outcome")
