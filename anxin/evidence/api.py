@@ -44,7 +44,7 @@ def claim_create(request: HttpRequest, payload: ClaimCreateIn):
     data = payload.dict(exclude={"brand", "product_model_id"})
     model = selectors.product_model_for_brand(brand=brand, model_id=payload.product_model_id)
     claim = services.claim_create(actor=request.auth, buyer=buyer, brand=brand, product_model=model, **data)
-    return Status(201, presenters.claim_detail(claim))
+    return Status(201, presenters.claim_detail_for(request.auth, claim))
 
 
 @router.get("", response={200: list[ClaimSummaryOut], **ERRORS})
@@ -57,7 +57,9 @@ def claim_list(request: HttpRequest, status: str | None = None):
 
 @router.get("/{number}", response={200: ClaimDetailOut, **ERRORS})
 def claim_detail(request: HttpRequest, number: str):
-    return presenters.claim_detail(selectors.claim_get_for(actor=request.auth, number=number))
+    return presenters.claim_detail_for(
+        request.auth, selectors.claim_get_for(actor=request.auth, number=number)
+    )
 
 
 @router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
@@ -100,14 +102,14 @@ def claim_decide(request: HttpRequest, number: str, payload: DecisionIn):
     claim = services.claim_decide(
         actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
     )
-    return presenters.claim_detail(claim)
+    return presenters.claim_detail_for(request.auth, claim)
 
 
 @router.post("/{number}/appeal", response={200: ClaimDetailOut, **ERRORS})
 def claim_appeal(request: HttpRequest, number: str, payload: AppealIn):
     claim = selectors.claim_get_for(actor=request.auth, number=number)
-    return presenters.claim_detail(
-        services.claim_appeal(actor=request.auth, claim=claim, reason=payload.reason)
+    return presenters.claim_detail_for(
+        request.auth, services.claim_appeal(actor=request.auth, claim=claim, reason=payload.reason)
     )
 
 
@@ -117,7 +119,7 @@ def claim_arbitrate(request: HttpRequest, number: str, payload: ArbitrationIn):
     claim = services.claim_arbitrate(
         actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
     )
-    return presenters.claim_detail(claim)
+    return presenters.claim_detail_for(request.auth, claim)
 
 
 @router.get("/{number}/bundle", response={200: None, **ERRORS})

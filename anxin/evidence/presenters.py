@@ -24,8 +24,8 @@ def claim_summary(claim: Claim) -> dict[str, Any]:
     }
 
 
-def evidence_row(evidence: EvidenceFile) -> dict[str, Any]:
-    analysis = getattr(evidence, "analysis", None)
+def evidence_row(evidence: EvidenceFile, *, with_analysis: bool = True) -> dict[str, Any]:
+    analysis = getattr(evidence, "analysis", None) if with_analysis else None
     heatmap = None
     if analysis is not None and analysis.heatmap and evidence.claim_id:
         heatmap = reverse("evidence:heatmap", args=[evidence.claim.number, evidence.pk])
@@ -44,12 +44,19 @@ def evidence_row(evidence: EvidenceFile) -> dict[str, Any]:
     }
 
 
-def claim_detail(claim: Claim) -> dict[str, Any]:
+def claim_detail(claim: Claim, *, with_analysis: bool = True) -> dict[str, Any]:
+    """``with_analysis=False`` for the buyer: what was received and decided, not how forgeries are detected."""
+    summary = claim_summary(claim)
+    if not with_analysis:
+        summary["risk"] = None
     return {
-        **claim_summary(claim),
+        **summary,
         "amount_paid": claim.amount_paid,
         "appeal_deadline": claim.appeal_deadline,
-        "files": [evidence_row(f) for f in selectors.claim_files(claim=claim).select_related("claim")],
+        "files": [
+            evidence_row(f, with_analysis=with_analysis)
+            for f in selectors.claim_files(claim=claim).select_related("claim")
+        ],
         "timeline": [
             {
                 "at": e.created_at,
@@ -70,3 +77,10 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
 
 def _status_label(status: str) -> str:
     return str(ClaimStatus(status).label) if status else ""
+
+
+def claim_detail_for(viewer, claim: Claim) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from anxin.accounts.choices import Role
+    from anxin.accounts.permissions import role_of
+
+    return claim_detail(claim, with_analysis=role_of(viewer) != Role.CUSTOMER)

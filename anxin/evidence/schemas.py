@@ -49,7 +49,7 @@ class ClaimSummaryOut(Schema):
     number: str
     claim_type: str
     status: str
-    risk: str
+    risk: str | None  # hidden (null) for the buyer
     brand: str
     order_number: str
     amount_claimed: Decimal

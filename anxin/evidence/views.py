@@ -140,6 +140,7 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def heatmap(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    _require(request, REVIEW_ROLES, "see forgery heat maps")
     try:
         claim = selectors.claim_get_for(actor=request.user, number=number)
     except NotFound as exc:

@@ -213,3 +213,26 @@ def test_the_list_is_scoped_and_has_a_fixed_query_count(
         response = client.get(BASE)
 
     assert len(response.json()) == 5
+
+
+def test_the_buyer_sees_the_decision_but_not_the_forgery_analysis(
+    buyer, brand, brand_staff, client_for, django_capture_on_commit_callbacks
+):
+    from anxin.evidence import services
+    from anxin.evidence.choices import EvidenceKind
+
+    from .factories import forged_bytes, make_claim
+
+    claim = make_claim(buyer=buyer, brand=brand)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_add(
+            actor=buyer, claim=claim, kind=EvidenceKind.CLAIM_PHOTO, data=forged_bytes(), filename="f.jpg"
+        )
+    as_buyer = client_for(buyer).get(f"{BASE}/{claim.number}").json()
+    as_staff = client_for(brand_staff).get(f"{BASE}/{claim.number}").json()
+    assert (
+        as_buyer["risk"] is None
+        and as_buyer["files"][0]["reasons"] == []
+        and as_buyer["files"][0]["heatmap_url"] is None
+    )
+    assert as_staff["risk"] is not None and as_staff["files"][0]["reasons"]

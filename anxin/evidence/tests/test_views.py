@@ -85,7 +85,7 @@ def test_it_rejects_outsider_on_every_page(client, outsider, buyer, brand):
     assert client.get(reverse("evidence:status", args=[claim.number])).status_code == 404
     assert client.get(reverse("evidence:queue")).status_code == 403
     assert client.get(reverse("evidence:review", args=[claim.number])).status_code == 403
-    assert client.get(reverse("evidence:heatmap", args=[claim.number, 1])).status_code == 404
+    assert client.get(reverse("evidence:heatmap", args=[claim.number, 1])).status_code == 403
 
 
 def test_an_appealed_claim_is_settled_by_the_platform_on_the_review_page(
