@@ -101,14 +101,16 @@ def test_a_solver_that_hangs_is_cut_off_and_the_greedy_plan_used(near, far, monk
     orders = [_accepted(f"1380000002{i}") for i in range(2)]
 
     def hangs(*args, **kwargs):
-        time.sleep(2.5)
+        time.sleep(8)
         return {}
 
     monkeypatch.setattr("anxin.dispatch.engine.ortools_solver.solve_ortools", hangs)
     started = time.perf_counter()
     plan = _refresh()
 
-    assert time.perf_counter() - started < 2.2  # 0.2 s limit + 1 s grace, not the 2.5 s hang
+    assert (
+        time.perf_counter() - started < 6
+    )  # cut off (0.2 s limit + 1 s grace), not the 8 s hang; slack for a busy CI
     assert plan.engine == "greedy" and "TimeoutError" in plan.fallback_reason
     assert all(_stop(plan, o.number) for o in orders)
 
