@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 from anxin.catalog.selectors import brands_all
 from anxin.core.masking import mask_name, normalize_phone
 from anxin.dispatch.models import Technician
@@ -34,6 +37,8 @@ def verify_identity(*, query: str) -> Verification:
             detail=f"{mask_name(name)} · {technician.service_point.name}",
         )
     digits = normalize_phone(query)
+    if digits and digits == normalize_phone(settings.ANXIN_HOTLINE):
+        return Verification(query=query, kind="hotline", genuine=True, detail=_("安心平台客服热线"))
     for brand in brands_all():
         if digits and normalize_phone(brand.hotline) == digits:
             return Verification(query=query, kind="hotline", genuine=True, detail=brand.name)

@@ -18,3 +18,9 @@ def test_an_inactive_technician_and_an_unknown_number_are_not_genuine(technician
 def test_a_brand_hotline_is_recognised_in_any_format(brand):
     page = Client().get("/verify/?q=4008816088").content.decode()
     assert 'data-genuine="yes"' in page and brand.name in page
+
+
+def test_the_platform_hotline_shown_on_the_home_page_is_recognised(db, settings):
+    settings.ANXIN_HOTLINE = "400-820-1234"
+    page = Client().get("/verify/?q=400 820 1234").content.decode()
+    assert 'data-genuine="yes"' in page
