@@ -42,3 +42,9 @@ class DecisionForm(forms.Form):
 
 class AppealForm(forms.Form):
     reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class MoreEvidenceForm(forms.Form):
+    """Further photos or a short video from the buyer (one file per submit keeps phones reliable)."""
+
+    file = forms.FileField(label=_("补充照片或视频"))

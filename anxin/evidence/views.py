@@ -15,7 +15,8 @@ from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
 from anxin.evidence import presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
-from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm
+from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm, MoreEvidenceForm
+from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
 REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
 
@@ -76,6 +77,8 @@ def claim_status(request: HttpRequest, number: str) -> HttpResponse:
         claim = selectors.claim_get_for(actor=request.user, number=number)
     except NotFound as exc:
         raise Http404 from exc
+    if request.method == "POST" and "file" in request.FILES:
+        return _add_evidence(request, claim)
     appeal = AppealForm(request.POST or None)
     if request.method == "POST" and appeal.is_valid():
         try:
@@ -85,9 +88,11 @@ def claim_status(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("申诉已提交，平台将介入处理。"))
             return redirect("evidence:status", number=number)
+    is_buyer = (
+        getattr(request.user, "customer", None) is not None and claim.buyer_id == request.user.customer.pk
+    )
     can_appeal = (
-        getattr(request.user, "customer", None) is not None
-        and claim.buyer_id == request.user.customer.pk
+        is_buyer
         and claim.status in APPEALABLE
         and claim.appeal_deadline is not None
         and timezone.now() <= claim.appeal_deadline
@@ -97,11 +102,37 @@ def claim_status(request: HttpRequest, number: str) -> HttpResponse:
         "evidence/claim_status.html",
         {
             "claim": claim,
-            "detail": presenters.claim_detail(claim),
+            "detail": presenters.claim_detail_for(request.user, claim),
             "appeal": appeal,
             "can_appeal": can_appeal,
+            "more": MoreEvidenceForm(),
+            "can_add": is_buyer and claim.status in OPEN_FOR_EVIDENCE,
         },
     )
+
+
+def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The buyer adds a photo or a video (asked for more evidence, or on their own while it is open)."""
+    form = MoreEvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        is_video = (upload.content_type or "").startswith("video/")
+        try:
+            services.evidence_add(
+                actor=request.user,
+                claim=claim,
+                kind=EvidenceKind.CLAIM_VIDEO if is_video else EvidenceKind.CLAIM_PHOTO,
+                data=upload.read(),
+                filename=upload.name,
+                content_type=upload.content_type or "",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("已收到，谢谢。"))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect("evidence:status", number=claim.number)
 
 
 @login_required

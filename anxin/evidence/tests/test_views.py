@@ -111,3 +111,26 @@ def test_an_appealed_claim_is_settled_by_the_platform_on_the_review_page(
     assert missing_reason.status_code == 200
     assert settled.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == "approved"
+
+
+def test_the_buyer_adds_a_photo_and_a_video_when_asked_for_more_evidence(
+    client, buyer, brand, brand_staff, django_capture_on_commit_callbacks
+):
+    claim = make_claim(buyer=buyer, brand=brand)
+    Claim.objects.filter(pk=claim.pk).update(status="review")
+    services.claim_decide(
+        actor=brand_staff, claim=Claim.objects.get(pk=claim.pk), decision="ask_more", reason="请拍摄序列号"
+    )
+    client.force_login(buyer)
+    url = reverse("evidence:status", args=[claim.number])
+
+    assert 'id="more-evidence-form"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("sn.jpg", genuine_bytes(), content_type="image/jpeg")})
+    client.post(
+        url, {"file": SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")}
+    )
+
+    kinds = sorted(Claim.objects.get(pk=claim.pk).files.values_list("kind", flat=True))
+    assert kinds == ["claim_photo", "claim_video"]
+    assert Claim.objects.get(pk=claim.pk).status == "review"  # analysed again, back to the merchant
