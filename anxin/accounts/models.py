@@ -21,12 +21,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    @property
-    def is_operations(self) -> bool:
-        from anxin.accounts.choices import OPERATIONS_ROLES
-
-        return self.role in OPERATIONS_ROLES or self.is_superuser
-
 
 class ApiToken(models.Model):
     """A bearer token for the brand's app or a partner; only its SHA-256 is stored."""

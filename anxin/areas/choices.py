@@ -9,12 +9,6 @@ class DivisionLevel(models.IntegerChoices):
     TOWNSHIP = 4, _("乡级")
 
 
-class ResolutionStatus(models.TextChoices):
-    OK = "ok", _("已识别")
-    AMBIGUOUS = "ambiguous", _("有歧义")
-    NONE = "none", _("未识别")
-
-
 class CoverageOutcome(models.TextChoices):
     """What a coverage lookup found for an order's address."""
 

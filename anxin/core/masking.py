@@ -30,13 +30,6 @@ def mask_address(address: str | None) -> str:
     return address[:keep] + "****"
 
 
-def mask_email(email: str | None) -> str:
-    if not email or "@" not in email:
-        return mask_name(email)
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}***@{domain}"
-
-
 def normalize_phone(phone: str) -> str:
     """Digits only, without the +86 / 0086 prefix, for blind indexing and matching."""
     digits = "".join(ch for ch in phone if ch.isdigit())

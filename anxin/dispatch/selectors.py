@@ -202,12 +202,6 @@ def technicians_refused(*, order: WorkOrder) -> set[int]:
     )
 
 
-def escalations_open(*, service_point: ServicePoint) -> QuerySet[DispatchEscalation]:
-    return DispatchEscalation.objects.select_related("order").filter(
-        order__service_point=service_point, resolved_at__isnull=True
-    )
-
-
 # --- the day problem -----------------------------------------------------------------------
 
 

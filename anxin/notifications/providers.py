@@ -30,15 +30,5 @@ class ConsoleSmsProvider:
         logger.warning("SMS to %s: %s", mask_phone(phone), text)
 
 
-class OutboxSmsProvider:
-    """Keeps messages in memory; tests read them from `OutboxSmsProvider.sent`."""
-
-    name = "outbox"
-    sent: list[tuple[str, str]] = []
-
-    def send(self, *, phone: str, text: str) -> None:
-        OutboxSmsProvider.sent.append((phone, text))
-
-
 def get_sms_provider() -> SmsProvider:
     return import_string(settings.ANXIN_SMS_PROVIDER)()

@@ -73,10 +73,6 @@ class WorkOrder(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.attention)
-
 
 class WorkOrderEvent(models.Model):
     """An immutable timeline entry: a state transition, or a note such as a linked duplicate request."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from anxin.accounts.choices import Role
+from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import NotFound
@@ -19,7 +19,7 @@ def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:
     if not actor.is_authenticated or not actor.is_active:
         return orders.none()
     role = role_of(actor)
-    if role in {Role.ADMIN, Role.AGENT, Role.DISPATCHER}:
+    if role in OPERATIONS_ROLES:
         return orders
     if role == Role.BRAND_STAFF:
         return orders.filter(brand__in=actor.brands.all())

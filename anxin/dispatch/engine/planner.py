@@ -269,10 +269,6 @@ def replan(
     return state, plan_day(state, net=net, time_limit_s=time_limit_s, initial=plan, solver=solver)
 
 
-def technician_ids(problem: Problem) -> list[str]:
-    return [t.id for t in problem.technicians]
-
-
 __all__ = [
     "CancelJob",
     "Event",

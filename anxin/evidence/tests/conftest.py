@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from anxin.evidence import testing as T
-from anxin.evidence.detectors.base import EvidenceImage
 from anxin.evidence.detectors.reference_match import ReferenceSet
 
 
@@ -37,7 +36,3 @@ def genuine_photo(model: T.ProductModel) -> np.ndarray:
 def other_photo() -> np.ndarray:
     """A photograph of a different product, clean and photo-like."""
     return T.render(T.make_model(8), np.random.default_rng(3))
-
-
-def as_image(pixels: np.ndarray, **kwargs: object) -> EvidenceImage:
-    return EvidenceImage(T.encode(pixels, **kwargs))  # type: ignore[arg-type]
