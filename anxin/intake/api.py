@@ -8,12 +8,12 @@ from ninja import Header, Router, Status
 from pydantic import ValidationError
 
 from anxin.core.exceptions import BadRequest, ValidationFailed
-from anxin.intake.acknowledgements import tracking_url
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
 from anxin.intake.channels.text import extract_fields
+from anxin.intake.presenters import intake_answer
 from anxin.intake.schemas import IntakeAckOut, SocialMessageIn
-from anxin.intake.services import IntakeResult, RepairRequest, request_submit
+from anxin.intake.services import IntakeResult, RepairRequest, brand_match, category_match, request_submit
 from anxin.workorders.choices import Channel
 from anxin.workorders.schemas import ErrorOut
 
@@ -22,14 +22,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 def _ack(result: IntakeResult) -> Status:
-    body = {
-        "number": result.order.number,
-        "created": result.created,
-        "linked": not result.created and not result.replayed,
-        "replayed": result.replayed,
-        "tracking_url": tracking_url(result.order),
-    }
-    return Status(201 if result.created else 200, body)
+    return Status(201 if result.created else 200, intake_answer(result))
 
 
 @router.post(
@@ -58,8 +51,12 @@ def social_webhook(
         phone=message.sender.phone or fields.get("phone", ""),
         name=message.sender.name or fields.get("name", ""),
         address=message.address or fields.get("address", ""),
-        brand=message.brand or fields.get("brand", "") or message.text[:60],
-        category=message.category or fields.get("category", "") or message.text[:60],
+        # Without a brand field, look for a catalogue name in the text; the text itself is the
+        # customer's personal data and goes only into the encrypted description.
+        brand=message.brand or fields.get("brand", "") or _catalogue_name(brand_match(message.text)),
+        category=message.category
+        or fields.get("category", "")
+        or _catalogue_name(category_match(message.text)),
         model=fields.get("model", ""),
         serial_number=fields.get("serial_number", ""),
         description=message.text,
@@ -90,6 +87,10 @@ def email_webhook(
     if not request.body.strip():
         raise ValidationFailed("The body must be a raw RFC 822 message", field="body", code="empty_message")
     return _ack(request_submit(request=repair_request_from_email(request.body)))
+
+
+def _catalogue_name(entry: object | None) -> str:
+    return getattr(entry, "name", "") if entry is not None else ""
 
 
 def _parse_social(body: bytes) -> SocialMessageIn:

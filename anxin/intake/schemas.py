@@ -25,8 +25,11 @@ class SocialMessageIn(Schema):
 
 
 class IntakeAckOut(Schema):
-    number: str
+    """The answer to a request. ``number``/``tracking_url`` only when this request created the order."""
+
+    receipt: str | None = Field(None, description="this request's own receipt number")
+    number: str | None
     created: bool
     linked: bool
     replayed: bool
-    tracking_url: str
+    tracking_url: str | None

@@ -10,18 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import unicodedata
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from anxin.accounts.choices import Role
 from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
 from anxin.areas.resolver import resolve
 from anxin.areas.selectors import service_points_covering, service_points_nearest
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.catalog.selectors import brands_all, categories_all
-from anxin.core.exceptions import Conflict, ValidationFailed
+from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
@@ -75,9 +80,31 @@ class RepairRequest:
 
 @dataclass(frozen=True)
 class IntakeResult:
+    """What became of a request. ``order`` is for staff and internal use only.
+
+    The requester may be told about ``order`` only when ``reveals_order``: their request
+    created it. A request linked to an order that already existed answers with
+    ``intake.receipt_number`` and nothing about that order.
+    """
+
     order: WorkOrder
     created: bool  # False: linked to an order that was already open
-    replayed: bool = False  # True: the same Idempotency-Key was seen before
+    intake: IntakeRequest | None = None  # None only for idempotency rows older than receipts
+    replayed: bool = False  # True: the same Idempotency-Key / external_ref was seen before
+
+    @property
+    def reveals_order(self) -> bool:
+        return self.intake is not None and self.intake.created_order
+
+    @property
+    def linked(self) -> bool:
+        if self.intake is None:
+            return not self.created and not self.replayed
+        return not self.intake.created_order
+
+    @property
+    def receipt_number(self) -> str | None:
+        return self.intake.receipt_number if self.intake is not None else None
 
 
 def _clean_contact(request: RepairRequest) -> tuple[str, str]:
@@ -155,11 +182,25 @@ def _open_duplicate(
     open_orders = workorder_open_for_customer(customer_id=customer.pk).select_for_update()
     if device is not None:
         return open_orders.filter(device=device).order_by("created_at").first()
-    return (
-        open_orders.filter(device__isnull=True, brand_text=brand_text, category_text=category_text)
-        .order_by("created_at")
-        .first()
-    )
+    # brand_text/category_text are encrypted: compare the customer's few open orders in Python.
+    for order in open_orders.filter(device__isnull=True).order_by("created_at"):
+        if order.brand_text == brand_text and order.category_text == category_text:
+            return order
+    return None
+
+
+def _brand_for_actor(*, actor: User | None, brand: Brand | None, brand_given: str) -> Brand | None:
+    """Brand staff file orders for their own brands only; a blank brand means their (single) brand."""
+    if actor is None or not actor.pk or role_of(actor) != Role.BRAND_STAFF:
+        return brand
+    own = list(actor.brands.all())
+    if brand is None and not brand_given.strip() and len(own) == 1:
+        return own[0]
+    if brand is None or brand not in own:
+        raise PermissionDenied(
+            "Brand staff can file orders only for their own brands", code="forbidden", field="brand"
+        )
+    return brand
 
 
 def _covering_point(
@@ -178,18 +219,35 @@ def _covering_point(
     return None, f"Out of coverage; nearest service points: {listed}"
 
 
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+def attachment_name_clean(name: str | None) -> str:
+    """The file's own name without any folder part (``..\\..\\x.jpg``, ``/home/…``) or control characters."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = _UNSAFE_IN_NAME.sub("", name).strip(" .")
+    return name[:200] or "attachment"
+
+
+def attachment_stored_name(name: str) -> str:
+    """A random name on disk: people name files after themselves and their ID cards."""
+    suffix = _SAFE_SUFFIX.search(name)
+    return uuid.uuid4().hex + (suffix.group(0).lower() if suffix else "")
+
+
 def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
     for incoming in files[:MAX_ATTACHMENTS]:
+        original = attachment_name_clean(incoming.filename)
         attachment = Attachment(
             order=order,
-            filename=incoming.filename[:200] or "attachment",
+            filename=original,  # encrypted at rest
             content_type=incoming.content_type[:100],
             size=len(incoming.content),
             sha256=hashlib.sha256(incoming.content).hexdigest(),
         )
-        attachment.file.save(
-            incoming.filename[-80:] or "attachment", ContentFile(incoming.content), save=False
-        )
+        attachment.file.save(attachment_stored_name(original), ContentFile(incoming.content), save=False)
         attachment.save()
 
 
@@ -199,16 +257,19 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     if request.channel not in Channel.values:
         raise ValidationFailed(f"Unknown channel '{request.channel}'", field="channel")
     phone, email = _clean_contact(request)
+    submitter = actor if actor is not None and actor.pk else None
     if request.external_ref:
-        # A redelivered message (same Message-ID / platform message id) is the same request.
+        # A redelivered message (same Message-ID / platform message id) from the same source is
+        # the same request. Scoped per submitter: another API client's reference is a new request.
         seen = (
             IntakeRequest.objects.select_related("order")
-            .filter(channel=request.channel, external_ref=request.external_ref[:200])
+            .filter(channel=request.channel, submitted_by=submitter, external_ref=request.external_ref[:200])
+            .order_by("received_at", "pk")
             .first()
         )
         if seen is not None:
-            return IntakeResult(order=seen.order, created=False, replayed=True)
-    brand = brand_match(request.brand)
+            return IntakeResult(order=seen.order, created=False, intake=seen, replayed=True)
+    brand = _brand_for_actor(actor=actor, brand=brand_match(request.brand), brand_given=request.brand)
     product_model = None
     if brand is not None and request.model:
         product_model = ProductModel.objects.filter(brand=brand, code__iexact=request.model.strip()).first()
@@ -274,16 +335,16 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
             actor_label="" if actor else f"{request.channel} channel",
             note=f"Another request for the same device arrived via {request.channel}; linked here instead of a new order.",
         )
-        IntakeRequest.objects.create(
+        intake = IntakeRequest.objects.create(
             channel=request.channel,
             order=existing,
             created_order=False,
             external_ref=request.external_ref[:200],
-            submitted_by=actor,
+            submitted_by=submitter,
         )
         _attach_files(order=existing, files=request.files)
         _acknowledge_after_commit(order=existing, linked=True)
-        return IntakeResult(order=existing, created=False)
+        return IntakeResult(order=existing, created=False, intake=intake)
 
     now = timezone.now()
     order = WorkOrder(
@@ -324,17 +385,17 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         at=now,
     )
     sla_clocks_start(order=order, at=now, new_order=True)
-    IntakeRequest.objects.create(
+    intake = IntakeRequest.objects.create(
         channel=request.channel,
         order=order,
         created_order=True,
         external_ref=request.external_ref[:200],
-        submitted_by=actor,
+        submitted_by=submitter,
     )
     _attach_files(order=order, files=request.files)
     _acknowledge_after_commit(order=order, linked=False)
     transaction.on_commit(lambda: offer_new_order(order.pk))  # dispatch: offer it to a technician at once
-    return IntakeResult(order=order, created=True)
+    return IntakeResult(order=order, created=True, intake=intake)
 
 
 def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
@@ -356,7 +417,11 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
         with transaction.atomic():
             result = request_submit(request=request, actor=client)
             IdempotencyRecord.objects.create(
-                client=client, key=key, request_fingerprint=fingerprint, order=result.order
+                client=client,
+                key=key,
+                request_fingerprint=fingerprint,
+                order=result.order,
+                intake_request=result.intake,
             )
             return result
     except IntegrityError:
@@ -368,7 +433,11 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
 
 
 def _idempotent_replay(*, client: User, key: str, fingerprint: str) -> IntakeResult | None:
-    record = IdempotencyRecord.objects.select_related("order").filter(client=client, key=key).first()
+    record = (
+        IdempotencyRecord.objects.select_related("order", "intake_request")
+        .filter(client=client, key=key)
+        .first()
+    )
     if record is None:
         return None
     if record.request_fingerprint != fingerprint:
@@ -377,4 +446,4 @@ def _idempotent_replay(*, client: User, key: str, fingerprint: str) -> IntakeRes
             code="idempotency_key_reused",
             field="Idempotency-Key",
         )
-    return IntakeResult(order=record.order, created=False, replayed=True)
+    return IntakeResult(order=record.order, created=False, intake=record.intake_request, replayed=True)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
@@ -37,8 +38,16 @@ def console(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
         else:
-            verb = "已创建工单" if result.created else "已合并到处理中的工单"
-            messages.success(request, f"{verb} {result.order.number}")
+            if not result.reveals_order:
+                # The caller is not necessarily the person who filed the open order: answer
+                # with this request's receipt; staff find the link on the order's timeline.
+                messages.success(
+                    request,
+                    _("已登记受理单 %(receipt)s，已转给处理中的同类报修一并处理")
+                    % {"receipt": result.receipt_number},
+                )
+                return redirect("intake:console")
+            messages.success(request, _("已创建工单 %(number)s") % {"number": result.order.number})
             return redirect("workorders:detail", number=result.order.number)
     status = 422 if form.errors else 200
     return render(request, "intake/console.html", {"form": form}, status=status)

@@ -5,6 +5,7 @@ from anxin.portal import views
 app_name = "portal"
 urlpatterns = [
     path("repair/", views.repair, name="repair"),
+    path("repair/received/", views.received, name="received"),
     path("track/<str:number>/", views.track, name="track"),
     path("verify/", views.verify, name="verify"),
     path("my/", views.my_orders, name="my_orders"),

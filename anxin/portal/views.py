@@ -38,10 +38,21 @@ def repair(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
             return render(request, "portal/repair.html", {"form": form}, status=exc.status)
-        return redirect(
-            f"/track/{result.order.number}/?t={result.order.tracking_token}&new={int(result.created)}"
-        )
+        if not result.reveals_order:
+            # Joined an order someone filed before: say nothing about it; the tracking link
+            # goes by SMS to that order's own phone.
+            request.session["intake_receipt"] = result.receipt_number
+            return redirect("portal:received")
+        return redirect(f"/track/{result.order.number}/?t={result.order.tracking_token}&new=1")
     return render(request, "portal/repair.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def received(request: HttpRequest) -> HttpResponse:
+    """The receipt for a request that was linked to an order already being handled."""
+    receipt = request.session.get("intake_receipt")
+    if not receipt:
+        return redirect("portal:repair")
+    return render(request, "portal/received.html", {"receipt": receipt})
 
 
 def _repair_request(form: RepairRequestForm) -> RepairRequest:

@@ -8,7 +8,7 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip
 from anxin.dispatch.selectors import technician_get_by_employee_no
-from anxin.intake.acknowledgements import tracking_url
+from anxin.intake.presenters import intake_answer
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
 from anxin.sla.schemas import PauseIn
 from anxin.sla.services import sla_pause, sla_resume
@@ -52,16 +52,7 @@ def order_create(
         result = request_submit_idempotent(request=repair, client=request.auth, key=idempotency_key)
     else:
         result = request_submit(request=repair, actor=request.auth)
-    body = {
-        "number": result.order.number,
-        "status": result.order.status,
-        "created": result.created,
-        "linked": not result.created and not result.replayed,
-        "replayed": result.replayed,
-        "attention": list(result.order.attention),
-        "tracking_url": tracking_url(result.order),
-    }
-    return Status(201 if result.created else 200, body)
+    return Status(201 if result.created else 200, intake_answer(result))
 
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})

@@ -28,13 +28,17 @@ class OrderCreateIn(StrictIn):
 
 
 class OrderCreatedOut(Schema):
-    number: str
-    status: str
+    """A request linked to an order that already existed answers with its receipt only:
+    ``number``, ``status``, ``attention`` and ``tracking_url`` are empty then."""
+
+    receipt: str | None = Field(None, description="this request's own receipt number")
+    number: str | None
+    status: str | None
     created: bool
     linked: bool
     replayed: bool
     attention: list[str]
-    tracking_url: str
+    tracking_url: str | None
 
 
 class SlaClockOut(Schema):

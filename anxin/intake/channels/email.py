@@ -7,7 +7,13 @@ import email.utils
 from email.message import EmailMessage
 
 from anxin.intake.channels.text import extract_fields
-from anxin.intake.services import IncomingFile, RepairRequest
+from anxin.intake.services import (
+    IncomingFile,
+    RepairRequest,
+    attachment_name_clean,
+    brand_match,
+    category_match,
+)
 from anxin.workorders.choices import Channel
 
 
@@ -35,7 +41,7 @@ def repair_request_from_email(raw: bytes) -> RepairRequest:
     fields = extract_fields(body)
     files = [
         IncomingFile(
-            filename=part.get_filename() or "attachment",
+            filename=attachment_name_clean(part.get_filename()),
             content=part.get_payload(decode=True) or b"",
             content_type=part.get_content_type(),
         )
@@ -48,8 +54,10 @@ def repair_request_from_email(raw: bytes) -> RepairRequest:
         phone=fields.get("phone", ""),
         name=fields.get("name", "") or sender_name,
         address=fields.get("address", ""),
-        brand=fields.get("brand", "") or subject,
-        category=fields.get("category", "") or subject,
+        # Without a "品牌：" line, look for a catalogue name; the subject and body are the
+        # customer's personal data and go only into the encrypted description.
+        brand=fields.get("brand", "") or _catalogue_name(brand_match(f"{subject} {body}")),
+        category=fields.get("category", "") or _catalogue_name(category_match(f"{subject} {body}")),
         model=fields.get("model", ""),
         serial_number=fields.get("serial_number", ""),
         preferred_time=fields.get("preferred_time", ""),
@@ -57,3 +65,7 @@ def repair_request_from_email(raw: bytes) -> RepairRequest:
         external_ref=str(message.get("Message-ID", "")).strip()[:200],
         files=files,
     )
+
+
+def _catalogue_name(entry: object | None) -> str:
+    return getattr(entry, "name", "") if entry is not None else ""

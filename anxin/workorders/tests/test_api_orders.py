@@ -70,8 +70,10 @@ def test_a_second_request_for_the_same_device_is_linked_not_duplicated(agent_cli
     first = post(agent_client, ORDER).json()
     second = post(agent_client, {**ORDER, "description": "还是不加热"})
     assert second.status_code == 200
-    assert second.json()["number"] == first["number"] and second.json()["linked"] is True
+    assert second.json()["linked"] is True and second.json()["receipt"] != first["receipt"]
+    assert second.json()["number"] is None  # the open order is not the requester's to see
     assert WorkOrder.objects.count() == 1
+    assert WorkOrder.objects.get().intake_requests.count() == 2
 
 
 @pytest.mark.parametrize(

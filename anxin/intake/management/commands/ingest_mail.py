@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from anxin.core.exceptions import DomainError
 from anxin.intake.channels.email import repair_request_from_email
-from anxin.intake.services import request_submit
+from anxin.intake.services import IntakeResult, request_submit
 
 
 class Command(BaseCommand):
@@ -31,12 +31,12 @@ class Command(BaseCommand):
             box = mailbox.mbox(location, create=False)
         else:
             raise CommandError(f"{path}: no such Maildir or mbox")
-        filed = refused = 0
+        filed = refused = failed = 0
         box.lock()
         try:
             for key in list(box.keys()):
-                raw = box.get_bytes(key)
                 try:
+                    raw = box.get_bytes(key)
                     result = request_submit(request=repair_request_from_email(raw))
                 except DomainError as exc:
                     # Kept in the mailbox for a person: nothing is dropped.
@@ -45,13 +45,25 @@ class Command(BaseCommand):
                         f"message {key}: refused ({exc.field}: {exc.detail}); left in the mailbox"
                     )
                     continue
+                except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+                    # Only the exception type: its text may quote the customer's message.
+                    failed += 1
+                    self.stderr.write(f"message {key}: failed ({type(exc).__name__}); left in the mailbox")
+                    continue
                 filed += 1
-                verb = "created" if result.created else ("already filed" if result.replayed else "linked to")
-                self.stdout.write(f"{verb} {result.order.number}")
+                self.stdout.write(f"message {key}: {self._outcome(result)}")
                 if not keep:
                     box.remove(key)
             box.flush()
         finally:
             box.unlock()
             box.close()
-        self.stdout.write(f"filed={filed} refused={refused}")
+        self.stdout.write(f"filed={filed} refused={refused} failed={failed}")
+
+    @staticmethod
+    def _outcome(result: IntakeResult) -> str:
+        if result.replayed:
+            return f"already filed (receipt {result.receipt_number})"
+        if result.created:
+            return f"created {result.order.number} (receipt {result.receipt_number})"
+        return f"linked to an open order (receipt {result.receipt_number})"
