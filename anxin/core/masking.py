@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_phone(phone: str | None) -> str:
     if not phone:
@@ -42,3 +44,21 @@ def normalize_phone(phone: str) -> str:
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+# Numbers that identify a person inside text the customer wrote (descriptions, file names):
+# mainland mobiles (optionally +86 and spaced/dashed), landlines with area code, and resident
+# ID numbers (18 characters ending in a digit or X; the old 15-digit form).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)([- ]?\d{4}[- ]?)(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]?)(\d{3,4})([- ]?\d{4})(?!\d)")
+
+
+def mask_free_text(value: object) -> str:
+    """Mask phone and ID numbers inside customer free text; the rest stays readable for the job."""
+    if not value:
+        return ""
+    text = str(value)
+    text = _ID_NUMBER.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 7) + m.group(0)[-4:], text)
+    text = _MOBILE.sub(lambda m: m.group(1) + re.sub(r"\d", "*", m.group(2)) + m.group(3), text)
+    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)

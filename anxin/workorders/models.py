@@ -21,7 +21,9 @@ class OrderNumberCounter(models.Model):
 class WorkOrder(models.Model):
     """One repair request, whatever channel it came from, through to closing.
 
-    Contact details and the service address are the customer's data: encrypted.
+    Contact details, the service address and everything the customer wrote in their own
+    words (description, brand/category as given, preferred time) are the customer's data:
+    encrypted at rest, and phone/ID numbers inside free text are masked on display.
     ``attention`` lists why an agent must look at it (unknown brand, address not
     resolved…); such orders are kept and worked, never dropped.
     """
@@ -40,8 +42,8 @@ class WorkOrder(models.Model):
     category = models.ForeignKey(
         "catalog.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
-    brand_text = models.CharField(max_length=60, blank=True, help_text="brand as the customer gave it")
-    category_text = models.CharField(max_length=60, blank=True)
+    brand_text = EncryptedTextField(blank=True, help_text="brand as the customer gave it")
+    category_text = EncryptedTextField(blank=True)
     contact_name = EncryptedTextField(blank=True)
     contact_phone = EncryptedTextField(blank=True)
     service_address = EncryptedTextField(blank=True)
@@ -49,7 +51,7 @@ class WorkOrder(models.Model):
     county_code = models.CharField(max_length=6, blank=True, db_index=True)
     township_code = models.CharField(max_length=9, blank=True)
     in_warranty = models.BooleanField(null=True)
-    preferred_time = models.CharField(max_length=60, blank=True, help_text="as the customer said it")
+    preferred_time = EncryptedTextField(blank=True, help_text="as the customer said it")
     appointment_start = models.DateTimeField(null=True, blank=True, help_text="promised arrival window")
     appointment_end = models.DateTimeField(null=True, blank=True)
     attention = models.JSONField(default=list, blank=True)
@@ -107,15 +109,19 @@ class WorkOrderEvent(models.Model):
 
 
 class Attachment(models.Model):
-    """A file that came with a request (email attachment, photo); stored with its hash, never altered."""
+    """A file that came with a request (email attachment, photo); stored with its hash, never altered.
+
+    People name files after themselves and their ID cards: on disk the file has a random
+    name, and the name it came with is encrypted in ``filename``.
+    """
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
-    filename = models.CharField(max_length=200)
+    filename = EncryptedTextField(help_text="the original name, without any folder part")
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.filename
+        return f"attachment {self.pk} of {self.order_id}"

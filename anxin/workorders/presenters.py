@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anxin.core.masking import mask_address, mask_name, mask_phone
+from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 
@@ -25,8 +25,9 @@ def order_summary(order: WorkOrder) -> dict:
         "status": order.status,
         "priority": order.priority,
         "channel": order.channel,
-        "brand": order.brand.name if order.brand else (order.brand_text or None),
-        "category": order.category.name if order.category else (order.category_text or None),
+        # Unmatched brand/category are the customer's own words: phone and ID numbers masked.
+        "brand": order.brand.name if order.brand else (mask_free_text(order.brand_text) or None),
+        "category": order.category.name if order.category else (mask_free_text(order.category_text) or None),
         "contact_name": mask_name(order.contact_name),
         "contact_phone": mask_phone(order.contact_phone),
         "county_code": order.county_code,
@@ -53,8 +54,8 @@ def order_detail(order: WorkOrder, events: list[WorkOrderEvent]) -> dict:
     return {
         **order_summary(order),
         "service_address": mask_address(order.service_address),
-        "description": order.description,
+        "description": mask_free_text(order.description),
         "township_code": order.township_code,
-        "preferred_time": order.preferred_time,
+        "preferred_time": mask_free_text(order.preferred_time),
         "timeline": [event_row(e) for e in events],
     }

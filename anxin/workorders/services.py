@@ -216,7 +216,7 @@ def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "
     return event
 
 
-REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address"}
+REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address", "description"}
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import can_reveal, require_role
 from anxin.core.exceptions import Conflict, DomainError, NotFound
-from anxin.core.masking import mask_address, mask_name, mask_phone
+from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
 from anxin.dispatch.selectors import technician_get_by_employee_no, technicians_for_order
 from anxin.sla.choices import PauseReason
@@ -17,7 +17,12 @@ from anxin.workorders import selectors, services
 from anxin.workorders.choices import OPEN_STATUSES, Status
 from anxin.workorders.statemachine import events_from
 
-MASKERS = {"contact_phone": mask_phone, "contact_name": mask_name, "service_address": mask_address}
+MASKERS = {
+    "contact_phone": mask_phone,
+    "contact_name": mask_name,
+    "service_address": mask_address,
+    "description": mask_free_text,
+}
 
 
 @login_required
