@@ -216,9 +216,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No token (tracking link, API token) and no phone or ID number reaches a log line.
+    "filters": {"redact": {"()": "anxin.core.masking.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "loggers": {
         "anxin": {"handlers": ["console"], "level": env_str("ANXIN_LOG_LEVEL", "INFO")},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        # runserver's access log: "GET /track/WO…/?t=<token>" would otherwise be printed as is.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

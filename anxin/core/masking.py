@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 
@@ -62,3 +63,36 @@ def mask_free_text(value: object) -> str:
     text = _ID_NUMBER.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 7) + m.group(0)[-4:], text)
     text = _MOBILE.sub(lambda m: m.group(1) + re.sub(r"\d", "*", m.group(2)) + m.group(3), text)
     return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+# Secrets that can ride along in a logged URL or message: the tracking token (?t=…), API
+# tokens (ax_…, "Bearer …"), signatures and one-time codes in query strings.
+_SECRET_IN_TEXT = re.compile(
+    r"(?P<keep>[?&](?:t|token|sig|signature|code|otp)=)[^&\s\"']+"
+    r"|(?P<bearer>Bearer\s+)\S+"
+    r"|\bax_[A-Za-z0-9_\-]{8,}"
+)
+
+
+def redact_secrets(text: str) -> str:
+    """Log-safe text: tokens replaced, phone and ID numbers masked."""
+
+    def _sub(match: re.Match[str]) -> str:
+        prefix = match.group("keep") or match.group("bearer") or ""
+        return f"{prefix}[redacted]"
+
+    return mask_free_text(_SECRET_IN_TEXT.sub(_sub, text))
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Attached to every log handler: whatever a logger says, no token or phone number is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not break logging
+            return True
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True

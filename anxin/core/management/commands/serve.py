@@ -11,6 +11,9 @@ import time
 from django.core.management.base import BaseCommand
 
 
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
+
+
 class Command(BaseCommand):
     help = "Run web + background worker (used by `make run`). PORT, HOST and WEB_CONCURRENCY override the defaults."
 
@@ -41,6 +44,10 @@ class Command(BaseCommand):
                     os.environ.get("WEB_THREADS", "4"),
                     "--access-logfile",
                     "-",
+                    # Path without the query string and no referrer: tracking links carry
+                    # their token as ?t=…, which must not reach the access log.
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
                     "--graceful-timeout",
                     "10",
                 ],
