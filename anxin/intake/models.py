@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anxin.core.fields import EncryptedTextField
 from anxin.workorders.choices import Channel
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
@@ -33,6 +34,9 @@ class IntakeRequest(models.Model):
     )
     created_order = models.BooleanField(help_text="False when linked to an already open order")
     external_ref = models.CharField(max_length=200, blank=True, help_text="message id, partner reference…")
+    content = EncryptedTextField(
+        blank=True, help_text="what this request said (JSON), kept even when it joined an open order"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

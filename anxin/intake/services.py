@@ -72,6 +72,12 @@ class RepairRequest:
     external_ref: str = ""
     files: list[IncomingFile] = field(default_factory=list)
 
+    def content_json(self) -> str:
+        """What the customer said, for the encrypted IntakeRequest.content (files by name only)."""
+        data = {k: v for k, v in self.__dict__.items() if k != "files" and v not in ("", None)}
+        data["files"] = [attachment_name_clean(f.filename) for f in self.files]
+        return json.dumps(data, ensure_ascii=False, default=str)
+
     def fingerprint(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if k != "files"}
         data["files"] = [hashlib.sha256(f.content).hexdigest() for f in self.files]
@@ -328,19 +334,23 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         )
     )
     if existing is not None:
-        workorder_event_record(
-            order=existing,
-            event="linked_request",
-            actor=actor,
-            actor_label="" if actor else f"{request.channel} channel",
-            note=f"Another request for the same device arrived via {request.channel}; linked here instead of a new order.",
-        )
         intake = IntakeRequest.objects.create(
             channel=request.channel,
             order=existing,
             created_order=False,
             external_ref=request.external_ref[:200],
+            content=request.content_json(),
             submitted_by=submitter,
+        )
+        workorder_event_record(
+            order=existing,
+            event="linked_request",
+            actor=actor,
+            actor_label="" if actor else f"{request.channel} channel",
+            note=(
+                f"Another request for the same device arrived via {request.channel} "
+                f"(receipt {intake.receipt_number}); linked here instead of a new order."
+            ),
         )
         _attach_files(order=existing, files=request.files)
         _acknowledge_after_commit(order=existing, linked=True)
@@ -390,6 +400,7 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         order=order,
         created_order=True,
         external_ref=request.external_ref[:200],
+        content=request.content_json(),
         submitted_by=submitter,
     )
     _attach_files(order=order, files=request.files)

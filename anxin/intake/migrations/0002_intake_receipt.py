@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+import anxin.core.fields
 import anxin.intake.models
 
 
@@ -43,6 +44,14 @@ class Migration(migrations.Migration):
             name="receipt_number",
             field=models.CharField(
                 default=anxin.intake.models.new_receipt_number, max_length=24, unique=True
+            ),
+        ),
+        migrations.AddField(
+            model_name="intakerequest",
+            name="content",
+            field=anxin.core.fields.EncryptedTextField(
+                blank=True,
+                help_text="what this request said (JSON), kept even when it joined an open order",
             ),
         ),
         migrations.RemoveIndex(model_name="intakerequest", name="intake_inta_channel_e5655c_idx"),

@@ -155,3 +155,11 @@ def test_brand_staff_without_a_brand_files_for_their_own(brand_staff, brand, cat
     response = _api(api_client(token_for(brand_staff)), {**ORDER, "brand": ""})
     assert response.status_code == 201, response.content
     assert WorkOrder.objects.get().brand == brand
+
+
+def test_a_linked_request_is_kept_with_what_it_said_for_staff(victim_order, agent, api_client, token_for):
+    body = _api(api_client(token_for(agent)), {**ORDER, "description": "门铰链也松了"}).json()
+    intake = IntakeRequest.objects.get(receipt_number=body["receipt"])
+    assert intake.order == victim_order and not intake.created_order
+    assert json.loads(intake.content)["description"] == "门铰链也松了"
+    assert victim_order.events.filter(event="linked_request", note__contains=body["receipt"]).exists()

@@ -7,6 +7,7 @@ import time
 
 from django.test import Client
 
+from anxin.core.models import RevealLog
 from anxin.intake.channels.social import sign
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
@@ -35,6 +36,7 @@ def test_an_agent_can_reveal_the_description_and_it_is_audited(brand, category, 
     client.force_login(agent)
     response = client.post(f"/orders/{order.number}/reveal/description/")
     assert response.status_code == 200 and PHONE_IN_TEXT in response.content.decode()
+    assert RevealLog.objects.filter(actor=agent, field="description", subject_id=order.number).exists()
 
 
 def test_a_social_message_without_a_brand_keeps_its_text_out_of_the_brand_column(
