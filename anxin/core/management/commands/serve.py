@@ -10,7 +10,6 @@ import time
 
 from django.core.management.base import BaseCommand
 
-
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
 
 
