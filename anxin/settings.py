@@ -257,7 +257,9 @@ ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.provider
 ANXIN_SOCIAL_WEBHOOK_SECRET = env_str(
     "ANXIN_SOCIAL_WEBHOOK_SECRET", "demo-social-secret" if ANXIN_DEMO_ALLOWED else ""
 )
-ANXIN_MAIL_WEBHOOK_SECRET = env_str("ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret" if ANXIN_DEMO_ALLOWED else "")
+ANXIN_MAIL_WEBHOOK_SECRET = env_str(
+    "ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret" if ANXIN_DEMO_ALLOWED else ""
+)
 # Outbound mail (acknowledgements to e-mail customers). The embedded default prints to the console.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -29,7 +29,11 @@ def password_guard_keys(request: HttpRequest | None, username: str) -> dict[str,
 
 class ThrottledModelBackend(ModelBackend):
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         if username is None:
             username = kwargs.get(User.USERNAME_FIELD)

@@ -59,7 +59,9 @@ def customer_login(request: HttpRequest) -> HttpResponse:
             otp_request(phone=form.cleaned_data["phone"], client_key=client_ip(request))
         except DomainError as exc:
             form.add_error("phone", exc.detail)
-            response = render(request, "accounts/customer_login.html", {"phone_form": form}, status=exc.status)
+            response = render(
+                request, "accounts/customer_login.html", {"phone_form": form}, status=exc.status
+            )
             if getattr(exc, "retry_after", None):
                 response["Retry-After"] = str(exc.retry_after)
             return response

@@ -99,9 +99,7 @@ def ratelimit(
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            ratelimit_hit(
-                scope=scope, key=(key or client_ip)(request), rate=getattr(settings, rate_setting)
-            )
+            ratelimit_hit(scope=scope, key=(key or client_ip)(request), rate=getattr(settings, rate_setting))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -116,15 +114,6 @@ def ratelimit_phone(*, scope: str, phone: str) -> None:
     normalized = normalize_phone(phone)
     if normalized:
         ratelimit_hit(scope=f"{scope}-phone", key=normalized, rate=settings.ANXIN_PHONE_REQUEST_RATE)
-
-
-def too_many_requests_page(request: HttpRequest, exc: RateLimited):  # type: ignore[no-untyped-def]
-    """The page people see when a form is rate-limited: 429, Chinese text, Retry-After."""
-    from django.shortcuts import render
-
-    response = render(request, "429.html", {"detail": exc.detail}, status=429)
-    response["Retry-After"] = str(getattr(exc, "retry_after", 60))
-    return response
 
 
 # -- client address -------------------------------------------------------------------------------
@@ -145,7 +134,9 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 @functools.cache
 def _trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     try:
-        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip()
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"ANXIN_TRUSTED_PROXIES has a bad address: {exc}") from exc
 
@@ -202,7 +193,9 @@ def lockout_delay(failures: int) -> int:
     free = settings.ANXIN_LOGIN_FREE_ATTEMPTS
     if failures < free:
         return 0
-    return min(settings.ANXIN_LOGIN_LOCKOUT_BASE_S * 2 ** (failures - free), settings.ANXIN_LOGIN_LOCKOUT_MAX_S)
+    return min(
+        settings.ANXIN_LOGIN_LOCKOUT_BASE_S * 2 ** (failures - free), settings.ANXIN_LOGIN_LOCKOUT_MAX_S
+    )
 
 
 def _guard_keys(keys: dict[str, str]) -> dict[str, str]:
