@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import inspect
 import ipaddress
 import math
 import time
@@ -102,6 +103,9 @@ def ratelimit(
             ratelimit_hit(scope=scope, key=(key or client_ip)(request), rate=getattr(settings, rate_setting))
             return view(request, *args, **kwargs)
 
+        # django-ninja reads the parameters from the signature; resolve string annotations here,
+        # where the view's module globals are known (the wrapper's globals are this module's).
+        wrapped.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
