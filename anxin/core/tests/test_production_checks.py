@@ -28,8 +28,9 @@ PRODUCTION_ENV = {
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, monkeypatch):
     """Settings as a correctly configured production server would have them."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests
     settings.ANXIN_ENV = "production"
     settings.DEBUG = False
     settings.ANXIN_SECRET_KEY_GENERATED = False
@@ -116,6 +117,7 @@ def test_outside_production_the_checks_stay_quiet(settings):
 def _start(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ANXIN_", "SECURE_", "DEBUG"))}
     base.pop("SECRET_KEY", None)
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; a deploy error
     base.pop("DATABASE_URL", None)
     base.pop("REDIS_URL", None)
     base.update({"DJANGO_SETTINGS_MODULE": "anxin.settings", "ANXIN_DATA_DIR": str(tmp_path), **env})
