@@ -17,15 +17,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create .venv and install Anxin with its dev tools
 
 .PHONY: setup
-setup: install ## Migrate, collect static files, load demo data once (idempotent)
+setup: install ## Migrate, create the cache table, collect static files (no demo logins; idempotent)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py seed_demo
 
+# The demo runs with DEBUG on: only then do demo logins (password anxin-demo) and demo webhook
+# secrets exist. seed_demo prints them; production (ANXIN_ENV=production) refuses both.
 .PHONY: run
-run: setup ## Start web + worker on http://127.0.0.1:8000 (PORT= to change; SQLite unless DATABASE_URL)
-	$(PY) manage.py serve
+run: setup ## Start the DEMO (DEBUG on, demo logins) on http://127.0.0.1:8000 (PORT= to change)
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py serve
 
 .PHONY: test
 test: install ## Run the whole test suite (unit, API, browser)

@@ -26,7 +26,10 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, status=exc.status, code=exc.code, detail=exc.detail, field=exc.field)
+    response = error_response(request, status=exc.status, code=exc.code, detail=exc.detail, field=exc.field)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -43,11 +43,29 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name) or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, got {raw!r}")
+    return raw
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
 DATA_DIR = Path(env_str("ANXIN_DATA_DIR", str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# "production" turns the start-up checks (anxin/core/checks.py) into a refusal to run with demo
+# secrets, generated keys or `check --deploy` warnings, and switches the secure-transport defaults on.
+ANXIN_ENV = env_choice("ANXIN_ENV", "development", {"development", "production"})
+IS_PRODUCTION = ANXIN_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
+# Demo logins and demo webhook secrets exist only on a developer's machine running the demo.
+ANXIN_DEMO_ALLOWED = DEBUG and not IS_PRODUCTION
 SECRET_KEY = env_str("SECRET_KEY")
+ANXIN_SECRET_KEY_GENERATED = not SECRET_KEY
 if not SECRET_KEY:
     # Embedded default: a per-installation key kept beside the data.
     secret_file = DATA_DIR / "secret_key.txt"
@@ -60,6 +78,31 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Transport security: on by default in production, each switch configurable (`check --deploy` clean).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", IS_PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", IS_PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating load balancer: the header it sets, e.g. "X-Forwarded-Proto", value "https".
+_proto_header = env_str("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proto_header.upper().replace("-", "_"), "https") if _proto_header else None
+)
+# Django check ids to silence (comma-separated), e.g. "security.W021" when not preloading HSTS.
+SILENCED_SYSTEM_CHECKS = env_list("ANXIN_SILENCED_CHECKS")
+
+# Client address behind a load balancer: the header the proxies append to (e.g. "X-Forwarded-For")
+# and either their addresses/networks or their number. Unset: REMOTE_ADDR, the header is ignored.
+ANXIN_TRUSTED_PROXY_HEADER = env_str("ANXIN_TRUSTED_PROXY_HEADER")
+ANXIN_TRUSTED_PROXIES = env_str("ANXIN_TRUSTED_PROXIES")
+ANXIN_TRUSTED_PROXY_HOPS = env_int("ANXIN_TRUSTED_PROXY_HOPS", 1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -155,6 +198,10 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anxin_cache"}
     }
 
+# Staff passwords (pages and /admin/) are checked through a backend that locks the account and the
+# address out after repeated failures (anxin/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["anxin.accounts.backends.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -189,11 +236,30 @@ ANXIN_ENCRYPTION_KEYS = env_str("ANXIN_ENCRYPTION_KEYS")
 ANXIN_ACTIVE_KEY_ID = env_str("ANXIN_ACTIVE_KEY_ID")
 ANXIN_BLIND_INDEX_KEY = env_str("ANXIN_BLIND_INDEX_KEY")
 
+# Incoming request budgets ("N/s|m|h|d", several comma-separated). Counted per client address
+# (see ANXIN_TRUSTED_PROXY_HEADER), per phone (keyed by its HMAC) and per API token.
 ANXIN_PUBLIC_FORM_RATE = env_str("ANXIN_PUBLIC_FORM_RATE", "10/m")
+ANXIN_PHONE_REQUEST_RATE = env_str("ANXIN_PHONE_REQUEST_RATE", "5/h,20/d")
+ANXIN_API_ORDER_RATE = env_str("ANXIN_API_ORDER_RATE", "600/m")
+ANXIN_WEBHOOK_RATE = env_str("ANXIN_WEBHOOK_RATE", "600/m")
+# Login codes: requests per address and per phone; a phone gets at most 10 codes a day.
 ANXIN_OTP_RATE = env_str("ANXIN_OTP_RATE", "5/m")
+ANXIN_OTP_PHONE_RATE = env_str("ANXIN_OTP_PHONE_RATE", "3/m,5/h,10/d")
+# Lockouts after wrong passwords/codes, per account and per address: free attempts, then a delay
+# that starts at BASE and doubles per further failure up to MAX; failures are remembered for WINDOW.
+ANXIN_LOGIN_FREE_ATTEMPTS = env_int("ANXIN_LOGIN_FREE_ATTEMPTS", 5)
+ANXIN_LOGIN_LOCKOUT_BASE_S = env_int("ANXIN_LOGIN_LOCKOUT_BASE_S", 60)
+ANXIN_LOGIN_LOCKOUT_MAX_S = env_int("ANXIN_LOGIN_LOCKOUT_MAX_S", 3600)
+ANXIN_LOGIN_FAILURE_WINDOW_S = env_int("ANXIN_LOGIN_FAILURE_WINDOW_S", 86400)
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
-ANXIN_SOCIAL_WEBHOOK_SECRET = env_str("ANXIN_SOCIAL_WEBHOOK_SECRET", "demo-social-secret")
-ANXIN_MAIL_WEBHOOK_SECRET = env_str("ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret")
+# HMAC secrets of the webhooks. The demo values exist only in the demo (DEBUG on, not production);
+# elsewhere an unset secret refuses every webhook call, and production refuses to start.
+ANXIN_SOCIAL_WEBHOOK_SECRET = env_str(
+    "ANXIN_SOCIAL_WEBHOOK_SECRET", "demo-social-secret" if ANXIN_DEMO_ALLOWED else ""
+)
+ANXIN_MAIL_WEBHOOK_SECRET = env_str(
+    "ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret" if ANXIN_DEMO_ALLOWED else ""
+)
 # Outbound mail (acknowledgements to e-mail customers). The embedded default prints to the console.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from anxin.accounts.forms import AdminLoginForm
 from anxin.accounts.models import ApiToken, User
+
+# /admin/ signs in through the same lockouts as the staff page, and says so when locked.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

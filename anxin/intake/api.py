@@ -8,6 +8,7 @@ from ninja import Header, Router, Status
 from pydantic import ValidationError
 
 from anxin.core.exceptions import BadRequest, ValidationFailed
+from anxin.core.ratelimit import ratelimit
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
 from anxin.intake.channels.text import extract_fields
@@ -18,7 +19,7 @@ from anxin.workorders.choices import Channel
 from anxin.workorders.schemas import ErrorOut
 
 router = Router(tags=["intake"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def _ack(result: IntakeResult) -> Status:
@@ -32,6 +33,7 @@ def _ack(result: IntakeResult) -> Status:
         "requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}
     },
 )
+@ratelimit(scope="webhook-social", rate_setting="ANXIN_WEBHOOK_RATE")
 def social_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
@@ -72,6 +74,7 @@ def social_webhook(
         "requestBody": {"content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
+@ratelimit(scope="webhook-email", rate_setting="ANXIN_WEBHOOK_RATE")
 def email_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from anxin.core.exceptions import DomainError, NotFound
-from anxin.core.ratelimit import client_ip, ratelimit_hit
+from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
@@ -32,12 +32,16 @@ def repair(request: HttpRequest) -> HttpResponse:
 
         try:
             ratelimit_hit(scope="repair-form", key=client_ip(request), rate=settings.ANXIN_PUBLIC_FORM_RATE)
+            ratelimit_phone(scope="repair-form", phone=form.cleaned_data["phone"])
             result = request_submit(
                 request=_repair_request(form), actor=request.user if request.user.is_authenticated else None
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-            return render(request, "portal/repair.html", {"form": form}, status=exc.status)
+            response = render(request, "portal/repair.html", {"form": form}, status=exc.status)
+            if getattr(exc, "retry_after", None):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
         if not result.reveals_order:
             # Joined an order someone filed before: say nothing about it; the tracking link
             # goes by SMS to that order's own phone.

@@ -6,7 +6,7 @@ from ninja import Header, Query, Router, Status
 from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
-from anxin.core.ratelimit import client_ip
+from anxin.core.ratelimit import client_ip, ratelimit
 from anxin.dispatch.selectors import technician_get_by_employee_no
 from anxin.intake.presenters import intake_answer
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
@@ -35,11 +35,18 @@ ERRORS = {
     409: ErrorOut,
     413: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
 }
 CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.ADMIN]
 
 
+def _api_client(request: HttpRequest) -> str:
+    """Budgets count per API token (each token has its own service user) or signed-in user."""
+    return f"user:{request.auth.pk}"
+
+
 @router.post("", response={201: OrderCreatedOut, 200: OrderCreatedOut, **ERRORS})
+@ratelimit(scope="api-orders", rate_setting="ANXIN_API_ORDER_RATE", key=_api_client)
 def order_create(
     request: HttpRequest,
     payload: OrderCreateIn,

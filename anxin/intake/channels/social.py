@@ -23,6 +23,12 @@ def sign(*, secret: str, timestamp: str, body: bytes) -> str:
 def verify_signature(
     *, secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float | None = None
 ) -> None:
+    if not secret:  # an unset secret would make every signature forgeable
+        raise PermissionDenied(
+            "This webhook is not configured (no secret set)",
+            code="webhook_disabled",
+            field="X-Anxin-Signature",
+        )
     if not timestamp or not signature:
         raise PermissionDenied(
             "Missing X-Anxin-Timestamp or X-Anxin-Signature", code="bad_signature", field="X-Anxin-Signature"

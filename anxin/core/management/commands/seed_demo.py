@@ -1,10 +1,15 @@
-"""Demo data that looks like the real thing; safe to run again (it only adds what is missing)."""
+"""Demo data that looks like the real thing; safe to run again (it only adds what is missing).
+
+It creates staff logins with a published password, so it runs only in the demo: DEBUG on and
+ANXIN_ENV not production (`make run` sets DEBUG). Production refuses to start while they exist.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from anxin.accounts.choices import Role
@@ -195,11 +200,42 @@ ORDERS = [
 ]
 
 
+def demo_usernames() -> list[str]:
+    return [row[0] for row in STAFF] + [row[0] for row in TECHNICIANS]
+
+
+def demo_logins_present() -> list[str]:
+    """User names of demo accounts that still accept the demo password."""
+    return [
+        user.username
+        for user in User.objects.filter(username__in=demo_usernames(), is_active=True)
+        if user.check_password(DEMO_PASSWORD)
+    ]
+
+
 class Command(BaseCommand):
-    help = "Load demo brands, staff, service points, technicians and orders (idempotent)."
+    help = (
+        "Load demo brands, staff, service points, technicians and orders (idempotent). Demo only (DEBUG on)."
+    )
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        if not settings.DEBUG or settings.ANXIN_ENV == "production":
+            raise CommandError(
+                "seed_demo creates logins with a published password: it runs only with DEBUG on and "
+                "ANXIN_ENV not production (use `make run` for the demo)."
+            )
+        self._load()
+        self.stdout.write(
+            self.style.WARNING(
+                "DEMO MODE — never expose this server. Staff logins "
+                f"({', '.join(demo_usernames())}) share the password '{DEMO_PASSWORD}'; webhook secrets: "
+                f"ANXIN_SOCIAL_WEBHOOK_SECRET={settings.ANXIN_SOCIAL_WEBHOOK_SECRET!r}, "
+                f"ANXIN_MAIL_WEBHOOK_SECRET={settings.ANXIN_MAIL_WEBHOOK_SECRET!r}."
+            )
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def _load(self) -> None:
         brands = {}
         for code, name, hotline, h24, (cat_code, cat_name), models in BRANDS:
             brand, _ = Brand.objects.get_or_create(
@@ -285,7 +321,7 @@ class Command(BaseCommand):
                 workorder_transition(
                     order=order, event=event, actor=dispatcher, technician=technician, note="演示数据"
                 )
-        self.stdout.write(self.style.SUCCESS(f"demo data loaded; staff password: {DEMO_PASSWORD}"))
+        self.stdout.write(self.style.SUCCESS("demo data loaded"))
 
     def _user(
         self, username: str, display: str, role: str, *, is_staff: bool = False, is_superuser: bool = False
