@@ -212,3 +212,59 @@ def test_the_bundle_download_streams_a_zip(claim, brand_staff, client_for):
     assert response.streaming
     assert response["Content-Type"] == "application/zip"
     assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def _claim_form(photo: SimpleUploadedFile, brand) -> dict:
+    return {
+        "claim_type": "refund_only",
+        "brand": brand.code,
+        "order_number": "JD-1",
+        "amount_paid": "100.00",
+        "amount_claimed": "100.00",
+        "photo": photo,
+    }
+
+
+@pytest.mark.parametrize("bomb", [png_bomb, jpeg_bomb], ids=["png", "jpeg"])
+def test_the_claim_form_refuses_a_bomb_on_the_photo_field_and_files_no_claim(client, buyer, brand, bomb):
+    client.force_login(buyer)
+
+    with mock.patch.object(ImageFile.ImageFile, "load", side_effect=AssertionError("decoded")):
+        response = client.post("/claims/new/", _claim_form(SimpleUploadedFile("p.png", bomb()), brand))
+
+    assert response.status_code == 200
+    assert "photo" in response.context["form"].errors
+    assert not buyer.customer.claims.exists()
+
+
+def test_the_claim_form_refuses_an_svg_photo(client, buyer, brand):
+    client.force_login(buyer)
+
+    response = client.post(
+        "/claims/new/", _claim_form(SimpleUploadedFile("p.svg", SVG, content_type="image/svg+xml"), brand)
+    )
+
+    assert "photo" in response.context["form"].errors
+    assert not buyer.customer.claims.exists()
+
+
+def test_evidence_cannot_be_added_through_the_admin(rf, django_user_model):
+    from django.contrib import admin
+
+    request = rf.get("/admin/evidence/evidencefile/add/")
+    request.user = django_user_model.objects.create_superuser(username="root", password="pw-root")
+
+    assert not admin.site._registry[EvidenceFile].has_add_permission(request)
+
+
+def test_a_photo_refused_after_the_claim_was_created_leaves_no_claim(client, buyer, brand):
+    client.force_login(buyer)
+    refused = ValidationFailed("Not a photo we accept", field="file")
+
+    with mock.patch.object(services, "evidence_add", side_effect=refused):
+        response = client.post(
+            "/claims/new/", _claim_form(SimpleUploadedFile("p.jpg", photo_bytes(64, 48)), brand)
+        )
+
+    assert response.status_code == 200
+    assert not buyer.customer.claims.exists()
