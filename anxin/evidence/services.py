@@ -206,7 +206,7 @@ def evidence_add(
         sha256=sha256,
         uploaded_by=actor,
     )
-    evidence.file.save(f"{sha256}{_suffix(filename)}", ContentFile(data), save=False)
+    evidence.file.save(f"{sha256}{_suffix(content_type)}", ContentFile(data), save=False)
     evidence.full_clean()
     evidence.save()
     if claim is not None:
@@ -273,10 +273,23 @@ def _reanalyze_claim_photos_after_commit(*, claim: Claim) -> None:
         transaction.on_commit(lambda file_id=file_id: evidence_reanalyze_task(file_id))
 
 
-def _suffix(filename: str) -> str:
-    dot = filename.rfind(".")
-    suffix = filename[dot:].lower() if dot >= 0 else ""
-    return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
+# Stored names end in the suffix of the type the bytes showed, never the client's: a JPEG named
+# "x.html" must not be served as a page by anything that guesses the type from the name.
+SUFFIX_FOR_TYPE = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heif": ".heic",
+    "image/avif": ".avif",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+}
+
+
+def _suffix(content_type: str) -> str:
+    return SUFFIX_FOR_TYPE.get(content_type, ".bin")
 
 
 def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis | None:
@@ -480,7 +493,7 @@ def claim_bundle(*, claim: Claim, viewer: User) -> IO[bytes]:
             "sha256": f.sha256,
             "size": f.size,
             "received_at": f.received_at.isoformat(),
-            "path": f"files/{f.pk}-{f.sha256[:12]}{_suffix(f.filename)}",
+            "path": f"files/{f.pk}-{f.sha256[:12]}{_suffix(f.content_type)}",
         }
         for f in files
     ]

@@ -117,6 +117,12 @@ def test_a_photo_is_recorded_with_the_type_its_bytes_show(claim, buyer):
     assert evidence.content_type == "image/png"
 
 
+def test_the_stored_name_ends_in_the_sniffed_type_not_the_clients(claim, buyer):
+    evidence = _add(claim, buyer, photo_bytes(64, 48), filename="x.html", ctype="text/html")
+
+    assert evidence.file.name.endswith(".jpg")
+
+
 def test_the_status_page_decides_photo_or_video_by_content_not_by_content_type(client, claim, buyer):
     client.force_login(buyer)
     upload = SimpleUploadedFile("v.mp4", HTML, content_type="video/mp4")
