@@ -229,6 +229,16 @@ ANXIN_MAX_JSON_BYTES = env_int("ANXIN_MAX_JSON_BYTES", 64 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANXIN_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Uploaded pictures and evidence (anxin/core/images.py, anxin/evidence/services.py). Pixel counts are
+# checked on the header before decoding; 50 Mi pixels admits a 50 MP phone photo (8160x6144).
+ANXIN_IMAGE_MAX_PIXELS = env_int("ANXIN_IMAGE_MAX_PIXELS", 50 * 1024 * 1024)
+ANXIN_IMAGE_MAX_SIDE = env_int("ANXIN_IMAGE_MAX_SIDE", 16384)
+ANXIN_IMAGE_LONG_EDGE = env_int("ANXIN_IMAGE_LONG_EDGE", 2048)  # re-encoded working copies
+ANXIN_VIDEO_MAX_PIXELS = env_int("ANXIN_VIDEO_MAX_PIXELS", 4096 * 2160)  # per frame (DCI 4K)
+ANXIN_EVIDENCE_MAX_FILE_BYTES = env_int("ANXIN_EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
+ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM = env_int("ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM", 20)
+ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM = env_int("ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM", 100 * 1024 * 1024)
+
 # Customer-data encryption. In production set ANXIN_ENCRYPTION_KEYS ("kid:base64key,...")
 # ANXIN_ACTIVE_KEY_ID and ANXIN_BLIND_INDEX_KEY; otherwise keys are generated in DATA_DIR.
 ANXIN_KEYRING_FILE = DATA_DIR / "keys.json"

@@ -19,10 +19,14 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(admin.ModelAdmin):
-    """Read-only: evidence is never altered once received."""
+    """Read-only: evidence is never altered once received, and only arrives through ``evidence_add``
+    (which checks what the bytes are and the per-claim caps), never through an admin form."""
 
     list_display = ("id", "kind", "claim", "filename", "sha256", "received_at")
     list_filter = ("kind",)
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

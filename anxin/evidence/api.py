@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -64,10 +64,15 @@ def claim_detail(request: HttpRequest, number: str):
 
 @router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
 def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[UploadedFile]):
-    """Upload one photo or video; it is stored unaltered and analysed in the background."""
+    """Upload one photo or video; it is stored unaltered and analysed in the background.
+
+    The bytes must match ``kind`` (a photo: JPEG, PNG, WebP, HEIF, AVIF; a video: MP4, MOV, 3GP);
+    anything else, SVG and HTML included, is answered 422 naming ``file``.
+    """
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     if kind not in UPLOAD_KINDS.get(role_of(request.auth), set()):
         raise PermissionDenied("Your role may not upload this kind of evidence")
+    services.evidence_size_check(size=file.size)
     evidence = services.evidence_add(
         actor=request.auth,
         claim=claim,
@@ -77,7 +82,7 @@ def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind],
         content_type=file.content_type or "",
     )
     evidence.refresh_from_db()
-    return Status(201, presenters.evidence_row(evidence))
+    return Status(201, presenters.evidence_row(evidence, viewer=request.auth))
 
 
 @router.post("/models/{model_id}/listing-photos", response={201: EvidenceOut, **ERRORS})
@@ -85,6 +90,7 @@ def listing_photo_upload(request: HttpRequest, model_id: int, file: File[Uploade
     """Brand staff register a product model's listing photo, the reference forgeries are made from."""
     require_role(request.auth, [Role.BRAND_STAFF, Role.ADMIN], action="manage listing photos")
     model = selectors.product_model_for_staff(actor=request.auth, model_id=model_id)
+    services.evidence_size_check(size=file.size)
     evidence = services.evidence_add(
         actor=request.auth,
         product_model=model,
@@ -93,7 +99,7 @@ def listing_photo_upload(request: HttpRequest, model_id: int, file: File[Uploade
         filename=file.name or "listing",
         content_type=file.content_type or "",
     )
-    return Status(201, presenters.evidence_row(evidence))
+    return Status(201, presenters.evidence_row(evidence, viewer=request.auth))
 
 
 @router.post("/{number}/decision", response={200: ClaimDetailOut, **ERRORS})
@@ -124,8 +130,11 @@ def claim_arbitrate(request: HttpRequest, number: str, payload: ArbitrationIn):
 
 @router.get("/{number}/bundle", response={200: None, **ERRORS})
 def claim_bundle(request: HttpRequest, number: str):
-    """The evidence bundle: original files, hashes, HTML report and timeline in one zip."""
+    """The evidence bundle: original files, hashes, HTML report and timeline in one zip (streamed)."""
     claim = selectors.claim_get_for(actor=request.auth, number=number)
-    response = HttpResponse(services.claim_bundle(claim=claim), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="claim-{claim.number}.zip"'
-    return response
+    return FileResponse(
+        services.claim_bundle(claim=claim, viewer=request.auth),
+        as_attachment=True,
+        filename=f"claim-{claim.number}.zip",
+        content_type="application/zip",
+    )

@@ -4,7 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import Brand, ProductModel
+from anxin.core.exceptions import ValidationFailed
+from anxin.core.images import image_inspect
 from anxin.evidence.choices import ClaimType, Decision
+from anxin.evidence.services import evidence_size_check
 
 
 class ClaimForm(forms.Form):
@@ -22,7 +25,25 @@ class ClaimForm(forms.Form):
     description = forms.CharField(
         label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    photo = forms.ImageField(label=_("商品照片（请拍摄实物，勿使用网图）"))
+    # A FileField, not an ImageField: our own header check (anxin.core.images) decides what a photo is,
+    # before anything is decoded, so the form and the API accept and refuse the same files.
+    photo = forms.FileField(
+        label=_("商品照片（请拍摄实物，勿使用网图）"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/avif"}
+        ),
+    )
+
+    def clean_photo(self):  # type: ignore[no-untyped-def]
+        photo = self.cleaned_data["photo"]
+        try:
+            evidence_size_check(size=photo.size)
+            photo.seek(0)
+            image_inspect(photo.read(), field="photo")
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        photo.seek(0)
+        return photo
 
 
 class DecisionForm(forms.Form):
@@ -47,4 +68,15 @@ class AppealForm(forms.Form):
 class MoreEvidenceForm(forms.Form):
     """Further photos or a short video from the buyer (one file per submit keeps phones reliable)."""
 
-    file = forms.FileField(label=_("补充照片或视频"))
+    file = forms.FileField(
+        label=_("补充照片或视频"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/mp4,video/quicktime,video/3gpp"}),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        try:
+            evidence_size_check(size=upload.size)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return upload

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
 
+from anxin.accounts.choices import Role
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
 from anxin.evidence import selectors
 from anxin.evidence.choices import ClaimStatus, EventKind, EvidenceKind
 from anxin.evidence.models import Claim, EvidenceFile
@@ -24,7 +29,46 @@ def claim_summary(claim: Claim) -> dict[str, Any]:
     }
 
 
-def evidence_row(evidence: EvidenceFile, *, with_analysis: bool = True) -> dict[str, Any]:
+# How the analysis names earlier evidence: "<claim number>/<file id>" (the reuse index key).
+CLAIM_REF = re.compile(r"(?<![0-9A-Za-z])(CL\d{6}[0-9A-F]{6})(?:/\d+)?")
+# What a viewer reads instead of a claim number outside their scope. A brand's staff see their
+# brands' claims, so a claim they cannot see belongs to another brand.
+OTHER_BRAND_CLAIM = "其他品牌的申请"
+
+
+def claim_numbers_visible(viewer: User | None, texts: Iterable[str]) -> set[str]:
+    """The claim numbers mentioned in ``texts`` that ``viewer`` may see (one query, none if unmentioned)."""
+    numbers = {match.group(1) for text in texts for match in CLAIM_REF.finditer(text)}
+    if not numbers or viewer is None:
+        return set()
+    visible = selectors.claims_visible_to(viewer).filter(number__in=numbers)
+    return set(visible.values_list("number", flat=True))
+
+
+def redact_claim_refs(value: Any, visible: set[str]) -> Any:
+    """``value`` (text, or lists/dicts of it) with every claim reference outside ``visible`` replaced."""
+    if isinstance(value, str):
+        return CLAIM_REF.sub(lambda m: m.group(0) if m.group(1) in visible else OTHER_BRAND_CLAIM, value)
+    if isinstance(value, list):
+        return [redact_claim_refs(item, visible) for item in value]
+    if isinstance(value, dict):
+        return {key: redact_claim_refs(item, visible) for key, item in value.items()}
+    return value
+
+
+def reasons_for(viewer: User | None, reasons: list[str]) -> list[str]:
+    """Analysis reasons as ``viewer`` may read them: "seen before in CL…" only for claims in their scope."""
+    return redact_claim_refs(reasons, claim_numbers_visible(viewer, reasons))
+
+
+def shows_analysis(viewer: User | None) -> bool:
+    """Buyers see what was received and decided, not how forgeries are detected."""
+    return viewer is not None and role_of(viewer) != Role.CUSTOMER
+
+
+def evidence_row(
+    evidence: EvidenceFile, *, viewer: User | None = None, with_analysis: bool = True
+) -> dict[str, Any]:
     analysis = getattr(evidence, "analysis", None) if with_analysis else None
     heatmap = None
     if analysis is not None and analysis.heatmap and evidence.claim_id:
@@ -38,14 +82,17 @@ def evidence_row(evidence: EvidenceFile, *, with_analysis: bool = True) -> dict[
         "size": evidence.size,
         "received_at": evidence.received_at,
         "risk": analysis.risk if analysis else None,
-        "reasons": analysis.signals.get("reasons_zh", []) if analysis else [],
+        "reasons": reasons_for(viewer, analysis.signals.get("reasons_zh", [])) if analysis else [],
         "heatmap_url": heatmap,
         "analysis": analysis,
     }
 
 
-def claim_detail(claim: Claim, *, with_analysis: bool = True) -> dict[str, Any]:
-    """``with_analysis=False`` for the buyer: what was received and decided, not how forgeries are detected."""
+def claim_detail(claim: Claim, *, viewer: User | None, with_analysis: bool = True) -> dict[str, Any]:
+    """``with_analysis=False`` for the buyer: what was received and decided, not how forgeries are detected.
+
+    Reasons that name other claims are redacted to ``viewer``'s scope (None: every reference redacted).
+    """
     summary = claim_summary(claim)
     if not with_analysis:
         summary["risk"] = None
@@ -54,7 +101,7 @@ def claim_detail(claim: Claim, *, with_analysis: bool = True) -> dict[str, Any]:
         "amount_paid": claim.amount_paid,
         "appeal_deadline": claim.appeal_deadline,
         "files": [
-            evidence_row(f, with_analysis=with_analysis)
+            evidence_row(f, viewer=viewer, with_analysis=with_analysis)
             for f in selectors.claim_files(claim=claim).select_related("claim")
         ],
         "timeline": [
@@ -79,8 +126,5 @@ def _status_label(status: str) -> str:
     return str(ClaimStatus(status).label) if status else ""
 
 
-def claim_detail_for(viewer, claim: Claim) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from anxin.accounts.choices import Role
-    from anxin.accounts.permissions import role_of
-
-    return claim_detail(claim, with_analysis=role_of(viewer) != Role.CUSTOMER)
+def claim_detail_for(viewer: User, claim: Claim) -> dict[str, Any]:
+    return claim_detail(claim, viewer=viewer, with_analysis=shows_analysis(viewer))

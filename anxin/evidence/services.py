@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import secrets
+import shutil
+import tempfile
 import zipfile
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import cv2
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -27,8 +29,9 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.catalog.models import Brand, ProductModel
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.core.images import image_inspect
 from anxin.customers.models import Customer
-from anxin.evidence import selectors, video
+from anxin.evidence import presenters, selectors, video
 from anxin.evidence.analysis import analyze, image_hashes
 from anxin.evidence.choices import (
     APPEALABLE,
@@ -45,8 +48,8 @@ from anxin.evidence.detectors.reference_match import ReferenceSet
 from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 IMAGE_KINDS = {EvidenceKind.CLAIM_PHOTO, EvidenceKind.SHIPPING_PHOTO, EvidenceKind.LISTING_PHOTO}
+VIDEO_KINDS = {EvidenceKind.CLAIM_VIDEO, EvidenceKind.SHIPPING_VIDEO}
 OPEN_FOR_EVIDENCE = {
     ClaimStatus.SUBMITTED,
     ClaimStatus.ANALYZING,
@@ -161,35 +164,49 @@ def evidence_add(
     claim: Claim | None = None,
     product_model: ProductModel | None = None,
 ) -> EvidenceFile:
-    """Store a file exactly as received and queue its analysis once the transaction commits."""
-    if len(data) == 0 or len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed("File is empty or larger than 20 MB", field="file")
+    """Store a file exactly as received and queue its analysis once the transaction commits.
+
+    What the file is comes from its bytes (``content_type`` and ``filename`` are the client's claims):
+    photos must be JPEG/PNG/WebP/HEIF/AVIF within the pixel limit, checked on the header before any
+    decoding; videos must be MP4/MOV/3GP within the frame-size limit. The recorded content type is
+    the sniffed one. A claim holds at most ``ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM`` files and
+    ``ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM`` bytes, checked under the claim's row lock.
+    """
+    evidence_size_check(size=len(data))
     if kind == EvidenceKind.LISTING_PHOTO:
         if product_model is None or claim is not None:
             raise ValidationFailed("Listing photos belong to a product model", field="kind")
     elif claim is None:
         raise ValidationFailed("Evidence must belong to a claim", field="claim")
     if kind in IMAGE_KINDS:
+        content_type = image_inspect(data, field="file").content_type
         try:
-            EvidenceImage(data, name=filename)
+            EvidenceImage(data, name=filename)  # within the pixel limit now: a bounded decode
         except UnreadableImage as exc:
-            raise ValidationFailed("Not an image we can read", field="file") from exc
+            raise ValidationFailed(
+                "Not an image we can read", field="file", code="unsupported_image"
+            ) from exc
+    elif kind in VIDEO_KINDS:
+        content_type = video.video_inspect(data, field="file").content_type
+    else:
+        raise ValidationFailed("Unknown evidence kind", field="kind")
     if claim is not None:
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status not in OPEN_FOR_EVIDENCE:
             raise Conflict("The claim no longer accepts evidence", code="closed")
+        _claim_capacity_check(claim=claim, adding=len(data))
     sha256 = hashlib.sha256(data).hexdigest()
     evidence = EvidenceFile(
         claim=claim,
         product_model=product_model,
         kind=kind,
         filename=filename[:200],
-        content_type=content_type[:100],
+        content_type=content_type,
         size=len(data),
         sha256=sha256,
         uploaded_by=actor,
     )
-    evidence.file.save(f"{sha256}{_suffix(filename)}", ContentFile(data), save=False)
+    evidence.file.save(f"{sha256}{_suffix(content_type)}", ContentFile(data), save=False)
     evidence.full_clean()
     evidence.save()
     if claim is not None:
@@ -216,6 +233,35 @@ def evidence_add(
     return evidence
 
 
+def evidence_size_check(*, size: int | None) -> None:
+    """Refuse an empty or oversized upload; views call it with the upload's size before reading it."""
+    limit = settings.ANXIN_EVIDENCE_MAX_FILE_BYTES
+    if not size or size > limit:
+        raise ValidationFailed(
+            f"File is empty or larger than {limit // (1024 * 1024)} MB", field="file", code="file_size"
+        )
+
+
+def evidence_kind_for_upload(*, data: bytes) -> str:
+    """Photo or video, decided by the bytes (the buyer's page takes either through one field)."""
+    return EvidenceKind.CLAIM_VIDEO if video.container_type(data) else EvidenceKind.CLAIM_PHOTO
+
+
+def _claim_capacity_check(*, claim: Claim, adding: int) -> None:
+    held = claim.files.aggregate(count=Count("id"), size=Sum("size"))
+    if held["count"] >= settings.ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM:
+        raise ValidationFailed(
+            f"A claim holds at most {settings.ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM} files",
+            field="file",
+            code="claim_file_limit",
+        )
+    if (held["size"] or 0) + adding > settings.ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM:
+        limit_mb = settings.ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM // (1024 * 1024)
+        raise ValidationFailed(
+            f"A claim holds at most {limit_mb} MB of evidence", field="file", code="claim_bytes_limit"
+        )
+
+
 def _reanalyze_claim_photos_after_commit(*, claim: Claim) -> None:
     """Shipping evidence that arrives after the claim photos were analysed becomes a reference too."""
     from anxin.evidence.tasks import evidence_reanalyze_task
@@ -227,10 +273,23 @@ def _reanalyze_claim_photos_after_commit(*, claim: Claim) -> None:
         transaction.on_commit(lambda file_id=file_id: evidence_reanalyze_task(file_id))
 
 
-def _suffix(filename: str) -> str:
-    dot = filename.rfind(".")
-    suffix = filename[dot:].lower() if dot >= 0 else ""
-    return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
+# Stored names end in the suffix of the type the bytes showed, never the client's: a JPEG named
+# "x.html" must not be served as a page by anything that guesses the type from the name.
+SUFFIX_FOR_TYPE = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heif": ".heic",
+    "image/avif": ".avif",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+}
+
+
+def _suffix(content_type: str) -> str:
+    return SUFFIX_FOR_TYPE.get(content_type, ".bin")
 
 
 def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis | None:
@@ -412,8 +471,18 @@ def claim_arbitrate(*, actor: User, claim: Claim, decision: str, reason: str) ->
     )
 
 
-def claim_bundle(*, claim: Claim) -> bytes:
-    """One zip: the original files byte for byte, their hashes, an HTML report and the full timeline."""
+BUNDLE_CHUNK = 1024 * 1024
+
+
+def claim_bundle(*, claim: Claim, viewer: User) -> IO[bytes]:
+    """One zip: the original files byte for byte, their hashes, an HTML report and the full timeline.
+
+    Built in an anonymous temporary file, each evidence file copied a chunk at a time, so a claim
+    with many large videos never sits in memory; the caller streams the returned file and closes it.
+    The viewer sees what the claim page shows them: buyers get no analysis (heat maps, reasons), and
+    other claims' numbers outside the viewer's scope are redacted.
+    """
+    with_analysis = presenters.shows_analysis(viewer)
     files = list(selectors.claim_files(claim=claim))
     events = list(selectors.claim_timeline(claim=claim))
     manifest = [
@@ -424,7 +493,7 @@ def claim_bundle(*, claim: Claim) -> bytes:
             "sha256": f.sha256,
             "size": f.size,
             "received_at": f.received_at.isoformat(),
-            "path": f"files/{f.pk}-{f.sha256[:12]}{_suffix(f.filename)}",
+            "path": f"files/{f.pk}-{f.sha256[:12]}{_suffix(f.content_type)}",
         }
         for f in files
     ]
@@ -437,28 +506,53 @@ def claim_bundle(*, claim: Claim) -> bytes:
             "decision": e.decision,
             "actor": e.actor.username if e.actor else None,
             "reason": e.reason,
-            "data": e.data,
+            "data": e.data if with_analysis else {k: v for k, v in e.data.items() if k != "reasons"},
         }
         for e in events
     ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry, evidence in zip(manifest, files, strict=True):
-            with evidence.file.open("rb") as handle:
-                archive.writestr(entry["path"], handle.read())
-            analysis = getattr(evidence, "analysis", None)
-            if analysis is not None and analysis.heatmap:
-                with analysis.heatmap.open("rb") as handle:
-                    archive.writestr(f"heatmaps/{evidence.pk}.png", handle.read())
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        archive.writestr("timeline.json", json.dumps(timeline, ensure_ascii=False, indent=2))
-        html = render_to_string(
-            "evidence/bundle_report.html", {"claim": claim, "files": files, "events": events}
-        )
-        archive.writestr("report.html", html)
-        checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
-        archive.writestr("SHA256SUMS", checksums)
-    return buffer.getvalue()
+    reasons = {
+        f.pk: f.analysis.signals.get("reasons_zh", [])
+        for f in files
+        if with_analysis and getattr(f, "analysis", None) is not None
+    }
+    mentioned = [json.dumps(timeline, ensure_ascii=False), *(r for rs in reasons.values() for r in rs)]
+    visible = presenters.claim_numbers_visible(viewer, mentioned) | {claim.number}
+    timeline = presenters.redact_claim_refs(timeline, visible)
+    rows = [
+        {"file": f, "reasons": presenters.redact_claim_refs(reasons.get(f.pk, []), visible)} for f in files
+    ]
+    bundle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+    try:
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for entry, evidence in zip(manifest, files, strict=True):
+                # Photos and videos are compressed already: store them as they are.
+                _zip_copy(archive, entry["path"], evidence.file, compress=zipfile.ZIP_STORED)
+                analysis = getattr(evidence, "analysis", None)
+                if with_analysis and analysis is not None and analysis.heatmap:
+                    _zip_copy(archive, f"heatmaps/{evidence.pk}.png", analysis.heatmap)
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            archive.writestr("timeline.json", json.dumps(timeline, ensure_ascii=False, indent=2))
+            html = render_to_string(
+                "evidence/bundle_report.html",
+                {"claim": claim, "rows": rows, "events": events, "with_analysis": with_analysis},
+            )
+            archive.writestr("report.html", html)
+            checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
+            archive.writestr("SHA256SUMS", checksums)
+    except BaseException:
+        bundle.close()
+        raise
+    bundle.seek(0)
+    return bundle
+
+
+def _zip_copy(
+    archive: zipfile.ZipFile, path: str, stored: Any, *, compress: int = zipfile.ZIP_DEFLATED
+) -> None:
+    info = zipfile.ZipInfo(path, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = compress
+    with stored.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+        shutil.copyfileobj(source, target, BUNDLE_CHUNK)
 
 
 def claim_reminders_send(*, now: dt.datetime | None = None) -> int:

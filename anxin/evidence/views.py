@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +45,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/claim_new.html", {"form": form})
 
 
+@transaction.atomic  # a refused photo leaves no claim behind
 def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-def]
     brand = data["brand"]
     model = data["product_model"]
@@ -116,13 +118,13 @@ def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[
     form = MoreEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        is_video = (upload.content_type or "").startswith("video/")
+        data = upload.read()
         try:
             services.evidence_add(
                 actor=request.user,
                 claim=claim,
-                kind=EvidenceKind.CLAIM_VIDEO if is_video else EvidenceKind.CLAIM_PHOTO,
-                data=upload.read(),
+                kind=services.evidence_kind_for_upload(data=data),  # by content, not content type
+                data=data,
                 filename=upload.name,
                 content_type=upload.content_type or "",
             )
@@ -131,7 +133,7 @@ def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[
         else:
             messages.success(request, _("已收到，谢谢。"))
     else:
-        messages.error(request, _("请选择要上传的文件。"))
+        messages.error(request, " ".join(form.errors.get("file", [])) or _("请选择要上传的文件。"))
     return redirect("evidence:status", number=claim.number)
 
 
@@ -165,7 +167,12 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "evidence/review.html",
-        {"claim": claim, "detail": presenters.claim_detail(claim), "form": form, "arbitration": arbitration},
+        {
+            "claim": claim,
+            "detail": presenters.claim_detail_for(request.user, claim),
+            "form": form,
+            "arbitration": arbitration,
+        },
     )
 
 

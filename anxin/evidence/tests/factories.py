@@ -67,3 +67,19 @@ def genuine_bytes(seed: int = 2) -> bytes:
 
 def forged_bytes() -> bytes:
     return T.encode(T.draw_stain(listing_pixels(), np.random.default_rng(5)), quality=85)
+
+
+def clip_bytes(frames: int = 6, size: tuple[int, int] = (160, 120)) -> bytes:
+    """A real, tiny MP4 clip (OpenCV's mp4v writer)."""
+    import tempfile
+    from pathlib import Path
+
+    import cv2
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "clip.mp4")
+        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), 10, size)
+        for i in range(frames):
+            writer.write(np.full((size[1], size[0], 3), 40 + i * 20, np.uint8))
+        writer.release()
+        return Path(path).read_bytes()

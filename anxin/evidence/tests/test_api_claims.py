@@ -199,7 +199,8 @@ def test_the_bundle_downloads_as_a_zip(buyer, brand, brand_staff, client_for):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    assert "timeline.json" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    content = b"".join(response.streaming_content)
+    assert "timeline.json" in zipfile.ZipFile(io.BytesIO(content)).namelist()
 
 
 def test_the_list_is_scoped_and_has_a_fixed_query_count(

@@ -6,7 +6,7 @@ from anxin.evidence import services
 from anxin.evidence.choices import EvidenceKind
 from anxin.evidence.models import Claim
 
-from .factories import forged_bytes, genuine_bytes, listing_bytes, make_buyer, make_claim
+from .factories import clip_bytes, forged_bytes, genuine_bytes, listing_bytes, make_buyer, make_claim
 
 
 @pytest.fixture
@@ -127,9 +127,7 @@ def test_the_buyer_adds_a_photo_and_a_video_when_asked_for_more_evidence(
     assert 'id="more-evidence-form"' in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": SimpleUploadedFile("sn.jpg", genuine_bytes(), content_type="image/jpeg")})
-    client.post(
-        url, {"file": SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")}
-    )
+    client.post(url, {"file": SimpleUploadedFile("clip.mp4", clip_bytes(), content_type="video/mp4")})
 
     kinds = sorted(Claim.objects.get(pk=claim.pk).files.values_list("kind", flat=True))
     assert kinds == ["claim_photo", "claim_video"]
