@@ -27,6 +27,7 @@ from anxin.areas.selectors import service_points_covering, service_points_neares
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.core.images import attachment_image_ingest
 from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
@@ -243,17 +244,31 @@ def attachment_stored_name(name: str) -> str:
     return uuid.uuid4().hex + (suffix.group(0).lower() if suffix else "")
 
 
+def _attachment_content(incoming: IncomingFile) -> tuple[bytes, str]:
+    """Pictures are re-encoded (no GPS position, nothing appended, bounded size); anything else is
+    kept as received and typed by us, never by the sender, so nothing downstream decodes or renders it."""
+    try:
+        picture = attachment_image_ingest(
+            filename=incoming.filename, data=incoming.content, content_type=incoming.content_type
+        )
+    except ValidationFailed:
+        # Not a picture we accept, or an image bomb: keep the bytes (every request is kept), opaque.
+        return incoming.content, "application/octet-stream"
+    return picture.data, picture.content_type
+
+
 def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
     for incoming in files[:MAX_ATTACHMENTS]:
         original = attachment_name_clean(incoming.filename)
+        content, content_type = _attachment_content(incoming)
         attachment = Attachment(
             order=order,
             filename=original,  # encrypted at rest
-            content_type=incoming.content_type[:100],
-            size=len(incoming.content),
-            sha256=hashlib.sha256(incoming.content).hexdigest(),
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(incoming.content).hexdigest(),  # of what the customer sent
         )
-        attachment.file.save(attachment_stored_name(original), ContentFile(incoming.content), save=False)
+        attachment.file.save(attachment_stored_name(original), ContentFile(content), save=False)
         attachment.save()
 
 
