@@ -238,6 +238,16 @@ def township_aliases(name: str) -> list[tuple[str, bool]]:
 ABBREVIATIONS = {"巴州": "652800", "博州": "652700", "克州": "653000"}
 
 
+def _scan_table(
+    index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str]
+) -> dict[str, tuple[tuple[Entry, ...], bool]]:
+    """One lookup per scanned character: piece → (its entries, whether longer names start with it)."""
+    table = {piece: ((), True) for piece in prefixes}
+    for alias, entries in index.items():
+        table[alias] = (entries, alias in prefixes)
+    return table
+
+
 class Resolver:
     """Alias index over the tree. Build once; :meth:`resolve` is read-only afterwards."""
 
@@ -278,6 +288,8 @@ class Resolver:
                     )
         self.index: dict[str, tuple[Entry, ...]] = {k: tuple(v) for k, v in index.items()}
         self.moves = tree.moves
+        # Depth of every division (county for county-less cities), read on every step of the search.
+        self.depth_of = {d.code: COUNTY if d.acts_as_county else d.level for d in tree.by_code.values()}
         # Proper tails of province and prefecture full names (州市 and 市 of 广州市): a start cut off by a copy.
         tails: dict[str, set[str]] = {}
         for d in tree.by_code.values():
@@ -288,14 +300,15 @@ class Resolver:
         self.max_tail = max(len(k) for k in self.tails)
         self.prefixes = frozenset(alias[:i] for alias in index for i in range(1, len(alias)))
         self.max_len = max(len(a) for a in index)
+        self.scan = _scan_table(self.index, self.prefixes)
         self.fillers: dict[str, tuple[str, ...]] = {}
         for filler in sorted(FILLERS, key=len, reverse=True):
             self.fillers[filler[0]] = (*self.fillers.get(filler[0], ()), filler)
-        self._townships: dict[str, tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]] = {}
+        self._townships: dict[str, tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]] = {}
         self._lock = threading.Lock()
 
     # -- township indexes, per county (or county-less city) and per prefecture, built lazily ------------------
-    def townships_under(self, code: str) -> tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]:
+    def townships_under(self, code: str) -> tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]:
         found = self._townships.get(code)
         if found is not None:
             return found
@@ -306,7 +319,7 @@ class Resolver:
                 self._townships[code] = found
         return found
 
-    def _build_township_index(self, code: str) -> tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]:
+    def _build_township_index(self, code: str) -> tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]:
         tree = self.tree
         # A township named right after its county costs nothing; one named after its prefecture with the county
         # skipped (苏州周庄镇) costs more than a county of the same name (临汾古县 is 古县, not 蒲县古县乡).
@@ -322,7 +335,7 @@ class Resolver:
                     entries.append(Entry(child, weight, False, False, needs_boundary))
         frozen = {k: tuple(v) for k, v in index.items()}
         prefixes = frozenset(a[:i] for a in frozen for i in range(1, len(a)))
-        return frozen, prefixes, max((len(a) for a in frozen), default=0)
+        return _scan_table(frozen, prefixes), max((len(a) for a in frozen), default=0)
 
     # -- scanning --------------------------------------------------------------------------------------------
     def _skip(self, text: str, pos: int) -> int:
@@ -354,21 +367,22 @@ class Resolver:
         return end >= len(text) or text[end] in SEPARATORS or text[end].isdigit()
 
     def _lookup(
-        self, text: str, pos: int, index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str], max_len: int
+        self, text: str, pos: int, table: dict[str, tuple[tuple[Entry, ...], bool]], max_len: int
     ) -> list[tuple[int, tuple[Entry, ...]]]:
         found = []
         n = len(text)
         for end in range(pos + 1, min(n, pos + max_len) + 1):
-            piece = text[pos:end]
-            entries = index.get(piece)
-            if entries:
-                found.append((end, entries))
-            if piece not in prefixes:
+            hit = table.get(text[pos:end])
+            if hit is None:
+                break
+            if hit[0]:
+                found.append((end, hit[0]))
+            if not hit[1]:
                 break
         return found
 
     def _matches(self, text: str, pos: int, ends: dict[str, int]) -> list[tuple[int, tuple[Entry, ...]]]:
-        matches = self._lookup(text, pos, self.index, self.prefixes, self.max_len)
+        matches = self._lookup(text, pos, self.scan, self.max_len)
         by_code = self.tree.by_code
         if len(ends) > 12:  # a cut-off start open to many places: townships only after a county
             return matches
@@ -412,23 +426,31 @@ class Resolver:
             else:
                 ancestors = ancestors_of[entry.code]
                 moved = moves.get(entry.code)
+                weight = entry.weight
                 score = 99
-                for code, penalty in chains.items():
-                    if code in ancestors:
-                        cost = penalty + entry.weight
-                    elif code == entry.code:
-                        cost = penalty + entry.weight + W_REPEAT
-                    elif moved and code in moved:
-                        cost = penalty + entry.weight + W_OLD
+                if moved is None and not history:  # the common case: current names, no old parent possible
+                    for code, penalty in chains.items():
+                        if code in ancestors:
+                            cost = penalty + weight
+                        elif code == entry.code:
+                            cost = penalty + weight + W_REPEAT
+                        else:
+                            continue
                         if cost < score:
                             score = cost
-                            year = max(entry.year, moved[code][1], history.get(code, 0))
-                        continue
-                    else:
-                        continue
-                    if cost < score:
-                        score = cost
-                        year = max(entry.year, history[code]) if history and code in history else entry.year
+                else:
+                    for code, penalty in chains.items():
+                        if code in ancestors:
+                            cost, changed = penalty + weight, 0
+                        elif code == entry.code:
+                            cost, changed = penalty + weight + W_REPEAT, 0
+                        elif moved and code in moved:
+                            cost, changed = penalty + weight + W_OLD, moved[code][1]
+                        else:
+                            continue
+                        if cost < score:
+                            score = cost
+                            year = max(entry.year, changed, history.get(code, 0))
                 if score == 99:
                     continue
             if score < new.get(entry.code, 99):
@@ -466,6 +488,7 @@ class Resolver:
         key are then merged, so that two places matching the same cut text come out ambiguous.
         """
         merge = stack is not None
+        depth_of = self.depth_of.__getitem__
         best: tuple[tuple[int, int, int, int], int, dict[str, int], dict[str, int]] = (
             (0, 0, 0, 0),
             0,
@@ -477,7 +500,7 @@ class Resolver:
         while stack:
             pos, chains, history, mentions, street = stack.pop()
             if chains and not street:
-                depth = max(self._depth(c) for c in chains)
+                depth = max(map(depth_of, chains))
                 penalty = min(chains.values())
                 key = (min(depth, COUNTY), pos, -penalty, depth)
                 if key > best[0]:
@@ -539,7 +562,7 @@ class Resolver:
         tied = [c for c in chains if chains[c] == least]
         shallowest = min(self.tree.by_code[c].level for c in tied)
         codes = sorted(c for c in tied if self.tree.by_code[c].level == shallowest)
-        year = max((history.get(c, 0) for c in codes), default=0)
+        year = max([history.get(c, 0) for c in codes]) if history else 0
         return self._result(codes, rest, matched=matched, truncated=truncated, historical_year=year)
 
     def _result(
