@@ -17,7 +17,9 @@ Per tool it reports
 * strings/s on one core (the process is pinned to one CPU; median of --runs runs; cpca is given its batch API,
   which is its fast path, the others are called once per string);
 * load time: a fresh interpreter importing the tool and answering one string (median of --runs), and for
-  anxin the division data alone (tree.load_tree).
+  anxin the division data alone (tree.load_tree);
+* on the held-out and tuning sets (score_lists): county accuracy, wrong places (a county that is not the
+  expected one), committed on ambiguous, answers given as "ambiguous", and 9-digit township accuracy.
 
 Needs the dev dependencies (pip install -e .[dev]); nothing is downloaded at run time.
 """
