@@ -1,10 +1,13 @@
-"""Address resolver benchmark: anxin.areas vs the PyPI packages cpca and jionlp.
+"""Address resolver benchmark: anxin.areas vs the PyPI packages cpca, jionlp and cnloc.
 
-    .venv/bin/python bench/areas.py [--runs 5] [--json]
+    .venv/bin/python bench/areas.py [--runs 5] [--json] [--tools anxin,cnloc]
 
 Cases: the hand-written list of real-world forms in anxin/areas/tests/cases.tsv (the tests use the same file),
 plus a generated set, "official paths": every current county written as province+prefecture+county names.
 The generated set is built from our own data, so it favours us; it is there to show breadth, not to rank.
+Issue #14 adds the held-out set anxin/areas/tests/heldout.tsv (2,647 strings built mechanically from the
+official county, township and change lists by tests/build_heldout.py, frozen before tuning: cut-off prefixes,
+historical parents and names, townships) and the tuning set tests/tuning.tsv (our own cases, tuned on).
 
 Per tool it reports
 * county accuracy: cases whose expected answer has a county, answered with exactly that county code
@@ -14,7 +17,9 @@ Per tool it reports
 * strings/s on one core (the process is pinned to one CPU; median of --runs runs; cpca is given its batch API,
   which is its fast path, the others are called once per string);
 * load time: a fresh interpreter importing the tool and answering one string (median of --runs), and for
-  anxin the division data alone (tree.load_tree).
+  anxin the division data alone (tree.load_tree);
+* on the held-out and tuning sets (score_lists): county accuracy, wrong places (a county that is not the
+  expected one), committed on ambiguous, answers given as "ambiguous", and 9-digit township accuracy.
 
 Needs the dev dependencies (pip install -e .[dev]); nothing is downloaded at run time.
 """
@@ -36,16 +41,18 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.settings_test")
 
 from anxin.areas.resolver import resolve  # noqa: E402
-from anxin.areas.tests.cases import Case, load_cases  # noqa: E402
+from anxin.areas.tests.cases import HELDOUT_FILE, TUNING_FILE, Case, load_cases, load_code_cases  # noqa: E402
 from anxin.areas.tree import PREFECTURE, PROVINCE, DivisionTree, get_tree  # noqa: E402
 
-Answer = tuple[str, bool]  # (county code or "", answered with any place at all)
+# (county code or "", answered with any place at all, township code or "", answered "ambiguous")
+Answer = tuple[str, bool, str, bool]
 
 LOAD_SNIPPETS = {
     "anxin (data only)": "from anxin.areas.tree import load_tree; load_tree()",
     "anxin": "from anxin.areas.resolver import resolve; resolve('北京市朝阳区建国路88号')",
     "cpca": "import cpca; cpca.transform(['北京市朝阳区建国路88号'])",
     "jionlp": "import jionlp; jionlp.parse_location('北京市朝阳区建国路88号')",
+    "cnloc": "import cnloc; cnloc.getlocation('北京市朝阳区建国路88号')",
 }
 
 
@@ -59,7 +66,8 @@ def anxin_answers(texts: list[str]) -> list[Answer]:
     out = []
     for text in texts:
         r = resolve(text)
-        out.append((r.county_code if r.status == "ok" else "", r.status == "ok"))
+        ok = r.status == "ok"
+        out.append((r.county_code if ok else "", ok, r.township_code if ok else "", r.status == "ambiguous"))
     return out
 
 
@@ -78,7 +86,22 @@ def cpca_answers(texts: list[str]) -> list[Answer]:
     out = []
     for adcode in frame["adcode"].tolist():
         code = adcode if isinstance(adcode, str) and adcode.isdigit() else ""
-        out.append((_county_from_code(tree, code) if code else "", bool(code)))
+        out.append((_county_from_code(tree, code) if code else "", bool(code), "", False))
+    return out
+
+
+def cnloc_answers(texts: list[str]) -> list[Answer]:
+    import cnloc
+
+    tree = get_tree()
+    frame = cnloc.getlocation(list(texts))
+    out = []
+    for row in frame[["province_id", "city_id", "county_id"]].itertuples(index=False):
+        codes = [str(int(float(v))) if v == v and v not in (None, "") else "" for v in row]
+        county = _county_from_code(tree, codes[2]) if codes[2] else ""
+        if not county and codes[1]:  # county-less prefecture cities (东莞) are their own county
+            county = _county_from_code(tree, codes[1])
+        out.append((county, any(codes), "", False))
     return out
 
 
@@ -119,10 +142,10 @@ def jionlp_answers(texts: list[str]) -> list[Answer]:
         try:
             parsed = jionlp.parse_location(text)
         except Exception:  # jionlp raises on some inputs (empty, digits); count as no answer
-            out.append(("", False))
+            out.append(("", False, "", False))
             continue
         county, deepest = jionlp_code(tree, parsed)
-        out.append((county, bool(deepest)))
+        out.append((county, bool(deepest), "", False))
     return out
 
 
@@ -130,6 +153,7 @@ TOOLS: dict[str, Callable[[list[str]], list[Answer]]] = {
     "anxin": anxin_answers,
     "cpca 0.5.5": cpca_answers,
     "jionlp 1.5.31": jionlp_answers,
+    "cnloc 0.1.7": cnloc_answers,
 }
 
 
@@ -147,7 +171,7 @@ def generated_cases() -> list[Case]:
 def score(cases: list[Case], answers: list[Answer]) -> dict[str, float | int]:
     tree = get_tree()
     county_total = county_right = noise_total = noise_wrong = amb_total = amb_committed = 0
-    for case, (county, answered) in zip(cases, answers, strict=True):
+    for case, (county, answered, _township, _ambiguous) in zip(cases, answers, strict=True):
         if case.status == "ok" and case.expected_county(tree):
             county_total += 1
             county_right += county == case.expected_county(tree)
@@ -165,6 +189,54 @@ def score(cases: list[Case], answers: list[Answer]) -> dict[str, float | int]:
         "ambiguous_cases": amb_total,
         "ambiguous_committed": amb_committed,
     }
+
+
+def score_lists(cases: list[Case], answers: list[Answer]) -> dict[str, float | int]:
+    """Scores for the held-out and tuning sets, where every line names a place (no noise lines).
+
+    * county: lines whose expected division has one county (ok lines, and ambiguous townships of one county),
+      answered with exactly that county code;
+    * wrong: a county answered that is not the expected one (for ambiguous lines: one outside the candidates);
+    * committed: an ambiguous line answered with one of its candidates (a guess);
+    * township: ok lines expecting a township, answered with exactly that 9-digit code.
+    """
+    tree = get_tree()
+    totals = dict.fromkeys(
+        (
+            "county_cases",
+            "county_right",
+            "wrong",
+            "ambiguous_cases",
+            "committed",
+            "township_cases",
+            "township_right",
+            "answered_ambiguous",
+        ),
+        0,
+    )
+    for case, (county, _answered, township, ambiguous) in zip(cases, answers, strict=True):
+        totals["answered_ambiguous"] += ambiguous
+        counties = {tree.county_of(c) for c in case.codes}
+        expected_county = next(iter(counties)) if len(counties) == 1 else ""
+        if expected_county:
+            totals["county_cases"] += 1
+            totals["county_right"] += county == expected_county
+            totals["wrong"] += bool(county) and county != expected_county
+        if case.status == "ambiguous" and not expected_county:
+            totals["ambiguous_cases"] += 1
+            totals["committed"] += county in counties
+            totals["wrong"] += bool(county) and county not in counties
+        if case.status == "ok" and case.expected_township(tree):
+            totals["township_cases"] += 1
+            totals["township_right"] += township == case.code
+    result: dict[str, float | int] = dict(totals)
+    result["county_accuracy"] = (
+        totals["county_right"] / totals["county_cases"] if totals["county_cases"] else 0.0
+    )
+    result["township_accuracy"] = (
+        totals["township_right"] / totals["township_cases"] if totals["township_cases"] else 0.0
+    )
+    return result
 
 
 def throughput(tool: Callable[[list[str]], list[Answer]], texts: list[str], runs: int) -> float:
@@ -203,25 +275,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tool names (prefixes)")
     args = parser.parse_args()
     pin_to_one_core()
     cases = load_cases()
     generated = generated_cases()
+    heldout = load_code_cases(HELDOUT_FILE)
+    tuning = load_cases(TUNING_FILE)
+    wanted = [w.strip() for w in args.tools.split(",") if w.strip()]
+    tools = {name: tool for name, tool in TOOLS.items() if any(name.startswith(w) for w in wanted)}
     report: dict = {
         "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "load_avg": os.getloadavg()},
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "cases": len(cases),
         "generated_cases": len(generated),
+        "heldout_cases": len(heldout),
+        "tuning_cases": len(tuning),
         "tools": {},
     }
-    for name, tool in TOOLS.items():
+    for name, tool in tools.items():
         entry = {
             "hand_written": score(cases, tool([c.text for c in cases])),
             "official_paths": score(generated, tool([c.text for c in generated])),
+            "heldout": score_lists(heldout, tool([c.text for c in heldout])),
+            "heldout_by_kind": {
+                kind: score_lists(subset, tool([c.text for c in subset]))
+                for kind in sorted({c.kind for c in heldout})
+                for subset in [[c for c in heldout if c.kind == kind]]
+            },
+            "tuning": score_lists(tuning, tool([c.text for c in tuning])) if tuning else {},
             "strings_per_s": throughput(tool, [c.text for c in cases], args.runs),
         }
         report["tools"][name] = entry
-    report["load_s"] = {name: load_time(snippet, args.runs) for name, snippet in LOAD_SNIPPETS.items()}
+    report["load_s"] = {
+        name: load_time(snippet, args.runs)
+        for name, snippet in LOAD_SNIPPETS.items()
+        if any(name.startswith(w) for w in wanted)
+    }
     report["machine"]["load_avg_after"] = os.getloadavg()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
@@ -243,6 +333,27 @@ def main() -> None:
             f"| {hw['noise_wrong_places']}/{hw['noise_cases']} | {hw['ambiguous_committed']}/{hw['ambiguous_cases']} "
             f"| {gen['county_accuracy']:.1%} ({gen['county_cases']}) | {entry['strings_per_s']:,.0f} |"
         )
+    print(
+        f"\nHeld-out set ({len(heldout)} strings, frozen before tuning) and tuning set ({len(tuning)} strings)\n"
+    )
+    print(
+        "| tool | set | county accuracy | wrong places | committed on ambiguous | answered ambiguous "
+        "| township accuracy |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, entry in report["tools"].items():
+        sets = [("held-out", entry["heldout"])]
+        sets += [(f"held-out: {k}", v) for k, v in entry["heldout_by_kind"].items()]
+        if entry["tuning"]:
+            sets.append(("tuning", entry["tuning"]))
+        for label, sc in sets:
+            township = (
+                f"{sc['township_accuracy']:.1%} ({sc['township_cases']})" if sc["township_cases"] else "–"
+            )
+            print(
+                f"| {name} | {label} | {sc['county_accuracy']:.1%} ({sc['county_cases']}) | {sc['wrong']} "
+                f"| {sc['committed']}/{sc['ambiguous_cases']} | {sc['answered_ambiguous']} | {township} |"
+            )
     print("\n| load (fresh interpreter, first answer) | seconds |\n|---|---|")
     for name, seconds in report["load_s"].items():
         print(f"| {name} | {seconds:.3f} |")

@@ -46,6 +46,8 @@ def resolution_out(text: str, r: Resolution) -> dict:
         "name_path": r.name_path,
         "rest": r.rest,
         "candidates": [{"code": c, "name_path": p} for c, p in r.candidates],
+        "truncated": r.truncated,
+        "historical_year": r.historical_year,
     }
 
 
@@ -70,6 +72,7 @@ def line_out(line: CoverageLine) -> dict:
         "code": line.resolution.code if line.importable else "",
         "name_path": line.resolution.name_path,
         "problem": line.problem,
+        "reading": line.reading,
     }
 
 

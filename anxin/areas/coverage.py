@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from anxin.areas.resolver import OK, Resolution, resolve
 from anxin.areas.tree import TOWNSHIP, DivisionTree, get_tree
 
@@ -38,10 +40,35 @@ class CoverageLine:
         if r.status == "none":
             return "无法识别为行政区划"
         if r.status == "ambiguous":
-            return "有歧义：" + "；".join(path for _, path in r.candidates)
+            cut = _("（前缀截断）") if r.truncated else ""
+            return "有歧义" + cut + "：" + "；".join(path for _code, path in r.candidates)
         if r.rest:
             return f"只识别到「{r.name_path}」，剩余「{r.rest}」无法识别"
         return ""
+
+    @property
+    def reading(self) -> str:
+        """How a cut-off or historical line was read, for a person to confirm before saving; "" otherwise."""
+        r = self.resolution
+        if r.status != OK:
+            return ""
+        if r.truncated:
+            return _("读作：%(name)s（前缀截断）") % {"name": short_name(r.code)}
+        if r.historical_year:
+            return _("历史名称：%(old)s → %(new)s（%(year)s 年调整）") % {
+                "old": r.matched,
+                "new": short_name(r.code),
+                "year": r.historical_year,
+            }
+        return ""
+
+
+def short_name(code: str) -> str:
+    """广州市越秀区 for 广东省/广州市/越秀区; the province stays when it is the direct parent (北京市海淀区)."""
+    chain = get_tree().chain(code)
+    if len(chain) > 2:
+        chain = chain[1:]
+    return "".join(d.name for d in chain)
 
 
 def coverage_text_parse(text: str) -> list[CoverageLine]:

@@ -23,8 +23,10 @@ from anxin.areas.tree import COUNTY, PREFECTURE, PROVINCE, TOWNSHIP, DivisionTre
 
 OK, AMBIGUOUS, NONE = "ok", "ambiguous", "none"
 
-# Entry weights: lower is better when two readings tie on depth.
-W_FULL, W_ALIAS, W_SKIP, W_OLD = 0, 1, 2, 3
+# Entry weights: lower is better when two readings tie on depth. A mention that repeats the place just named
+# (吐鲁番地区 + 吐鲁番市) costs W_REPEAT, so a county of that old name inside it wins; a cut-off start (州市 of
+# 广州市) costs W_TAIL.
+W_FULL, W_ALIAS, W_SKIP, W_OLD, W_REPEAT, W_TAIL = 0, 1, 2, 3, 4, 4
 
 ETHNIC_GROUPS = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
@@ -121,6 +123,9 @@ class Resolution:
     name_path: str = ""  # e.g. "北京市/朝阳区"
     rest: str = ""  # the text after the place names (street, house number)
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (code, name_path) when ambiguous
+    matched: str = ""  # the place names as read (the text before ``rest``)
+    truncated: bool = False  # read with the start cut off (州市越秀区 → 广州市越秀区)
+    historical_year: int = 0  # the reading used an old name or an old parent, changed in that year; 0 if not
 
     @property
     def code(self) -> str:
@@ -138,6 +143,7 @@ class Entry:
     alone: bool = (
         False  # a weak form accepted when it is the whole text (潜江, 义乌, 和县), else needs context
     )
+    year: int = 0  # an old name: the year it went out of use
 
 
 def _strip_ethnic(stem: str) -> tuple[str, list[str]]:
@@ -232,6 +238,16 @@ def township_aliases(name: str) -> list[tuple[str, bool]]:
 ABBREVIATIONS = {"巴州": "652800", "博州": "652700", "克州": "653000"}
 
 
+def _scan_table(
+    index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str]
+) -> dict[str, tuple[tuple[Entry, ...], bool]]:
+    """One lookup per scanned character: piece → (its entries, whether longer names start with it)."""
+    table = {piece: ((), True) for piece in prefixes}
+    for alias, entries in index.items():
+        table[alias] = (entries, alias in prefixes)
+    return table
+
+
 class Resolver:
     """Alias index over the tree. Build once; :meth:`resolve` is read-only afterwards."""
 
@@ -261,22 +277,38 @@ class Resolver:
         for _old_code, old_name, new_code in tree.old_names:
             if new_code in tree.by_code:
                 level = tree.by_code[new_code].level
+                year = tree.changed_in.get((old_name, new_code), 0)
                 for alias, strong, is_short in division_aliases(old_name, level)[
                     : 1 if level == COUNTY else 2
                 ]:
                     alone = level == COUNTY and _may_stand_alone(old_name, alias)
-                    add(alias, Entry(new_code, W_OLD, strong and not is_short, is_short, alone=alone))
+                    add(
+                        alias,
+                        Entry(new_code, W_OLD, strong and not is_short, is_short, alone=alone, year=year),
+                    )
         self.index: dict[str, tuple[Entry, ...]] = {k: tuple(v) for k, v in index.items()}
+        self.moves = tree.moves
+        # Depth of every division (county for county-less cities), read on every step of the search.
+        self.depth_of = {d.code: COUNTY if d.acts_as_county else d.level for d in tree.by_code.values()}
+        # Proper tails of province and prefecture full names (州市 and 市 of 广州市): a start cut off by a copy.
+        tails: dict[str, set[str]] = {}
+        for d in tree.by_code.values():
+            if d.level in (PROVINCE, PREFECTURE) and not d.statistical:
+                for i in range(1, len(d.name)):
+                    tails.setdefault(d.name[i:], set()).add(d.code)
+        self.tails = {k: tuple(sorted(v)) for k, v in tails.items()}
+        self.max_tail = max(len(k) for k in self.tails)
         self.prefixes = frozenset(alias[:i] for alias in index for i in range(1, len(alias)))
         self.max_len = max(len(a) for a in index)
+        self.scan = _scan_table(self.index, self.prefixes)
         self.fillers: dict[str, tuple[str, ...]] = {}
         for filler in sorted(FILLERS, key=len, reverse=True):
             self.fillers[filler[0]] = (*self.fillers.get(filler[0], ()), filler)
-        self._townships: dict[str, tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]] = {}
+        self._townships: dict[str, tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]] = {}
         self._lock = threading.Lock()
 
     # -- township indexes, per county (or county-less city) and per prefecture, built lazily ------------------
-    def townships_under(self, code: str) -> tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]:
+    def townships_under(self, code: str) -> tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]:
         found = self._townships.get(code)
         if found is not None:
             return found
@@ -287,7 +319,7 @@ class Resolver:
                 self._townships[code] = found
         return found
 
-    def _build_township_index(self, code: str) -> tuple[dict[str, tuple[Entry, ...]], frozenset[str], int]:
+    def _build_township_index(self, code: str) -> tuple[dict[str, tuple[tuple[Entry, ...], bool]], int]:
         tree = self.tree
         # A township named right after its county costs nothing; one named after its prefecture with the county
         # skipped (苏州周庄镇) costs more than a county of the same name (临汾古县 is 古县, not 蒲县古县乡).
@@ -303,7 +335,7 @@ class Resolver:
                     entries.append(Entry(child, weight, False, False, needs_boundary))
         frozen = {k: tuple(v) for k, v in index.items()}
         prefixes = frozenset(a[:i] for a in frozen for i in range(1, len(a)))
-        return frozen, prefixes, max((len(a) for a in frozen), default=0)
+        return _scan_table(frozen, prefixes), max((len(a) for a in frozen), default=0)
 
     # -- scanning --------------------------------------------------------------------------------------------
     def _skip(self, text: str, pos: int) -> int:
@@ -335,57 +367,98 @@ class Resolver:
         return end >= len(text) or text[end] in SEPARATORS or text[end].isdigit()
 
     def _lookup(
-        self, text: str, pos: int, index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str], max_len: int
+        self, text: str, pos: int, table: dict[str, tuple[tuple[Entry, ...], bool]], max_len: int
     ) -> list[tuple[int, tuple[Entry, ...]]]:
         found = []
         n = len(text)
         for end in range(pos + 1, min(n, pos + max_len) + 1):
-            piece = text[pos:end]
-            entries = index.get(piece)
-            if entries:
-                found.append((end, entries))
-            if piece not in prefixes:
+            hit = table.get(text[pos:end])
+            if hit is None:
+                break
+            if hit[0]:
+                found.append((end, hit[0]))
+            if not hit[1]:
                 break
         return found
 
     def _matches(self, text: str, pos: int, ends: dict[str, int]) -> list[tuple[int, tuple[Entry, ...]]]:
-        matches = self._lookup(text, pos, self.index, self.prefixes, self.max_len)
+        matches = self._lookup(text, pos, self.scan, self.max_len)
         by_code = self.tree.by_code
+        if len(ends) > 12:  # a cut-off start open to many places: townships only after a county
+            return matches
         for code in ends:
             if by_code[code].level in (PREFECTURE, COUNTY):
                 matches += self._lookup(text, pos, *self.townships_under(code))
         return matches
 
     def _extend(
-        self, chains: dict[str, int], entries: tuple[Entry, ...], text: str, start: int, end: int
-    ) -> tuple[dict[str, int], bool]:
+        self,
+        chains: dict[str, int],
+        history: dict[str, int],
+        entries: tuple[Entry, ...],
+        text: str,
+        start: int,
+        end: int,
+    ) -> tuple[dict[str, int], dict[str, int], bool]:
         """Chains are {end code: penalty}; keep each entry that lies inside some current chain end.
+
+        An entry also fits under a parent it had before a change (``tree.moves``: 资阳市 + 简阳市, 莱芜市 + 钢城区)
+        at the cost of an old form. ``history`` is {end code: year} for chains that used an old name or parent.
 
         Also says whether every kept entry is a short form followed by a street word, an administrative suffix,
         or (as the first mention) by more words; such a reading is not an answer, but it may go on (青岛 + 市南区,
         唐山 + 路南区, 北京 + 朝阳区).
         """
         ancestors_of = self.tree.ancestors
+        moves = self.moves
         new: dict[str, int] = {}
+        new_history: dict[str, int] = {}
         street = None
         only_short = True
         for entry in entries:
             if entry.needs_boundary and not self._boundary(text, end):
                 continue
+            year = entry.year
             if not chains:
                 if not (entry.strong or (entry.alone and start == 0 and end == len(text))):
                     continue
                 score = entry.weight
             else:
                 ancestors = ancestors_of[entry.code]
+                moved = moves.get(entry.code)
+                weight = entry.weight
                 score = 99
-                for code, penalty in chains.items():
-                    if (code == entry.code or code in ancestors) and penalty + entry.weight < score:
-                        score = penalty + entry.weight
+                if moved is None and not history:  # the common case: current names, no old parent possible
+                    for code, penalty in chains.items():
+                        if code in ancestors:
+                            cost = penalty + weight
+                        elif code == entry.code:
+                            cost = penalty + weight + W_REPEAT
+                        else:
+                            continue
+                        if cost < score:
+                            score = cost
+                else:
+                    for code, penalty in chains.items():
+                        if code in ancestors:
+                            cost, changed = penalty + weight, 0
+                        elif code == entry.code:
+                            cost, changed = penalty + weight + W_REPEAT, 0
+                        elif moved and code in moved:
+                            cost, changed = penalty + weight + W_OLD, moved[code][1]
+                        else:
+                            continue
+                        if cost < score:
+                            score = cost
+                            year = max(entry.year, changed, history.get(code, 0))
                 if score == 99:
                     continue
             if score < new.get(entry.code, 99):
                 new[entry.code] = score
+                if year:
+                    new_history[entry.code] = year
+                elif new_history:
+                    new_history.pop(entry.code, None)
             only_short = only_short and entry.is_short
         if new and only_short:
             street = (
@@ -395,37 +468,73 @@ class Resolver:
                 # not taken as an address; 北京 alone, 北京 建国路 and 北京朝阳区 still are.
                 or (not chains and not self._boundary(text, end))
             )
-        return new, bool(street)
+        return new, new_history, bool(street)
 
     def _depth(self, code: str) -> int:
         d = self.tree.by_code[code]
         return COUNTY if d.acts_as_county else d.level
 
-    def _search(self, text: str) -> tuple[int, dict[str, int]]:
-        """Depth-first over segmentations; returns (end position, chains) of the best reading.
+    def _search(
+        self, text: str, stack: list[tuple[int, dict[str, int], dict[str, int], int, bool]] | None = None
+    ) -> tuple[int, dict[str, int], dict[str, int], bool]:
+        """Depth-first over segmentations; returns (end position, chains, history, reaches a county) of the best
+        reading.
 
         Readings compare by: reaching county level, then text consumed, then fewer short/old forms, then depth.
         A reading whose last mention is a short form followed by a street word (南京路) or an administrative
         suffix (辽宁朝阳|市) is not a candidate, but it may continue (唐山路南区 = 唐山 + 路南区).
+
+        ``stack`` starts the search elsewhere (a cut-off start, :meth:`_search_cut`); readings that tie on every
+        key are then merged, so that two places matching the same cut text come out ambiguous.
         """
-        best: tuple[tuple[int, int, int, int], int, dict[str, int]] = ((0, 0, 0, 0), 0, {})
-        stack: list[tuple[int, dict[str, int], int, bool]] = [(0, {}, 0, False)]
+        merge = stack is not None
+        depth_of = self.depth_of.__getitem__
+        best: tuple[tuple[int, int, int, int], int, dict[str, int], dict[str, int]] = (
+            (0, 0, 0, 0),
+            0,
+            {},
+            {},
+        )
+        if stack is None:
+            stack = [(0, {}, {}, 0, False)]
         while stack:
-            pos, chains, mentions, street = stack.pop()
+            pos, chains, history, mentions, street = stack.pop()
             if chains and not street:
-                depth = max(self._depth(c) for c in chains)
+                depth = max(map(depth_of, chains))
                 penalty = min(chains.values())
                 key = (min(depth, COUNTY), pos, -penalty, depth)
                 if key > best[0]:
-                    best = (key, pos, chains)
+                    best = (key, pos, chains, history)
+                elif merge and key == best[0]:
+                    merged = dict(best[2])
+                    for code, value in chains.items():
+                        if value < merged.get(code, 99):
+                            merged[code] = value
+                    best = (key, pos, merged, {**best[3], **history})
             if mentions >= self.MAX_MENTIONS:
                 continue
             start = self._skip(text, pos)
             for end, entries in self._matches(text, start, chains):
-                new, street_follows = self._extend(chains, entries, text, start, end)
+                new, new_history, street_follows = self._extend(chains, history, entries, text, start, end)
                 if new:
-                    stack.append((end, new, mentions + 1, street_follows))
-        return best[1], best[2]
+                    stack.append((end, new, new_history, mentions + 1, street_follows))
+        return best[1], best[2], best[3], best[0][0] == COUNTY
+
+    def _search_cut(self, text: str) -> tuple[int, dict[str, int], dict[str, int]]:
+        """Read text whose start was cut off: the first k characters as the tail of a province or prefecture
+        name (州市 of 广州市, 市 of any city), then the usual mentions inside it. Only readings that reach a county
+        count; every place that fits the visible tail and the rest is kept, so several make it ambiguous.
+        """
+        stack: list[tuple[int, dict[str, int], dict[str, int], int, bool]] = []
+        for k in range(1, min(len(text) - 1, self.max_tail) + 1):
+            codes = self.tails.get(text[:k])
+            if codes:
+                # street=True: the tail alone is never an answer.
+                stack.append((k, dict.fromkeys(codes, W_TAIL), {}, 1, True))
+        if not stack:
+            return 0, {}, {}
+        end, chains, history, county = self._search(text, stack)
+        return (end, chains, history) if county else (0, {}, {})
 
     # -- public -----------------------------------------------------------------------------------------------
     def resolve(self, text: str) -> Resolution:
@@ -436,35 +545,61 @@ class Resolver:
         if _CODE_RE.match(text):
             division = self.tree.get(text)
             return self._result([division.code] if division else [], "")
-        end, chains = self._search(text)
+        end, chains, history, county = self._search(text)
+        truncated = False
+        if not county:
+            cut_end, cut_chains, cut_history = self._search_cut(text)
+            if cut_chains:
+                end, chains, history, truncated = cut_end, cut_chains, cut_history, True
         if not chains:
             return Resolution(status=NONE, rest=text)
-        rest = text[self._skip(text, end) :].strip()
+        skipped = self._skip(text, end)
+        rest = text[skipped:].strip()
+        matched = text[:end].strip()
         # One reading of the same words: the best-weighted ends; among those the shallowest level
         # (海南 = the province before 海南藏族自治州; 吉林 = the province before 吉林市).
         least = min(chains.values())
         tied = [c for c in chains if chains[c] == least]
         shallowest = min(self.tree.by_code[c].level for c in tied)
-        return self._result(sorted(c for c in tied if self.tree.by_code[c].level == shallowest), rest)
+        codes = sorted(c for c in tied if self.tree.by_code[c].level == shallowest)
+        year = max([history.get(c, 0) for c in codes]) if history else 0
+        return self._result(codes, rest, matched=matched, truncated=truncated, historical_year=year)
 
-    def _result(self, codes: list[str], rest: str) -> Resolution:
+    def _result(
+        self,
+        codes: list[str],
+        rest: str,
+        *,
+        matched: str = "",
+        truncated: bool = False,
+        historical_year: int = 0,
+    ) -> Resolution:
         tree = self.tree
         if not codes:
             return Resolution(status=NONE, rest=rest)
         if len(codes) == 1:
-            return self._fields(OK, codes[0], rest, [])
+            return self._fields(OK, codes[0], rest, [], matched, truncated, historical_year)
         # Nested candidates (吉林 = 吉林省 or its 吉林市): the outer one is right under either reading.
         outer = [c for c in codes if not any(tree.is_within(c, o) for o in codes if o != c)]
         if len(outer) == 1:
-            return self._fields(OK, outer[0], rest, [])
+            return self._fields(OK, outer[0], rest, [], matched, truncated, historical_year)
         common = set(tree.ancestors[outer[0]])
         for c in outer[1:]:
             common &= set(tree.ancestors[c])
         shared = max(common, key=lambda c: tree.by_code[c].level, default="")
         candidates = [(c, tree.name_path(c)) for c in outer]
-        return self._fields(AMBIGUOUS, shared, rest, candidates)
+        return self._fields(AMBIGUOUS, shared, rest, candidates, matched, truncated, 0)
 
-    def _fields(self, status: str, code: str, rest: str, candidates: list[tuple[str, str]]) -> Resolution:
+    def _fields(
+        self,
+        status: str,
+        code: str,
+        rest: str,
+        candidates: list[tuple[str, str]],
+        matched: str = "",
+        truncated: bool = False,
+        historical_year: int = 0,
+    ) -> Resolution:
         tree = self.tree
         values = {PROVINCE: "", PREFECTURE: "", COUNTY: "", TOWNSHIP: ""}
         if code:
@@ -480,6 +615,9 @@ class Resolver:
             name_path=tree.name_path(code) if code else "",
             rest=rest,
             candidates=candidates,
+            matched=matched,
+            truncated=truncated,
+            historical_year=historical_year,
         )
 
 

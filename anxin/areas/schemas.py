@@ -25,6 +25,8 @@ class ResolutionOut(Schema):
     name_path: str
     rest: str
     candidates: list[CandidateOut]
+    truncated: bool = False  # read with the start cut off (州市越秀区 → 广州市越秀区)
+    historical_year: int = 0  # read through an old name or old parent that changed in this year
 
 
 class ResolveOut(Schema):
@@ -82,6 +84,7 @@ class CoverageLineOut(Schema):
     code: str
     name_path: str
     problem: str
+    reading: str = ""  # how a cut-off or historical line was read, for a person to confirm
 
 
 class CoverageImportOut(Schema):

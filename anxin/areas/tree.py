@@ -41,7 +41,12 @@ class DivisionTree:
     """All divisions by code, their children, ancestor chains and the rename table."""
 
     def __init__(
-        self, divisions: list[Division], renames: dict[str, str], old_names: list[tuple[str, str, str]]
+        self,
+        divisions: list[Division],
+        renames: dict[str, str],
+        old_names: list[tuple[str, str, str]],
+        changed_in: dict[tuple[str, str], int] | None = None,
+        moves: dict[str, dict[str, tuple[str, int]]] | None = None,
     ):
         self.by_code: dict[str, Division] = {d.code: d for d in divisions}
         self.children: dict[str, list[str]] = {}
@@ -56,6 +61,9 @@ class DivisionTree:
         self.ancestors = ancestors
         self.renames = renames  # old code → current code
         self.old_names = old_names  # (old_code, old_name, current_code)
+        self.changed_in = changed_in or {}  # (old_name, current_code) → year the old name went out of use
+        # county → {old parent code as read today: (old parent name, year of the move)}; see data/moves.tsv
+        self.moves = moves or {}
 
     def get(self, code: str) -> Division | None:
         division = self.by_code.get(code)
@@ -123,13 +131,23 @@ def load_tree(data_dir: Path = DATA_DIR) -> DivisionTree:
     ]
     renames: dict[str, str] = {}
     old_names: list[tuple[str, str, str]] = []
+    changed_in: dict[tuple[str, str], int] = {}
     with (data_dir / "renames.tsv").open(encoding="utf-8") as fh:
         next(fh)
         for line in fh:
-            old_code, old_name, new_code, _year, _via = line.rstrip("\n").split("\t")
+            old_code, old_name, new_code, year, via = line.rstrip("\n").split("\t")
             renames.setdefault(old_code, new_code)
             old_names.append((old_code, old_name, new_code))
-    return DivisionTree(divisions, renames, old_names)
+            # county_spans rows give the last year-end list naming it; change notices give the change's year.
+            changed = int(year) + 1 if via == "county_spans" else int(year)
+            changed_in[(old_name, new_code)] = max(changed_in.get((old_name, new_code), 0), changed)
+    moves: dict[str, dict[str, tuple[str, int]]] = {}
+    with (data_dir / "moves.tsv").open(encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            county, parent, parent_name, year, _via = line.rstrip("\n").split("\t")
+            moves.setdefault(county, {})[parent] = (parent_name, int(year))
+    return DivisionTree(divisions, renames, old_names, changed_in, moves)
 
 
 _lock = threading.Lock()

@@ -8,6 +8,8 @@ Writes next to this file:
   ``code  level  parent_code  name  lng  lat  flags`` (codes are strings; lng/lat GCJ-02, empty when unknown;
   flags: ``s`` = NBS statistical unit that is not a legal county, ``c`` = centre borrowed from the parent).
 * ``renames.tsv``: old codes and old names of renamed or abolished divisions and the current code they became.
+* ``moves.tsv``: counties listed under a parent they belonged to before a change (moves between prefectures,
+  abolished or renamed prefectures, county-level cities re-parented) → the code that old parent name now reads as.
 
 The rules that turn the NBS 2023 and MCA 2026 lists into one current tree are in
 ``docs/adr/0031-areas-division-data.md``.
@@ -54,9 +56,9 @@ SUCCESSION = {
 GENERIC_OLD_NAMES = {"郊区", "城区", "市辖区", "矿区", "县", "东区", "西区", "南区", "北区", "中区", "新区"}
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return list(csv.DictReader(fh, delimiter=delimiter))
 
 
 def build(source: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
@@ -127,10 +129,13 @@ def build_renames(source: Path, current: dict[str, tuple[str, ...]]) -> list[tup
     spans = read_csv(source / "history" / "county_spans_1980_2024.csv")
     for s in spans:
         code, name, target = s["county_code"], s["county_name"], s["tracking_id"]
-        if int(s["last_year"]) < 2000 or name in GENERIC_OLD_NAMES:
+        # Generic names (郊区, 城区) are kept: the resolver reads them only inside their named prefecture.
+        if int(s["last_year"]) < 2000 or name in {"市辖区", "县"}:
             continue
         if code in current and current[code][3] == name:
             continue  # still current
+        if name in GENERIC_OLD_NAMES and target[:4] != s["prefecture_code"][:4]:
+            continue  # a generic name is only trusted within its own prefecture (安阳 郊区 ≠ 鹤壁 410611)
         if target in current and current[target][1] == "3":
             result[(code, name)] = (target, s["last_year"], "county_spans")
     # Events: follow successions forward (2000+), including the curated 2021–2026 ones.
@@ -170,9 +175,84 @@ def build_renames(source: Path, current: dict[str, tuple[str, ...]]) -> list[tup
     return sorted((old, name, new, year, via) for (old, name), (new, year, via) in result.items())
 
 
+PLACEHOLDER_PARENTS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", ""}
+
+
+def build_moves(
+    source: Path, divisions: list[tuple[str, ...]], renames: list[tuple[str, ...]]
+) -> list[tuple[str, ...]]:
+    """(county, old parent code as read today, old parent name, year of the change, source) rows.
+
+    From the MCA year-end lists (county spans 1995+): each span of a county under a real prefecture is compared
+    with today's tree. When the prefecture it was listed under is not an ancestor today, the codes that old
+    prefecture name reads as today (its own code if still current, the code the rename table gives it, a
+    current division of the same full name such as 县级巢湖市) become historical parents of the county, dated
+    the year after the span's last year. The resolver accepts the county inside such a parent and says so.
+    """
+    by_code = {d[0]: d for d in divisions}
+    parent_of = {d[0]: d[2] for d in divisions}
+
+    def ancestors(code: str) -> set[str]:
+        out = set()
+        while parent_of.get(code):
+            code = parent_of[code]
+            out.add(code)
+        return out
+
+    renamed: dict[str, set[str]] = defaultdict(set)
+    for old_code, _old_name, new_code, _year, _via in renames:
+        renamed[old_code].add(new_code)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for d in divisions:
+        if d[1] in {"2", "3"}:
+            by_name[d[3]].add(d[0])
+    moves: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for s in read_csv(source / "history" / "county_spans_1980_2024.csv"):
+        county, pref, pref_name = s["tracking_id"], s["prefecture_code"], s["prefecture_name"]
+        if int(s["last_year"]) < 1995 or pref_name in PLACEHOLDER_PARENTS or county not in by_code:
+            continue
+        if by_code[county][1] != "3":
+            continue
+        if s["county_name"] in GENERIC_OLD_NAMES and county[:4] != pref[:4]:
+            continue  # as in build_renames: a generic name tracked into another prefecture is a tracking error
+        targets = set(renamed.get(pref, ())) | by_name.get(pref_name, set())
+        if pref in by_code and by_code[pref][3] == pref_name:
+            targets.add(pref)
+        above = ancestors(county)
+        year = str(int(s["last_year"]) + 1)
+        for target in sorted(targets - above - {county}):
+            if target in by_code and not (ancestors(target) & {county}):
+                key = (county, target)
+                if key not in moves or moves[key][1] < year:
+                    moves[key] = (pref_name, year, "county_spans")
+    # Change notices since 2010 (parent names read as today may differ further back): a county re-coded
+    # under another prefecture (公主岭 220381 → 220184, 2020).
+    pref_names = {d[0]: d[3] for d in divisions if d[1] == "2"}
+    for s in read_csv(source / "history" / "division_changes_1980_2026.tsv", delimiter="\t"):
+        if not s["year"].isdigit() or int(s["year"]) < 2010 or s["level"] != "3":
+            continue
+        old_parent, new_parent, county = s["old_parent"], s["new_parent"], s["new_code"]
+        if not old_parent or not new_parent or old_parent == new_parent or "自动补全" in s["detail"]:
+            continue
+        if county not in by_code:
+            county = next(iter(renamed.get(county, ())), "")
+        if county not in by_code or by_code[county][1] != "3":
+            continue
+        targets = set(renamed.get(old_parent, ()))
+        if old_parent in pref_names:
+            targets.add(old_parent)
+        for target in sorted(targets - ancestors(county) - {county}):
+            key = (county, target)
+            name = pref_names.get(target, "") if target == old_parent else moves.get(key, ("",))[0]
+            if key not in moves and name:
+                moves[key] = (name, s["year"], s["doc_no"] or "division_changes")
+    return sorted((c, t, name, year, via) for (c, t), (name, year, via) in moves.items())
+
+
 def main(argv: list[str]) -> None:
     source = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
     divisions, renames = build(source)
+    moves = build_moves(source, divisions, renames)
     text = "code\tlevel\tparent_code\tname\tlng\tlat\tflags\n" + "".join(
         "\t".join(r) + "\n" for r in divisions
     )
@@ -183,7 +263,13 @@ def main(argv: list[str]) -> None:
         fh.write("old_code\told_name\tnew_code\tlast_year\tvia\n")
         for row in renames:
             fh.write("\t".join(row) + "\n")
-    sys.stdout.write(f"{len(divisions)} divisions, {len(renames)} renames written to {HERE}\n")
+    with (HERE / "moves.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("county_code\told_parent_code\told_parent_name\tyear\tvia\n")
+        for row in moves:
+            fh.write("\t".join(row) + "\n")
+    sys.stdout.write(
+        f"{len(divisions)} divisions, {len(renames)} renames, {len(moves)} moves written to {HERE}\n"
+    )
 
 
 if __name__ == "__main__":

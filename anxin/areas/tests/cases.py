@@ -59,3 +59,27 @@ def load_cases(path: Path = CASES_FILE) -> list[Case]:
         else:
             cases.append(Case(text, kind, "ok", (code_for_path(tree, expected),), rest))
     return cases
+
+
+HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.tsv"
+TUNING_FILE = Path(__file__).resolve().parent / "tuning.tsv"
+
+
+def load_code_cases(path: Path) -> list[Case]:
+    """Lines ``text  expected  kind  [source]`` with expected ``ok:CODE``, ``ambiguous:CODE|CODE…`` or ``none``.
+
+    The held-out set (``heldout.tsv``, built by ``build_heldout.py`` from official lists and frozen before the
+    resolver was tuned for issue #14) uses this form; the tuning set (``tuning.tsv``, our own cases) uses the
+    ``cases.tsv`` form.
+    """
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, expected, kind = line.split("\t")[:3]
+        if expected == "none":
+            cases.append(Case(text, kind, "none", (), None))
+        else:
+            status, codes = expected.split(":", 1)
+            cases.append(Case(text, kind, status, tuple(codes.split("|")), None))
+    return cases

@@ -28,11 +28,21 @@ def test_resolve_answers_a_batch_in_order(api_client, token_for, agent):
     assert ok == {
         "input": "北京市朝阳区建国路88号", "status": "ok", "province_code": "110000", "prefecture_code": "",
         "county_code": "110105", "township_code": "", "name_path": "北京市/朝阳区", "rest": "建国路88号",
-        "candidates": [],
+        "candidates": [], "truncated": False, "historical_year": 0,
     }  # fmt: skip
     assert ambiguous["status"] == "ambiguous"
     assert {c["code"] for c in ambiguous["candidates"]} == {"110105", "220104"}
     assert (none["status"], none["county_code"]) == ("none", "")
+
+
+def test_resolve_says_when_a_start_was_cut_off_or_a_name_is_historical(api_client, token_for, agent):
+    client = api_client(token_for(agent))
+
+    response = post(client, "/api/v1/areas/resolve", {"texts": ["州市越秀区", "莱芜市钢城区"]})
+
+    cut, old = response.json()["results"]
+    assert (cut["county_code"], cut["truncated"], cut["historical_year"]) == ("440104", True, 0)
+    assert (old["county_code"], old["truncated"], old["historical_year"]) == ("370117", False, 2018)
 
 
 def test_resolve_needs_a_token_or_session(api_client):

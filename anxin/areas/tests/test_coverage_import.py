@@ -95,3 +95,13 @@ def test_coverage_delete_removes_only_this_points_entry(dispatcher, service_poin
     assert not CoverageArea.objects.exists()
     with pytest.raises(NotFound):
         coverage_delete(actor=dispatcher, service_point=service_point, coverage_id=entry.pk)
+
+
+def test_it_notes_how_cut_off_and_historical_items_were_read():
+    cut, old, plain, unsure = coverage_text_parse("州市越秀区、资阳市简阳市、达州市通川区、市朝阳区")
+
+    assert (cut.importable, cut.reading) == (True, "读作：广州市越秀区（前缀截断）")
+    assert (old.importable, old.reading) == (True, "历史名称：资阳市简阳市 → 成都市简阳市（2016 年调整）")
+    assert plain.reading == ""
+    assert not unsure.importable
+    assert unsure.problem == "有歧义（前缀截断）：北京市/朝阳区；吉林省/长春市/朝阳区"

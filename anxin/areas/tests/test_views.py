@@ -214,3 +214,16 @@ def test_a_pasted_list_imported_on_the_page_decides_covered_and_uncovered_townsh
     assert covered.context["found"].points == [point]
     assert uncovered.context["found"].outcome == "out_of_coverage"
     assert [p for p, _ in uncovered.context["found"].nearest] == [point]
+
+
+def test_the_preview_says_how_a_cut_off_or_historical_line_was_read(dispatcher, service_point):
+    client = signed_in(dispatcher)
+    url = f"/areas/service-points/{service_point.pk}/coverage/"
+
+    response = client.post(url, {"text": "州市越秀区\n莱芜市钢城区\n达州市通川区", "action": "preview"})
+
+    page = response.content.decode()
+    assert "读作：广州市越秀区（前缀截断）" in page
+    assert "历史名称：莱芜市钢城区 → 济南市钢城区（2018 年调整）" in page
+    assert page.count("读作：") == 1 and page.count("历史名称：") == 1  # the plain line has no note
+    assert not CoverageArea.objects.exists()
