@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from anxin.core.tests.image_bombs import png_bomb, photo_bytes
+from anxin.core.tests.image_bombs import photo_bytes, png_bomb
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.workorders.models import Attachment
 
