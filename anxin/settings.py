@@ -154,6 +154,20 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anxin_cache"}
     }
+# Evidence analysis runs on its own queue and worker (run_evidence_worker, memory-capped) so an
+# expensive image cannot delay acknowledgements and offers on the main queue.
+HUEY_EVIDENCE = {**HUEY, "name": "anxin-evidence"}
+if not REDIS_URL:
+    HUEY_EVIDENCE["filename"] = str(DATA_DIR / "huey-evidence.sqlite3")
+ANXIN_EVIDENCE_WORKER_MEMORY_MB = env_int("ANXIN_EVIDENCE_WORKER_MEMORY_MB", 1024)
+# Durable jobs (anxin/notifications/jobs.py): attempts before the dead-letter state, exponential
+# backoff (base × 2^(n-1), capped), the lease a worker holds on a running job, and how late a
+# pending job's wake-up may be before the sweeper re-enqueues it.
+ANXIN_JOB_MAX_ATTEMPTS = env_int("ANXIN_JOB_MAX_ATTEMPTS", 8)
+ANXIN_JOB_RETRY_BASE_S = env_int("ANXIN_JOB_RETRY_BASE_S", 15)
+ANXIN_JOB_RETRY_MAX_S = env_int("ANXIN_JOB_RETRY_MAX_S", 3600)
+ANXIN_JOB_LEASE_S = env_int("ANXIN_JOB_LEASE_S", 300)
+ANXIN_JOB_SWEEP_GRACE_S = env_int("ANXIN_JOB_SWEEP_GRACE_S", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -191,6 +205,12 @@ ANXIN_BLIND_INDEX_KEY = env_str("ANXIN_BLIND_INDEX_KEY")
 
 ANXIN_PUBLIC_FORM_RATE = env_str("ANXIN_PUBLIC_FORM_RATE", "10/m")
 ANXIN_OTP_RATE = env_str("ANXIN_OTP_RATE", "5/m")
+# Messages actually sent to one recipient (keyed by blind index) per hour / per day; one-time
+# codes have their own budget (anxin/notifications/services.py explains why).
+ANXIN_MESSAGES_PER_HOUR = env_int("ANXIN_MESSAGES_PER_HOUR", 5)
+ANXIN_MESSAGES_PER_DAY = env_int("ANXIN_MESSAGES_PER_DAY", 20)
+ANXIN_MESSAGES_ESSENTIAL_PER_HOUR = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_HOUR", 10)
+ANXIN_MESSAGES_ESSENTIAL_PER_DAY = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_DAY", 30)
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
 ANXIN_SOCIAL_WEBHOOK_SECRET = env_str("ANXIN_SOCIAL_WEBHOOK_SECRET", "demo-social-secret")
 ANXIN_MAIL_WEBHOOK_SECRET = env_str("ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret")
