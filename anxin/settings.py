@@ -140,13 +140,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env_str("REDIS_URL")
+# Installations (or test stacks) sharing one Redis database keep their queues apart by name.
+ANXIN_QUEUE_NAME = env_str("ANXIN_QUEUE_NAME", "anxin")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "anxin", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": ANXIN_QUEUE_NAME, "url": REDIS_URL, "immediate": False}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "anxin",
+        "name": ANXIN_QUEUE_NAME,
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": False,
     }
@@ -156,10 +158,10 @@ else:
     }
 # Evidence analysis runs on its own queue and worker (run_evidence_worker, memory-capped) so an
 # expensive image cannot delay acknowledgements and offers on the main queue.
-HUEY_EVIDENCE = {**HUEY, "name": "anxin-evidence"}
+HUEY_EVIDENCE = {**HUEY, "name": f"{ANXIN_QUEUE_NAME}-evidence"}
 if not REDIS_URL:
     HUEY_EVIDENCE["filename"] = str(DATA_DIR / "huey-evidence.sqlite3")
-ANXIN_EVIDENCE_WORKER_MEMORY_MB = env_int("ANXIN_EVIDENCE_WORKER_MEMORY_MB", 1024)
+ANXIN_EVIDENCE_WORKER_MEMORY_MB = env_int("ANXIN_EVIDENCE_WORKER_MEMORY_MB", 2048)
 # Durable jobs (anxin/notifications/jobs.py): attempts before the dead-letter state, exponential
 # backoff (base × 2^(n-1), capped), the lease a worker holds on a running job, and how late a
 # pending job's wake-up may be before the sweeper re-enqueues it.
