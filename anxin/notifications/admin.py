@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.jobs import job_retry
@@ -15,7 +15,16 @@ from anxin.notifications.models import Job
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "attempts", "next_attempt_at", "last_error", "created_at", "done_at"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "done_at",
+    ]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in Job._meta.fields]
     actions = ["retry_dead_jobs"]
@@ -34,6 +43,6 @@ class JobAdmin(admin.ModelAdmin):
             job_retry(job=job)
         self.message_user(
             request,
-            ngettext("%(count)d job queued again.", "%(count)d jobs queued again.", len(dead)) % {"count": len(dead)},
+            gettext("已重新排队 %(count)d 个任务。") % {"count": len(dead)},
             messages.SUCCESS,
         )

@@ -34,7 +34,7 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
             _until(lambda: (supervisor.check(), worker.process.pid != worker_pid)[1])
         assert web.process.pid == web_pid and web.process.poll() is None
         assert worker.process.poll() is None and worker.restarts == 1
-        assert "worker (pid %s) exited with code -9; restarting" % worker_pid in caplog.text
+        assert f"worker (pid {worker_pid}) exited with code -9; restarting" in caplog.text
 
         # A crash loop backs off: the second quick death waits twice as long.
         first = worker.process.pid
