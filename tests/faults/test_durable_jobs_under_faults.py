@@ -175,12 +175,16 @@ class Stack:
         give_up_at = time.monotonic() + 60
         numbers: list[str] = []
 
+        errors: list[BaseException] = []
+
         def client(offset: int) -> None:
-            for i in range(offset, count, 2):
-                numbers.append(
-                    self.submit(f"{prefix}-{i}", f"{phones}{os.getpid() % 1000:03d}{i:04d}", give_up_at)
-                )
-                time.sleep(0.05)
+            try:
+                for i in range(offset, count, 2):
+                    phone = f"{phones}{os.getpid() % 1000:03d}{i:04d}"
+                    numbers.append(self.submit(f"{prefix}-{i}", phone, give_up_at))
+                    time.sleep(0.05)
+            except BaseException as error:  # surfaced below: a thread's failure must fail the test
+                errors.append(error)
 
         threads = [threading.Thread(target=client, args=(n,)) for n in (0, 1)]
         for thread in threads:
@@ -189,6 +193,8 @@ class Stack:
             during()
         for thread in threads:
             thread.join()
+        assert not errors, errors
+        assert len(numbers) == count
         return numbers
 
     def report(self, numbers: list[str]) -> dict:
