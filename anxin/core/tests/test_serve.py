@@ -16,7 +16,7 @@ def _sleeper(name: str) -> Child:
     return Child(name, [sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ))
 
 
-def _until(predicate, timeout: float = 10.0) -> None:
+def _until(predicate, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -25,7 +25,7 @@ def _until(predicate, timeout: float = 10.0) -> None:
 
 def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
     web, worker = _sleeper("web"), _sleeper("worker")
-    supervisor = Supervisor([web, worker], backoff_base=0.2)
+    supervisor = Supervisor([web, worker], backoff_base=1.0)
     supervisor.start_all()
     try:
         web_pid, worker_pid = web.process.pid, worker.process.pid
@@ -40,7 +40,7 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
         first = worker.process.pid
         os.kill(first, signal.SIGKILL)
         _until(lambda: (supervisor.check(), worker.restart_at is not None)[1])
-        assert worker.failures == 2 and worker.restart_at - time.monotonic() > 0.2
+        assert worker.failures == 2 and worker.restart_at - time.monotonic() > 1.5  # 2 s, was 1 s
     finally:
         supervisor.stop(timeout=5)
     assert all(child.process.poll() is not None for child in (web, worker))
