@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -59,6 +60,15 @@ def durable_job(fn: Callable[..., object]) -> DurableJob:
 def current_job() -> Job | None:
     """The job whose handler is running in this thread, if any (used to make sends idempotent)."""
     return _current_job.get()
+
+
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d \-]{5,}\d")
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as stored in job and message rows: carriers echo phone numbers and addresses
+    in their errors, so digit runs and e-mail addresses are blanked out first."""
+    return _PERSONAL.sub("[…]", f"{type(exc).__name__}: {exc}")[:300]
 
 
 def _handler_for(kind: str) -> Callable[..., object]:
@@ -128,7 +138,7 @@ def job_run(*, job_id: int, now: dt.datetime | None = None) -> str:
         # later step of the handler fails, or the retry would send it again.
         _handler_for(job.kind)(**job.payload)
     except Exception as exc:
-        return _job_failed(job=job, error=f"{type(exc).__name__}: {exc}", now=now)
+        return _job_failed(job=job, error=error_text(exc), now=now)
     finally:
         _current_job.reset(token)
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(

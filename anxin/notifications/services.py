@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from anxin.core.crypto import get_keyring
 from anxin.core.masking import normalize_email, normalize_phone
-from anxin.notifications.jobs import current_job
+from anxin.notifications.jobs import current_job, error_text
 from anxin.notifications.models import Notification
 from anxin.notifications.providers import get_sms_provider
 
@@ -102,7 +102,7 @@ def _deliver(  # type: ignore[no-untyped-def]
         send(note)
     except Exception as exc:
         logger.exception("%s provider %s failed", channel, provider)
-        note.error = f"{type(exc).__name__}: {exc}"[:200]
+        note.error = error_text(exc)[:200]
         note.save()
         if job is not None:
             raise DeliveryFailed(note.error) from exc

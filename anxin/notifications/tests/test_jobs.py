@@ -161,3 +161,23 @@ def test_outsiders_cannot_see_the_job_list(db, client, outsider):
     client.force_login(outsider)
     response = client.get(reverse("admin:notifications_job_changelist"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_provider_error_echoing_the_phone_is_stored_without_it(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.ANXIN_SMS_PROVIDER = "anxin.notifications.tests.test_jobs.EchoingProvider"
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(phone="13800138000")
+    job = Job.objects.get(kind="anxin.intake.tasks.acknowledge_request")
+    note = Notification.objects.get(job=job)
+    assert "ValueError" in job.last_error and "ValueError" in note.error
+    for text in (job.last_error, note.error):
+        assert "13800138000" not in text and "a@b.cn" not in text
+
+
+class EchoingProvider:
+    name = "echoing"
+
+    def send(self, *, phone: str, text: str, reference: str = "") -> None:
+        raise ValueError(f"number {phone} rejected, contact a@b.cn")
