@@ -101,8 +101,9 @@ def _deliver(  # type: ignore[no-untyped-def]
     try:
         send(note)
     except Exception as exc:
-        logger.exception("%s provider %s failed", channel, provider)
         note.error = error_text(exc)[:200]
+        # No traceback: a carrier's message may echo the number, and the log must not hold it.
+        logger.warning("%s provider %s failed: %s", channel, provider, note.error)
         note.save()
         if job is not None:
             raise DeliveryFailed(note.error) from exc
