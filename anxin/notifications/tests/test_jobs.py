@@ -172,7 +172,8 @@ def test_a_provider_error_echoing_the_phone_is_stored_without_it(
     job = Job.objects.get(kind="anxin.intake.tasks.acknowledge_request")
     note = Notification.objects.get(job=job)
     assert "ValueError" in job.last_error and "ValueError" in note.error
-    for text in (job.last_error, note.error):
+    assert "ValueError" in caplog.text
+    for text in (job.last_error, note.error, caplog.text):
         assert "13800138000" not in text and "a@b.cn" not in text
 
 
