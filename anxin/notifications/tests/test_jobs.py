@@ -163,8 +163,8 @@ def test_outsiders_cannot_see_the_job_list(db, client, outsider):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_a_provider_error_echoing_the_phone_is_stored_without_it(
-    db, settings, django_capture_on_commit_callbacks
+def test_a_provider_error_echoing_the_phone_is_stored_and_logged_without_it(
+    db, settings, caplog, django_capture_on_commit_callbacks
 ):
     settings.ANXIN_SMS_PROVIDER = "anxin.notifications.tests.test_jobs.EchoingProvider"
     with django_capture_on_commit_callbacks(execute=True):
