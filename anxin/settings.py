@@ -183,13 +183,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env_str("REDIS_URL")
+# Installations (or test stacks) sharing one Redis database keep their queues apart by name.
+ANXIN_QUEUE_NAME = env_str("ANXIN_QUEUE_NAME", "anxin")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "anxin", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": ANXIN_QUEUE_NAME, "url": REDIS_URL, "immediate": False}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "anxin",
+        "name": ANXIN_QUEUE_NAME,
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": False,
     }
@@ -197,6 +199,20 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anxin_cache"}
     }
+# Evidence analysis runs on its own queue and worker (run_evidence_worker, memory-capped) so an
+# expensive image cannot delay acknowledgements and offers on the main queue.
+HUEY_EVIDENCE = {**HUEY, "name": f"{ANXIN_QUEUE_NAME}-evidence"}
+if not REDIS_URL:
+    HUEY_EVIDENCE["filename"] = str(DATA_DIR / "huey-evidence.sqlite3")
+ANXIN_EVIDENCE_WORKER_MEMORY_MB = env_int("ANXIN_EVIDENCE_WORKER_MEMORY_MB", 2048)
+# Durable jobs (anxin/notifications/jobs.py): attempts before the dead-letter state, exponential
+# backoff (base × 2^(n-1), capped), the lease a worker holds on a running job, and how late a
+# pending job's wake-up may be before the sweeper re-enqueues it.
+ANXIN_JOB_MAX_ATTEMPTS = env_int("ANXIN_JOB_MAX_ATTEMPTS", 8)
+ANXIN_JOB_RETRY_BASE_S = env_int("ANXIN_JOB_RETRY_BASE_S", 15)
+ANXIN_JOB_RETRY_MAX_S = env_int("ANXIN_JOB_RETRY_MAX_S", 3600)
+ANXIN_JOB_LEASE_S = env_int("ANXIN_JOB_LEASE_S", 300)
+ANXIN_JOB_SWEEP_GRACE_S = env_int("ANXIN_JOB_SWEEP_GRACE_S", 60)
 
 # Staff passwords (pages and /admin/) are checked through a backend that locks the account and the
 # address out after repeated failures (anxin/accounts/backends.py).
@@ -261,6 +277,12 @@ ANXIN_LOGIN_FREE_ATTEMPTS = env_int("ANXIN_LOGIN_FREE_ATTEMPTS", 5)
 ANXIN_LOGIN_LOCKOUT_BASE_S = env_int("ANXIN_LOGIN_LOCKOUT_BASE_S", 60)
 ANXIN_LOGIN_LOCKOUT_MAX_S = env_int("ANXIN_LOGIN_LOCKOUT_MAX_S", 3600)
 ANXIN_LOGIN_FAILURE_WINDOW_S = env_int("ANXIN_LOGIN_FAILURE_WINDOW_S", 86400)
+# Messages actually sent to one recipient (keyed by blind index) per hour / per day; one-time
+# codes have their own budget (anxin/notifications/services.py explains why).
+ANXIN_MESSAGES_PER_HOUR = env_int("ANXIN_MESSAGES_PER_HOUR", 5)
+ANXIN_MESSAGES_PER_DAY = env_int("ANXIN_MESSAGES_PER_DAY", 20)
+ANXIN_MESSAGES_ESSENTIAL_PER_HOUR = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_HOUR", 10)
+ANXIN_MESSAGES_ESSENTIAL_PER_DAY = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_DAY", 30)
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
 # HMAC secrets of the webhooks. The demo values exist only in the demo (DEBUG on, not production);
 # elsewhere an unset secret refuses every webhook call, and production refuses to start.

@@ -1,9 +1,10 @@
 """Test overlay: same settings, with jobs run inline and fast password hashing."""
 
 from anxin.settings import *  # noqa: F403
-from anxin.settings import HUEY
+from anxin.settings import HUEY, HUEY_EVIDENCE
 
 HUEY = {**HUEY, "immediate": True}
+HUEY_EVIDENCE = {**HUEY_EVIDENCE, "immediate": True}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -4,6 +4,9 @@ The work-order timeline is the outbox (STYLE §6): readers such as dispatch keep
 re-read new rows. Apps register a task here at start-up (AppConfig.ready); writers call
 ``outbox_kick`` inside their transaction and the tasks are enqueued once it commits. The kick
 carries no data, so a lost kick only delays work until the next periodic sweep.
+
+Work that must happen once per event and cannot be re-derived from the timeline (a message to the
+customer, the first offer of a new order) is a durable job row instead: anxin/notifications/jobs.py.
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anxin.dispatch import services
 from anxin.dispatch.models import ServicePoint
+from anxin.notifications.jobs import durable_job
 
 
-@db_task()
-def offer_new_order(order_id: int) -> None:
-    """Enqueued by intake on commit: offer a new order to the best technician at once."""
+@durable_job
+def offer_new_order(*, order_id: int) -> None:
+    """Durable job enqueued by intake with the order: offer it to the best technician at once."""
     services.offer_for_new_order(order_id=order_id)
 
 

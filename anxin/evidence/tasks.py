@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
+from anxin.core.queues import evidence_db_task
 from anxin.evidence import services
 
 
-@db_task(retries=2, retry_delay=30)
+# Analysis runs on the evidence queue (its own memory-capped worker); reminders stay on the main one.
+@evidence_db_task(retries=2, retry_delay=30)
 def evidence_analyze_task(file_id: int) -> None:
     services.evidence_analyze(file_id=file_id)
 
 
-@db_task(retries=2, retry_delay=30)
+@evidence_db_task(retries=2, retry_delay=30)
 def evidence_reanalyze_task(file_id: int) -> None:
     services.evidence_analyze(file_id=file_id, refresh=True)
 

@@ -420,14 +420,14 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     )
     _attach_files(order=order, files=request.files)
     _acknowledge_after_commit(order=order, linked=False)
-    transaction.on_commit(lambda: offer_new_order(order.pk))  # dispatch: offer it to a technician at once
+    offer_new_order.enqueue(order_id=order.pk)  # durable job: offer it to a technician at once
     return IntakeResult(order=order, created=True, intake=intake)
 
 
 def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
     from anxin.intake.tasks import acknowledge_request
 
-    transaction.on_commit(lambda: acknowledge_request(order.pk, linked))
+    acknowledge_request.enqueue(order_id=order.pk, linked=linked)  # durable job, runs after commit
 
 
 def request_submit_idempotent(*, request: RepairRequest, client: User, key: str) -> IntakeResult:

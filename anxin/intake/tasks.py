@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
-
 from anxin.intake.acknowledgements import acknowledgement_send
+from anxin.notifications.jobs import durable_job
 
 
-@db_task(retries=3, retry_delay=30)
-def acknowledge_request(order_id: int, linked: bool) -> None:
+@durable_job
+def acknowledge_request(*, order_id: int, linked: bool) -> None:
+    """Durable job enqueued with the order: retried with backoff until the message is sent once."""
     acknowledgement_send(order_id=order_id, linked=linked)

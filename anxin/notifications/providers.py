@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
@@ -16,7 +18,9 @@ logger = logging.getLogger("anxin.sms")
 class SmsProvider(Protocol):
     name: str
 
-    def send(self, *, phone: str, text: str) -> None: ...
+    def send(self, *, phone: str, text: str, reference: str = "") -> None:
+        """Send or raise. ``reference`` identifies the job and message kind; carriers that accept a
+        client reference (an "out id") can use it to drop a duplicate after a worker crash."""
 
 
 class ConsoleSmsProvider:
@@ -24,10 +28,24 @@ class ConsoleSmsProvider:
 
     name = "console"
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, reference: str = "") -> None:
         # The full text goes to the operator's console (needed to log in with a code in the demo);
         # the phone is masked as everywhere else.
         logger.warning("SMS to %s: %s", mask_phone(phone), text)
+
+
+class FileSinkSmsProvider:
+    """For fault drills and end-to-end tests: appends each sent text to ANXIN_SMS_SINK_FILE and
+    fails while the file named by ANXIN_SMS_FAIL_FLAG exists (a carrier outage you can switch)."""
+
+    name = "file-sink"
+
+    def send(self, *, phone: str, text: str, reference: str = "") -> None:
+        flag = os.environ.get("ANXIN_SMS_FAIL_FLAG", "")
+        if flag and Path(flag).exists():
+            raise ConnectionError("SMS gateway unavailable (fail flag present)")
+        with open(os.environ["ANXIN_SMS_SINK_FILE"], "a", encoding="utf-8") as sink:
+            sink.write(f"{reference}\t{mask_phone(phone)}\t{text}\n")
 
 
 def get_sms_provider() -> SmsProvider:

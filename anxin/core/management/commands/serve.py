@@ -1,71 +1,166 @@
-"""Start the web server (gunicorn) and the Huey worker together; stop both on Ctrl-C."""
+"""Start the web server (gunicorn) and the Huey workers together and keep them running.
+
+Each child is supervised: when one dies it is restarted alone, after a backoff that doubles on
+every quick crash (1 s, 2 s, 4 s … 30 s) and resets once it has stayed up for a minute. Every
+exit and restart is logged. Ctrl-C or SIGTERM stops them all. Production runs the same three
+processes under systemd instead (docs/operations.md).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand
 
+from anxin.core.checks import production_guard
+
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
+
+logger = logging.getLogger("anxin.serve")
+
+STABLE_AFTER_S = 60.0
+
+
+def _die_with_parent() -> None:
+    """Children get SIGTERM if `serve` itself is killed, so no orphan keeps the port (Linux only)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    failures: int = 0
+    restart_at: float | None = None
+    restarts: int = field(default=0)
+
+
+class Supervisor:
+    """Restart whichever child died, with exponential backoff; log every exit."""
+
+    def __init__(
+        self, children: list[Child], *, backoff_base: float = 1.0, backoff_max: float = 30.0
+    ) -> None:
+        self.children = children
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.stopping = False
+
+    def start(self, child: Child) -> None:
+        child.process = subprocess.Popen(child.argv, env=child.env, preexec_fn=_die_with_parent)  # noqa: PLW1509
+        child.started_at = time.monotonic()
+        child.restart_at = None
+        logger.info("serve: started %s (pid %s)", child.name, child.process.pid)
+
+    def start_all(self) -> None:
+        for child in self.children:
+            self.start(child)
+
+    def check(self) -> None:
+        """One supervision round: notice exits, schedule restarts, perform due restarts."""
+        now = time.monotonic()
+        for child in self.children:
+            if child.process is not None and child.restart_at is None:
+                code = child.process.poll()
+                if code is None:
+                    if now - child.started_at > STABLE_AFTER_S:
+                        child.failures = 0
+                    continue
+                child.failures += 1
+                delay = min(self.backoff_base * 2 ** (child.failures - 1), self.backoff_max)
+                child.restart_at = now + delay
+                logger.error(
+                    "serve: %s (pid %s) exited with code %s; restarting in %.0f s",
+                    child.name,
+                    child.process.pid,
+                    code,
+                    delay,
+                )
+            if child.restart_at is not None and now >= child.restart_at and not self.stopping:
+                child.restarts += 1
+                self.start(child)
+
+    def run(self, interval: float = 0.2) -> None:
+        while not self.stopping:
+            self.check()
+            time.sleep(interval)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self.stopping = True
+        alive = [c.process for c in self.children if c.process is not None and c.process.poll() is None]
+        for process in alive:
+            process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in alive:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def children_for(
+    *, python: str, host: str, port: str, workers: str, threads: str, env: dict[str, str]
+) -> list[Child]:
+    gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
+    web = [
+        gunicorn, "anxin.wsgi", "--bind", f"{host}:{port}", "--workers", workers,
+        "--worker-class", "gthread", "--threads", threads, "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
+    ]  # fmt: skip
+    return [
+        Child("worker", [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"], env),
+        Child("evidence-worker", [python, "manage.py", "run_evidence_worker"], env),
+        Child("web", web, env),
+    ]
 
 
 class Command(BaseCommand):
-    help = "Run web + background worker (used by `make run`). PORT, HOST and WEB_CONCURRENCY override the defaults."
+    help = (
+        "Run web + background workers (used by `make run`), restarting any that dies. "
+        "PORT, HOST, WEB_CONCURRENCY and WEB_THREADS override the defaults."
+    )
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        production_guard()  # refuse before starting anything, demo logins included (checks E001-E006)
         port = os.environ.get("PORT", "8000")
         host = os.environ.get("HOST", "127.0.0.1")
-        workers = os.environ.get("WEB_CONCURRENCY", "2")
-        python = sys.executable
-        bindir = os.path.dirname(python)
         # Links in SMS/e-mail point at this server unless a public address is configured.
         env = {**os.environ}
         env.setdefault("ANXIN_PUBLIC_URL", f"http://{host}:{port}")
-        children = [
-            subprocess.Popen(
-                [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"], env=env
-            ),
-            subprocess.Popen(
-                [
-                    os.path.join(bindir, "gunicorn"),
-                    "anxin.wsgi",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    workers,
-                    "--worker-class",
-                    "gthread",
-                    "--threads",
-                    os.environ.get("WEB_THREADS", "4"),
-                    "--access-logfile",
-                    "-",
-                    # Path without the query string and no referrer: tracking links carry
-                    # their token as ?t=…, which must not reach the access log.
-                    "--access-logformat",
-                    ACCESS_LOG_FORMAT,
-                    "--graceful-timeout",
-                    "10",
-                ],
+        supervisor = Supervisor(
+            children_for(
+                python=sys.executable,
+                host=host,
+                port=port,
+                workers=os.environ.get("WEB_CONCURRENCY", "2"),
+                threads=os.environ.get("WEB_THREADS", "4"),
                 env=env,
-            ),
-        ]
-        self.stdout.write(f"Anxin is running on http://{host}:{port}/ (web + worker). Ctrl-C stops both.")
+            )
+        )
 
         def stop(*_: object) -> None:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
+            supervisor.stopping = True
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        supervisor.start_all()
+        self.stdout.write(
+            f"Anxin is running on http://{host}:{port}/ (web + workers, restarted if they die). Ctrl-C stops all."
+        )
         try:
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
+            supervisor.run()
         finally:
-            stop()
-            for child in children:
-                child.wait(timeout=15)
+            supervisor.stop()
