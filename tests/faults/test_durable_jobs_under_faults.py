@@ -110,6 +110,7 @@ class Stack:
         if not REDIS_URL:
             self.env.pop("REDIS_URL", None)
         self.manage("migrate", "--noinput")
+        self.manage("createcachetable")  # as `make setup` does: rate limits count in the cache
         self.token = self.manage("create_api_token", "--role", "agent", "--name", "faults").strip()
         log = open(self.tmp / "serve.log", "wb")  # noqa: SIM115
         self.serve = subprocess.Popen(
