@@ -26,11 +26,41 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             detail = f"Request body is {length} bytes; the limit is {limit} bytes"
             if request.path.startswith("/api/") or is_json:
-                return JsonResponse(
-                    {"error": "payload_too_large", "detail": detail, "field": None}, status=413
-                )
+                return api_error(413, "payload_too_large", detail)
             return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
         return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/v1/, Django's HTML 404 and ninja's plain-text 405 become the API's JSON error shape.
+
+    Ninja's own handlers already cover everything an endpoint raises; what is left is the routing layer:
+    a path no endpoint serves (Django's 404 page) and a method an endpoint does not take (405).
+    """
+
+    PREFIX = "/api/v1/"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(self.PREFIX) or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            return api_error(404, "not_found", f"No API endpoint at {request.path}")
+        allowed = response.get("Allow", "")
+        json_response = api_error(
+            405, "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
+        )
+        json_response["Allow"] = allowed
+        return json_response
+
+
+def api_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail, "field": field}, status=status)
 
 
 class ChineseFirstLocaleMiddleware:

@@ -7,6 +7,7 @@ from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip
+from anxin.core.schemas import MAX_OFFSET
 from anxin.dispatch.selectors import technician_get_by_employee_no
 from anxin.intake.acknowledgements import tracking_url
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
@@ -70,7 +71,7 @@ def order_list(
     status: str = "",
     attention: bool = False,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     orders = selectors.workorder_list_for(actor=request.auth, status=status, attention_only=attention)
     return [presenters.order_summary(o) for o in orders[offset : offset + limit]]
