@@ -24,7 +24,15 @@ from anxin.evidence.schemas import (
 )
 
 router = Router(auth=api_auth, tags=["claims"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 # Who may upload which kind of evidence to a claim.
 UPLOAD_KINDS = {
     Role.CUSTOMER: {EvidenceKind.CLAIM_PHOTO, EvidenceKind.CLAIM_VIDEO},

@@ -6,13 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from anxin.core.schemas import ErrorOut as ErrorOut  # re-exported: the claims router imports it from here
 from anxin.evidence.choices import ClaimType, Decision, EvidenceKind
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    field: str | None
 
 
 class StrictIn(Schema):
@@ -68,7 +63,7 @@ class EvidenceOut(Schema):
     heatmap_url: str | None = None
 
 
-class EventOut(Schema):
+class ClaimEventOut(Schema):
     at: dt.datetime
     kind: str
     old_status: str
@@ -82,4 +77,4 @@ class ClaimDetailOut(ClaimSummaryOut):
     amount_paid: Decimal
     appeal_deadline: dt.datetime | None
     files: list[EvidenceOut]
-    timeline: list[EventOut]
+    timeline: list[ClaimEventOut]

@@ -8,6 +8,7 @@ from ninja import Header, Router, Status
 from pydantic import ValidationError
 
 from anxin.core.exceptions import BadRequest, ValidationFailed
+from anxin.core.schemas import request_body_schema
 from anxin.intake.acknowledgements import tracking_url
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
@@ -36,7 +37,7 @@ def _ack(result: IntakeResult) -> Status:
     "/social",
     response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS},
     openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}
+        "requestBody": {"content": {"application/json": {"schema": request_body_schema(SocialMessageIn)}}}
     },
 )
 def social_webhook(

@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from anxin.core.schemas import ErrorOut as ErrorOut  # re-exported: routers import it from here
+
 
 class StrictIn(Schema):
     """Input schemas refuse unknown fields (a typo must not be silently ignored)."""
@@ -45,7 +47,7 @@ class SlaClockOut(Schema):
     finished_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class OrderEventOut(Schema):
     event: str
     from_status: str
     to_status: str
@@ -76,7 +78,7 @@ class OrderDetailOut(OrderSummaryOut):
     description: str
     township_code: str
     preferred_time: str
-    timeline: list[EventOut]
+    timeline: list[OrderEventOut]
 
 
 class TransitionIn(StrictIn):
@@ -97,9 +99,3 @@ class RevealIn(StrictIn):
 class RevealOut(Schema):
     field: str
     value: str
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    field: str | None
