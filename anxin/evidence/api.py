@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
-from ninja.files import UploadedFile
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
@@ -20,6 +19,7 @@ from anxin.evidence.schemas import (
     ClaimSummaryOut,
     DecisionIn,
     ErrorOut,
+    EvidenceFile,
     EvidenceOut,
 )
 
@@ -71,7 +71,7 @@ def claim_detail(request: HttpRequest, number: str):
 
 
 @router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[UploadedFile]):
+def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[EvidenceFile]):
     """Upload one photo or video; it is stored unaltered and analysed in the background."""
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     if kind not in UPLOAD_KINDS.get(role_of(request.auth), set()):
@@ -89,7 +89,7 @@ def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind],
 
 
 @router.post("/models/{model_id}/listing-photos", response={201: EvidenceOut, **ERRORS})
-def listing_photo_upload(request: HttpRequest, model_id: int, file: File[UploadedFile]):
+def listing_photo_upload(request: HttpRequest, model_id: int, file: File[EvidenceFile]):
     """Brand staff register a product model's listing photo, the reference forgeries are made from."""
     require_role(request.auth, [Role.BRAND_STAFF, Role.ADMIN], action="manage listing photos")
     model = selectors.product_model_for_staff(actor=request.auth, model_id=model_id)

@@ -44,7 +44,9 @@ CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.A
 def order_create(
     request: HttpRequest,
     payload: OrderCreateIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S"
+    ),
 ):
     """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
     require_role(request.auth, CREATORS, action="file orders")

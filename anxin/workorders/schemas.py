@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -92,7 +93,7 @@ class ContactedIn(StrictIn):
 
 
 class RevealIn(StrictIn):
-    field: str = Field(..., description="contact_phone, contact_name or service_address")
+    field: Literal["contact_phone", "contact_name", "service_address"]
     reason: str = Field("", max_length=200)
 
 
