@@ -40,7 +40,7 @@ class LocationIn(StrictIn):
 
 class StatusIn(StrictIn):
     status: TechnicianStatus
-    late_minutes: int | None = Field(None, ge=0, le=480)
+    late_minutes: int | None = Field(None, ge=0, le=480, strict=True)
 
 
 class TechnicianOut(Schema):

@@ -16,6 +16,21 @@ class StrictIn(Schema):
 
 
 class OrderCreateIn(StrictIn):
+    # The customer must be reachable: a phone with 7 to 15 digits, or an e-mail address (intake's
+    # _clean_contact). Said in the document so clients and generated tests know it.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["phone"],
+                    "properties": {"phone": {"pattern": "^[^0-9]*([0-9][^0-9]*){7,15}$"}},
+                },
+                {"required": ["email"], "properties": {"email": {"pattern": "^[\\s\\S]*@[^@]*\\.[^@]*$"}}},
+            ]
+        },
+    )
+
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=120)
     name: str = Field("", max_length=60)
