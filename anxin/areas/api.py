@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from anxin.accounts.auth import api_auth
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
@@ -92,8 +93,8 @@ def division_detail(request: HttpRequest, code: str) -> dict:
 
 
 class LookupQuery(Schema):
-    address: str = ""
-    code: str = ""
+    address: str = Field("", description="address text; this or `code` is required (else 422)")
+    code: str = Field("", description="division code; this or `address` is required (else 422)")
     brand: int | None = None
     category: int | None = None
 
