@@ -26,9 +26,7 @@ class ProductCategory(TimestampedModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60, unique=True)
-    visit_minutes = models.PositiveSmallIntegerField(
-        default=60, help_text="typical on-site time, for planning"
-    )
+    visit_minutes = models.PositiveSmallIntegerField(default=60, help_text="typical on-site time, for planning")
 
     class Meta:
         ordering = ["name"]

@@ -30,15 +30,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
-    list_display = [
-        "id",
-        "brand",
-        "category",
-        "product_model",
-        "serial_number",
-        "purchase_date",
-        "warranty_end",
-    ]
+    list_display = ["id", "brand", "category", "product_model", "serial_number", "purchase_date", "warranty_end"]
     list_filter = ["brand", "category"]
     search_fields = ["serial_number"]
     raw_id_fields = ["customer"]

@@ -108,9 +108,7 @@ def _pauses(order) -> list[tuple[dt.datetime, dt.datetime]]:  # type: ignore[no-
     return [(p.started_at, p.ended_at or far) for p in SlaPause.objects.filter(order=order)]
 
 
-def sla_clocks_start(
-    *, order, event: str = "created", at: dt.datetime | None = None, new_order: bool = False
-) -> list[SlaClock]:  # type: ignore[no-untyped-def]
+def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None, new_order: bool = False) -> list[SlaClock]:  # type: ignore[no-untyped-def]
     """Start the clocks whose targets begin with `event` (intake: "created", with new_order=True)."""
     at = at or timezone.now()
     policy = sla_policy_for(order=order)
