@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from anxin.core.exceptions import DomainError
+
+logger = logging.getLogger("anxin.api")
 
 api = NinjaAPI(
     title="Anxin API",
@@ -66,6 +71,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             request, status=400, code="invalid_json", detail="Request body is not valid JSON"
         )
     return error_response(request, status=exc.status_code, code="http_error", detail=str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", detail="Not found")
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: log it with its traceback, tell Django's listeners, answer the one shape without internals."""
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    got_request_exception.send(sender=None, request=request)
+    return error_response(
+        request, status=500, code="server_error", detail="The server could not answer this request"
+    )
 
 
 api.add_router("/orders", "anxin.workorders.api.router")

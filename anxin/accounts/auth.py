@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from anxin.accounts.models import ApiToken, User
+from anxin.core.exceptions import PermissionDenied
 
 
 class TokenAuth(HttpBearer):
@@ -31,11 +33,22 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF matters only when the cookie actually signs someone in: a request with no session (or a
+        # stale one) carries no ambient authority, so it is a 401, not a CSRF 403.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and check_csrf(request) is not None:
+            raise PermissionDenied(
+                "CSRF check failed: send the csrftoken cookie's value in X-CSRFToken", code="csrf_failed"
+            )
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        if key is None:
+            return None
+        return request.user
 
 
 api_auth = [TokenAuth(), SessionAuth()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from anxin.accounts.auth import api_auth
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
@@ -31,8 +32,12 @@ from anxin.areas.selectors import (
 from anxin.areas.services import coverage_import
 from anxin.areas.tree import Division, get_tree
 from anxin.core.exceptions import NotFound
+from anxin.core.schemas import errors
 
 router = Router(tags=["areas"], auth=api_auth)
+# 401 without a token/session, 422 for bad input; bodies add 400 (not JSON) and 413 (too large).
+READ_ERRORS = errors(401, 422)
+BODY_ERRORS = errors(400, 401, 413, 422)
 
 
 def resolution_out(text: str, r: Resolution) -> dict:
@@ -76,13 +81,13 @@ def line_out(line: CoverageLine) -> dict:
     }
 
 
-@router.post("/resolve", response=ResolveOut)
+@router.post("/resolve", response={200: ResolveOut, **BODY_ERRORS})
 def resolve_batch(request: HttpRequest, payload: ResolveIn) -> dict:
     """Resolve up to 1,000 texts to divisions, in order."""
     return {"results": [resolution_out(text, resolve(text)) for text in payload.texts]}
 
 
-@router.get("/divisions/{code}", response=DivisionDetailOut)
+@router.get("/divisions/{code}", response={200: DivisionDetailOut, **READ_ERRORS, **errors(404)})
 def division_detail(request: HttpRequest, code: str) -> dict:
     division = division_get(code)
     if division is None:
@@ -91,13 +96,13 @@ def division_detail(request: HttpRequest, code: str) -> dict:
 
 
 class LookupQuery(Schema):
-    address: str = ""
-    code: str = ""
+    address: str = Field("", description="address text; this or `code` is required (else 422)")
+    code: str = Field("", description="division code; this or `address` is required (else 422)")
     brand: int | None = None
     category: int | None = None
 
 
-@router.get("/coverage/lookup", response=LookupOut)
+@router.get("/coverage/lookup", response={200: LookupOut, **READ_ERRORS, **errors(403)})
 def lookup(request: HttpRequest, query: Query[LookupQuery]) -> dict:
     """Covering service points for an address or code, or the nearest ones when it is out of coverage."""
     found = coverage_lookup(
@@ -111,13 +116,19 @@ def lookup(request: HttpRequest, query: Query[LookupQuery]) -> dict:
     }
 
 
-@router.get("/service-points/{point_id}/coverage", response=list[CoverageAreaOut])
+@router.get(
+    "/service-points/{point_id}/coverage",
+    response={200: list[CoverageAreaOut], **READ_ERRORS, **errors(403, 404)},
+)
 def coverage_list(request: HttpRequest, point_id: int) -> list:
     point = service_point_get_for(actor=request.user, pk=point_id)
     return list(coverage_list_for(actor=request.user, service_point=point))
 
 
-@router.post("/service-points/{point_id}/coverage/import", response=CoverageImportOut)
+@router.post(
+    "/service-points/{point_id}/coverage/import",
+    response={200: CoverageImportOut, **BODY_ERRORS, **errors(403, 404)},
+)
 def coverage_import_api(request: HttpRequest, point_id: int, payload: CoverageImportIn) -> dict:
     """Preview (``confirm: false``) or save a pasted coverage list; unresolved items are listed, not saved."""
     point = service_point_get_for(actor=request.user, pk=point_id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -7,7 +9,7 @@ from pydantic import ConfigDict, Field
 class ResolveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    texts: list[str] = Field(..., min_length=1, max_length=1000)
+    texts: list[Annotated[str, Field(max_length=300)]] = Field(..., min_length=1, max_length=1000)
 
 
 class CandidateOut(Schema):

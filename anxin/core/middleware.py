@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+# Batch endpoints whose documented maximum input (1,000 addresses of 300 characters; a 20,000-character
+# coverage list) is larger than ANXIN_MAX_JSON_BYTES even as plain UTF-8: they get the general body limit,
+# so that no body their schema allows is refused with 413.
+BULK_JSON_PATHS = re.compile(r"^/api/v1/areas/(resolve|service-points/\d+/coverage/import)$")
 
 
 class RequestSizeLimitMiddleware:
@@ -22,15 +28,47 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         is_json = request.META.get("CONTENT_TYPE", "").startswith("application/json")
-        limit = settings.ANXIN_MAX_JSON_BYTES if is_json else settings.ANXIN_MAX_BODY_BYTES
+        limit = settings.ANXIN_MAX_BODY_BYTES
+        if is_json and not BULK_JSON_PATHS.match(request.path):
+            limit = settings.ANXIN_MAX_JSON_BYTES
         if length > limit:
             detail = f"Request body is {length} bytes; the limit is {limit} bytes"
             if request.path.startswith("/api/") or is_json:
-                return JsonResponse(
-                    {"error": "payload_too_large", "detail": detail, "field": None}, status=413
-                )
+                return api_error(413, "payload_too_large", detail)
             return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
         return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/v1/, Django's HTML 404 and ninja's plain-text 405 become the API's JSON error shape.
+
+    Ninja's own handlers already cover everything an endpoint raises; what is left is the routing layer:
+    a path no endpoint serves (Django's 404 page) and a method an endpoint does not take (405).
+    """
+
+    PREFIX = "/api/v1/"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(self.PREFIX) or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            return api_error(404, "not_found", f"No API endpoint at {request.path}")
+        allowed = response.get("Allow", "")
+        json_response = api_error(
+            405, "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
+        )
+        json_response["Allow"] = allowed
+        return json_response
+
+
+def api_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail, "field": field}, status=status)
 
 
 class ChineseFirstLocaleMiddleware:

@@ -27,7 +27,15 @@ from anxin.workorders.schemas import ErrorOut
 from anxin.workorders.selectors import workorder_get_for
 
 router = Router(auth=api_auth, tags=["dispatch"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def offer_out(offer: DispatchOffer | None) -> dict | None:

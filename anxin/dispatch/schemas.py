@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from anxin.dispatch.choices import TechnicianStatus
 from anxin.workorders.schemas import StrictIn
 
 
@@ -32,13 +33,14 @@ class OfferAnswerOut(Schema):
 
 
 class LocationIn(StrictIn):
-    latitude: float = Field(..., ge=-90, le=90)
-    longitude: float = Field(..., ge=-180, le=180)
+    # strict: a JSON true/false is not a coordinate (lax mode would read it as 1.0/0.0)
+    latitude: float = Field(..., ge=-90, le=90, strict=True)
+    longitude: float = Field(..., ge=-180, le=180, strict=True)
 
 
 class StatusIn(StrictIn):
-    status: str = Field(..., max_length=12)
-    late_minutes: int | None = Field(None, ge=0, le=480)
+    status: TechnicianStatus
+    late_minutes: int | None = Field(None, ge=0, le=480, strict=True)
 
 
 class TechnicianOut(Schema):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
-from ninja.files import UploadedFile
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
@@ -20,11 +19,20 @@ from anxin.evidence.schemas import (
     ClaimSummaryOut,
     DecisionIn,
     ErrorOut,
+    EvidenceFile,
     EvidenceOut,
 )
 
 router = Router(auth=api_auth, tags=["claims"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 # Who may upload which kind of evidence to a claim.
 UPLOAD_KINDS = {
     Role.CUSTOMER: {EvidenceKind.CLAIM_PHOTO, EvidenceKind.CLAIM_VIDEO},
@@ -63,7 +71,7 @@ def claim_detail(request: HttpRequest, number: str):
 
 
 @router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[UploadedFile]):
+def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[EvidenceFile]):
     """Upload one photo or video; it is stored unaltered and analysed in the background.
 
     The bytes must match ``kind`` (a photo: JPEG, PNG, WebP, HEIF, AVIF; a video: MP4, MOV, 3GP);
@@ -86,7 +94,7 @@ def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind],
 
 
 @router.post("/models/{model_id}/listing-photos", response={201: EvidenceOut, **ERRORS})
-def listing_photo_upload(request: HttpRequest, model_id: int, file: File[UploadedFile]):
+def listing_photo_upload(request: HttpRequest, model_id: int, file: File[EvidenceFile]):
     """Brand staff register a product model's listing photo, the reference forgeries are made from."""
     require_role(request.auth, [Role.BRAND_STAFF, Role.ADMIN], action="manage listing photos")
     model = selectors.product_model_for_staff(actor=request.auth, model_id=model_id)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from anxin.core.exceptions import BadRequest, ValidationFailed
 from anxin.core.ratelimit import ratelimit
+from anxin.core.schemas import request_body_schema
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
 from anxin.intake.channels.text import extract_fields
@@ -30,7 +31,7 @@ def _ack(result: IntakeResult) -> Status:
     "/social",
     response={201: IntakeAckOut, 200: IntakeAckOut, **ERRORS},
     openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": SocialMessageIn.model_json_schema()}}}
+        "requestBody": {"content": {"application/json": {"schema": request_body_schema(SocialMessageIn)}}}
     },
 )
 @ratelimit(scope="webhook-social", rate_setting="ANXIN_WEBHOOK_RATE")

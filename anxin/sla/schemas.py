@@ -5,10 +5,12 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from anxin.sla.choices import PauseReason
+
 
 class PauseIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(..., description="waiting_customer, waiting_parts or other")
+    reason: PauseReason
     note: str = Field("", max_length=300)
 
 

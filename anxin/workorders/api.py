@@ -7,6 +7,7 @@ from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip, ratelimit
+from anxin.core.schemas import MAX_OFFSET
 from anxin.dispatch.selectors import technician_get_by_employee_no
 from anxin.intake.presenters import intake_answer
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
@@ -50,7 +51,9 @@ def _api_client(request: HttpRequest) -> str:
 def order_create(
     request: HttpRequest,
     payload: OrderCreateIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S"
+    ),
 ):
     """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
     require_role(request.auth, CREATORS, action="file orders")
@@ -68,7 +71,7 @@ def order_list(
     status: str = "",
     attention: bool = False,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     orders = selectors.workorder_list_for(actor=request.auth, status=status, attention_only=attention)
     return [presenters.order_summary(o) for o in orders[offset : offset + limit]]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+from anxin.core.schemas import ErrorOut as ErrorOut  # re-exported: routers import it from here
 
 
 class StrictIn(Schema):
@@ -13,6 +16,21 @@ class StrictIn(Schema):
 
 
 class OrderCreateIn(StrictIn):
+    # The customer must be reachable: a phone with 7 to 15 digits, or an e-mail address (intake's
+    # _clean_contact). Said in the document so clients and generated tests know it.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["phone"],
+                    "properties": {"phone": {"pattern": "^[^0-9]*([0-9][^0-9]*){7,15}$"}},
+                },
+                {"required": ["email"], "properties": {"email": {"pattern": "^[\\s\\S]*@[^@]*\\.[^@]*$"}}},
+            ]
+        },
+    )
+
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=120)
     name: str = Field("", max_length=60)
@@ -49,7 +67,7 @@ class SlaClockOut(Schema):
     finished_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class OrderEventOut(Schema):
     event: str
     from_status: str
     to_status: str
@@ -80,7 +98,7 @@ class OrderDetailOut(OrderSummaryOut):
     description: str
     township_code: str
     preferred_time: str
-    timeline: list[EventOut]
+    timeline: list[OrderEventOut]
 
 
 class TransitionIn(StrictIn):
@@ -94,16 +112,10 @@ class ContactedIn(StrictIn):
 
 
 class RevealIn(StrictIn):
-    field: str = Field(..., description="contact_phone, contact_name or service_address")
+    field: Literal["contact_phone", "contact_name", "service_address"]
     reason: str = Field("", max_length=200)
 
 
 class RevealOut(Schema):
     field: str
     value: str
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    field: str | None
