@@ -127,8 +127,8 @@ QUERY_FEATURES = 400  # descriptors looked up per claim photo and per orientatio
 MATCH_DISTANCE = 64  # bits out of 256: a descriptor "matches" at or below this distance
 MIN_VOTES = 6  # matched descriptors an indexed photo needs before it is verified
 MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the same picture
-TRAIN_AT = 100_000  # descriptors held exactly (flat) before the inverted file is trained
-IVF_LISTS = 1024
+TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
+IVF_LISTS = 1024  # first training; ``rebuild`` with more lists as the index grows (4096 at 1 M photos)
 IVF_PROBE = 2
 
 _FEATURE_ORB = None
@@ -233,16 +233,33 @@ class FeatureIndex:
         else:
             self._ivf.add_with_ids(block, id_block)
 
-    def _train(self) -> None:
-        codes = faiss.vector_to_array(self._flat.index.xb).reshape(-1, 32)
-        ids = faiss.vector_to_array(self._flat.id_map)
-        quantizer = faiss.IndexBinaryFlat(256)
-        ivf = faiss.IndexBinaryIVF(quantizer, 256, IVF_LISTS)
+    def _all_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._ivf is None:
+            codes = faiss.vector_to_array(self._flat.index.xb).reshape(-1, 32)
+            return codes, faiss.vector_to_array(self._flat.id_map)
+        invlists = self._ivf.invlists
+        codes, ids = [], []
+        for number in range(self._ivf.nlist):
+            size = invlists.list_size(number)
+            if size:
+                codes.append(faiss.rev_swig_ptr(invlists.get_codes(number), size * 32).copy().reshape(-1, 32))
+                ids.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
+        return np.concatenate(codes), np.concatenate(ids)
+
+    def _train(self, lists: int = IVF_LISTS) -> None:
+        self.rebuild(lists)
+
+    def rebuild(self, lists: int) -> None:
+        """Re-train the inverted file with ``lists`` cells (a periodic job as the index grows)."""
+        codes, ids = self._all_codes()
+        ivf = faiss.IndexBinaryIVF(faiss.IndexBinaryFlat(256), 256, lists)
+        ivf.cp.niter = 10
         rng = np.random.default_rng(0)
-        sample = codes[rng.choice(len(codes), min(len(codes), 60 * IVF_LISTS), replace=False)]
+        sample = codes[rng.choice(len(codes), min(len(codes), 40 * lists), replace=False)]
         ivf.train(sample)
         ivf.nprobe = IVF_PROBE
-        ivf.add_with_ids(codes, ids)
+        for start in range(0, len(codes), 1_000_000):
+            ivf.add_with_ids(codes[start : start + 1_000_000], ids[start : start + 1_000_000])
         self._ivf = ivf
         self._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
 
@@ -255,7 +272,9 @@ class FeatureIndex:
             self._points = [self._points_array]
         return self._points_array
 
-    def search(self, query: LocalFeatures, *, mirrored: bool = False, exclude: Iterable[str] = ()) -> list[FeatureHit]:
+    def search(
+        self, query: LocalFeatures, *, mirrored: bool = False, exclude: Iterable[str] = ()
+    ) -> list[FeatureHit]:
         if not len(self.keys) or not len(query):
             return []
         skip = set(exclude)
@@ -341,10 +360,16 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
     # Work at a quarter size; refine the feature transform there with ECC (intensity alignment,
     # indifferent to gain and offset), since a dozen matched corners only place it roughly.
     quarter = np.diag([0.25, 0.25, 1.0])
-    transform = (quarter @ np.vstack([hit.transform, [0, 0, 1]]) @ np.linalg.inv(quarter))[:2].astype(np.float32)
+    transform = (quarter @ np.vstack([hit.transform, [0, 0, 1]]) @ np.linalg.inv(quarter))[:2].astype(
+        np.float32
+    )
     small = (max(8, width // 4), max(8, height // 4))
-    a = cv2.GaussianBlur(cv2.resize(claim, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0)
-    e_small = cv2.resize(earlier, (max(8, earlier.shape[1] // 4), max(8, earlier.shape[0] // 4)), interpolation=cv2.INTER_AREA)
+    a = cv2.GaussianBlur(
+        cv2.resize(claim, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0
+    )
+    e_small = cv2.resize(
+        earlier, (max(8, earlier.shape[1] // 4), max(8, earlier.shape[0] // 4)), interpolation=cv2.INTER_AREA
+    )
     e_small = cv2.GaussianBlur(e_small.astype(np.float32), (0, 0), 1.0)
     try:
         # ECC's warp maps template (earlier) coordinates to input (claim) ones, like ``transform``.
@@ -369,7 +394,10 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
     rows, cols = a.shape
     for i in range(grid):
         for j in range(grid):
-            window = (slice(i * rows // grid, (i + 1) * rows // grid), slice(j * cols // grid, (j + 1) * cols // grid))
+            window = (
+                slice(i * rows // grid, (i + 1) * rows // grid),
+                slice(j * cols // grid, (j + 1) * cols // grid),
+            )
             mask = inside[window]
             if mask.mean() < 0.7:
                 continue

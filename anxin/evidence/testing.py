@@ -269,7 +269,10 @@ def render(
         gains = (1.0, 0.78, 0.9)
         gradient, highlight = (0.0, -0.05), 0.0
     else:
-        if background is None:
+        if backdrop is not None:
+            canvas = np.empty((height, width, 3), np.float32)
+            canvas[:] = np.asarray(backdrop, np.float32)
+        elif background is None:
             colour = rng.uniform(60, 220, 3)
             canvas = np.empty((height, width, 3), np.float32)
             canvas[:] = colour
@@ -393,7 +396,9 @@ def perspective(image: np.ndarray, rng: np.random.Generator, strength: float = 0
     return cv2.warpPerspective(image, matrix, (w, h), borderMode=cv2.BORDER_REFLECT)
 
 
-def screenshot(photo: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (720, 1280)) -> np.ndarray:
+def screenshot(
+    photo: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (720, 1280)
+) -> np.ndarray:
     """A phone screenshot of a shopping or chat app: flat UI bars, text lines and one photo in it."""
     width, height = size
     canvas = np.full((height, width, 3), int(rng.integers(235, 250)), np.uint8)

@@ -81,8 +81,14 @@ def _text_sources(image: EvidenceImage) -> list[tuple[str, str]]:
             sources.append(("exif:UserComment", _decode_exif_text(USER_COMMENT, sub[USER_COMMENT])))
     comment = image.pil.info.get("comment")
     if comment:
-        sources.append(("jpeg:COM", comment.decode("utf-8", "replace") if isinstance(comment, bytes) else str(comment)))
-    return [(name, text.strip("\x00 ")) for name, text in sources if "aigc" in text.lower() or "label" in text.lower()]
+        sources.append(
+            ("jpeg:COM", comment.decode("utf-8", "replace") if isinstance(comment, bytes) else str(comment))
+        )
+    return [
+        (name, text.strip("\x00 "))
+        for name, text in sources
+        if "aigc" in text.lower() or "label" in text.lower()
+    ]
 
 
 def _payloads_in_text(source: str, text: str) -> list[tuple[str, str]]:

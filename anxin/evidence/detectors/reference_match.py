@@ -48,6 +48,8 @@ LOCALIZE_MIN_AREA = 0.001
 # the same backdrop; a copy must also agree where there is something to see.
 TEXTURE_GRADIENT = 6.0  # mean gradient magnitude (grey levels / px) of a "textured" tile
 MIN_TEXTURED_TILES = 6
+EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
+EDGE_AGREEMENT = 0.7  # share of edge pixels that must agree for a copy
 CROP_ZOOM = 0.8
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
 
@@ -76,7 +78,11 @@ class Features:
             # A copy resized to half size has its features at other pyramid levels: bring it back.
             # A cropped copy shows everything larger: ``zoom`` < 1 shrinks it back (see ``match``).
             small = cv2.resize(
-                small, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
+                small,
+                None,
+                fx=factor,
+                fy=factor,
+                interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR,
             )
         # Sensor noise and JPEG blocking make FAST fire on noise; a light blur keeps the real corners.
         gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (0, 0), 1.0)
@@ -105,6 +111,7 @@ class MatchResult:
     mirrored: bool
     phash_distance: int
     inlier_ratio: float = 1.0
+    edge_agreement: float = 1.0
     source: tuple[Reference, Features, np.ndarray] | None = field(default=None, repr=False)
     residual: np.ndarray | None = field(default=None, repr=False)
     valid: np.ndarray | None = field(default=None, repr=False)
@@ -122,6 +129,7 @@ class MatchResult:
             "mirrored": self.mirrored,
             "phash_distance": self.phash_distance,
             "inlier_ratio": round(self.inlier_ratio, 3),
+            "edge_agreement": round(self.edge_agreement, 3),
         }
 
 
@@ -310,12 +318,17 @@ def _compare(
     gradient = cv2.GaussianBlur(
         np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1)), (0, 0), 2.0
     )
-    every, textured, textured_tiles = _tile_agreement(
-        residual < AGREE_RESIDUAL, considered, gradient > TEXTURE_GRADIENT
-    )
-    # A copy must agree on the whole overlap AND where there is texture; with too little texture in
-    # the overlap (a flat backdrop, a blank wall) there is nothing to call a copy of.
+    agree = residual < AGREE_RESIDUAL
+    every, textured, textured_tiles = _tile_agreement(agree, considered, gradient > TEXTURE_GRADIENT)
+    # Edges are where two different objects on one backdrop part ways: a copy's edges coincide
+    # with the reference's (within the one-pixel slack), another object's edges do not.
+    edges = considered & (gradient > EDGE_GRADIENT)
+    edge_agreement = float(agree[edges].mean()) if edges.sum() >= 200 else 0.0
+    # A copy must agree on the whole overlap, where there is texture, and along the edges; with
+    # too little texture in the overlap (a flat backdrop, a blank wall) there is nothing to copy.
     agreement = min(every, textured) if textured_tiles >= MIN_TEXTURED_TILES else 0.0
+    if edge_agreement < EDGE_AGREEMENT:
+        agreement = min(agreement, edge_agreement)
     result = MatchResult(
         ref.key,
         ref.kind,
@@ -331,6 +344,7 @@ def _compare(
         valid=valid,
         claim_bgr=claim_bgr,
     )
+    result.edge_agreement = edge_agreement
     _set_regions(result, regions)
     result.source = (ref, claim, homography)
     return result

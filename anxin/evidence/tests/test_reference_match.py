@@ -116,7 +116,9 @@ def test_a_laundered_copy_of_finely_textured_listing_is_still_a_copy():
     refs = reference_match.ReferenceSet()
     refs.add("listing-astronaut", listing)
     forged = T.draw_stain(listing, rng)
-    laundered = T.recompress(T.resize(T.perspective(T.rotate(T.colour_filter(forged, rng), 3.5), rng), 0.6), 45)
+    laundered = T.recompress(
+        T.resize(T.perspective(T.rotate(T.colour_filter(forged, rng), 3.5), rng), 0.6), 45
+    )
 
     signal, _ = _check(laundered, refs)
 
