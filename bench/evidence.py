@@ -479,15 +479,10 @@ def synthetic_fill(features: FeatureIndex, count: int, seed: int) -> float:
     """Pad the feature index to ``count`` photos with synthetic entries; returns MiB added (RSS)."""
     rss_before = _rss_mib()
     rng = np.random.default_rng(seed)
-    pool = (
-        np.concatenate([features.index.reconstruct_n(0, min(features.descriptor_count, 20000))])
-        if features._ivf is None
-        else None
-    )
+    pool = features._all_codes()[0][:20000] if features.descriptor_count else None
     if pool is None or not len(pool):
         pool = rng.integers(0, 256, (20000, 32), dtype=np.uint8)
     batch = 20000
-    start = len(features)
     while len(features) < count:
         n = min(batch, count - len(features))
         # Real descriptors with ~70 of 256 bits flipped: the index's clusters look like real data,
@@ -496,7 +491,7 @@ def synthetic_fill(features: FeatureIndex, count: int, seed: int) -> float:
         flips = np.packbits(rng.random((n, INDEX_FEATURES, 256)) < 0.27, axis=2)
         points = rng.uniform(0, 512, (n, INDEX_FEATURES, 2)).astype(np.float32)
         features.add_many(
-            [f"synthetic-{start + j}" for j in range(len(features), len(features) + n)],
+            [f"synthetic-{len(features) + j}" for j in range(n)],
             [LocalFeatures(points[j], picks[j] ^ flips[j]) for j in range(n)],
         )
         if len(features) % 200_000 < batch:

@@ -235,7 +235,7 @@ class FeatureIndex:
 
     def _all_codes(self) -> tuple[np.ndarray, np.ndarray]:
         if self._ivf is None:
-            codes = faiss.vector_to_array(self._flat.index.xb).reshape(-1, 32)
+            codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._flat.index).xb).reshape(-1, 32)
             return codes, faiss.vector_to_array(self._flat.id_map)
         invlists = self._ivf.invlists
         codes, ids = [], []

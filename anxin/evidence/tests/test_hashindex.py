@@ -117,3 +117,19 @@ def test_the_feature_index_survives_a_save_and_load(tmp_path, genuine_photo, oth
 
     assert len(loaded) == 2
     assert loaded.search(local_features(other_photo))[0].key == "b"
+
+
+def test_the_feature_index_keeps_answering_after_it_trains_its_inverted_file(monkeypatch, genuine_photo):
+    from anxin.evidence import hashindex
+    from anxin.evidence.hashindex import FeatureIndex, LocalFeatures, local_features
+
+    monkeypatch.setattr(hashindex, "TRAIN_AT", 4000)
+    monkeypatch.setattr(hashindex, "IVF_LISTS", 16)
+    rng = np.random.default_rng(3)
+    index = FeatureIndex()
+    index.add("claim-41/photo-1", local_features(genuine_photo))
+    for i in range(100):  # filler photos with random descriptors
+        index.add(f"filler-{i}", LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8)))
+
+    assert index._ivf is not None
+    assert index.search(local_features(T.recompress(genuine_photo, 50)))[0].key == "claim-41/photo-1"

@@ -135,3 +135,15 @@ def test_a_copy_of_the_shipping_photo_is_caught_like_a_copy_of_the_listing(model
     signal, _ = _check(forged, refs)
 
     assert signal.strength == Strength.STRONG, signal.details
+
+
+def test_a_shipping_photo_copy_cropped_by_a_fifth_and_rotated_is_still_a_copy(genuine_photo):
+    rng = np.random.default_rng(15)
+    refs = reference_match.ReferenceSet()
+    refs.add("shipping-7", genuine_photo, kind="shipping")
+    cropped = T.rotate(T.crop(T.draw_stain(genuine_photo, rng, opacity=0.6), rng, 0.78), -4.5)
+    forged = T.recompress(T.colour_filter(T.resize(cropped, 0.5), rng), 50)
+
+    signal, _ = _check(forged, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
