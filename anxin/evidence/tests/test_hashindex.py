@@ -129,7 +129,10 @@ def test_the_feature_index_keeps_answering_after_it_trains_its_inverted_file(mon
     index = FeatureIndex()
     index.add("claim-41/photo-1", local_features(genuine_photo))
     for i in range(100):  # filler photos with random descriptors
-        index.add(f"filler-{i}", LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8)))
+        index.add(
+            f"filler-{i}",
+            LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8)),
+        )
 
     assert index._ivf is not None
     assert index.search(local_features(T.recompress(genuine_photo, 50)))[0].key == "claim-41/photo-1"
