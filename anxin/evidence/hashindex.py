@@ -9,6 +9,7 @@ r = 10 that is 4 x 137 dictionary probes, whatever the size of the index. The da
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -409,3 +410,14 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
                 good += float(np.corrcoef(x, y)[0, 1]) >= TILE_CORRELATION
     share = good / total if total >= 6 else 0.0
     return share >= SAME_PICTURE_TILES, share
+
+
+@functools.lru_cache(maxsize=4)
+def open_feature_index(directory: str) -> FeatureIndex:
+    """The persisted reuse index of this process: loaded once, shared by every request.
+
+    An empty index when nothing was saved yet. Call ``open_feature_index.cache_clear()`` after a
+    periodic job has written a rebuilt index.
+    """
+    folder = Path(directory)
+    return FeatureIndex.load(folder) if (folder / "descriptors.faiss").exists() else FeatureIndex()

@@ -136,3 +136,16 @@ def test_the_feature_index_keeps_answering_after_it_trains_its_inverted_file(mon
 
     assert index._ivf is not None
     assert index.search(local_features(T.recompress(genuine_photo, 50)))[0].key == "claim-41/photo-1"
+
+
+def test_a_process_opens_the_persisted_index_once(tmp_path, genuine_photo):
+    from anxin.evidence.hashindex import local_features, open_feature_index
+
+    _feature_index({"claim-41/photo-1": genuine_photo}).save(tmp_path / "reuse")
+    open_feature_index.cache_clear()
+
+    first = open_feature_index(str(tmp_path / "reuse"))
+
+    assert first is open_feature_index(str(tmp_path / "reuse"))
+    assert first.search(local_features(genuine_photo))[0].key == "claim-41/photo-1"
+    assert len(open_feature_index(str(tmp_path / "missing"))) == 0
