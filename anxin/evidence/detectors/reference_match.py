@@ -48,6 +48,7 @@ LOCALIZE_MIN_AREA = 0.001
 # the same backdrop; a copy must also agree where there is something to see.
 TEXTURE_GRADIENT = 6.0  # mean gradient magnitude (grey levels / px) of a "textured" tile
 MIN_TEXTURED_TILES = 6
+TEXTURED_GATE = 0.5  # below this share of agreeing textured tiles, they cap the agreement
 EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
 EDGE_AGREEMENT = 0.7  # share of edge pixels that must agree for a copy
 CROP_ZOOM = 0.8
@@ -326,7 +327,12 @@ def _compare(
     edge_agreement = float(agree[edges].mean()) if edges.sum() >= 200 else 0.0
     # A copy must agree on the whole overlap, where there is texture, and along the edges; with
     # too little texture in the overlap (a flat backdrop, a blank wall) there is nothing to copy.
-    agreement = min(every, textured) if textured_tiles >= MIN_TEXTURED_TILES else 0.0
+    # Textured tiles are a gate, not the score: a painted break on a studio shot covers a large
+    # share of the few textured tiles, so scoring on them alone would hide a copy.
+    if textured_tiles < MIN_TEXTURED_TILES:
+        agreement = 0.0
+    else:
+        agreement = every if textured >= TEXTURED_GATE else min(every, textured)
     if edge_agreement < EDGE_AGREEMENT:
         agreement = min(agreement, edge_agreement)
     result = MatchResult(
