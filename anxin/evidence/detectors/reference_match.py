@@ -50,7 +50,7 @@ TEXTURE_GRADIENT = 6.0  # mean gradient magnitude (grey levels / px) of a "textu
 MIN_TEXTURED_TILES = 6
 TEXTURED_GATE = 0.5  # below this share of agreeing textured tiles, they cap the agreement
 EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
-EDGE_AGREEMENT = 0.7  # share of edge pixels that must agree for a copy
+EDGE_AGREEMENT = 0.8  # share of edge pixels that must agree for a copy (tuning half, seed 1)
 CROP_ZOOM = 0.8
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
 
