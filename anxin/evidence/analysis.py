@@ -3,9 +3,10 @@
 Pure Python, no database: the Huey task, the management command and the benchmark all call
 ``analyze``. Combination rule (kept simple so a merchant can follow it):
   * any strong signal -> high risk;
-  * any medium signal, or weak signals from three or more different checks -> medium risk
-    (weak checks - missing EXIF, ELA, noise - fire on many honest phone photos; see the benchmark);
+  * any medium signal -> medium risk;
   * otherwise low. Only low risk may ever be auto-approved.
+Weak signals (missing EXIF, ELA, noise) are listed as supporting reasons but never flag on their
+own, however many fire: a genuine screenshot or chat-app photo trips all three (issue #15).
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ from .detectors import (
     watermark,
 )
 from .detectors.base import STRENGTH_ORDER, EvidenceImage, Signal, Strength, downscale
-from .hashindex import HashIndex, ImageHashes, compute_hashes
-
-WEAK_CHECKS_FOR_MEDIUM = 3
+from .hashindex import FeatureIndex, HashIndex, ImageHashes, compute_hashes
 
 
 class Risk:
@@ -75,8 +74,7 @@ def combine(signals: list[Signal]) -> str:
     strengths = [s.strength for s in signals]
     if Strength.STRONG in strengths:
         return Risk.HIGH
-    weak_checks = {s.check for s in signals if s.strength == Strength.WEAK}
-    if Strength.MEDIUM in strengths or len(weak_checks) >= WEAK_CHECKS_FOR_MEDIUM:
+    if Strength.MEDIUM in strengths:
         return Risk.MEDIUM
     return Risk.LOW
 
@@ -94,8 +92,15 @@ def analyze(
     exclude_keys: tuple[str, ...] = (),
     received_at: dt.datetime | None = None,
     want_heatmap: bool = True,
+    feature_index: FeatureIndex | None = None,
+    load_earlier: reuse.ImageLoader | None = None,
 ) -> Report:
-    """Every check on one picture. ``exclude_keys`` keeps the picture's own index entry out of reuse."""
+    """Every check on one picture. ``exclude_keys`` keeps the picture's own index entry out of reuse.
+
+    ``feature_index`` (earlier evidence as local features, loaded once per process) finds reuse
+    after crops, mirroring and filters; ``load_earlier(key)`` returns an earlier photo's pixels so
+    a candidate is verified before it is called a reuse.
+    """
     started = time.perf_counter()
     hashes = image_hashes(image)
     references = references or reference_match.ReferenceSet()
@@ -106,7 +111,14 @@ def analyze(
         watermark.check(image),
         editing_software.check(image),
         reference_match.check(matches, len(references)),
-        reuse.check(hashes, index, exclude=exclude_keys),
+        reuse.check(
+            hashes,
+            index,
+            exclude=exclude_keys,
+            feature_index=feature_index,
+            claim_bgr=image.bgr,
+            loader=load_earlier,
+        ),
         exif_camera.check(image, received_at=received_at),
         ela.check(image),
         noise.check(image),

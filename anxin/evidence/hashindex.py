@@ -9,11 +9,16 @@ r = 10 that is 4 x 137 dictionary probes, whatever the size of the index. The da
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
+import cv2
+import faiss
 import imagehash
 import numpy as np
 from PIL import Image
@@ -106,3 +111,313 @@ class HashIndex:
             if distance <= radius and key not in skip:
                 hits.append(Hit(key, distance, (hashes.dhash ^ other.dhash).bit_count()))
         return sorted(hits, key=lambda hit: (hit.phash_distance, hit.dhash_distance, hit.key))
+
+
+# --- local-feature reuse index ----------------------------------------------------------------------
+#
+# A global hash moves past any threshold once a photo is cropped by 5-15 %: the frame changes, so
+# every low-frequency coefficient changes. Local features do not care about the frame. Each indexed
+# photo contributes its strongest ORB descriptors (256-bit) with their positions; a claim photo's
+# descriptors (and its mirror image's) are looked up in an inverted file (faiss IndexBinaryIVF), the
+# hits vote per indexed photo, and the photos with enough votes are verified geometrically (one
+# similarity transform must explain the matched positions). See docs/adr/0054.
+
+FEATURE_SIDE = 512  # both sides are normalised to this longest side, so a resize to 50 % is undone
+INDEX_FEATURES = 48  # descriptors kept per indexed photo (memory: 48 x (32 + 8 + 4) bytes)
+QUERY_FEATURES = 400  # descriptors looked up per claim photo and per orientation
+MATCH_DISTANCE = 64  # bits out of 256: a descriptor "matches" at or below this distance
+MIN_VOTES = 6  # matched descriptors an indexed photo needs before it is verified
+MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the same picture
+TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
+IVF_LISTS = 1024  # first training; ``rebuild`` with more lists as the index grows (4096 at 1 M photos)
+IVF_PROBE = 2
+
+_FEATURE_ORB = None
+
+
+def _feature_orb():  # noqa: ANN202 - cv2 types are not exported
+    global _FEATURE_ORB
+    if _FEATURE_ORB is None:
+        _FEATURE_ORB = cv2.ORB_create(nfeatures=QUERY_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    return _FEATURE_ORB
+
+
+@dataclass(frozen=True)
+class LocalFeatures:
+    """Positions (n, 2) in the normalised frame and ORB descriptors (n, 32) strongest first."""
+
+    points: np.ndarray
+    descriptors: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def strongest(self, count: int) -> LocalFeatures:
+        return LocalFeatures(self.points[:count], self.descriptors[:count])
+
+
+def local_features(bgr_or_gray: np.ndarray, *, mirrored: bool = False) -> LocalFeatures:
+    gray = bgr_or_gray if bgr_or_gray.ndim == 2 else cv2.cvtColor(bgr_or_gray, cv2.COLOR_BGR2GRAY)
+    height, width = gray.shape
+    scale = FEATURE_SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    if mirrored:
+        gray = cv2.flip(gray, 1)
+    keypoints, descriptors = _feature_orb().detectAndCompute(gray, None)
+    if descriptors is None or not keypoints:
+        return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    order = np.argsort([-kp.response for kp in keypoints], kind="stable")
+    points = np.array([keypoints[i].pt for i in order], np.float32).reshape(-1, 2)
+    return LocalFeatures(points, descriptors[order])
+
+
+@dataclass(frozen=True)
+class FeatureHit:
+    key: str
+    votes: int
+    inliers: int
+    mirrored: bool
+    transform: np.ndarray | None = None  # 2x3: indexed photo's normalised frame -> claim's (as searched)
+
+
+class FeatureIndex:
+    """Earlier evidence as local features: exact (flat) while small, an inverted file once large.
+
+    Ids are ``slot * 64 + rank`` so a hit names the photo and which of its descriptors matched.
+    ``save``/``load`` persist it to a directory (the faiss index plus two numpy arrays and the
+    keys), so a server loads it once at start instead of rebuilding it per request.
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._points: list[np.ndarray] = []
+        self._points_array: np.ndarray | None = None
+        self._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+        self._ivf: faiss.IndexBinaryIVF | None = None
+        self._pending: list[np.ndarray] = []  # descriptors kept for training the inverted file
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def index(self):  # noqa: ANN201 - faiss index types
+        return self._ivf if self._ivf is not None else self._flat
+
+    @property
+    def descriptor_count(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, key: str, features: LocalFeatures) -> None:
+        self.add_many([key], [features.strongest(INDEX_FEATURES)])
+
+    def add_many(self, keys: list[str], features: list[LocalFeatures]) -> None:
+        descriptors, ids, points = [], [], []
+        for key, feat in zip(keys, features, strict=True):
+            feat = feat.strongest(INDEX_FEATURES)
+            slot = len(self.keys)
+            self.keys.append(key)
+            padded = np.zeros((INDEX_FEATURES, 2), np.float16)
+            padded[: len(feat)] = feat.points
+            points.append(padded)
+            descriptors.append(feat.descriptors)
+            ids.append(slot * 64 + np.arange(len(feat), dtype=np.int64))
+        self._points.append(np.stack(points) if points else np.zeros((0, INDEX_FEATURES, 2), np.float16))
+        self._points_array = None
+        if not descriptors:
+            return
+        block, id_block = np.concatenate(descriptors), np.concatenate(ids)
+        if self._ivf is None:
+            self._flat.add_with_ids(block, id_block)
+            if self._flat.ntotal >= TRAIN_AT:
+                self._train()
+        else:
+            self._ivf.add_with_ids(block, id_block)
+
+    def _all_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._ivf is None:
+            codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._flat.index).xb).reshape(-1, 32)
+            return codes, faiss.vector_to_array(self._flat.id_map)
+        invlists = self._ivf.invlists
+        codes, ids = [], []
+        for number in range(self._ivf.nlist):
+            size = invlists.list_size(number)
+            if size:
+                codes.append(faiss.rev_swig_ptr(invlists.get_codes(number), size * 32).copy().reshape(-1, 32))
+                ids.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
+        return np.concatenate(codes), np.concatenate(ids)
+
+    def _train(self, lists: int = IVF_LISTS) -> None:
+        self.rebuild(lists)
+
+    def rebuild(self, lists: int) -> None:
+        """Re-train the inverted file with ``lists`` cells (a periodic job as the index grows)."""
+        codes, ids = self._all_codes()
+        ivf = faiss.IndexBinaryIVF(faiss.IndexBinaryFlat(256), 256, lists)
+        ivf.cp.niter = 10
+        rng = np.random.default_rng(0)
+        sample = codes[rng.choice(len(codes), min(len(codes), 40 * lists), replace=False)]
+        ivf.train(sample)
+        ivf.nprobe = IVF_PROBE
+        for start in range(0, len(codes), 1_000_000):
+            ivf.add_with_ids(codes[start : start + 1_000_000], ids[start : start + 1_000_000])
+        self._ivf = ivf
+        self._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+
+    @property
+    def points(self) -> np.ndarray:
+        if self._points_array is None:
+            self._points_array = (
+                np.concatenate(self._points) if self._points else np.zeros((0, INDEX_FEATURES, 2), np.float16)
+            )
+            self._points = [self._points_array]
+        return self._points_array
+
+    def search(
+        self, query: LocalFeatures, *, mirrored: bool = False, exclude: Iterable[str] = ()
+    ) -> list[FeatureHit]:
+        if not len(self.keys) or not len(query):
+            return []
+        skip = set(exclude)
+        distances, ids = self.index.search(query.descriptors, 2)
+        votes: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for row in range(len(query)):
+            for distance, found in zip(distances[row], ids[row], strict=True):
+                if found >= 0 and distance <= MATCH_DISTANCE:
+                    votes[int(found) // 64].append((row, int(found) % 64))
+        hits = []
+        for slot, pairs in votes.items():
+            if len({rank for _, rank in pairs}) < MIN_VOTES or self.keys[slot] in skip:
+                continue
+            inliers, transform = _similarity_inliers(
+                self.points[slot][[rank for _, rank in pairs]].astype(np.float32),
+                query.points[[row for row, _ in pairs]],
+            )
+            if inliers >= MIN_INLIERS:
+                hits.append(FeatureHit(self.keys[slot], len(pairs), inliers, mirrored, transform))
+        return sorted(hits, key=lambda hit: (-hit.inliers, hit.key))
+
+    def save(self, directory: str | Path) -> None:
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        faiss.write_index_binary(self.index, str(folder / "descriptors.faiss"))
+        np.save(folder / "points.npy", self.points)
+        (folder / "keys.json").write_text(json.dumps(self.keys), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path) -> FeatureIndex:
+        folder = Path(directory)
+        index = cls()
+        stored = faiss.read_index_binary(str(folder / "descriptors.faiss"))
+        if isinstance(stored, faiss.IndexBinaryIVF):
+            stored.nprobe = IVF_PROBE
+            index._ivf = stored
+        else:
+            index._flat = stored
+        index._points = [np.load(folder / "points.npy", mmap_mode="r")]
+        index.keys = json.loads((folder / "keys.json").read_text(encoding="utf-8"))
+        return index
+
+
+def _similarity_inliers(source: np.ndarray, target: np.ndarray) -> tuple[int, np.ndarray | None]:
+    """How many matched positions one rotation + scale + shift explains (RANSAC, 4 px tolerance)."""
+    if len(source) < MIN_INLIERS:
+        return 0, None
+    transform, mask = cv2.estimateAffinePartial2D(
+        source, target, method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=500, confidence=0.99
+    )
+    if mask is None or transform is None:
+        return 0, None
+    return int(mask.sum()), transform
+
+
+def _normalised_gray(bgr: np.ndarray, mirrored: bool = False) -> np.ndarray:
+    gray = bgr if bgr.ndim == 2 else cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    height, width = gray.shape
+    scale = FEATURE_SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    return cv2.flip(gray, 1) if mirrored else gray
+
+
+SAME_PICTURE_TILES = 0.8  # share of overlap tiles whose structure correlates: the same photograph
+TILE_CORRELATION = 0.6
+MIN_SAME_OVERLAP = 0.5
+
+
+def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit) -> tuple[bool, float]:
+    """Does the earlier photo, moved by the hit's similarity transform, show the claim's very pixels?
+
+    Compared at 1/4 of FEATURE_SIDE on blurred grey levels, tile by tile with a normalised
+    correlation (indifferent to colour filters, gamma and JPEG blocking). A new photograph of the
+    same product lines up on one flat face at best; the background, light and the rest do not.
+    Returns (verdict, share of agreeing tiles).
+    """
+    if hit.transform is None:
+        return False, 0.0
+    claim = _normalised_gray(claim_bgr, hit.mirrored)
+    earlier = _normalised_gray(earlier_bgr)
+    height, width = claim.shape
+    # Work at a quarter size; refine the feature transform there with ECC (intensity alignment,
+    # indifferent to gain and offset), since a dozen matched corners only place it roughly.
+    quarter = np.diag([0.25, 0.25, 1.0])
+    transform = (quarter @ np.vstack([hit.transform, [0, 0, 1]]) @ np.linalg.inv(quarter))[:2].astype(
+        np.float32
+    )
+    small = (max(8, width // 4), max(8, height // 4))
+    a = cv2.GaussianBlur(
+        cv2.resize(claim, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0
+    )
+    e_small = cv2.resize(
+        earlier, (max(8, earlier.shape[1] // 4), max(8, earlier.shape[0] // 4)), interpolation=cv2.INTER_AREA
+    )
+    e_small = cv2.GaussianBlur(e_small.astype(np.float32), (0, 0), 1.0)
+    try:
+        # ECC's warp maps template (earlier) coordinates to input (claim) ones, like ``transform``.
+        _, transform = cv2.findTransformECC(
+            e_small,
+            a,
+            transform,
+            cv2.MOTION_AFFINE,
+            (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4),
+            None,
+            1,
+        )
+    except cv2.error:
+        pass  # keep the feature transform
+    b = cv2.warpAffine(e_small, transform, small, flags=cv2.INTER_LINEAR)
+    valid = cv2.warpAffine(np.full(e_small.shape, 255, np.uint8), transform, small) > 0
+    if valid.mean() < MIN_SAME_OVERLAP:
+        return False, 0.0
+    inside = valid
+    inside = cv2.erode(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    grid, good, total = 6, 0, 0
+    rows, cols = a.shape
+    for i in range(grid):
+        for j in range(grid):
+            window = (
+                slice(i * rows // grid, (i + 1) * rows // grid),
+                slice(j * cols // grid, (j + 1) * cols // grid),
+            )
+            mask = inside[window]
+            if mask.mean() < 0.7:
+                continue
+            x, y = a[window][mask], b[window][mask]
+            if x.std() < 2.0 and y.std() < 2.0:
+                continue  # flat in both: says nothing either way
+            total += 1
+            if x.std() >= 2.0 and y.std() >= 2.0:
+                good += float(np.corrcoef(x, y)[0, 1]) >= TILE_CORRELATION
+    share = good / total if total >= 6 else 0.0
+    return share >= SAME_PICTURE_TILES, share
+
+
+@functools.lru_cache(maxsize=4)
+def open_feature_index(directory: str) -> FeatureIndex:
+    """The persisted reuse index of this process: loaded once, shared by every request.
+
+    An empty index when nothing was saved yet. Call ``open_feature_index.cache_clear()`` after a
+    periodic job has written a rebuilt index.
+    """
+    folder = Path(directory)
+    return FeatureIndex.load(folder) if (folder / "descriptors.faiss").exists() else FeatureIndex()

@@ -241,8 +241,12 @@ def render(
     size: tuple[int, int] = (800, 600),
     background: np.ndarray | None = None,
     damage: str | None = None,
+    backdrop: tuple[int, int, int] | None = None,
 ) -> np.ndarray:
-    """One photograph of ``model``. ``studio`` = merchant listing shot; otherwise a buyer's phone photo."""
+    """One photograph of ``model``. ``studio`` = merchant listing shot; otherwise a buyer's phone photo.
+
+    ``backdrop`` = a flat, textureless studio backdrop of that BGR colour (a dark cloth, a grey card).
+    """
     width, height = size
     front = model.front
     if damage == "crack":
@@ -254,6 +258,8 @@ def render(
     if studio:
         canvas = np.full((height, width, 3), 248, np.float32)
         canvas -= np.linspace(0, 18, height, dtype=np.float32)[:, None, None]
+        if backdrop is not None:
+            canvas[:] = np.asarray(backdrop, np.float32)
         yaw, pitch, roll, distance = (
             rng.uniform(-0.45, -0.2),
             rng.uniform(0.12, 0.25),
@@ -263,7 +269,10 @@ def render(
         gains = (1.0, 0.78, 0.9)
         gradient, highlight = (0.0, -0.05), 0.0
     else:
-        if background is None:
+        if backdrop is not None:
+            canvas = np.empty((height, width, 3), np.float32)
+            canvas[:] = np.asarray(backdrop, np.float32)
+        elif background is None:
             colour = rng.uniform(60, 220, 3)
             canvas = np.empty((height, width, 3), np.float32)
             canvas[:] = colour
@@ -376,6 +385,36 @@ def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
     h, w = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
     return cv2.warpAffine(image, matrix, (w, h), borderMode=cv2.BORDER_REFLECT)
+
+
+def perspective(image: np.ndarray, rng: np.random.Generator, strength: float = 0.04) -> np.ndarray:
+    """A slight keystone warp, as a "straighten" or perspective tool leaves it."""
+    h, w = image.shape[:2]
+    source = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    jitter = rng.uniform(-strength, strength, (4, 2)).astype(np.float32) * np.array([w, h], np.float32)
+    matrix = cv2.getPerspectiveTransform(source, source + jitter)
+    return cv2.warpPerspective(image, matrix, (w, h), borderMode=cv2.BORDER_REFLECT)
+
+
+def screenshot(
+    photo: np.ndarray, rng: np.random.Generator, size: tuple[int, int] = (720, 1280)
+) -> np.ndarray:
+    """A phone screenshot of a shopping or chat app: flat UI bars, text lines and one photo in it."""
+    width, height = size
+    canvas = np.full((height, width, 3), int(rng.integers(235, 250)), np.uint8)
+    cv2.rectangle(canvas, (0, 0), (width, 70), tuple(int(v) for v in rng.integers(30, 220, 3)), -1)
+    cv2.rectangle(canvas, (0, height - 110), (width, height), (250, 250, 250), -1)
+    target_w = width - 40
+    scaled = cv2.resize(photo, (target_w, int(photo.shape[0] * target_w / photo.shape[1])))
+    top = 100
+    bottom = min(height - 300, top + scaled.shape[0])
+    canvas[top:bottom, 20 : 20 + target_w] = scaled[: bottom - top]
+    y = bottom + 40
+    while y < height - 140:
+        length = int(rng.integers(width // 3, width - 60))
+        cv2.putText(canvas, "x" * (length // 18), (30, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (60, 60, 60), 2)
+        y += 44
+    return canvas
 
 
 def colour_filter(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -5,6 +5,11 @@ ReservedCode1, ContentPropagator, PropagateID and ReservedCode2. Providers write
 ``<TC260:AIGC>{...}</TC260:AIGC>`` (namespace http://www.tc260.org.cn/ns/AIGC/1.0/) inside XMP
 (JPEG APP1, PNG iTXt ``XML:com.adobe.xmp``, WebP/HEIF XMP) or as a PNG text chunk named ``AIGC``.
 Label "1" means the content is AI generated/synthesised, "2" possibly, "3" suspected.
+
+Generators also write it where their toolchain can write text (docs/benchmarks/evidence.md lists
+who writes where): EXIF ImageDescription, XPComment or UserComment, a JPEG COM segment, and XMP in
+AVIF/HEIF. Each of these is read, as XMP, as ``AIGC: {...}`` / ``{"AIGC": {...}}``, or as the bare
+JSON object.
 """
 
 from __future__ import annotations
@@ -36,6 +41,66 @@ LABEL_MEANING_ZH = {
 
 _ELEMENT = re.compile(r"<([\w.-]+:)?AIGC(\s[^>]*)?>(.*?)</([\w.-]+:)?AIGC>", re.DOTALL | re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""[\w.-]+:AIGC\s*=\s*(["'])(.*?)\1""", re.DOTALL | re.IGNORECASE)
+_KEYED_JSON = re.compile(r"""AIGC["']?\s*[:=]\s*(\{[^{}]*\})""", re.DOTALL | re.IGNORECASE)
+_BARE_JSON = re.compile(r"\{[^{}]*\"Label\"[^{}]*\}", re.DOTALL)
+IMAGE_DESCRIPTION, XP_COMMENT, USER_COMMENT, EXIF_IFD = 0x010E, 0x9C9C, 0x9286, 0x8769
+
+
+def _decode_exif_text(tag: int, value: object) -> str:
+    """EXIF text: UserComment has an 8-byte charset prefix, XPComment is UTF-16LE bytes."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, bytes | bytearray | tuple):
+        return ""
+    raw = bytes(value)
+    if tag == USER_COMMENT and len(raw) >= 8:
+        prefix, body = raw[:8], raw[8:]
+        if prefix.startswith(b"UNICODE"):
+            # Written big- or little-endian depending on the writer: pick the decoding with ASCII braces.
+            for codec in ("utf-16-le", "utf-16-be"):
+                text = body.decode(codec, "replace")
+                if "{" in text or "<" in text:
+                    return text
+            return body.decode("utf-16-le", "replace")
+        return body.decode("utf-8", "replace")
+    if tag == XP_COMMENT:
+        return raw.decode("utf-16-le", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _text_sources(image: EvidenceImage) -> list[tuple[str, str]]:
+    """Free-text metadata where a label may sit outside XMP: EXIF fields and the JPEG comment."""
+    sources: list[tuple[str, str]] = []
+    exif = image.exif
+    if exif:
+        for tag, name in ((IMAGE_DESCRIPTION, "exif:ImageDescription"), (XP_COMMENT, "exif:XPComment")):
+            if tag in exif:
+                sources.append((name, _decode_exif_text(tag, exif[tag])))
+        sub = exif.get_ifd(EXIF_IFD)
+        if USER_COMMENT in sub:
+            sources.append(("exif:UserComment", _decode_exif_text(USER_COMMENT, sub[USER_COMMENT])))
+    comment = image.pil.info.get("comment")
+    if comment:
+        sources.append(
+            ("jpeg:COM", comment.decode("utf-8", "replace") if isinstance(comment, bytes) else str(comment))
+        )
+    return [
+        (name, text.strip("\x00 "))
+        for name, text in sources
+        if "aigc" in text.lower() or "label" in text.lower()
+    ]
+
+
+def _payloads_in_text(source: str, text: str) -> list[tuple[str, str]]:
+    found = [(source, html.unescape(m.group(3).strip())) for m in _ELEMENT.finditer(text)]
+    found += [(source, html.unescape(m.group(2).strip())) for m in _ATTRIBUTE.finditer(text)]
+    if not found:
+        found = [(source, m.group(1)) for m in _KEYED_JSON.finditer(text)]
+    if not found and "aigc" not in text.lower():
+        found = [(source, m.group(0)) for m in _BARE_JSON.finditer(text)]
+    if not found and "aigc" in text.lower():
+        found = [(source, text)]  # names the label but in no form we read: reported as malformed
+    return found
 
 
 def find_payloads(image: EvidenceImage) -> list[tuple[str, str]]:
@@ -49,6 +114,8 @@ def find_payloads(image: EvidenceImage) -> list[tuple[str, str]]:
             found.append(("xmp", html.unescape(match.group(3).strip())))
         for match in _ATTRIBUTE.finditer(packet):
             found.append(("xmp", html.unescape(match.group(2).strip())))
+    for source, text in _text_sources(image):
+        found += _payloads_in_text(source, text)
     return found
 
 

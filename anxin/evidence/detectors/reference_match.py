@@ -44,6 +44,14 @@ MIN_CHANGE_AREA = 0.0025  # share of the overlap a changed region must cover to 
 # but only clearly changed pixels (JPEG chroma artefacts around saturated text stay below this).
 LOCALIZE_RESIDUAL = 60.0
 LOCALIZE_MIN_AREA = 0.001
+# Flat, textureless tiles (a dark backdrop, a white sweep) agree between any two photos taken on
+# the same backdrop; a copy must also agree where there is something to see.
+TEXTURE_GRADIENT = 6.0  # mean gradient magnitude (grey levels / px) of a "textured" tile
+MIN_TEXTURED_TILES = 6
+TEXTURED_GATE = 0.5  # below this share of agreeing textured tiles, they cap the agreement
+EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
+EDGE_AGREEMENT = 0.8  # share of edge pixels that must agree for a copy (tuning half, seed 1)
+CROP_ZOOM = 0.8
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
 
 _ORB = None
@@ -63,9 +71,22 @@ class Features:
     descriptors: np.ndarray | None
 
     @classmethod
-    def of(cls, bgr: np.ndarray) -> Features:
+    def of(cls, bgr: np.ndarray, zoom: float = 1.0) -> Features:
+        """Features at MATCH_SIDE (small pictures are enlarged to it), times ``zoom``."""
         small = downscale(bgr, MATCH_SIDE)
-        gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        factor = MATCH_SIDE / max(small.shape[:2]) * zoom
+        if abs(factor - 1.0) > 0.01:
+            # A copy resized to half size has its features at other pyramid levels: bring it back.
+            # A cropped copy shows everything larger: ``zoom`` < 1 shrinks it back (see ``match``).
+            small = cv2.resize(
+                small,
+                None,
+                fx=factor,
+                fy=factor,
+                interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR,
+            )
+        # Sensor noise and JPEG blocking make FAST fire on noise; a light blur keeps the real corners.
+        gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (0, 0), 1.0)
         keypoints, descriptors = _orb().detectAndCompute(gray, None)
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
         return cls(bgr=small, keypoints=points, descriptors=descriptors)
@@ -91,6 +112,7 @@ class MatchResult:
     mirrored: bool
     phash_distance: int
     inlier_ratio: float = 1.0
+    edge_agreement: float = 1.0
     source: tuple[Reference, Features, np.ndarray] | None = field(default=None, repr=False)
     residual: np.ndarray | None = field(default=None, repr=False)
     valid: np.ndarray | None = field(default=None, repr=False)
@@ -108,6 +130,7 @@ class MatchResult:
             "mirrored": self.mirrored,
             "phash_distance": self.phash_distance,
             "inlier_ratio": round(self.inlier_ratio, 3),
+            "edge_agreement": round(self.edge_agreement, 3),
         }
 
 
@@ -173,10 +196,16 @@ def _tone_fit(reference: np.ndarray, claim: np.ndarray, mask: np.ndarray) -> np.
     return np.clip(design(flat) @ coefficients * 255.0, 0, 255).reshape(reference.shape).astype(np.float32)
 
 
-def _tile_agreement(agree: np.ndarray, considered: np.ndarray, grid: int = 8) -> float:
-    """Share of tiles where most considered pixels agree: one painted region spoils only a few tiles."""
+def _tile_agreement(
+    agree: np.ndarray, considered: np.ndarray, textured: np.ndarray | None = None, grid: int = 8
+) -> tuple[float, float, int]:
+    """Share of tiles where most considered pixels agree: one painted region spoils only a few tiles.
+
+    Returns (all tiles, textured tiles only, number of textured tiles); ``textured`` marks pixels
+    with visible structure in the claim.
+    """
     height, width = agree.shape
-    good = total = 0
+    good = total = good_textured = total_textured = 0
     for i in range(grid):
         for j in range(grid):
             window = (
@@ -187,8 +216,16 @@ def _tile_agreement(agree: np.ndarray, considered: np.ndarray, grid: int = 8) ->
             if count < 0.05 * agree[window].size:
                 continue
             total += 1
-            good += float(agree[window][considered[window]].mean()) >= TILE_AGREE
-    return good / total if total else 0.0
+            tile_good = float(agree[window][considered[window]].mean()) >= TILE_AGREE
+            good += tile_good
+            if textured is not None and float(textured[window][considered[window]].mean()) >= 0.25:
+                total_textured += 1
+                good_textured += tile_good
+    return (
+        good / total if total else 0.0,
+        good_textured / total_textured if total_textured else 0.0,
+        total_textured,
+    )
 
 
 def _residual(
@@ -216,7 +253,13 @@ def _residual(
     claim_f = cv2.GaussianBlur(claim_bgr, (0, 0), 0.8).astype(np.float32)
     warped_f = cv2.GaussianBlur(warped, (0, 0), 0.8).astype(np.float32)
     predicted = _tone_fit(warped_f, claim_f, valid)
-    difference = claim_f - predicted
+    # A laundered copy (rotated, perspective-warped, resampled twice) can sit a pixel off the fitted
+    # homography; on fine texture that alone reads as "different". So a claim pixel is compared with
+    # the range its reference neighbourhood spans (3x3 min..max): a new photograph differs in light
+    # and content, which no one-pixel slack repairs.
+    kernel = np.ones((3, 3), np.uint8)
+    high, low = cv2.dilate(predicted, kernel), cv2.erode(predicted, kernel)
+    difference = np.where(claim_f > high, claim_f - high, np.where(claim_f < low, claim_f - low, 0.0))
     if chroma_weight < 1.0:
         d_b, d_g, d_r = difference[..., 0], difference[..., 1], difference[..., 2]
         d_y = 0.114 * d_b + 0.587 * d_g + 0.299 * d_r
@@ -272,7 +315,26 @@ def _compare(
         considered = valid & ~blobs
     # Every tile counts, flat ones too: after one global colour transform a studio sweep stays a
     # studio sweep, whereas a buyer's wall, floor and sensor noise do not fit it.
-    agreement = _tile_agreement(residual < AGREE_RESIDUAL, considered)
+    gray = cv2.cvtColor(claim_bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    gradient = cv2.GaussianBlur(
+        np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1)), (0, 0), 2.0
+    )
+    agree = residual < AGREE_RESIDUAL
+    every, textured, textured_tiles = _tile_agreement(agree, considered, gradient > TEXTURE_GRADIENT)
+    # Edges are where two different objects on one backdrop part ways: a copy's edges coincide
+    # with the reference's (within the one-pixel slack), another object's edges do not.
+    edges = considered & (gradient > EDGE_GRADIENT)
+    edge_agreement = float(agree[edges].mean()) if edges.sum() >= 200 else 0.0
+    # A copy must agree on the whole overlap, where there is texture, and along the edges; with
+    # too little texture in the overlap (a flat backdrop, a blank wall) there is nothing to copy.
+    # Textured tiles are a gate, not the score: a painted break on a studio shot covers a large
+    # share of the few textured tiles, so scoring on them alone would hide a copy.
+    if textured_tiles < MIN_TEXTURED_TILES:
+        agreement = 0.0
+    else:
+        agreement = every if textured >= TEXTURED_GATE else min(every, textured)
+    if edge_agreement < EDGE_AGREEMENT:
+        agreement = min(agreement, edge_agreement)
     result = MatchResult(
         ref.key,
         ref.kind,
@@ -288,6 +350,7 @@ def _compare(
         valid=valid,
         claim_bgr=claim_bgr,
     )
+    result.edge_agreement = edge_agreement
     _set_regions(result, regions)
     result.source = (ref, claim, homography)
     return result
@@ -314,20 +377,28 @@ def match(claim_bgr: np.ndarray, claim_hashes: ImageHashes, references: Referenc
     results: list[MatchResult] = []
     if not len(references):
         return results
-    claim = Features.of(claim_bgr)
-    mirrored_claim: Features | None = None
+    # ORB is not mirror-invariant (a flipped copy only aligns with the flipped claim), and a copy
+    # cropped by a fifth or more shows everything 1.25-1.33x larger, which moves its strongest
+    # corners to other pyramid levels: so the claim is also tried mirrored and shrunk. Each variant
+    # is computed only when the ones before it did not already show a copy.
+    variants: list[tuple[bool, float]] = [(False, 1.0), (True, 1.0), (False, CROP_ZOOM), (True, CROP_ZOOM)]
+    claims: dict[tuple[bool, float], Features] = {}
+
+    def claim_features(mirrored: bool, zoom: float) -> Features:
+        if (mirrored, zoom) not in claims:
+            claims[(mirrored, zoom)] = Features.of(cv2.flip(claim_bgr, 1) if mirrored else claim_bgr, zoom)
+        return claims[(mirrored, zoom)]
+
     for ref in references.references:
         phash_distance = (claim_hashes.phash ^ ref.hashes.phash).bit_count()
-        candidates = []
-        found = _homography(ref.features, claim)
-        if found is not None:
-            candidates.append(_compare(ref, claim, *found, False))
-        if not candidates or candidates[0].agreement < COPY_AGREEMENT:
-            # ORB is not mirror-invariant: a flipped copy only aligns with the flipped claim.
-            mirrored_claim = mirrored_claim or Features.of(cv2.flip(claim_bgr, 1))
-            found = _homography(ref.features, mirrored_claim)
+        candidates: list[MatchResult] = []
+        for mirrored, zoom in variants:
+            if candidates and max(c.agreement for c in candidates) >= _copy_threshold(ref.kind):
+                break
+            claim = claim_features(mirrored, zoom)
+            found = _homography(ref.features, claim)
             if found is not None:
-                candidates.append(_compare(ref, mirrored_claim, *found, True))
+                candidates.append(_compare(ref, claim, *found, mirrored))
         if candidates:
             best = max(candidates, key=lambda r: r.agreement)
             best.phash_distance = phash_distance
@@ -342,6 +413,10 @@ def match(claim_bgr: np.ndarray, claim_hashes: ImageHashes, references: Referenc
 
 def _copy_threshold(kind: str) -> float:
     return COPY_AGREEMENT_SHIPPING if kind == "shipping" else COPY_AGREEMENT
+
+
+def claim_hashes(claim_bgr: np.ndarray) -> ImageHashes:
+    return compute_hashes(cv2.cvtColor(downscale(claim_bgr, MATCH_SIDE), cv2.COLOR_BGR2RGB))
 
 
 def heatmap(result: MatchResult) -> np.ndarray | None:

@@ -1,38 +1,118 @@
-"""Reuse: the same picture (or a near copy) already used as evidence elsewhere."""
+"""Reuse: the same picture (or a near copy) already used as evidence elsewhere.
+
+Two indexes answer it. The global-hash index (``HashIndex``, pHash + dHash) catches the same
+picture recompressed or resized. The local-feature index (``FeatureIndex``) also catches it after
+a crop (up to a quarter of the frame), mirroring, a small rotation, a colour filter and strong
+recompression: its candidates are then verified (the earlier photo, moved by the matched
+similarity transform, must line up with the claim tile by tile), because a *new* photo of the same product shares printed
+texture with earlier photos of it and must not be called a reuse.
+"""
 
 from __future__ import annotations
 
-from ..hashindex import DEFAULT_RADIUS, HashIndex, Hit, ImageHashes
+from collections.abc import Callable
+
+import numpy as np
+
+from ..hashindex import (
+    DEFAULT_RADIUS,
+    FeatureHit,
+    FeatureIndex,
+    HashIndex,
+    Hit,
+    ImageHashes,
+    local_features,
+    same_picture,
+)
 from .base import Signal, Strength
 
 CHECK = "reuse"
 # Both hashes close: the same picture after recompression or resizing.
 NEAR_COPY_PHASH = 6
 NEAR_COPY_DHASH = 8
+VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
+
+ImageLoader = Callable[[str], np.ndarray | None]
 
 
-def check(hashes: ImageHashes, index: HashIndex | None, *, exclude: tuple[str, ...] = ()) -> Signal:
-    if index is None or len(index) == 0:
+def _reused(matches: list[dict[str, object]], how: str) -> Signal:
+    best = matches[0]
+    return Signal(
+        CHECK,
+        "reused",
+        Strength.STRONG,
+        f"Same picture already submitted as evidence ({best['key']}, {how}).",
+        f"该图片已在其他申请中作为证据提交过（{best['key']}）。",
+        # ``matches[*].key`` is the earlier evidence's reference (claim number / file id): a structured
+        # field, so callers never parse it out of the sentence.
+        {"matches": matches[:10], "method": how},
+    )
+
+
+def feature_candidates(
+    claim_bgr: np.ndarray, index: FeatureIndex, *, exclude: tuple[str, ...] = ()
+) -> list[FeatureHit]:
+    """Earlier photos sharing geometrically consistent local features with the claim (or its mirror)."""
+    hits = index.search(local_features(claim_bgr), exclude=exclude)
+    if not hits or hits[0].inliers < 30:
+        hits += index.search(local_features(claim_bgr, mirrored=True), mirrored=True, exclude=exclude)
+    return sorted(hits, key=lambda hit: (-hit.inliers, hit.key))
+
+
+def _verify(claim_bgr: np.ndarray, hit: FeatureHit, loader: ImageLoader) -> float | None:
+    earlier = loader(hit.key)
+    if earlier is None:
+        return None
+    same, share = same_picture(earlier, claim_bgr, hit)
+    return share if same else None
+
+
+def check(
+    hashes: ImageHashes,
+    index: HashIndex | None,
+    *,
+    exclude: tuple[str, ...] = (),
+    feature_index: FeatureIndex | None = None,
+    claim_bgr: np.ndarray | None = None,
+    loader: ImageLoader | None = None,
+) -> Signal:
+    if (index is None or len(index) == 0) and (feature_index is None or len(feature_index) == 0):
         return Signal(
             CHECK, "no_index", Strength.NONE, "No earlier evidence to compare with.", "无历史证据可比对。"
         )
     hits: list[Hit] = [
         hit
-        for hit in index.search(hashes, radius=DEFAULT_RADIUS, exclude=exclude)
+        for hit in (index.search(hashes, radius=DEFAULT_RADIUS, exclude=exclude) if index is not None else [])
         if hit.phash_distance <= NEAR_COPY_PHASH and hit.dhash_distance <= NEAR_COPY_DHASH
     ]
     if hits:
-        best = hits[0]
-        return Signal(
-            CHECK,
-            "reused",
-            Strength.STRONG,
-            f"Same picture already submitted as evidence ({best.key}, pHash distance {best.phash_distance}).",
-            f"该图片已在其他申请中作为证据提交过（{best.key}，感知哈希距离 {best.phash_distance}）。",
-            {
-                "matches": [
-                    {"key": h.key, "phash": h.phash_distance, "dhash": h.dhash_distance} for h in hits[:10]
-                ]
-            },
+        return _reused(
+            [{"key": h.key, "phash": h.phash_distance, "dhash": h.dhash_distance} for h in hits],
+            f"pHash distance {hits[0].phash_distance}",
         )
+    if feature_index is not None and claim_bgr is not None and len(feature_index):
+        candidates = feature_candidates(claim_bgr, feature_index, exclude=exclude)
+        for hit in candidates[:VERIFY_CANDIDATES]:
+            verified = _verify(claim_bgr, hit, loader) if loader is not None else None
+            if verified is not None:
+                return _reused(
+                    [
+                        {
+                            "key": hit.key,
+                            "inliers": hit.inliers,
+                            "mirrored": hit.mirrored,
+                            "agreement": round(verified, 3),
+                        }
+                    ],
+                    f"{hit.inliers} matching local features, {verified:.0%} of the frame lines up",
+                )
+        if candidates:
+            return Signal(
+                CHECK,
+                "similar",
+                Strength.NONE,
+                "Shares features with earlier evidence (same product) but is a different photograph.",
+                "与历史证据有相同特征（同款商品），但为不同的照片。",
+                {"candidates": [{"key": h.key, "inliers": h.inliers} for h in candidates[:3]]},
+            )
     return Signal(CHECK, "new", Strength.NONE, "Not seen in earlier evidence.", "未在历史证据中出现。")

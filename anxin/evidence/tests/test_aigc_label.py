@@ -82,3 +82,66 @@ def test_it_does_not_flag_a_plain_photo_or_unrelated_xmp(other_photo):
 
     assert aigc_label.check(EvidenceImage(T.encode(other_photo))).strength == Strength.NONE
     assert aigc_label.check(EvidenceImage(T.encode(other_photo, xmp=unrelated))).strength == Strength.NONE
+
+
+def _jpeg(pixels, **save_options) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels[..., ::-1].copy()).save(buffer, "JPEG", **save_options)
+    return buffer.getvalue()
+
+
+def test_it_reads_the_label_from_exif_image_description(other_photo):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = "AIGC=" + json.dumps(T.AIGC_FIELDS)
+
+    signal = aigc_label.check(EvidenceImage(_jpeg(other_photo, exif=exif.tobytes())))
+
+    assert signal.finding == "ai_label"
+    assert signal.details["source"] == "exif:ImageDescription"
+
+
+def test_it_reads_the_label_from_a_unicode_exif_user_comment(other_photo):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9286] = b"UNICODE\0" + json.dumps({"AIGC": T.AIGC_FIELDS}).encode("utf-16-le")
+
+    signal = aigc_label.check(EvidenceImage(_jpeg(other_photo, exif=exif.tobytes())))
+
+    assert signal.finding == "ai_label"
+    assert signal.details["source"] == "exif:UserComment"
+
+
+def test_it_reads_the_label_from_a_jpeg_comment_segment(other_photo):
+    signal = aigc_label.check(EvidenceImage(_jpeg(other_photo, comment=json.dumps(T.AIGC_FIELDS).encode())))
+
+    assert signal.finding == "ai_label"
+    assert signal.details["source"] == "jpeg:COM"
+
+
+def test_it_reads_the_label_from_avif_xmp(other_photo):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(other_photo[..., ::-1].copy()).save(
+        buffer, "AVIF", xmp=aigc_label.build_xmp(T.AIGC_FIELDS).encode()
+    )
+
+    assert aigc_label.check(EvidenceImage(buffer.getvalue())).finding == "ai_label"
+
+
+def test_a_camera_description_without_a_label_is_not_a_label(other_photo):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = "Label on the box, shot at the warehouse"
+
+    assert aigc_label.check(EvidenceImage(_jpeg(other_photo, exif=exif.tobytes()))).finding == "absent"

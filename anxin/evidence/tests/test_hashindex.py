@@ -62,3 +62,90 @@ def test_it_ignores_the_picture_itself(genuine_photo):
     index.add("self", _hashes(genuine_photo))
 
     assert reuse.check(_hashes(genuine_photo), index, exclude=("self",)).finding == "new"
+
+
+def _feature_index(photos: dict[str, np.ndarray]):
+    from anxin.evidence.hashindex import FeatureIndex, local_features
+
+    index = FeatureIndex()
+    for key, pixels in photos.items():
+        index.add(key, local_features(pixels))
+    return index
+
+
+def test_it_catches_a_reused_photo_after_crop_mirror_rotation_filter_and_q30(genuine_photo, other_photo):
+    from anxin.evidence.hashindex import local_features  # noqa: F401
+
+    rng = np.random.default_rng(15)
+    index = _feature_index({"claim-41/photo-1": genuine_photo, "claim-42/photo-1": other_photo})
+    laundered = T.recompress(
+        T.colour_filter(T.resize(T.rotate(T.crop(genuine_photo, rng, 0.78), -4.5), 0.5), rng), 30
+    )
+    laundered = laundered[:, ::-1].copy()
+    earlier = {"claim-41/photo-1": genuine_photo, "claim-42/photo-1": other_photo}
+
+    signal = reuse.check(
+        _hashes(laundered), HashIndex(), feature_index=index, claim_bgr=laundered, loader=earlier.get
+    )
+
+    assert signal.strength == Strength.STRONG, signal.details
+    assert signal.details["matches"][0]["key"] == "claim-41/photo-1"
+
+
+def test_a_new_photo_of_the_same_product_is_not_a_reuse(model, genuine_photo):
+    index = _feature_index({"claim-41/photo-1": genuine_photo})
+    new_photo = T.render(model, np.random.default_rng(16), damage="stain")
+
+    signal = reuse.check(
+        _hashes(new_photo),
+        HashIndex(),
+        feature_index=index,
+        claim_bgr=new_photo,
+        loader={"claim-41/photo-1": genuine_photo}.get,
+    )
+
+    assert signal.strength == Strength.NONE, signal.details
+
+
+def test_the_feature_index_survives_a_save_and_load(tmp_path, genuine_photo, other_photo):
+    from anxin.evidence.hashindex import FeatureIndex, local_features
+
+    index = _feature_index({"a": genuine_photo, "b": other_photo})
+    index.save(tmp_path / "reuse")
+
+    loaded = FeatureIndex.load(tmp_path / "reuse")
+
+    assert len(loaded) == 2
+    assert loaded.search(local_features(other_photo))[0].key == "b"
+
+
+def test_the_feature_index_keeps_answering_after_it_trains_its_inverted_file(monkeypatch, genuine_photo):
+    from anxin.evidence import hashindex
+    from anxin.evidence.hashindex import FeatureIndex, LocalFeatures, local_features
+
+    monkeypatch.setattr(hashindex, "TRAIN_AT", 4000)
+    monkeypatch.setattr(hashindex, "IVF_LISTS", 16)
+    rng = np.random.default_rng(3)
+    index = FeatureIndex()
+    index.add("claim-41/photo-1", local_features(genuine_photo))
+    for i in range(100):  # filler photos with random descriptors
+        index.add(
+            f"filler-{i}",
+            LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8)),
+        )
+
+    assert index._ivf is not None
+    assert index.search(local_features(T.recompress(genuine_photo, 50)))[0].key == "claim-41/photo-1"
+
+
+def test_a_process_opens_the_persisted_index_once(tmp_path, genuine_photo):
+    from anxin.evidence.hashindex import local_features, open_feature_index
+
+    _feature_index({"claim-41/photo-1": genuine_photo}).save(tmp_path / "reuse")
+    open_feature_index.cache_clear()
+
+    first = open_feature_index(str(tmp_path / "reuse"))
+
+    assert first is open_feature_index(str(tmp_path / "reuse"))
+    assert first.search(local_features(genuine_photo))[0].key == "claim-41/photo-1"
+    assert len(open_feature_index(str(tmp_path / "missing"))) == 0

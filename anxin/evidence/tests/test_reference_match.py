@@ -93,3 +93,57 @@ def test_the_engine_writes_a_heatmap_for_a_forgery(listing, references):
 
     assert report.risk == "high"
     assert report.heatmap is not None
+
+
+def test_two_objects_on_the_same_flat_dark_backdrop_are_not_copies():
+    rng = np.random.default_rng(31)
+    dark = (24, 22, 20)
+    listing = T.render(T.make_model(41), rng, studio=True, backdrop=dark)
+    refs = reference_match.ReferenceSet()
+    refs.add("listing-41", listing)
+    other = T.render(T.make_model(42), rng, studio=True, backdrop=dark)
+
+    signal, _ = _check(other, refs)
+
+    assert signal.strength == Strength.NONE, signal.details
+
+
+def test_a_laundered_copy_of_finely_textured_listing_is_still_a_copy():
+    from skimage import data as skdata
+
+    rng = np.random.default_rng(32)
+    listing = cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
+    refs = reference_match.ReferenceSet()
+    refs.add("listing-astronaut", listing)
+    forged = T.draw_stain(listing, rng)
+    laundered = T.recompress(
+        T.resize(T.perspective(T.rotate(T.colour_filter(forged, rng), 3.5), rng), 0.6), 45
+    )
+
+    signal, _ = _check(laundered, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
+
+
+def test_a_copy_of_the_shipping_photo_is_caught_like_a_copy_of_the_listing(model):
+    rng = np.random.default_rng(33)
+    shipping = T.render(model, rng)
+    refs = reference_match.ReferenceSet()
+    refs.add("shipping-7", shipping, kind="shipping")
+    forged = T.recompress(T.colour_filter(T.rotate(T.draw_stain(shipping, rng, opacity=0.5), 2.5), rng), 60)
+
+    signal, _ = _check(forged, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
+
+
+def test_a_shipping_photo_copy_cropped_by_a_fifth_and_rotated_is_still_a_copy(genuine_photo):
+    rng = np.random.default_rng(15)
+    refs = reference_match.ReferenceSet()
+    refs.add("shipping-7", genuine_photo, kind="shipping")
+    cropped = T.rotate(T.crop(T.draw_stain(genuine_photo, rng, opacity=0.6), rng, 0.78), -4.5)
+    forged = T.recompress(T.colour_filter(T.resize(cropped, 0.5), rng), 50)
+
+    signal, _ = _check(forged, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
