@@ -294,7 +294,10 @@ ANXIN_MAIL_WEBHOOK_SECRET = env_str(
     "ANXIN_MAIL_WEBHOOK_SECRET", "demo-mail-secret" if ANXIN_DEMO_ALLOWED else ""
 )
 # Outbound mail (acknowledgements to e-mail customers). The embedded default prints to the console.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without an SMTP server the demo writes each e-mail to a file under the data folder, never to the
+# console: messages carry tracking links, whose tokens must not reach logs (issue #8).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
