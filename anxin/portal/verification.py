@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from anxin.catalog.selectors import brands_all
 from anxin.core.masking import mask_name, normalize_phone
-from anxin.dispatch.models import Technician
+from anxin.network.models import Technician
 
 
 @dataclass(frozen=True)
