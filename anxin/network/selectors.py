@@ -37,6 +37,15 @@ def technician_get_by_employee_no(*, employee_no: str) -> Technician:
     return technician
 
 
+def technician_lookup_for_verification(*, employee_no: str) -> Technician | None:
+    """Any technician with this employee number (any case, active or not), for the "is he really ours?" page."""
+    return (
+        Technician.objects.select_related("user", "service_point")
+        .filter(employee_no__iexact=employee_no)
+        .first()
+    )
+
+
 def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-untyped-def]
     """Active technicians who have the skill (brand × category) for the order, the order's service point first."""
     technicians = Technician.objects.filter(is_active=True).select_related("user", "service_point")
