@@ -81,7 +81,7 @@ def brand_staff(brand):
 
 @pytest.fixture
 def service_point(db):
-    from anxin.dispatch.models import ServicePoint
+    from anxin.network.models import ServicePoint
 
     return ServicePoint.objects.create(
         name="北京朝阳网点", county_code="110105", latitude=39.9, longitude=116.47
@@ -90,7 +90,7 @@ def service_point(db):
 
 @pytest.fixture
 def technician(service_point, brand, category):
-    from anxin.dispatch.models import Technician
+    from anxin.network.models import Technician
 
     user = _user("tech", Role.TECHNICIAN)
     tech = Technician.objects.create(user=user, service_point=service_point, employee_no="T1001")
@@ -101,7 +101,7 @@ def technician(service_point, brand, category):
 
 @pytest.fixture
 def other_technician(service_point, brand, category):
-    from anxin.dispatch.models import Technician
+    from anxin.network.models import Technician
 
     user = _user("tech2", Role.TECHNICIAN)
     return Technician.objects.create(user=user, service_point=service_point, employee_no="T1002")

@@ -94,6 +94,7 @@ api.add_router("/customers", "anxin.customers.api.router")
 api.add_router("/catalog", "anxin.catalog.api.router")
 api.add_router("/accounts", "anxin.accounts.api.router")
 api.add_router("/areas", "anxin.areas.api.router")
+api.add_router("/areas", "anxin.network.api.router")  # coverage: same /areas paths as before the move
 api.add_router("/sla", "anxin.sla.api.router")
 api.add_router("/dispatch", "anxin.dispatch.api.router")
 api.add_router("/claims", "anxin.evidence.api.router")

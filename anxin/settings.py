@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "anxin.catalog",
     "anxin.customers",
     "anxin.areas",
+    "anxin.network",
     "anxin.sla",
     "anxin.workorders",
     "anxin.intake",

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("anxin.accounts.urls")),
     path("orders/", include("anxin.workorders.urls")),
     path("console/", include("anxin.intake.urls")),
-    path("areas/", include("anxin.areas.urls")),
+    path("areas/", include("anxin.network.urls")),  # coverage pages kept their /areas/ URLs
     path("dispatch/", include("anxin.dispatch.urls")),
     path("claims/", include("anxin.evidence.urls")),
     path("", home, name="home"),

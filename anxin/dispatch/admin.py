@@ -2,33 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPlan, ServicePoint, Technician
-
-
-@admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
-    list_display = ["name", "county_code", "opening_hours", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "county_code"]
-    filter_horizontal = ["brands", "categories"]
-
-
-@admin.register(Technician)
-class TechnicianAdmin(admin.ModelAdmin):
-    list_display = [
-        "employee_no",
-        "user",
-        "service_point",
-        "status",
-        "shift_start",
-        "shift_end",
-        "max_jobs_per_day",
-        "is_active",
-    ]
-    list_filter = ["service_point", "status", "is_active"]
-    search_fields = ["employee_no", "user__username"]
-    filter_horizontal = ["brands", "categories"]
-    readonly_fields = ["last_latitude", "last_longitude", "last_located_at", "status_changed_at"]
+from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPlan
 
 
 @admin.register(DispatchOffer)

@@ -8,7 +8,7 @@ from ninja import Router, Status
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import require_role
 from anxin.dispatch import selectors, services
-from anxin.dispatch.models import DispatchOffer, Technician
+from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.schemas import (
     AppointmentOut,
     BoardOut,
@@ -23,6 +23,9 @@ from anxin.dispatch.schemas import (
     StatusIn,
     TechnicianOut,
 )
+from anxin.network.models import Technician
+from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
+from anxin.network.services import technician_location_update
 from anxin.workorders.schemas import ErrorOut
 from anxin.workorders.selectors import workorder_get_for
 
@@ -95,16 +98,14 @@ def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
 
 @router.post("/technicians/me/location", response={200: TechnicianOut, **ERRORS})
 def location_update(request: HttpRequest, payload: LocationIn):
-    tech = selectors.technician_for_user(actor=request.auth)
-    tech = services.technician_location_update(
-        technician=tech, latitude=payload.latitude, longitude=payload.longitude
-    )
+    tech = technician_for_user(actor=request.auth)
+    tech = technician_location_update(technician=tech, latitude=payload.latitude, longitude=payload.longitude)
     return technician_out(tech)
 
 
 @router.post("/technicians/me/status", response={200: TechnicianOut, **ERRORS})
 def status_update(request: HttpRequest, payload: StatusIn):
-    tech = selectors.technician_for_user(actor=request.auth)
+    tech = technician_for_user(actor=request.auth)
     tech = services.technician_status_set(
         technician=tech, status=payload.status, actor=request.auth, late_minutes=payload.late_minutes
     )
@@ -172,7 +173,7 @@ def board(request: HttpRequest, service_point_id: int):
 def reassign(request: HttpRequest, number: str, payload: ReassignIn):
     require_role(request.auth, selectors.BOARD_ROLES, action="reassign orders")
     order = workorder_get_for(actor=request.auth, number=number)
-    tech = selectors.technician_get_by_employee_no(employee_no=payload.technician)
+    tech = technician_get_by_employee_no(employee_no=payload.technician)
     return offer_out(services.dispatch_reassign(order=order, technician=tech, actor=request.auth))
 
 

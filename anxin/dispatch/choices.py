@@ -2,15 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class TechnicianStatus(models.TextChoices):
-    """What the technician is doing right now (set from the phone, or by the visit's events)."""
-
-    AVAILABLE = "available", _("空闲")
-    EN_ROUTE = "en_route", _("在途")
-    ON_SITE = "on_site", _("在现场")
-    OFF = "off", _("休息/下班")
-
-
 class OfferState(models.TextChoices):
     PENDING = "pending", _("待接单")
     ACCEPTED = "accepted", _("已接单")

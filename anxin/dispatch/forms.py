@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from anxin.dispatch.choices import TechnicianStatus
+from anxin.network.choices import TechnicianStatus
 
 
 class LocationForm(forms.Form):

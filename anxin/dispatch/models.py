@@ -1,86 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 
-from anxin.core.models import TimestampedModel
-from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger, TechnicianStatus
-
-
-class ServicePoint(TimestampedModel):
-    """A repair shop (网点) that serves some brands and categories in an area."""
-
-    name = models.CharField(max_length=100, unique=True)
-    address = models.CharField(max_length=200, blank=True)
-    county_code = models.CharField(max_length=6, blank=True, db_index=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    open_24h = models.BooleanField(default=False)
-    opening_hours = models.CharField(max_length=100, blank=True, help_text="e.g. 08:30-12:00,13:30-18:00")
-    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="service_points")
-    categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="service_points")
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def _default_certifications() -> list[str]:
-    return []
-
-
-class Technician(TimestampedModel):
-    """A field technician; signs in as a user with the technician role.
-
-    Skills are brand × category (both M2M). The shift, lunch break and job cap feed the day plan;
-    the live status and last known location come from the technician's phone.
-    """
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technician")
-    service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="technicians")
-    employee_no = models.CharField(
-        max_length=20, unique=True, help_text="shown to customers to verify a visit"
-    )
-    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="technicians")
-    categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="technicians")
-    certifications = models.JSONField(
-        default=_default_certifications, blank=True, help_text="e.g. 电工证, 高处作业证 (free text list)"
-    )
-    is_active = models.BooleanField(default=True)
-    # Where the day starts and ends; None: at the service point.
-    home_latitude = models.FloatField(null=True, blank=True)
-    home_longitude = models.FloatField(null=True, blank=True)
-    shift_start = models.TimeField(default=dt.time(8, 30))
-    shift_end = models.TimeField(default=dt.time(18, 0))
-    work_days = models.CharField(
-        max_length=7, default="123456", help_text="ISO weekdays worked: 1 = Monday … 7 = Sunday"
-    )
-    break_earliest = models.TimeField(default=dt.time(11, 30), help_text="lunch may start from")
-    break_latest = models.TimeField(default=dt.time(13, 0), help_text="lunch must start by")
-    break_minutes = models.PositiveSmallIntegerField(default=45, help_text="0: no break")
-    max_jobs_per_day = models.PositiveSmallIntegerField(default=8)
-    status = models.CharField(
-        max_length=12, choices=TechnicianStatus.choices, default=TechnicianStatus.AVAILABLE
-    )
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    available_from = models.DateTimeField(
-        null=True, blank=True, help_text="running late: not free before this time today"
-    )
-    last_latitude = models.FloatField(null=True, blank=True)
-    last_longitude = models.FloatField(null=True, blank=True)
-    last_located_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["employee_no"]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.employee_no})"
+from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger
+from anxin.network.models import ServicePoint, Technician
 
 
 class DispatchOffer(models.Model):

@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from anxin.dispatch.choices import TechnicianStatus
+from anxin.network.choices import TechnicianStatus
 from anxin.workorders.schemas import StrictIn
 
 

@@ -23,18 +23,14 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role, role_of
 from anxin.areas.selectors import division_get
 from anxin.core.exceptions import NotFound
-from anxin.dispatch.choices import OfferState, TechnicianStatus
+from anxin.dispatch.choices import OfferState
 from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Route, Stop
 from anxin.dispatch.engine.model import Technician as EngineTechnician
-from anxin.dispatch.models import (
-    DispatchEscalation,
-    DispatchOffer,
-    DispatchPin,
-    DispatchPlan,
-    ServicePoint,
-    Technician,
-)
+from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin, DispatchPlan
 from anxin.dispatch.travel import LatLon
+from anxin.network.choices import TechnicianStatus
+from anxin.network.models import ServicePoint, Technician
+from anxin.network.selectors import technicians_of_point
 from anxin.sla.choices import Priority, SlaKind
 from anxin.sla.models import SlaClock
 from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Status
@@ -93,43 +89,7 @@ def order_is_blocked(order: WorkOrder) -> bool:
     return bool(BLOCKING_ATTENTION & set(order.attention or []))
 
 
-# --- technicians ---------------------------------------------------------------------------
-
-
-def technician_get_by_employee_no(*, employee_no: str) -> Technician:
-    technician = (
-        Technician.objects.select_related("user", "service_point")
-        .filter(employee_no=employee_no, is_active=True)
-        .first()
-    )
-    if technician is None:
-        raise NotFound(f"No active technician {employee_no}", field="technician")
-    return technician
-
-
-def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-untyped-def]
-    """Active technicians who have the skill (brand × category) for the order, the order's service point first."""
-    technicians = Technician.objects.filter(is_active=True).select_related("user", "service_point")
-    if order.brand_id:
-        technicians = technicians.filter(brands=order.brand_id)
-    if order.category_id:
-        technicians = technicians.filter(categories=order.category_id)
-    return sorted(
-        technicians.distinct(),
-        key=lambda t: (t.service_point.county_code != order.county_code, t.employee_no),
-    )
-
-
-def technician_for_user(*, actor: User) -> Technician:
-    """The signed-in technician's own record (only technicians have one)."""
-    technician = (
-        Technician.objects.select_related("user", "service_point").filter(user=actor, is_active=True).first()
-        if actor.is_authenticated
-        else None
-    )
-    if technician is None:
-        raise NotFound("You are not an active technician", field="technician")
-    return technician
+# --- service points on the board ---------------------------------------------------------
 
 
 def service_points_for_board(*, actor: User) -> QuerySet[ServicePoint]:
@@ -143,15 +103,6 @@ def service_point_for_board(*, actor: User, pk: int | str | None) -> ServicePoin
     if point is None:
         raise NotFound("No such service point", field="service_point")
     return point
-
-
-def technicians_of_point(*, service_point: ServicePoint) -> list[Technician]:
-    return list(
-        Technician.objects.filter(service_point=service_point, is_active=True)
-        .select_related("user")
-        .prefetch_related("brands", "categories")
-        .order_by("employee_no")
-    )
 
 
 # --- offers --------------------------------------------------------------------------------

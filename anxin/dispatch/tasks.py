@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anxin.dispatch import services
-from anxin.dispatch.models import ServicePoint
+from anxin.network.models import ServicePoint
 from anxin.notifications.jobs import durable_job
 
 

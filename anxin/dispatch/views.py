@@ -20,8 +20,10 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import DomainError, NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
-from anxin.dispatch.choices import TechnicianStatus
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
+from anxin.network.choices import TechnicianStatus
+from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
+from anxin.network.services import technician_location_update
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
 from anxin.workorders.statemachine import events_from
@@ -67,7 +69,7 @@ def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
 def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
     require_role(request.user, selectors.BOARD_ROLES, action="reassign orders")
     order = workorder_get_for(actor=request.user, number=number)
-    technician = selectors.technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
+    technician = technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
     services.dispatch_reassign(order=order, technician=technician, actor=request.user)
     return _board_after(request, order)
 
@@ -115,7 +117,7 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @domain_errors
 def me(request: HttpRequest) -> HttpResponse:
-    technician = selectors.technician_for_user(actor=request.user)
+    technician = technician_for_user(actor=request.user)
     jobs = selectors.technician_jobs_today(technician=technician)
     steps = {job.number: [e for e in events_from(job.status) if e in VISIT_STEPS] for job in jobs}
     context = {
@@ -161,7 +163,7 @@ def me_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(form.errors.as_text(), field="status")
-    technician = selectors.technician_for_user(actor=request.user)
+    technician = technician_for_user(actor=request.user)
     services.technician_status_set(
         technician=technician,
         status=form.cleaned_data["status"],
@@ -179,8 +181,8 @@ def me_location(request: HttpRequest) -> HttpResponse:
     form = LocationForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(form.errors.as_text(), field="latitude")
-    technician = selectors.technician_for_user(actor=request.user)
-    technician = services.technician_location_update(
+    technician = technician_for_user(actor=request.user)
+    technician = technician_location_update(
         technician=technician,
         latitude=form.cleaned_data["latitude"],
         longitude=form.cleaned_data["longitude"],

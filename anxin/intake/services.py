@@ -23,7 +23,6 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.areas.resolver import resolve
-from anxin.areas.selectors import service_points_covering, service_points_nearest
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -31,9 +30,10 @@ from anxin.core.images import attachment_image_ingest
 from anxin.core.masking import normalize_email, normalize_phone
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
-from anxin.dispatch.models import ServicePoint
 from anxin.dispatch.tasks import offer_new_order
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
+from anxin.network.models import ServicePoint
+from anxin.network.selectors import service_points_covering, service_points_nearest
 from anxin.sla.services import sla_clocks_start
 from anxin.workorders.choices import AttentionReason, Channel
 from anxin.workorders.models import Attachment, WorkOrder

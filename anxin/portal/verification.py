@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from anxin.catalog.selectors import brands_all
 from anxin.core.masking import mask_name, normalize_phone
-from anxin.dispatch.models import Technician
+from anxin.network.selectors import technician_lookup_for_verification
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,7 @@ def verify_identity(*, query: str) -> Verification:
     query = query.strip()[:40]
     if not query:
         return Verification(query=query, kind="unknown", genuine=False)
-    technician = (
-        Technician.objects.select_related("user", "service_point").filter(employee_no__iexact=query).first()
-    )
+    technician = technician_lookup_for_verification(employee_no=query)
     if technician is not None:
         name = technician.user.display_name or technician.user.username
         return Verification(

@@ -8,9 +8,9 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip, ratelimit
 from anxin.core.schemas import MAX_OFFSET
-from anxin.dispatch.selectors import technician_get_by_employee_no
 from anxin.intake.presenters import intake_answer
 from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
+from anxin.network.selectors import technician_get_by_employee_no
 from anxin.sla.schemas import PauseIn
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import presenters, selectors, services

@@ -56,10 +56,10 @@ class WorkOrder(models.Model):
     appointment_end = models.DateTimeField(null=True, blank=True)
     attention = models.JSONField(default=list, blank=True)
     technician = models.ForeignKey(
-        "dispatch.Technician", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        "network.Technician", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     service_point = models.ForeignKey(
-        "dispatch.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        "network.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     tracking_token = models.CharField(max_length=32, unique=True)
     created_by = models.ForeignKey(

@@ -10,7 +10,7 @@ from anxin.accounts.permissions import can_reveal, require_role
 from anxin.core.exceptions import Conflict, DomainError, NotFound
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
-from anxin.dispatch.selectors import technician_get_by_employee_no, technicians_for_order
+from anxin.network.selectors import technician_get_by_employee_no, technicians_for_order
 from anxin.sla.choices import PauseReason
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services

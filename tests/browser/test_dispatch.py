@@ -9,8 +9,9 @@ import re
 import pytest
 
 from anxin.dispatch.choices import OfferState
-from anxin.dispatch.models import DispatchOffer, Technician
+from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.tests.factories import cover, skilled
+from anxin.network.models import Technician
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
 

@@ -70,7 +70,6 @@ from anxin.dispatch.services.slots import (
 )
 from anxin.dispatch.services.sweep import OUTBOX, REPLAN_EVENTS, dispatch_sweep
 from anxin.dispatch.services.technicians import (
-    technician_location_update,
     technician_order_advance,
     technician_status_set,
 )
@@ -103,7 +102,6 @@ __all__ = [
     "offer_next",
     "offers_expire_due",
     # technicians
-    "technician_location_update",
     "technician_order_advance",
     "technician_status_set",
     # slots

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role
 from anxin.dispatch import selectors
-from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan, ServicePoint, Technician
+from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan
 from anxin.dispatch.selectors import (
     BOARD_ROLES,
     DayProblem,
@@ -22,6 +22,8 @@ from anxin.dispatch.selectors import (
 )
 from anxin.dispatch.services.offers import Candidate, offer_candidates
 from anxin.dispatch.services.plans import plan_current
+from anxin.network.models import ServicePoint, Technician
+from anxin.network.selectors import technicians_of_point
 from anxin.workorders.models import WorkOrder
 
 MAP_W, MAP_H, MAP_PAD = 640, 380, 24
@@ -89,7 +91,7 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
     plan_current(dp=dp)
     stored = plan_stored(service_point=service_point, day=day)
     problems = {day: dp}
-    staff = selectors.technicians_of_point(service_point=service_point)
+    staff = technicians_of_point(service_point=service_point)
     skills = {t.pk: ({b.pk for b in t.brands.all()}, {c.pk for c in t.categories.all()}) for t in staff}
     orders = []
     suggested = 0

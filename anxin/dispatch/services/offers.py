@@ -19,7 +19,7 @@ from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger
 from anxin.dispatch.engine.insertion import Offer, rank_offers
-from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin, Technician
+from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin
 from anxin.dispatch.selectors import (
     BOARD_ROLES,
     OFFERABLE_STATUSES,
@@ -32,6 +32,7 @@ from anxin.dispatch.selectors import (
 )
 from anxin.dispatch.services.plans import plan_refresh_later, plan_without
 from anxin.dispatch.services.problem import network_for, offer_timeout, on_commit, order_days
+from anxin.network.models import Technician
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_event_record, workorder_transition

@@ -21,9 +21,10 @@ from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.engine import ortools_solver
 from anxin.dispatch.engine.model import Plan
 from anxin.dispatch.engine.planner import greedy_plan, plan_day
-from anxin.dispatch.models import DispatchPlan, ServicePoint
+from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import DayProblem, day_problem, plan_stored, plan_to_engine
 from anxin.dispatch.services.problem import network_for, on_commit, plan_time_limit
+from anxin.network.models import ServicePoint
 
 logger = logging.getLogger("anxin.dispatch")
 

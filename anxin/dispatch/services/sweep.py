@@ -10,10 +10,11 @@ import datetime as dt
 from django.utils import timezone
 
 from anxin.dispatch.choices import PlanTrigger
-from anxin.dispatch.models import DispatchPlan, OutboxCursor, ServicePoint
+from anxin.dispatch.models import DispatchPlan, OutboxCursor
 from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored
 from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
+from anxin.network.models import ServicePoint
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 

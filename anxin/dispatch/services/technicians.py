@@ -13,31 +13,16 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import PermissionDenied, ValidationFailed
 from anxin.dispatch import selectors
-from anxin.dispatch.choices import OfferState, PlanTrigger, TechnicianStatus
-from anxin.dispatch.models import DispatchOffer, DispatchPin, Technician
+from anxin.dispatch.choices import OfferState, PlanTrigger
+from anxin.dispatch.models import DispatchOffer, DispatchPin
 from anxin.dispatch.selectors import BOARD_ROLES
 from anxin.dispatch.services.offers import offer_next
 from anxin.dispatch.services.plans import plan_refresh_later
+from anxin.network.choices import TechnicianStatus
+from anxin.network.models import Technician
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
-
-
-@transaction.atomic
-def technician_location_update(
-    *, technician: Technician, latitude: float, longitude: float, at: dt.datetime | None = None
-) -> Technician:
-    """The phone's position (browser geolocation); used for offers and today's route start."""
-    if not (-90 <= latitude <= 90):
-        raise ValidationFailed("Latitude must be between -90 and 90", field="latitude")
-    if not (-180 <= longitude <= 180):
-        raise ValidationFailed("Longitude must be between -180 and 180", field="longitude")
-    at = at or timezone.now()
-    Technician.objects.filter(pk=technician.pk).update(
-        last_latitude=latitude, last_longitude=longitude, last_located_at=at
-    )
-    technician.last_latitude, technician.last_longitude, technician.last_located_at = latitude, longitude, at
-    return technician
 
 
 def technician_status_set(

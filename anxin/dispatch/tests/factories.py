@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.areas.models import CoverageArea
-from anxin.dispatch.models import ServicePoint, Technician
+from anxin.network.models import CoverageArea, ServicePoint, Technician
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 

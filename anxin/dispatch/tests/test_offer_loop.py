@@ -9,9 +9,10 @@ from django.db import IntegrityError
 
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.dispatch import services
-from anxin.dispatch.choices import OfferState, TechnicianStatus
+from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer
 from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
+from anxin.network.choices import TechnicianStatus
 from anxin.sla.choices import SlaKind, SlaState
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder

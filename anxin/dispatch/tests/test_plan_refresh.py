@@ -65,7 +65,7 @@ def _stop(plan: DispatchPlan, number: str) -> tuple[str, int, dict]:
 
 
 def _refresh(trigger: str = PlanTrigger.MANUAL, now: dt.datetime = NOW) -> DispatchPlan:
-    from anxin.dispatch.models import ServicePoint
+    from anxin.network.models import ServicePoint
 
     return services.plan_refresh(service_point=ServicePoint.objects.get(), day=DAY, trigger=trigger, now=now)
 

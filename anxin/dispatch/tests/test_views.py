@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from anxin.dispatch import services
-from anxin.dispatch.choices import OfferState, TechnicianStatus
+from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.tests.factories import SHANGHAI, cover, order_new, skilled
+from anxin.network.choices import TechnicianStatus
 from anxin.workorders.choices import Status
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
-from anxin.areas.services import coverage_import
 from anxin.intake.services import RepairRequest, request_submit
+from anxin.network.services import coverage_import
 from anxin.workorders.choices import AttentionReason, Channel
 from anxin.workorders.models import WorkOrderEvent
 

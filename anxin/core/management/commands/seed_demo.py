@@ -14,10 +14,10 @@ from django.db import transaction
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.areas.services import coverage_import
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
-from anxin.dispatch.models import ServicePoint, Technician
 from anxin.intake.services import RepairRequest, request_submit
+from anxin.network.models import ServicePoint, Technician
+from anxin.network.services import coverage_import
 from anxin.workorders.choices import Channel, Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from anxin.areas import views
+from anxin.network import views
 
-app_name = "areas"
+app_name = "network"
 urlpatterns = [
     path("service-points/", views.service_points, name="service_points"),
     path("service-points/<int:pk>/coverage/", views.coverage_edit, name="coverage_edit"),

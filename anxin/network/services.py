@@ -1,19 +1,20 @@
-"""Writes: coverage of service points."""
+"""Writes: coverage of service points, technicians' positions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
-from anxin.areas.models import CoverageArea
-from anxin.areas.selectors import COVERAGE_EDIT_ROLES
 from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound, ValidationFailed
-from anxin.dispatch.models import ServicePoint
+from anxin.network.models import CoverageArea, ServicePoint, Technician
+from anxin.network.selectors import COVERAGE_EDIT_ROLES
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,20 @@ def coverage_delete(*, actor: User, service_point: ServicePoint, coverage_id: in
     deleted, _ = CoverageArea.objects.filter(service_point=service_point, pk=coverage_id).delete()
     if not deleted:
         raise NotFound("服务范围条目不存在")
+
+
+@transaction.atomic
+def technician_location_update(
+    *, technician: Technician, latitude: float, longitude: float, at: dt.datetime | None = None
+) -> Technician:
+    """The phone's position (browser geolocation); used for offers and today's route start."""
+    if not (-90 <= latitude <= 90):
+        raise ValidationFailed("Latitude must be between -90 and 90", field="latitude")
+    if not (-180 <= longitude <= 180):
+        raise ValidationFailed("Longitude must be between -180 and 180", field="longitude")
+    at = at or timezone.now()
+    Technician.objects.filter(pk=technician.pk).update(
+        last_latitude=latitude, last_longitude=longitude, last_located_at=at
+    )
+    technician.last_latitude, technician.last_longitude, technician.last_located_at = latitude, longitude, at
+    return technician

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from anxin.areas.models import CoverageArea
 from anxin.areas.tree import get_tree
 from anxin.catalog.models import Brand, ProductCategory
-from anxin.dispatch.models import ServicePoint
+from anxin.network.models import CoverageArea, ServicePoint
 
 
 def make_point(

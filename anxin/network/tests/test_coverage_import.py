@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from anxin.areas.coverage import coverage_text_parse
-from anxin.areas.models import CoverageArea
-from anxin.areas.services import coverage_delete, coverage_import
 from anxin.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from anxin.network.models import CoverageArea
+from anxin.network.services import coverage_delete, coverage_import
 
 BRIEF_LIST = (
     "达州市通川区、长春市榆树市、大理剑川县、甘孜石渠县、儋州市兰洋镇、内蒙古通辽市奈曼旗、湘西州保靖县、"

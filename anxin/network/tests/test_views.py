@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from anxin.areas.models import CoverageArea
-from anxin.areas.tests.factories import make_point
+from anxin.network.models import CoverageArea
+from anxin.network.tests.factories import make_point
 
 pytestmark = pytest.mark.django_db
 

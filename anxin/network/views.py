@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anxin.areas.coverage import coverage_text_parse
-from anxin.areas.forms import BrandChoiceForm, CoverageImportForm, LookupForm
-from anxin.areas.selectors import (
+from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
+from anxin.core.exceptions import DomainError
+from anxin.network.forms import BrandChoiceForm, CoverageImportForm, LookupForm
+from anxin.network.selectors import (
     brands_visible_to,
     coverage_list_for,
     coverage_lookup,
@@ -22,9 +24,7 @@ from anxin.areas.selectors import (
     service_point_get_for,
     service_points_for,
 )
-from anxin.areas.services import coverage_delete, coverage_import
-from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
-from anxin.core.exceptions import DomainError
+from anxin.network.services import coverage_delete, coverage_import
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -35,7 +35,7 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
-            return render(request, "areas/error.html", {"detail": exc.detail}, status=exc.status)
+            return render(request, "network/error.html", {"detail": exc.detail}, status=exc.status)
 
     return wrapper
 
@@ -44,7 +44,7 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 @domain_errors
 def service_points(request: HttpRequest) -> HttpResponse:
     points = service_points_for(actor=request.user)
-    return render(request, "areas/service_points.html", {"points": points})
+    return render(request, "network/service_points.html", {"points": points})
 
 
 @login_required
@@ -69,7 +69,7 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("未保存「%(text)s」：%(problem)s") % {"text": line.text, "problem": line.problem},
                 )
-            return redirect("areas:coverage_edit", pk=point.pk)
+            return redirect("network:coverage_edit", pk=point.pk)
         lines = coverage_text_parse(text)
     context = {
         "point": point,
@@ -78,8 +78,8 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage": coverage_list_for(actor=request.user, service_point=point),
     }
     if request.htmx and lines is not None:
-        return render(request, "areas/coverage_edit.html#preview", context)
-    return render(request, "areas/coverage_edit.html", context)
+        return render(request, "network/coverage_edit.html#preview", context)
+    return render(request, "network/coverage_edit.html", context)
 
 
 @login_required
@@ -89,7 +89,7 @@ def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResp
     if request.method == "POST":
         coverage_delete(actor=request.user, service_point=point, coverage_id=coverage_id)
         messages.success(request, _("已删除"))
-    return redirect("areas:coverage_edit", pk=point.pk)
+    return redirect("network:coverage_edit", pk=point.pk)
 
 
 @login_required
@@ -106,8 +106,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         )
     context = {"form": form, "found": found}
     if request.htmx and found is not None:
-        return render(request, "areas/lookup.html#result", context)
-    return render(request, "areas/lookup.html", context)
+        return render(request, "network/lookup.html#result", context)
+    return render(request, "network/lookup.html", context)
 
 
 @login_required
@@ -128,4 +128,4 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
         "width": WIDTH,
         "height": HEIGHT,
     }
-    return render(request, "areas/coverage_map.html", context)
+    return render(request, "network/coverage_map.html", context)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.areas.selectors import service_points_covering, service_points_nearest
-from anxin.areas.tests.factories import make_point
+from anxin.network.selectors import service_points_covering, service_points_nearest
+from anxin.network.tests.factories import make_point
 
 pytestmark = pytest.mark.django_db
 

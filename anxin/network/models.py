@@ -1,0 +1,122 @@
+"""Service points (网点), their technicians with skills and shifts, and the divisions each point covers.
+
+The tables predate this app (dispatch and areas created them), so each model names its table; the
+migrations that moved the models here changed Django's state only, never a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from anxin.areas.choices import DivisionLevel
+from anxin.core.models import TimestampedModel
+from anxin.network.choices import TechnicianStatus
+
+
+class ServicePoint(TimestampedModel):
+    """A repair shop (网点) that serves some brands and categories in an area."""
+
+    name = models.CharField(max_length=100, unique=True)
+    address = models.CharField(max_length=200, blank=True)
+    county_code = models.CharField(max_length=6, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    open_24h = models.BooleanField(default=False)
+    opening_hours = models.CharField(max_length=100, blank=True, help_text="e.g. 08:30-12:00,13:30-18:00")
+    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="service_points")
+    categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="service_points")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "dispatch_servicepoint"  # created by dispatch before this app existed
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _default_certifications() -> list[str]:
+    return []
+
+
+class Technician(TimestampedModel):
+    """A field technician; signs in as a user with the technician role.
+
+    Skills are brand × category (both M2M). The shift, lunch break and job cap feed the day plan;
+    the live status and last known location come from the technician's phone.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="technician")
+    service_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="technicians")
+    employee_no = models.CharField(
+        max_length=20, unique=True, help_text="shown to customers to verify a visit"
+    )
+    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="technicians")
+    categories = models.ManyToManyField("catalog.ProductCategory", blank=True, related_name="technicians")
+    certifications = models.JSONField(
+        default=_default_certifications, blank=True, help_text="e.g. 电工证, 高处作业证 (free text list)"
+    )
+    is_active = models.BooleanField(default=True)
+    # Where the day starts and ends; None: at the service point.
+    home_latitude = models.FloatField(null=True, blank=True)
+    home_longitude = models.FloatField(null=True, blank=True)
+    shift_start = models.TimeField(default=dt.time(8, 30))
+    shift_end = models.TimeField(default=dt.time(18, 0))
+    work_days = models.CharField(
+        max_length=7, default="123456", help_text="ISO weekdays worked: 1 = Monday … 7 = Sunday"
+    )
+    break_earliest = models.TimeField(default=dt.time(11, 30), help_text="lunch may start from")
+    break_latest = models.TimeField(default=dt.time(13, 0), help_text="lunch must start by")
+    break_minutes = models.PositiveSmallIntegerField(default=45, help_text="0: no break")
+    max_jobs_per_day = models.PositiveSmallIntegerField(default=8)
+    status = models.CharField(
+        max_length=12, choices=TechnicianStatus.choices, default=TechnicianStatus.AVAILABLE
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    available_from = models.DateTimeField(
+        null=True, blank=True, help_text="running late: not free before this time today"
+    )
+    last_latitude = models.FloatField(null=True, blank=True)
+    last_longitude = models.FloatField(null=True, blank=True)
+    last_located_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "dispatch_technician"  # created by dispatch before this app existed
+        ordering = ["employee_no"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.employee_no})"
+
+
+class CoverageArea(TimestampedModel):
+    """One division a service point covers, or with ``exclude`` carves out of a larger one it covers.
+
+    Divisions themselves are packaged data (``anxin.areas.tree``), so ``division_code`` is a code, not a foreign
+    key. The most specific entry wins: covering 达州市 but excluding 通川区 leaves 通川区 out, and including one
+    township of 通川区 puts that township back in.
+    """
+
+    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="coverage")
+    division_code = models.CharField(max_length=9)
+    level = models.PositiveSmallIntegerField(choices=DivisionLevel.choices)
+    name_path = models.CharField(max_length=120, help_text="names at import time, e.g. 四川省/达州市/通川区")
+    exclude = models.BooleanField(default=False)
+    source_text = models.CharField(max_length=100, blank=True, help_text="the pasted text this came from")
+
+    class Meta:
+        db_table = "areas_coveragearea"  # created by areas before this app existed
+        ordering = ["division_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_point", "division_code"], name="uniq_coverage_per_point"
+            ),
+        ]
+        indexes = [models.Index(fields=["division_code"], name="areas_coverage_code_idx")]
+
+    def __str__(self) -> str:
+        sign = "−" if self.exclude else "+"
+        return f"{self.service_point_id} {sign}{self.name_path}"
