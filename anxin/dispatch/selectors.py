@@ -35,9 +35,9 @@ from anxin.dispatch.models import (
     Technician,
 )
 from anxin.dispatch.travel import LatLon
-from anxin.sla.choices import Priority, SlaKind
+from anxin.sla.choices import SlaKind
 from anxin.sla.models import SlaClock
-from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Status
+from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Priority, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 

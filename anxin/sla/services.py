@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.core.exceptions import Conflict
-from anxin.dispatch.calendars import BusinessCalendar
+from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
 
