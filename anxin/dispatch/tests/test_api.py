@@ -8,6 +8,7 @@ from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer, DispatchPin
 from anxin.dispatch.tests.factories import cover, order_new, skilled
+from anxin.sla.services import sla_outbox_read
 from anxin.workorders.choices import Status
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def far(point, other_technician, brand, category):
 @pytest.fixture
 def offered(near, far):
     order = order_new("13800000200")
+    sla_outbox_read()  # the SLA clocks start on the order's "created" event, read after commit
     offer = services.offer_for_new_order(order_id=order.pk)
     assert offer is not None and offer.technician == near
     return offer
