@@ -12,7 +12,7 @@ from django.utils import timezone
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.models import DispatchPlan, ServicePoint
-from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored
+from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored, plan_to_engine
 from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
 from anxin.workorders.choices import Status
@@ -91,12 +91,7 @@ def _overrunning_points(now: dt.datetime) -> set[int]:
     minute = minute_of(now, today)
     points = set()
     for plan in DispatchPlan.objects.filter(day=today, planned_at__lte=now - dt.timedelta(minutes=5)):
-        late_ids = [
-            s["job_id"]
-            for r in plan.routes.values()
-            for s in r.get("stops", [])
-            if s.get("end", 0) < minute and s.get("locked")
-        ]
+        late_ids = [s.job_id for _, s in plan_to_engine(plan).stops() if s.end < minute and s.locked]
         if late_ids and WorkOrder.objects.filter(number__in=late_ids, status__in=STARTED_STATUSES).exists():
             points.add(plan.service_point_id)
     return points
