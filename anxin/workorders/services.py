@@ -74,8 +74,7 @@ def workorder_event_record(
     at: dt.datetime | None = None,
 ) -> WorkOrderEvent:
     """Append to the timeline; the apps that react to `event` (sla, dispatch) are woken on commit."""
-    outbox_kick(event)
-    return WorkOrderEvent.objects.create(
+    row = WorkOrderEvent.objects.create(
         order=order,
         event=event,
         from_status=from_status,
@@ -85,6 +84,8 @@ def workorder_event_record(
         note=note,
         created_at=at or timezone.now(),
     )
+    outbox_kick(event)  # after the row exists: outside a transaction the kick runs at once
+    return row
 
 
 def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:

@@ -11,7 +11,7 @@ import concurrent.futures
 import datetime as dt
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -146,6 +146,14 @@ def plan_fitting(*, dp: DayProblem) -> Plan | None:
     """The stored plan if it was made for exactly this input, else None; reads only."""
     stored = plan_stored(service_point=dp.service_point, day=dp.day)
     return plan_to_engine(stored) if stored is not None and stored.signature == dp.signature else None
+
+
+@overload
+def plan_without(*, dp: DayProblem, number: str, read_only: Literal[False] = False) -> tuple[Any, Plan]: ...
+
+
+@overload
+def plan_without(*, dp: DayProblem, number: str, read_only: bool) -> tuple[Any, Plan | None]: ...
 
 
 def plan_without(*, dp: DayProblem, number: str, read_only: bool = False) -> tuple[Any, Plan | None]:
