@@ -31,3 +31,17 @@ class RevealLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} revealed {self.subject_type}:{self.subject_id}.{self.field}"
+
+
+class OutboxCursor(models.Model):
+    """How far one reader (dispatch, sla, …) has read the outbox, by the id of the last event read.
+
+    Core knows nothing of what the events are: a reader names itself and keeps one integer, moved
+    with a conditional update so that two workers never both take the same batch.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.last_event_id}"

@@ -8,6 +8,7 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         from anxin.core.outbox import outbox_register
         from anxin.dispatch.tasks import dispatch_sweep_now
+        from anxin.workorders.choices import Event
 
         # Cancellations, reopenings and completions elsewhere re-plan within seconds.
-        outbox_register("dispatch", dispatch_sweep_now)
+        outbox_register("dispatch", dispatch_sweep_now, events={Event.CANCEL, Event.REOPEN, Event.COMPLETE})

@@ -128,13 +128,3 @@ class DispatchPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_point} {self.day} ({self.engine} v{self.version})"
-
-
-class OutboxCursor(models.Model):
-    """How far the dispatch worker has read the work-order timeline (the outbox), per reader name."""
-
-    name = models.CharField(max_length=40, unique=True)
-    last_event_id = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name}@{self.last_event_id}"

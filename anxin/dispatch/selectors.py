@@ -31,9 +31,9 @@ from anxin.dispatch.travel import LatLon
 from anxin.network.choices import TechnicianStatus
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
-from anxin.sla.choices import Priority, SlaKind
+from anxin.sla.choices import SlaKind
 from anxin.sla.models import SlaClock
-from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Status
+from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Priority, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
@@ -377,7 +377,11 @@ def plan_stored(*, service_point: ServicePoint, day: dt.date) -> DispatchPlan | 
 
 
 def plan_to_engine(stored: DispatchPlan) -> Plan:
-    """Rebuild the engine's Plan from the stored JSON (for warm starts, offers and slots)."""
+    """The one typed reader of a stored plan: the engine's Plan rebuilt from the JSON.
+
+    Everything that reads a stored plan (warm starts, offers, slots, the board, the sweep, pins,
+    the technician's day) goes through here instead of indexing ``routes[...]["stops"]``.
+    """
     routes = {}
     for tid, r in (stored.routes or {}).items():
         stops = tuple(
@@ -463,11 +467,12 @@ def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = N
         .select_related("brand", "category")
         .order_by("appointment_start", "created_at")
     )
-    stored = plan_stored(service_point=technician.service_point, day=timezone.localdate(now))
-    route = (stored.routes or {}).get(technician.employee_no, {}) if stored else {}
-    stops = {s["job_id"]: (i, s) for i, s in enumerate(route.get("stops", []))}
+    day = timezone.localdate(now)
+    stored = plan_stored(service_point=technician.service_point, day=day)
+    route = plan_to_engine(stored).routes.get(technician.employee_no) if stored else None
+    stops = {s.job_id: (i, s) for i, s in enumerate(route.stops if route else ())}
     for order in orders:
         entry = stops.get(order.number)
         order.plan_rank = entry[0] if entry else 999  # type: ignore[attr-defined]
-        order.plan_eta = at_minute(stored.day, entry[1]["arrival"]) if entry and stored else None  # type: ignore[attr-defined]
+        order.plan_eta = at_minute(day, entry[1].arrival) if entry else None  # type: ignore[attr-defined]
     return sorted(orders, key=lambda o: o.plan_rank)  # type: ignore[attr-defined]

@@ -34,7 +34,6 @@ from anxin.dispatch.tasks import offer_new_order
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.network.models import ServicePoint
 from anxin.network.selectors import service_points_covering, service_points_nearest
-from anxin.sla.services import sla_clocks_start
 from anxin.workorders.choices import AttentionReason, Channel
 from anxin.workorders.models import Attachment, WorkOrder
 from anxin.workorders.selectors import workorder_open_for_customer
@@ -409,7 +408,6 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         ),
         at=now,
     )
-    sla_clocks_start(order=order, at=now, new_order=True)
     intake = IntakeRequest.objects.create(
         channel=request.channel,
         order=order,

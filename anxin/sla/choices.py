@@ -2,11 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Priority(models.TextChoices):
-    NORMAL = "normal", _("普通")
-    URGENT = "urgent", _("加急")
-
-
 class SlaKind(models.TextChoices):
     TECHNICIAN_CONFIRMED = "technician_confirmed", _("技师确认")
     CUSTOMER_CONTACTED = "customer_contacted", _("联系客户")

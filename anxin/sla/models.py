@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from anxin.core.models import TimestampedModel
-from anxin.sla.choices import AlertLevel, PauseReason, Priority, SlaKind, SlaState
+from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
+from anxin.workorders.choices import Priority
 
 
 class SlaPolicy(TimestampedModel):

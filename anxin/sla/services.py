@@ -4,6 +4,11 @@ Clocks start on order events (intake starts most; completion starts the follow-u
 by other events, stop while the order waits on the customer or on parts, and are swept every
 minute by the worker, which warns before a breach, flags the breach for dispatchers and escalates to
 supervisors when nobody acts.
+
+Work orders never call this module: sla reads the work-order timeline (the outbox) through its own
+cursor, woken on the commit of every event (``anxin.core.outbox``) and every minute, and applies
+each event at the time it was recorded, so a late read never moves a deadline. Pausing and resuming
+are direct calls from the pages and the API.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.core.exceptions import Conflict
-from anxin.dispatch.calendars import BusinessCalendar
+from anxin.core.outbox import outbox_cursor, outbox_cursor_move
+from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
+from anxin.workorders.choices import Event
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.services import workorder_event_record
 
 logger = logging.getLogger("anxin.sla")
 
@@ -45,11 +54,11 @@ DEFAULT_ESCALATE_AFTER = dt.timedelta(minutes=30)
 
 # Which order event keeps which promise.
 MET_BY: dict[str, str] = {
-    "technician_accept": SlaKind.TECHNICIAN_CONFIRMED,
+    Event.TECHNICIAN_ACCEPT: SlaKind.TECHNICIAN_CONFIRMED,
     "customer_contacted": SlaKind.CUSTOMER_CONTACTED,
-    "arrive": SlaKind.ON_SITE,
-    "complete": SlaKind.COMPLETED,
-    "follow_up": SlaKind.FOLLOWED_UP,
+    Event.ARRIVE: SlaKind.ON_SITE,
+    Event.COMPLETE: SlaKind.COMPLETED,
+    Event.FOLLOW_UP: SlaKind.FOLLOWED_UP,
 }
 OPEN_STATES = (SlaState.RUNNING, SlaState.PAUSED)
 
@@ -108,13 +117,21 @@ def _pauses(order) -> list[tuple[dt.datetime, dt.datetime]]:  # type: ignore[no-
     return [(p.started_at, p.ended_at or far) for p in SlaPause.objects.filter(order=order)]
 
 
-def sla_clocks_start(
-    *, order, event: str = "created", at: dt.datetime | None = None, new_order: bool = False
-) -> list[SlaClock]:  # type: ignore[no-untyped-def]
-    """Start the clocks whose targets begin with `event` (intake: "created", with new_order=True)."""
+def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None) -> list[SlaClock]:  # type: ignore[no-untyped-def]
+    """Start the clocks whose targets begin with `event` at `at` (the time the event was recorded).
+
+    A pause that began after `at` (the event was read late) applies as if the clock had been
+    running then: an open one starts the clock paused, a finished one moves its deadline.
+    """
     at = at or timezone.now()
     policy = sla_policy_for(order=order)
+    targets = [target for target in _targets(policy) if target.starts_on == event]
+    if not targets:
+        return []
     calendar = calendar_for(policy)
+    later = list(SlaPause.objects.filter(order=order, started_at__gte=at))
+    paused = any(p.ended_at is None for p in later)
+    pauses = [(p.started_at, p.ended_at) for p in later if p.ended_at is not None]
     clocks = [
         SlaClock(
             order=order,
@@ -122,11 +139,11 @@ def sla_clocks_start(
             policy=policy,
             target_minutes=target.minutes,
             warn_before_minutes=target.warn_before_minutes,
+            state=SlaState.PAUSED if paused else SlaState.RUNNING,
             started_at=at,
-            due_at=calendar.deadline(at, target.minutes),
+            due_at=calendar.deadline(at, target.minutes, pauses),
         )
-        for target in _targets(policy)
-        if target.starts_on == event
+        for target in targets
     ]
     existing = set(
         SlaClock.objects.filter(order=order, kind__in=[c.kind for c in clocks]).values_list("kind", flat=True)
@@ -135,34 +152,80 @@ def sla_clocks_start(
 
 
 def sla_on_event(*, order, event: str, at: dt.datetime | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Keep the promise `event` fulfils, start the ones it begins, stop all on cancellation."""
+    """Keep the promise `event` fulfils, start the ones it begins, stop all on cancellation.
+
+    Only clocks started by `at` are touched, so an event read late never settles a later clock.
+    """
     at = at or timezone.now()
     kept = MET_BY.get(event)
     if kept:
-        SlaClock.objects.filter(order=order, kind=kept, state__in=OPEN_STATES).update(
-            state=SlaState.MET, finished_at=at
-        )
-        SlaClock.objects.filter(
-            order=order, kind=kept, state=SlaState.BREACHED, finished_at__isnull=True
-        ).update(finished_at=at)
-    if event == "cancel":
-        SlaClock.objects.filter(order=order, state__in=OPEN_STATES).update(
+        clocks = SlaClock.objects.filter(order=order, kind=kept, started_at__lte=at)
+        clocks.filter(state__in=OPEN_STATES).update(state=SlaState.MET, finished_at=at)
+        # Read after the sweep flagged a breach that the event, recorded in time, had prevented.
+        clocks.filter(state=SlaState.BREACHED, breached_at__gt=at).update(state=SlaState.MET, finished_at=at)
+        clocks.filter(state=SlaState.BREACHED, finished_at__isnull=True).update(finished_at=at)
+    if event == Event.CANCEL:
+        SlaClock.objects.filter(order=order, state__in=OPEN_STATES, started_at__lte=at).update(
             state=SlaState.CANCELLED, finished_at=at
         )
-        SlaPause.objects.filter(order=order, ended_at__isnull=True).update(ended_at=at)
-    elif event == "reopen":
+        SlaPause.objects.filter(order=order, ended_at__isnull=True, started_at__lte=at).update(ended_at=at)
+    elif event == Event.REOPEN:
         # A reopened order gets a fresh confirmation promise: the customer is waiting again.
-        SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED).delete()
+        SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED, started_at__lt=at).delete()
         sla_clocks_start(order=order, event="created", at=at)
     else:
         sla_clocks_start(order=order, event=event, at=at)
 
 
+OUTBOX = "sla"
+OUTBOX_BATCH = 500
+
+
+def sla_outbox_read(*, batch: int = OUTBOX_BATCH) -> int:
+    """React to the work-order events recorded since the last read, in order; returns how many were read.
+
+    Runs after the commit of every order event (outbox kick) and every minute before the sweep.
+    The cursor is created by migration where the synchronous calls stopped; if it is missing the
+    whole timeline is read again, which the reactions tolerate (they are idempotent).
+    """
+    read = 0
+    while True:
+        taken = _outbox_read_batch(limit=batch)
+        read += taken
+        if taken < batch:
+            return read
+
+
+@transaction.atomic
+def _outbox_read_batch(*, limit: int) -> int:
+    cursor, _ = outbox_cursor(OUTBOX)
+    rows = list(
+        WorkOrderEvent.objects.filter(id__gt=cursor.last_event_id)
+        .order_by("id")
+        .values_list("id", "order_id", "event", "created_at")[:limit]
+    )
+    # The cursor moves in this transaction: a failed reaction leaves the batch to the next read,
+    # and a concurrent reader waits for the row, then finds it moved and takes nothing.
+    if not rows or not outbox_cursor_move(cursor, to=rows[-1][0]):
+        return 0
+    wanted = (
+        {*MET_BY, Event.CANCEL, Event.REOPEN}
+        | {t.starts_on for t in DEFAULT_TARGETS}
+        | {t.starts_on for p in sla_policies_active() for t in p.targets.all()}
+    )
+    relevant = [row for row in rows if row[2] in wanted]
+    orders = WorkOrder.objects.only("id", "brand_id", "category_id", "priority").in_bulk(
+        {order_id for _, order_id, _, _ in relevant}
+    )
+    for _, order_id, event, at in relevant:
+        if order_id in orders:
+            sla_on_event(order=orders[order_id], event=event, at=at)
+    return len(rows)
+
+
 @transaction.atomic
 def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
     """Stop every running clock of the order while it waits on the customer or on parts."""
-    from anxin.workorders.services import workorder_event_record
-
     if reason not in PauseReason.values:
         raise Conflict(f"Unknown pause reason '{reason}'", code="invalid", field="reason")
     at = at or timezone.now()
@@ -189,8 +252,6 @@ def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | No
 @transaction.atomic
 def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
     """Restart the clocks; each deadline moves by exactly the paused business time."""
-    from anxin.workorders.services import workorder_event_record
-
     at = at or timezone.now()
     pause = SlaPause.objects.select_for_update().filter(order=order, ended_at__isnull=True).first()
     if pause is None:

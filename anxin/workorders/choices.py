@@ -55,6 +55,13 @@ class Event(models.TextChoices):
     REOPEN = "reopen", _("重开")
 
 
+class Priority(models.TextChoices):
+    """How urgent the order is: weighs lateness in dispatch and may select an SLA policy."""
+
+    NORMAL = "normal", _("普通")
+    URGENT = "urgent", _("加急")
+
+
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("热线")
     WEB = "web", _("网页/手机表单")

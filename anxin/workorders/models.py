@@ -4,8 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from anxin.core.fields import EncryptedTextField
-from anxin.sla.choices import Priority
-from anxin.workorders.choices import Channel, Status
+from anxin.workorders.choices import Channel, Priority, Status
 
 
 class OrderNumberCounter(models.Model):

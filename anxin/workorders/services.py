@@ -1,4 +1,4 @@
-"""Writes on work orders: numbering, creation, the one transition service, SLA clocks."""
+"""Writes on work orders: numbering, the timeline (the outbox other apps read), the one transition service."""
 
 from __future__ import annotations
 
@@ -14,13 +14,9 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.core.outbox import outbox_kick
-from anxin.sla.services import sla_on_event
 from anxin.workorders.choices import OPEN_STATUSES, Event, Status
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.statemachine import events_from, next_status
-
-# Events other apps react to quickly (dispatch re-plans the day): their readers are woken on commit.
-OUTBOX_KICK_EVENTS = {Event.CANCEL, Event.REOPEN, Event.COMPLETE}
 
 # Who may fire which event. The assigned technician works the visit; operations staff may do anything.
 TECHNICIAN_EVENTS = {
@@ -77,7 +73,8 @@ def workorder_event_record(
     actor_label: str = "",
     at: dt.datetime | None = None,
 ) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
+    """Append to the timeline; the apps that react to `event` (sla, dispatch) are woken on commit."""
+    row = WorkOrderEvent.objects.create(
         order=order,
         event=event,
         from_status=from_status,
@@ -87,6 +84,8 @@ def workorder_event_record(
         note=note,
         created_at=at or timezone.now(),
     )
+    outbox_kick(event)  # after the row exists: outside a transaction the kick runs at once
+    return row
 
 
 def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:
@@ -164,9 +163,6 @@ def workorder_transition(
     workorder_event_record(
         order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
     )
-    sla_on_event(order=order, event=event, at=now)
-    if event in OUTBOX_KICK_EVENTS:
-        outbox_kick()
     return order
 
 
@@ -208,12 +204,10 @@ SLA_ACTION_ROLES = [Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.ADMIN]
 
 @transaction.atomic
 def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "") -> WorkOrderEvent:
-    """The technician or agent reached the customer (appointment agreed): keeps that SLA promise."""
+    """The technician or agent reached the customer (appointment agreed); sla keeps that promise."""
     if order.status not in OPEN_STATUSES:
         raise Conflict("The order is not open", code="illegal_transition", field="event")
-    event = workorder_event_record(order=order, event="customer_contacted", actor=actor, note=note)
-    sla_on_event(order=order, event="customer_contacted", at=event.created_at)
-    return event
+    return workorder_event_record(order=order, event="customer_contacted", actor=actor, note=note)
 
 
 REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address", "description"}

@@ -11,6 +11,8 @@ from django.utils import timezone
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role
 from anxin.dispatch import selectors
+from anxin.dispatch.choices import PlanTrigger
+from anxin.dispatch.engine.model import Route
 from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan
 from anxin.dispatch.selectors import (
     BOARD_ROLES,
@@ -19,9 +21,10 @@ from anxin.dispatch.selectors import (
     day_problem,
     order_is_blocked,
     plan_stored,
+    plan_to_engine,
 )
 from anxin.dispatch.services.offers import Candidate, offer_candidates
-from anxin.dispatch.services.plans import plan_current
+from anxin.dispatch.services.plans import plan_refresh_later
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
 from anxin.workorders.models import WorkOrder
@@ -83,13 +86,18 @@ class Board:
 
 
 def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime | None = None) -> Board:
-    """Everything the board shows for today; refreshes the stored plan first if it no longer fits."""
+    """Everything the board shows for today; reads only (it is served on GET).
+
+    A stored plan that no longer fits is shown as it is, and the worker is asked to re-plan: the
+    next refresh of the board shows the new one. Suggestions rank only against a fitting plan.
+    """
     require_role(actor, BOARD_ROLES, action="use the dispatch board")
     now = now or timezone.now()
     day = timezone.localdate(now)
     dp = day_problem(service_point=service_point, day=day, now=now)
-    plan_current(dp=dp)
     stored = plan_stored(service_point=service_point, day=day)
+    if stored is None or stored.signature != dp.signature:
+        plan_refresh_later(service_point_id=service_point.pk, day=day, trigger=PlanTrigger.STALE)
     problems = {day: dp}
     staff = technicians_of_point(service_point=service_point)
     skills = {t.pk: ({b.pk for b in t.brands.all()}, {c.pk for c in t.categories.all()}) for t in staff}
@@ -107,6 +115,7 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
                 limit=1,
                 problems=problems,
                 exclude=selectors.technicians_refused(order=order),
+                read_only=True,
             )
             suggestion = found[0] if found else None
         left = int((clock.due_at - now).total_seconds()) if clock and clock.state == "running" else None
@@ -118,26 +127,26 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
         ]
         escalated = bool(order.open_escalations)  # type: ignore[attr-defined]
         orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
-    routes = stored.routes if stored else {}
-    numbers = [s["job_id"] for r in routes.values() for s in r["stops"]]
+    routes = plan_to_engine(stored).routes if stored else {}
+    numbers = [s.job_id for r in routes.values() for s in r.stops]
     by_number = selectors.orders_by_number(numbers=numbers)
     technicians = []
     for tech in staff:
-        route = routes.get(tech.employee_no, {"stops": [], "overtime": 0})
+        route = routes.get(tech.employee_no)
         stops = [
             BoardStop(
-                number=s["job_id"],
-                eta=at_minute(day, s["arrival"]),
-                start=at_minute(day, s["start"]),
-                lateness=s["lateness"],
-                locked=s.get("locked", False),
-                pinned=_has_pin(by_number.get(s["job_id"])),
-                status=by_number[s["job_id"]].status if s["job_id"] in by_number else "",
+                number=s.job_id,
+                eta=at_minute(day, s.arrival),
+                start=at_minute(day, s.start),
+                lateness=s.lateness,
+                locked=s.locked,
+                pinned=_has_pin(by_number.get(s.job_id)),
+                status=by_number[s.job_id].status if s.job_id in by_number else "",
             )
-            for s in route["stops"]
+            for s in (route.stops if route else ())
         ]
         technicians.append(
-            BoardTechnician(tech, stops, sum(1 for s in stops if s.lateness), route.get("overtime", 0))
+            BoardTechnician(tech, stops, sum(1 for s in stops if s.lateness), route.overtime if route else 0)
         )
     dots, lines = _board_map(dp, routes)
     return Board(
@@ -162,7 +171,7 @@ def _has_pin(order: WorkOrder | None) -> bool:
 
 
 def _board_map(
-    dp: DayProblem, routes: dict[str, Any]
+    dp: DayProblem, routes: dict[str, Route]
 ) -> tuple[list[MapDot], list[tuple[float, float, float, float]]]:
     """Technicians and jobs projected into the SVG box (equirectangular, scaled by cos(latitude)).
 
@@ -193,7 +202,7 @@ def _board_map(
             x, y = x + (h % 17) - 8, y + ((h >> 8) % 17) - 8
         return round(x, 1), round(y, 1)
 
-    planned = {s["job_id"]: tid for tid, r in routes.items() for s in r["stops"]}
+    planned = {s.job_id: tid for tid, r in routes.items() for s in r.stops}
     dots = [MapDot(*project(p.lat, p.lon), label=tid, kind="technician") for tid, p in techs.items()]
     lines = []
     for number, p in jobs.items():

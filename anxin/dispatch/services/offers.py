@@ -29,6 +29,7 @@ from anxin.dispatch.selectors import (
     order_is_blocked,
     order_job,
     plan_stored,
+    plan_to_engine,
 )
 from anxin.dispatch.services.plans import plan_refresh_later, plan_without
 from anxin.dispatch.services.problem import network_for, offer_timeout, on_commit, order_days
@@ -58,11 +59,13 @@ def offer_candidates(
     exclude: set[int] | None = None,
     limit: int = 5,
     problems: dict[dt.date, DayProblem] | None = None,
+    read_only: bool = False,
 ) -> list[Candidate]:
     """Technicians for the order, best first, by the engine's ``rank_offers`` over the current plan.
 
     Skill and shift are hard; lateness, detour and load decide the order. Today first; an order
     nobody can serve today is ranked on the next days (its appointment day when it has one).
+    ``read_only``: rank only against stored plans that still fit; never solve or store one.
     """
     now = now or timezone.now()
     exclude = exclude or set()
@@ -74,7 +77,9 @@ def offer_candidates(
             dp = day_problem(service_point=order.service_point, day=day, now=now)
             if problems is not None:
                 problems[day] = dp
-        problem, plan = plan_without(dp=dp, number=order.number)
+        problem, plan = plan_without(dp=dp, number=order.number, read_only=read_only)
+        if plan is None:
+            continue
         allowed = {tid for tid, t in dp.technicians.items() if t.pk not in exclude}
         problem = replace(problem, technicians=tuple(t for t in problem.technicians if t.id in allowed))
         job = order_job(order, day=day, shift_window=dp.shift_window, free=True)
@@ -376,9 +381,9 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
         raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
     day = order_days(order, now)[0]
     stored = plan_stored(service_point=order.technician.service_point, day=day)
-    route = (stored.routes or {}).get(order.technician.employee_no, {}) if stored else {}
-    stop = next((s for s in route.get("stops", []) if s["job_id"] == order.number), None)
-    arrival = at_minute(day, max(stop["arrival"], stop["start"])) if stop else None
+    found = plan_to_engine(stored).stop_of(order.number) if stored else None
+    stop = found[2] if found and found[0] == order.technician.employee_no else None
+    arrival = at_minute(day, max(stop.arrival, stop.start)) if stop else None
     pin, _ = DispatchPin.objects.update_or_create(
         order=order, defaults={"technician": order.technician, "arrival": arrival, "pinned_by": actor}
     )

@@ -11,7 +11,7 @@ import concurrent.futures
 import datetime as dt
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -143,12 +143,29 @@ def plan_current(*, dp: DayProblem, trigger: str = PlanTrigger.STALE) -> Plan:
     return plan
 
 
-def plan_without(*, dp: DayProblem, number: str) -> tuple[Any, Plan]:
+def plan_fitting(*, dp: DayProblem) -> Plan | None:
+    """The stored plan if it was made for exactly this input, else None; reads only."""
+    stored = plan_stored(service_point=dp.service_point, day=dp.day)
+    return plan_to_engine(stored) if stored is not None and stored.signature == dp.signature else None
+
+
+@overload
+def plan_without(*, dp: DayProblem, number: str, read_only: Literal[False] = False) -> tuple[Any, Plan]: ...
+
+
+@overload
+def plan_without(*, dp: DayProblem, number: str, read_only: bool) -> tuple[Any, Plan | None]: ...
+
+
+def plan_without(*, dp: DayProblem, number: str, read_only: bool = False) -> tuple[Any, Plan | None]:
     """The day without order ``number`` and a plan for it, to judge where that order could go.
 
     The stored plan minus the order is enough unless the order displaced another job into
     ``unassigned``: then that job would take the freed place, so the day is re-planned without it.
+    ``read_only`` (pages read on a GET): never solve or store; None when no stored plan fits.
     """
+    if read_only:
+        return dp.without(number), plan_fitting(dp=dp)
     plan = plan_current(dp=dp)
     problem = dp.without(number)
     if plan.stop_of(number) is not None and any(j != number for j in plan.unassigned):

@@ -9,9 +9,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from anxin.core.outbox import outbox_cursor, outbox_cursor_move
 from anxin.dispatch.choices import PlanTrigger
-from anxin.dispatch.models import DispatchPlan, OutboxCursor
-from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored
+from anxin.dispatch.models import DispatchPlan
+from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored, plan_to_engine
 from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
 from anxin.network.models import ServicePoint
@@ -57,11 +58,9 @@ def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int]]:
     """New timeline rows since the last sweep (the timeline is the outbox); the cursor moves conditionally."""
-    cursor, created = OutboxCursor.objects.get_or_create(
-        name=OUTBOX,
-        defaults={
-            "last_event_id": WorkOrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        },
+    cursor, created = outbox_cursor(
+        OUTBOX,
+        start=lambda: WorkOrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0,
     )
     if created:
         return set(), set()
@@ -72,10 +71,7 @@ def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int
     )
     if not rows:
         return set(), set()
-    last = rows[-1].id
-    if not OutboxCursor.objects.filter(pk=cursor.pk, last_event_id=cursor.last_event_id).update(
-        last_event_id=last
-    ):
+    if not outbox_cursor_move(cursor, to=rows[-1].id):
         return set(), set()  # another worker took this batch
     touched = set()
     for row in rows:
@@ -96,12 +92,7 @@ def _overrunning_points(now: dt.datetime) -> set[int]:
     minute = minute_of(now, today)
     points = set()
     for plan in DispatchPlan.objects.filter(day=today, planned_at__lte=now - dt.timedelta(minutes=5)):
-        late_ids = [
-            s["job_id"]
-            for r in plan.routes.values()
-            for s in r.get("stops", [])
-            if s.get("end", 0) < minute and s.get("locked")
-        ]
+        late_ids = [s.job_id for _, s in plan_to_engine(plan).stops() if s.end < minute and s.locked]
         if late_ids and WorkOrder.objects.filter(number__in=late_ids, status__in=STARTED_STATUSES).exists():
             points.add(plan.service_point_id)
     return points

@@ -8,6 +8,7 @@ from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer, DispatchPin
 from anxin.dispatch.tests.factories import cover, order_new, skilled
+from anxin.sla.services import sla_outbox_read
 from anxin.workorders.choices import Status
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def far(point, other_technician, brand, category):
 @pytest.fixture
 def offered(near, far):
     order = order_new("13800000200")
+    sla_outbox_read()  # the SLA clocks start on the order's "created" event, read after commit
     offer = services.offer_for_new_order(order_id=order.pk)
     assert offer is not None and offer.technician == near
     return offer
@@ -286,3 +288,39 @@ def test_the_offer_list_costs_the_same_queries_however_many_offers(
     with django_assert_num_queries(2):
         three = client.get("/api/v1/dispatch/offers")
     assert len(one.json()) == 1 and len(three.json()) == 3
+
+
+def test_reading_the_board_neither_solves_nor_writes_and_asks_the_worker_to_re_plan(
+    offered, point, dispatcher, api_client, token_for, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anxin.dispatch.models import DispatchPlan
+    from anxin.dispatch.services import board, plans
+
+    # Given a stored plan that no longer fits: a new order arrived since it was made
+    waiting = order_new("13800000201")
+    stored_before = list(DispatchPlan.objects.values_list("pk", "version", "signature"))
+    assert stored_before
+
+    def solver_called(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the board ran the solver on a GET")
+
+    monkeypatch.setattr(plans, "plan_compute", solver_called)
+    asked = []
+    monkeypatch.setattr(board, "plan_refresh_later", lambda **kw: asked.append(kw), raising=False)
+
+    # When the dispatcher reads the board
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client(token_for(dispatcher)).get(f"/api/v1/dispatch/board/{point.pk}")
+
+    # Then the stored plan is shown as it is, nothing is written, and the worker re-plans later
+    assert response.status_code == 200, response.content
+    assert waiting.number in {o["number"] for o in response.json()["orders"]}
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert [w for w in writes if "dispatch_" in w or "workorders_" in w] == []
+    assert list(DispatchPlan.objects.values_list("pk", "version", "signature")) == stored_before
+    assert asked == [{"service_point_id": point.pk, "day": asked[0]["day"], "trigger": "stale"}]

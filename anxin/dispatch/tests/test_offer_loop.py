@@ -14,6 +14,7 @@ from anxin.dispatch.models import DispatchEscalation, DispatchOffer
 from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
 from anxin.network.choices import TechnicianStatus
 from anxin.sla.choices import SlaKind, SlaState
+from anxin.sla.services import sla_outbox_read
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
@@ -146,11 +147,13 @@ def test_an_order_nobody_can_do_is_escalated_at_once(point, technician, django_c
 
 def test_accepting_the_offer_keeps_the_thirty_minute_confirmation_promise(near, far):
     order = _new_order()
+    sla_outbox_read()  # the clocks start on the order's "created" event, read after commit
     clock = order.sla_clocks.get(kind=SlaKind.TECHNICIAN_CONFIRMED)
     assert clock.state == SlaState.RUNNING and clock.target_minutes == 30
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
 
     services.offer_accept(offer=offer, actor=near.user, now=NOW + dt.timedelta(minutes=2))
+    sla_outbox_read()  # what the kick after the commit runs
 
     offer.refresh_from_db()
     order.refresh_from_db()

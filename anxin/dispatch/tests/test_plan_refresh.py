@@ -12,8 +12,7 @@ from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import day_problem
 from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
-from anxin.sla.choices import Priority
-from anxin.workorders.choices import Event, Status
+from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
 

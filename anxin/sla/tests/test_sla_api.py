@@ -10,8 +10,9 @@ from anxin.workorders.tests.factories import order_file
 
 
 @pytest.fixture
-def order(brand, category):
-    return order_file()
+def order(brand, category, after_commit):
+    with after_commit():
+        return order_file()
 
 
 def test_pause_and_resume_through_the_api(order, dispatcher, api_client, token_for):
@@ -46,9 +47,10 @@ def test_brand_staff_cannot_pause(order, brand_staff, api_client, token_for):
 
 
 def test_breach_report_counts_kept_and_broken_promises(
-    order, dispatcher, brand_staff, other_brand, api_client, token_for
+    order, dispatcher, brand_staff, other_brand, api_client, token_for, after_commit
 ):
-    order_file(phone="13900000000", brand="昌尔特")
+    with after_commit():
+        order_file(phone="13900000000", brand="昌尔特")
     sla_sweep(
         now=SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED).due_at
         + dt.timedelta(minutes=1)
@@ -80,7 +82,7 @@ def test_dispatchers_see_and_acknowledge_alerts_and_others_do_not(
     assert SlaAlert.objects.count() == 1
 
 
-def test_the_order_page_pauses_resumes_and_records_contact(order, agent):
+def test_the_order_page_pauses_resumes_and_records_contact(order, agent, after_commit):
     client = Client()
     client.force_login(agent)
     client.post(
@@ -89,7 +91,8 @@ def test_the_order_page_pauses_resumes_and_records_contact(order, agent):
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert "时效已暂停" in page and "等待客户" in page
     client.post(f"/orders/{order.number}/sla/", {"action": "resume"})
-    client.post(f"/orders/{order.number}/sla/", {"action": "contacted", "note": "约明早"})
+    with after_commit():
+        client.post(f"/orders/{order.number}/sla/", {"action": "contacted", "note": "约明早"})
     states = dict(SlaClock.objects.filter(order=order).values_list("kind", "state"))
     assert (
         states[SlaKind.CUSTOMER_CONTACTED] == SlaState.MET

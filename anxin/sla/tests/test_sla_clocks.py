@@ -21,8 +21,9 @@ def clock(order, kind=SlaKind.TECHNICIAN_CONFIRMED) -> SlaClock:
 
 
 @pytest.fixture
-def order(brand, category):
-    return order_file()
+def order(brand, category, after_commit):
+    with after_commit():
+        return order_file()
 
 
 def test_without_a_policy_the_30_minute_promise_runs_round_the_clock(order):
@@ -39,7 +40,7 @@ def test_without_a_policy_the_30_minute_promise_runs_round_the_clock(order):
     }
 
 
-def test_the_most_specific_policy_wins_and_its_working_hours_apply(brand, category, settings):
+def test_the_most_specific_policy_wins_and_its_working_hours_apply(brand, category, settings, after_commit):
     general = SlaPolicy.objects.create(name="general", round_the_clock=True)
     SlaTarget.objects.create(policy=general, kind=SlaKind.TECHNICIAN_CONFIRMED, minutes=60)
     office = SlaPolicy.objects.create(
@@ -50,64 +51,71 @@ def test_the_most_specific_policy_wins_and_its_working_hours_apply(brand, catego
     friday_before_lunch = dt.datetime(2026, 11, 20, 11, 50, tzinfo=SH)
     from unittest import mock
 
-    with mock.patch("django.utils.timezone.now", return_value=friday_before_lunch):
+    with mock.patch("django.utils.timezone.now", return_value=friday_before_lunch), after_commit():
         order = order_file()
     confirm = clock(order)
     assert confirm.policy == office
     assert confirm.due_at == dt.datetime(2026, 11, 20, 13, 50, tzinfo=SH)
 
 
-def test_a_holiday_and_a_make_up_working_day_are_respected(brand, category):
+def test_a_holiday_and_a_make_up_working_day_are_respected(brand, category, after_commit):
     from unittest import mock
 
     office = SlaPolicy.objects.create(name="office", round_the_clock=False, working_hours="09:00-18:00")
     SlaTarget.objects.create(policy=office, kind=SlaKind.TECHNICIAN_CONFIRMED, minutes=60)
     # Wed 2026-09-30 17:30: 30 min left that day; Oct 1-7 is the National Day holiday;
     # Sat Oct 10 is a make-up working day, Thu Oct 8 is the first normal working day.
-    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 9, 30, 17, 30, tzinfo=SH)):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 9, 30, 17, 30, tzinfo=SH)),
+        after_commit(),
+    ):
         order = order_file()
     assert clock(order).due_at == dt.datetime(2026, 10, 8, 9, 30, tzinfo=SH)
 
 
-def test_technician_acceptance_keeps_the_confirmation_promise(order, dispatcher, technician):
-    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
-    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
-    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
+def test_technician_acceptance_keeps_the_confirmation_promise(order, dispatcher, technician, after_commit):
+    with after_commit():
+        workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+        workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
+        workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
     confirm = clock(order)
     assert confirm.state == SlaState.MET and confirm.finished_at is not None
 
 
-def test_contacting_the_customer_keeps_that_promise(order, technician, agent):
-    workorder_customer_contacted(order=order, actor=agent, note="约好明天上午")
+def test_contacting_the_customer_keeps_that_promise(order, technician, agent, after_commit):
+    with after_commit():
+        workorder_customer_contacted(order=order, actor=agent, note="约好明天上午")
     assert clock(order, SlaKind.CUSTOMER_CONTACTED).state == SlaState.MET
     assert WorkOrderEvent.objects.filter(order=order, event="customer_contacted").exists()
 
 
-def test_the_follow_up_clock_starts_at_completion(order, dispatcher, technician):
+def test_the_follow_up_clock_starts_at_completion(order, dispatcher, technician, after_commit):
     assert not SlaClock.objects.filter(order=order, kind=SlaKind.FOLLOWED_UP).exists()
-    for event in (
-        Event.ACCEPT,
-        Event.DISPATCH,
-        Event.TECHNICIAN_ACCEPT,
-        Event.DEPART,
-        Event.ARRIVE,
-        Event.DIAGNOSE,
-        Event.START_REPAIR,
-        Event.COMPLETE,
-    ):
-        workorder_transition(
-            order=order,
-            event=event,
-            actor=dispatcher,
-            technician=technician if event == Event.DISPATCH else None,
-        )
+    with after_commit():
+        for event in (
+            Event.ACCEPT,
+            Event.DISPATCH,
+            Event.TECHNICIAN_ACCEPT,
+            Event.DEPART,
+            Event.ARRIVE,
+            Event.DIAGNOSE,
+            Event.START_REPAIR,
+            Event.COMPLETE,
+        ):
+            workorder_transition(
+                order=order,
+                event=event,
+                actor=dispatcher,
+                technician=technician if event == Event.DISPATCH else None,
+            )
     follow_up = clock(order, SlaKind.FOLLOWED_UP)
     assert follow_up.state == SlaState.RUNNING
     assert (
         clock(order, SlaKind.ON_SITE).state == SlaState.MET
         and clock(order, SlaKind.COMPLETED).state == SlaState.MET
     )
-    workorder_transition(order=order, event=Event.FOLLOW_UP, actor=dispatcher)
+    with after_commit():
+        workorder_transition(order=order, event=Event.FOLLOW_UP, actor=dispatcher)
     assert clock(order, SlaKind.FOLLOWED_UP).state == SlaState.MET
 
 
@@ -158,19 +166,24 @@ def test_warning_then_breach_then_escalation_fire_once_each(order):
     }
 
 
-def test_a_breach_that_was_acted_on_is_not_escalated(order, dispatcher, technician):
+def test_a_breach_that_was_acted_on_is_not_escalated(order, dispatcher, technician, after_commit):
+    from unittest import mock
+
     due = clock(order).due_at
     sla_sweep(now=due + dt.timedelta(minutes=1))
-    workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
-    workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
-    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
+    # The technician answers after the breach (events carry their own time; sla applies them at it).
+    with mock.patch("django.utils.timezone.now", return_value=due + dt.timedelta(minutes=2)), after_commit():
+        workorder_transition(order=order, event=Event.ACCEPT, actor=dispatcher)
+        workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=technician)
+        workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
     assert clock(order).state == SlaState.BREACHED and clock(order).finished_at is not None
     sla_sweep(now=due + dt.timedelta(hours=2))
     assert not SlaAlert.objects.filter(clock=clock(order), level=AlertLevel.ESCALATION).exists()
 
 
-def test_cancelling_stops_every_clock(order, agent):
-    workorder_transition(order=order, event=Event.CANCEL, actor=agent, note="客户自行修好")
+def test_cancelling_stops_every_clock(order, agent, after_commit):
+    with after_commit():
+        workorder_transition(order=order, event=Event.CANCEL, actor=agent, note="客户自行修好")
     assert set(SlaClock.objects.filter(order=order).values_list("state", flat=True)) == {SlaState.CANCELLED}
 
 

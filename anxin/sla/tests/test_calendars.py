@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from anxin.dispatch.calendars import CN_HOLIDAYS, CN_MAKEUP_WORKDAYS, SHANGHAI, BusinessCalendar
+from anxin.sla.calendars import CN_HOLIDAYS, CN_MAKEUP_WORKDAYS, SHANGHAI, BusinessCalendar
 
 
 def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
