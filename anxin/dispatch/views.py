@@ -22,11 +22,19 @@ from anxin.core.exceptions import DomainError, NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
 from anxin.dispatch.choices import TechnicianStatus
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
+from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
 from anxin.workorders.statemachine import events_from
 
-VISIT_STEPS = ["depart", "arrive", "diagnose", "request_approval", "start_repair", "complete"]
+VISIT_STEPS = [
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+]
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -14,21 +14,21 @@ from anxin.dispatch.models import DispatchPlan, OutboxCursor, ServicePoint
 from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored
 from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
-from anxin.workorders.choices import Status
+from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 OUTBOX = "dispatch"
 REPLAN_EVENTS = {
-    "cancel",
-    "reopen",
-    "complete",
-    "arrive",
-    "depart",
-    "technician_decline",
-    "withdraw",
-    "appointment_set",
-    "technician_accept",
-    "dispatch",
+    Event.CANCEL,
+    Event.REOPEN,
+    Event.COMPLETE,
+    Event.ARRIVE,
+    Event.DEPART,
+    Event.TECHNICIAN_DECLINE,
+    Event.WITHDRAW,
+    Event.APPOINTMENT_SET,
+    Event.TECHNICIAN_ACCEPT,
+    Event.DISPATCH,
 }
 
 
