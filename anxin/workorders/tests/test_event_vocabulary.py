@@ -22,7 +22,9 @@ def _bare_event_names(tree):
     """`event="…"` keywords and string literals naming an event inside `*EVENTS*`/`*STEPS*` collections."""
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg in {"event", "event__in"}:
-            values = node.value.elts if isinstance(node.value, ast.List | ast.Set | ast.Tuple) else [node.value]
+            values = (
+                node.value.elts if isinstance(node.value, ast.List | ast.Set | ast.Tuple) else [node.value]
+            )
             for value in values:
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     yield node.lineno, value.value
