@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -206,10 +208,38 @@ def _brand_for_actor(*, actor: User | None, brand: Brand | None, brand_given: st
     return brand
 
 
+# Coverage answers are kept per process for a few seconds (one query less per intake at peak):
+# a coverage change reaches new orders within COVERAGE_CACHE_SECONDS.
+COVERAGE_CACHE_SECONDS = 10.0
+_coverage_lock = threading.Lock()
+_coverage_cache: dict[tuple[str, str, int, int], tuple[float, ServicePoint | None, str]] = {}
+
+
+def coverage_cache_clear() -> None:
+    with _coverage_lock:
+        _coverage_cache.clear()
+
+
 def _covering_point(
     *, county_code: str, township_code: str, brand: Brand, category: ProductCategory
 ) -> tuple[ServicePoint | None, str]:
     """The best service point covering the place, or None with the nearest ones named for the agent."""
+    key = (county_code, township_code, brand.pk, category.pk)
+    now = time.monotonic()
+    hit = _coverage_cache.get(key)
+    if hit is not None and now - hit[0] < COVERAGE_CACHE_SECONDS:
+        return hit[1], hit[2]
+    point, note = _covering_point_query(
+        county_code=county_code, township_code=township_code, brand=brand, category=category
+    )
+    with _coverage_lock:
+        _coverage_cache[key] = (now, point, note)
+    return point, note
+
+
+def _covering_point_query(
+    *, county_code: str, township_code: str, brand: Brand, category: ProductCategory
+) -> tuple[ServicePoint | None, str]:
     covering = service_points_covering(
         county_code=county_code, township_code=township_code, brand=brand, category=category
     )

@@ -101,11 +101,8 @@ def workorder_create(
     number: str = "",
     at: dt.datetime | None = None,
 ) -> WorkOrder:
-    """A new order and its ``created`` timeline event: the one place orders are made.
-
-    ``number`` is one taken beforehand with ``workorder_number_next`` (outside the caller's
-    transaction); without it one is taken here. Texts are cut to their column sizes.
-    """
+    """A new order and its ``created`` event, the one place orders are made. ``number``: taken
+    beforehand with ``workorder_number_next`` (outside the caller's transaction), else here."""
     now = at or timezone.now()
     attention = list(attention or [])
     order = WorkOrder.objects.create(
