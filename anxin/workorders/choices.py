@@ -57,16 +57,16 @@ class Event(models.TextChoices):
     CLOSE = "close", _("关闭")
     CANCEL = "cancel", _("取消")
     REOPEN = "reopen", _("重开")
-    # Timeline entries that are not transitions.
-    CREATED = "created", _("创建工单")
-    LINKED_REQUEST = "linked_request", _("合并重复报修")
-    APPOINTMENT_SET = "appointment_set", _("预约上门时间")
+    # Timeline entries that are not transitions (labels as the timeline shows them).
+    CREATED = "created", _("工单已创建")
+    LINKED_REQUEST = "linked_request", _("收到同一设备的重复报修，已合并到本工单")
+    APPOINTMENT_SET = "appointment_set", _("已预约上门时间")
     CUSTOMER_CONTACTED = "customer_contacted", _("已联系客户")
-    SLA_PAUSED = "sla_paused", _("暂停时效")
-    SLA_RESUMED = "sla_resumed", _("恢复时效")
-    DISPATCH_ESCALATED = "dispatch_escalated", _("派单升级")
-    DISPATCH_PINNED = "dispatch_pinned", _("锁定技师")
-    DISPATCH_UNPINNED = "dispatch_unpinned", _("解除锁定")
+    SLA_PAUSED = "sla_paused", _("时效暂停")
+    SLA_RESUMED = "sla_resumed", _("时效恢复")
+    DISPATCH_ESCALATED = "dispatch_escalated", _("无人接单，已转调度员处理")
+    DISPATCH_PINNED = "dispatch_pinned", _("调度员锁定派单")
+    DISPATCH_UNPINNED = "dispatch_unpinned", _("调度员解除锁定")
 
 
 # The events that move an order through the state machine, in the order above (buttons list them so).

@@ -67,3 +67,11 @@ def test_stored_names_are_unchanged():
         Event.DISPATCH_PINNED: "dispatch_pinned",
         Event.DISPATCH_UNPINNED: "dispatch_unpinned",
     } == {member: member.value for member in Event if member not in TRANSITION_EVENTS}
+
+
+def test_no_template_compares_an_event_with_a_literal():
+    import re
+
+    compared = re.compile(r"\.event\s*==\s*[\"']")
+    templates = [*ANXIN.rglob("*.html"), *(ANXIN.parent / "templates").rglob("*.html")]
+    assert [str(p) for p in templates if compared.search(p.read_text(encoding="utf-8"))] == []
