@@ -13,11 +13,13 @@ def _isolated(settings, tmp_path):
     from django.core.cache import cache
 
     from anxin.catalog.selectors import catalog_cache_clear
+    from anxin.intake.services import coverage_cache_clear
     from anxin.sla.services import sla_policy_cache_clear
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     catalog_cache_clear()
+    coverage_cache_clear()
     sla_policy_cache_clear()
 
 

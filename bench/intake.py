@@ -7,7 +7,7 @@ connections (asyncio, raw HTTP/1.1 to keep the client's own CPU use small).
     .venv/bin/python bench/intake.py --db sqlite --clients 16 --seconds 20
     .venv/bin/python bench/intake.py --db postgres --clients 16 --seconds 20   # uses 127.0.0.1:5432, db anxin_bench
 
-Prints one JSON line: orders/s, p50/p99 latency (ms), errors, duplicates.
+Prints one JSON line: orders/s, p50/p99 latency (ms), errors, and the load average around the run.
 """
 
 from __future__ import annotations
@@ -197,10 +197,16 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         asyncio.run(_load(args.port, token, args.clients, 2, run=1))  # warm-up: imports, connections, caches
+        load_before = os.getloadavg()
         latencies, errors, elapsed = asyncio.run(_load(args.port, token, args.clients, args.seconds, run=2))
+        load_after = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a slow shutdown must not lose the figures measured
+            server.kill()
+            server.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
     latencies.sort()
 
@@ -226,6 +232,8 @@ def main() -> None:
                 "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
                 "errors": len(errors),
                 "error_statuses": sorted(set(errors)),
+                # The machine is shared: the 1-minute load average before and after the measured run.
+                "load_1m": [round(load_before[0], 2), round(load_after[0], 2)],
             }
         )
     )

@@ -33,7 +33,7 @@ from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
 from anxin.sla.choices import SlaKind
 from anxin.sla.models import SlaClock
-from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Priority, Status
+from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Priority, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
@@ -339,9 +339,9 @@ def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime |
     arrivals: dict[int, dt.datetime] = {}
     started = [o.pk for o in orders if o.status in STARTED_STATUSES]
     if started:
-        for order_id, at in WorkOrderEvent.objects.filter(order_id__in=started, event="arrive").values_list(
-            "order_id", "created_at"
-        ):
+        for order_id, at in WorkOrderEvent.objects.filter(
+            order_id__in=started, event=Event.ARRIVE
+        ).values_list("order_id", "created_at"):
             arrivals[order_id] = max(at, arrivals.get(order_id, at))
     jobs = []
     by_number = {}

@@ -24,11 +24,19 @@ from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
 from anxin.network.choices import TechnicianStatus
 from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
 from anxin.network.services import technician_location_update
+from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
 from anxin.workorders.statemachine import events_from
 
-VISIT_STEPS = ["depart", "arrive", "diagnose", "request_approval", "start_repair", "complete"]
+VISIT_STEPS = [
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+]
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

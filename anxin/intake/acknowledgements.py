@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
-
 from anxin.notifications.models import Notification
 from anxin.notifications.services import email_send, sms_send
 from anxin.workorders.models import WorkOrder
-
-
-def tracking_url(order: WorkOrder) -> str:
-    path = reverse("portal:track", kwargs={"number": order.number})
-    return f"{settings.ANXIN_PUBLIC_URL}{path}?t={order.tracking_token}"
+from anxin.workorders.presenters import tracking_url
 
 
 def acknowledgement_send(*, order_id: int, linked: bool) -> Notification | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from anxin.intake.acknowledgements import tracking_url
 from anxin.intake.services import IntakeResult
+from anxin.workorders.presenters import tracking_url
 
 
 def intake_answer(result: IntakeResult) -> dict:

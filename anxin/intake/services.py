@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -34,14 +36,10 @@ from anxin.dispatch.tasks import offer_new_order
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.network.models import ServicePoint
 from anxin.network.selectors import service_points_covering, service_points_nearest
-from anxin.workorders.choices import AttentionReason, Channel
+from anxin.workorders.choices import AttentionReason, Channel, Event
 from anxin.workorders.models import Attachment, WorkOrder
 from anxin.workorders.selectors import workorder_open_for_customer
-from anxin.workorders.services import (
-    new_tracking_token,
-    workorder_event_record,
-    workorder_number_next,
-)
+from anxin.workorders.services import workorder_create, workorder_event_record, workorder_number_next
 
 MAX_ATTACHMENTS = 10
 
@@ -209,10 +207,38 @@ def _brand_for_actor(*, actor: User | None, brand: Brand | None, brand_given: st
     return brand
 
 
+# Coverage answers are kept per process for a few seconds (one query less per intake at peak):
+# a coverage change reaches new orders within COVERAGE_CACHE_SECONDS.
+COVERAGE_CACHE_SECONDS = 10.0
+_coverage_lock = threading.Lock()
+_coverage_cache: dict[tuple[str, str, int, int], tuple[float, ServicePoint | None, str]] = {}
+
+
+def coverage_cache_clear() -> None:
+    with _coverage_lock:
+        _coverage_cache.clear()
+
+
 def _covering_point(
     *, county_code: str, township_code: str, brand: Brand, category: ProductCategory
 ) -> tuple[ServicePoint | None, str]:
     """The best service point covering the place, or None with the nearest ones named for the agent."""
+    key = (county_code, township_code, brand.pk, category.pk)
+    now = time.monotonic()
+    hit = _coverage_cache.get(key)
+    if hit is not None and now - hit[0] < COVERAGE_CACHE_SECONDS:
+        return hit[1], hit[2]
+    point, note = _covering_point_query(
+        county_code=county_code, township_code=township_code, brand=brand, category=category
+    )
+    with _coverage_lock:
+        _coverage_cache[key] = (now, point, note)
+    return point, note
+
+
+def _covering_point_query(
+    *, county_code: str, township_code: str, brand: Brand, category: ProductCategory
+) -> tuple[ServicePoint | None, str]:
     covering = service_points_covering(
         county_code=county_code, township_code=township_code, brand=brand, category=category
     )
@@ -271,24 +297,66 @@ def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
         attachment.save()
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _Resolved:
+    """What intake worked out about a request before writing anything."""
+
+    phone: str
+    email: str
+    brand: Brand | None
+    category: ProductCategory | None
+    product_model: ProductModel | None
+    county_code: str
+    township_code: str
+    service_point: ServicePoint | None
+    coverage_note: str
+    attention: list[str]
+
+
 def request_submit(*, request: RepairRequest, actor: User | None = None) -> IntakeResult:
-    """Accept a repair request from any channel; create an order or link it to the open one."""
+    """Accept a repair request from any channel; create an order or link it to the open one.
+
+    Orchestration only: normalise → resolve → (customer → order) in one transaction → enqueue.
+    """
+    phone, email = _request_normalise(request)
+    replayed = _request_replayed(request=request, submitter=_submitter(actor))
+    if replayed is not None:
+        return replayed
+    resolved = _request_resolve(request=request, actor=actor, phone=phone, email=email)
+    number = workorder_number_next(when=timezone.now())  # its own short statement, before the transaction
+    with transaction.atomic():
+        return _request_record(request=request, actor=actor, resolved=resolved, number=number)
+
+
+def _submitter(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk else None
+
+
+def _request_normalise(request: RepairRequest) -> tuple[str, str]:
     if request.channel not in Channel.values:
         raise ValidationFailed(f"Unknown channel '{request.channel}'", field="channel")
-    phone, email = _clean_contact(request)
-    submitter = actor if actor is not None and actor.pk else None
-    if request.external_ref:
-        # A redelivered message (same Message-ID / platform message id) from the same source is
-        # the same request. Scoped per submitter: another API client's reference is a new request.
-        seen = (
-            IntakeRequest.objects.select_related("order")
-            .filter(channel=request.channel, submitted_by=submitter, external_ref=request.external_ref[:200])
-            .order_by("received_at", "pk")
-            .first()
-        )
-        if seen is not None:
-            return IntakeResult(order=seen.order, created=False, intake=seen, replayed=True)
+    return _clean_contact(request)
+
+
+def _request_replayed(*, request: RepairRequest, submitter: User | None) -> IntakeResult | None:
+    """A redelivered message (same Message-ID / platform message id) from the same source is the
+    same request. Scoped per submitter: another API client's reference is a new request."""
+    if not request.external_ref:
+        return None
+    seen = (
+        IntakeRequest.objects.select_related("order")
+        .filter(channel=request.channel, submitted_by=submitter, external_ref=request.external_ref[:200])
+        .order_by("received_at", "pk")
+        .first()
+    )
+    if seen is None:
+        return None
+    return IntakeResult(order=seen.order, created=False, intake=seen, replayed=True)
+
+
+def _product_resolve(
+    *, request: RepairRequest, actor: User | None
+) -> tuple[Brand | None, ProductCategory | None, ProductModel | None]:
     brand = _brand_for_actor(actor=actor, brand=brand_match(request.brand), brand_given=request.brand)
     product_model = None
     if brand is not None and request.model:
@@ -296,28 +364,46 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
     category = category_match(request.category) or (product_model.category if product_model else None)
     if category is None and brand is not None and brand.models.values("category").distinct().count() == 1:
         category = brand.models.first().category  # a one-category brand (乐创 makes only cabinets)
+    return brand, category, product_model
 
-    attention: list[str] = []
-    if brand is None:
-        attention.append(AttentionReason.UNKNOWN_BRAND)
-    if category is None:
-        attention.append(AttentionReason.UNKNOWN_CATEGORY)
-    if not request.name.strip():
-        attention.append(AttentionReason.NAME_MISSING)
-    if not phone:
-        attention.append(AttentionReason.PHONE_MISSING)
-    if not request.description.strip():
-        attention.append(AttentionReason.DESCRIPTION_MISSING)
-    county_code = township_code = ""
-    if not request.address.strip():
-        attention.append(AttentionReason.ADDRESS_MISSING)
-    else:
-        resolution = resolve(request.address)
-        if resolution.status == "ok" and resolution.county_code:
-            county_code, township_code = resolution.county_code, resolution.township_code
-        else:
-            attention.append(AttentionReason.ADDRESS_UNRESOLVED)
 
+def _place_resolve(address: str) -> tuple[str, str]:
+    """County and township codes of the address, or blanks when it cannot be resolved."""
+    if not address.strip():
+        return "", ""
+    resolution = resolve(address)
+    if resolution.status == "ok" and resolution.county_code:
+        return resolution.county_code, resolution.township_code
+    return "", ""
+
+
+def _attention_for(
+    *,
+    request: RepairRequest,
+    phone: str,
+    brand: Brand | None,
+    category: ProductCategory | None,
+    county_code: str,
+) -> list[str]:
+    """Why an agent must look at the order (it is kept and worked all the same)."""
+    missing = [
+        (brand is None, AttentionReason.UNKNOWN_BRAND),
+        (category is None, AttentionReason.UNKNOWN_CATEGORY),
+        (not request.name.strip(), AttentionReason.NAME_MISSING),
+        (not phone, AttentionReason.PHONE_MISSING),
+        (not request.description.strip(), AttentionReason.DESCRIPTION_MISSING),
+        (not request.address.strip(), AttentionReason.ADDRESS_MISSING),
+        (bool(request.address.strip()) and not county_code, AttentionReason.ADDRESS_UNRESOLVED),
+    ]
+    return [reason for flagged, reason in missing if flagged]
+
+
+def _request_resolve(*, request: RepairRequest, actor: User | None, phone: str, email: str) -> _Resolved:
+    brand, category, product_model = _product_resolve(request=request, actor=actor)
+    county_code, township_code = _place_resolve(request.address)
+    attention = _attention_for(
+        request=request, phone=phone, brand=brand, category=category, county_code=county_code
+    )
     service_point, coverage_note = None, ""
     if county_code and brand is not None and category is not None:
         service_point, coverage_note = _covering_point(
@@ -325,101 +411,101 @@ def request_submit(*, request: RepairRequest, actor: User | None = None) -> Inta
         )
         if service_point is None:
             attention.append(AttentionReason.OUT_OF_COVERAGE)
+    return _Resolved(
+        phone=phone,
+        email=email,
+        brand=brand,
+        category=category,
+        product_model=product_model,
+        county_code=county_code,
+        township_code=township_code,
+        service_point=service_point,
+        coverage_note=coverage_note,
+        attention=attention,
+    )
 
+
+def _request_record(
+    *, request: RepairRequest, actor: User | None, resolved: _Resolved, number: str
+) -> IntakeResult:
+    """Inside the intake transaction: the customer, their device, then a new order or a link."""
     customer, new_customer = customer_get_or_create(
-        phone=phone, email=email, name=request.name.strip(), address=request.address.strip()
+        phone=resolved.phone, email=resolved.email, name=request.name.strip(), address=request.address.strip()
     )
     device = _device_for(
         customer=customer,
         new_customer=new_customer,
-        brand=brand,
-        category=category,
-        product_model=product_model,
+        brand=resolved.brand,
+        category=resolved.category,
+        product_model=resolved.product_model,
         request=request,
     )
-    brand_text = request.brand.strip()[:60]
-    category_text = request.category.strip()[:60]
-
-    existing = (
-        None
-        if new_customer
-        else _open_duplicate(
-            customer=customer, device=device, brand_text=brand_text, category_text=category_text
+    if not new_customer:
+        existing = _open_duplicate(
+            customer=customer,
+            device=device,
+            brand_text=request.brand.strip()[:60],
+            category_text=request.category.strip()[:60],
         )
-    )
-    if existing is not None:
-        intake = IntakeRequest.objects.create(
-            channel=request.channel,
-            order=existing,
-            created_order=False,
-            external_ref=request.external_ref[:200],
-            content=request.content_json(),
-            submitted_by=submitter,
-        )
-        workorder_event_record(
-            order=existing,
-            event="linked_request",
-            actor=actor,
-            actor_label="" if actor else f"{request.channel} channel",
-            note=(
-                f"Another request for the same device arrived via {request.channel} "
-                f"(receipt {intake.receipt_number}); linked here instead of a new order."
-            ),
-        )
-        _attach_files(order=existing, files=request.files)
-        _acknowledge_after_commit(order=existing, linked=True)
-        return IntakeResult(order=existing, created=False, intake=intake)
-
-    now = timezone.now()
-    order = WorkOrder(
-        number=workorder_number_next(when=now),
+        if existing is not None:
+            return _request_link(request=request, actor=actor, order=existing)
+    order = workorder_create(
         channel=request.channel,
         customer=customer,
         device=device,
-        brand=brand,
-        category=category,
-        brand_text=brand_text,
-        category_text=category_text,
-        contact_name=request.name.strip()[:60],
-        contact_phone=phone,
-        service_address=request.address.strip()[:300],
-        description=request.description.strip()[:4000],
-        county_code=county_code,
-        township_code=township_code,
-        in_warranty=device.in_warranty_on(timezone.localdate(now)) if device else None,
-        preferred_time=request.preferred_time.strip()[:60],
-        attention=attention,
-        service_point=service_point,
-        tracking_token=new_tracking_token(),
-        created_by=actor if actor is not None and actor.pk else None,
-        created_at=now,
-    )
-    order.save()
-    workorder_event_record(
-        order=order,
-        event="created",
-        to_status=order.status,
+        brand=resolved.brand,
+        category=resolved.category,
+        brand_text=request.brand,
+        category_text=request.category,
+        contact_name=request.name,
+        contact_phone=resolved.phone,
+        service_address=request.address,
+        description=request.description,
+        county_code=resolved.county_code,
+        township_code=resolved.township_code,
+        preferred_time=request.preferred_time,
+        attention=resolved.attention,
+        service_point=resolved.service_point,
         actor=actor,
-        actor_label="" if actor else f"{request.channel} channel",
-        note="; ".join(
-            filter(
-                None, ["Flagged for an agent: " + ", ".join(attention) if attention else "", coverage_note]
-            )
-        ),
-        at=now,
+        note=resolved.coverage_note,
+        number=number,
     )
-    intake = IntakeRequest.objects.create(
-        channel=request.channel,
-        order=order,
-        created_order=True,
-        external_ref=request.external_ref[:200],
-        content=request.content_json(),
-        submitted_by=submitter,
-    )
+    intake = _intake_request_create(request=request, actor=actor, order=order, created_order=True)
     _attach_files(order=order, files=request.files)
     _acknowledge_after_commit(order=order, linked=False)
     offer_new_order.enqueue(order_id=order.pk)  # durable job: offer it to a technician at once
     return IntakeResult(order=order, created=True, intake=intake)
+
+
+def _intake_request_create(
+    *, request: RepairRequest, actor: User | None, order: WorkOrder, created_order: bool
+) -> IntakeRequest:
+    return IntakeRequest.objects.create(
+        channel=request.channel,
+        order=order,
+        created_order=created_order,
+        external_ref=request.external_ref[:200],
+        content=request.content_json(),
+        submitted_by=_submitter(actor),
+    )
+
+
+def _request_link(*, request: RepairRequest, actor: User | None, order: WorkOrder) -> IntakeResult:
+    """Another request for an order that is still open: a receipt and a timeline note, no new order."""
+    intake = _intake_request_create(request=request, actor=actor, order=order, created_order=False)
+    workorder_event_record(
+        order=order,
+        event=Event.LINKED_REQUEST,
+        actor=actor,
+        actor_label="" if actor else f"{request.channel} channel",
+        note=(
+            f"Another request for the same device arrived via {request.channel} "
+            f"(receipt {intake.receipt_number}); linked here instead of a new order."
+        ),
+    )
+    _attach_files(order=order, files=request.files)
+    _acknowledge_after_commit(order=order, linked=True)
+    return IntakeResult(order=order, created=False, intake=intake)
 
 
 def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
@@ -429,17 +515,26 @@ def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
 
 
 def request_submit_idempotent(*, request: RepairRequest, client: User, key: str) -> IntakeResult:
-    """API intake: the same Idempotency-Key from the same client always answers with the same order."""
+    """API intake: the same Idempotency-Key from the same client always answers with the same order.
+
+    No look-up first: the unique (client, key) constraint decides. A retry runs the intake again,
+    its IdempotencyRecord insert fails and the whole transaction (order, jobs) rolls back; the
+    first request's answer is then replayed.
+    """
     key = key.strip()
     if not key or len(key) > 200:
         raise ValidationFailed("Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key")
     fingerprint = request.fingerprint()
-    earlier = _idempotent_replay(client=client, key=key, fingerprint=fingerprint)
-    if earlier is not None:
-        return earlier
+    phone, email = _request_normalise(request)
     try:
+        replayed = _request_replayed(request=request, submitter=_submitter(client))
+        if replayed is None:
+            resolved = _request_resolve(request=request, actor=client, phone=phone, email=email)
+            number = workorder_number_next(when=timezone.now())
         with transaction.atomic():
-            result = request_submit(request=request, actor=client)
+            result = replayed or _request_record(
+                request=request, actor=client, resolved=resolved, number=number
+            )
             IdempotencyRecord.objects.create(
                 client=client,
                 key=key,
@@ -449,7 +544,7 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
             )
             return result
     except IntegrityError:
-        # A concurrent retry with the same key won the race; our transaction rolled back whole.
+        # A retry (or a concurrent request) with the same key: ours rolled back whole.
         earlier = _idempotent_replay(client=client, key=key, fingerprint=fingerprint)
         if earlier is None:
             raise

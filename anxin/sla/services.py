@@ -172,7 +172,7 @@ def sla_on_event(*, order, event: str, at: dt.datetime | None = None) -> None:  
     elif event == Event.REOPEN:
         # A reopened order gets a fresh confirmation promise: the customer is waiting again.
         SlaClock.objects.filter(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED, started_at__lt=at).delete()
-        sla_clocks_start(order=order, event="created", at=at)
+        sla_clocks_start(order=order, event=Event.CREATED, at=at)
     else:
         sla_clocks_start(order=order, event=event, at=at)
 
@@ -241,7 +241,7 @@ def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | No
     SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.PAUSED)
     workorder_event_record(
         order=order,
-        event="sla_paused",
+        event=Event.SLA_PAUSED,
         actor=actor,
         note=f"{PauseReason(reason).label}: {note}".strip(": "),
         at=at,
@@ -264,7 +264,7 @@ def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # t
         clock.due_at = calendar_for(clock.policy).deadline(clock.started_at, clock.target_minutes, pauses)
         clock.state = SlaState.RUNNING
         clock.save(update_fields=["due_at", "state"])
-    workorder_event_record(order=order, event="sla_resumed", actor=actor, at=at)
+    workorder_event_record(order=order, event=Event.SLA_RESUMED, actor=actor, at=at)
     return pause
 
 

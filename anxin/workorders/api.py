@@ -1,25 +1,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router
 
 from anxin.accounts.auth import api_auth
-from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
-from anxin.core.ratelimit import client_ip, ratelimit
+from anxin.core.ratelimit import client_ip
 from anxin.core.schemas import MAX_OFFSET
-from anxin.intake.presenters import intake_answer
-from anxin.intake.services import RepairRequest, request_submit, request_submit_idempotent
 from anxin.network.selectors import technician_get_by_employee_no
 from anxin.sla.schemas import PauseIn
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import presenters, selectors, services
-from anxin.workorders.choices import Channel
 from anxin.workorders.schemas import (
     ContactedIn,
     ErrorOut,
-    OrderCreatedOut,
-    OrderCreateIn,
     OrderDetailOut,
     OrderSummaryOut,
     RevealIn,
@@ -27,6 +21,7 @@ from anxin.workorders.schemas import (
     TransitionIn,
 )
 
+# POST "" (filing an order) is intake's: anxin.intake.api adds it to this router.
 router = Router(auth=api_auth, tags=["orders"])
 ERRORS = {
     400: ErrorOut,
@@ -38,31 +33,6 @@ ERRORS = {
     422: ErrorOut,
     429: ErrorOut,
 }
-CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.ADMIN]
-
-
-def _api_client(request: HttpRequest) -> str:
-    """Budgets count per API token (each token has its own service user) or signed-in user."""
-    return f"user:{request.auth.pk}"
-
-
-@router.post("", response={201: OrderCreatedOut, 200: OrderCreatedOut, **ERRORS})
-@ratelimit(scope="api-orders", rate_setting="ANXIN_API_ORDER_RATE", key=_api_client)
-def order_create(
-    request: HttpRequest,
-    payload: OrderCreateIn,
-    idempotency_key: str | None = Header(
-        None, alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S"
-    ),
-):
-    """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
-    require_role(request.auth, CREATORS, action="file orders")
-    repair = RepairRequest(channel=Channel.API, **payload.dict())
-    if idempotency_key is not None:
-        result = request_submit_idempotent(request=repair, client=request.auth, key=idempotency_key)
-    else:
-        result = request_submit(request=repair, actor=request.auth)
-    return Status(201 if result.created else 200, intake_answer(result))
 
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})

@@ -36,7 +36,11 @@ OPEN_STATUSES = frozenset(
 
 
 class Event(models.TextChoices):
-    """What can happen to an order; each event is a transition in the state machine."""
+    """The one vocabulary of the order timeline (``WorkOrderEvent.event``) and of the outbox.
+
+    The first group are the transitions of the state machine (``TRANSITION_EVENTS``); the rest are
+    timeline entries that do not change the status. Stored values never change: rows keep them.
+    """
 
     ACCEPT = "accept", _("确认受理")
     DISPATCH = "dispatch", _("派单")
@@ -53,6 +57,37 @@ class Event(models.TextChoices):
     CLOSE = "close", _("关闭")
     CANCEL = "cancel", _("取消")
     REOPEN = "reopen", _("重开")
+    # Timeline entries that are not transitions (labels as the timeline shows them).
+    CREATED = "created", _("工单已创建")
+    LINKED_REQUEST = "linked_request", _("收到同一设备的重复报修，已合并到本工单")
+    APPOINTMENT_SET = "appointment_set", _("已预约上门时间")
+    CUSTOMER_CONTACTED = "customer_contacted", _("已联系客户")
+    SLA_PAUSED = "sla_paused", _("时效暂停")
+    SLA_RESUMED = "sla_resumed", _("时效恢复")
+    DISPATCH_ESCALATED = "dispatch_escalated", _("无人接单，已转调度员处理")
+    DISPATCH_PINNED = "dispatch_pinned", _("调度员锁定派单")
+    DISPATCH_UNPINNED = "dispatch_unpinned", _("调度员解除锁定")
+
+
+# The events that move an order through the state machine, in the order above (buttons list them so).
+TRANSITION_EVENTS: tuple[Event, ...] = (
+    Event.ACCEPT,
+    Event.DISPATCH,
+    Event.TECHNICIAN_ACCEPT,
+    Event.TECHNICIAN_DECLINE,
+    Event.WITHDRAW,
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+    Event.FOLLOW_UP,
+    Event.CLOSE,
+    Event.CANCEL,
+    Event.REOPEN,
+)
+TRANSITION_EVENT_VALUES = frozenset(e.value for e in TRANSITION_EVENTS)
 
 
 class Priority(models.TextChoices):

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
+
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
+
+
+def tracking_url(order: WorkOrder) -> str:
+    """The customer's link to their order's page (the token in it is the only key needed)."""
+    path = reverse("portal:track", kwargs={"number": order.number})
+    return f"{settings.ANXIN_PUBLIC_URL}{path}?t={order.tracking_token}"
 
 
 def sla_rows(order: WorkOrder) -> list[dict]:

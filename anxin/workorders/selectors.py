@@ -8,7 +8,7 @@ from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import NotFound
-from anxin.workorders.choices import OPEN_STATUSES
+from anxin.workorders.choices import OPEN_STATUSES, Event
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 
@@ -74,21 +74,21 @@ def workorder_get_by_tracking(*, number: str, token: str) -> WorkOrder:
 
 # What a customer sees of the timeline: milestones, not the back office's reassignments and pauses.
 CUSTOMER_TIMELINE_EVENTS = {
-    "created",
-    "linked_request",
-    "accept",
-    "technician_accept",
-    "depart",
-    "arrive",
-    "diagnose",
-    "request_approval",
-    "start_repair",
-    "complete",
-    "follow_up",
-    "close",
-    "cancel",
-    "reopen",
-    "appointment_set",
+    Event.CREATED,
+    Event.LINKED_REQUEST,
+    Event.ACCEPT,
+    Event.TECHNICIAN_ACCEPT,
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+    Event.FOLLOW_UP,
+    Event.CLOSE,
+    Event.CANCEL,
+    Event.REOPEN,
+    Event.APPOINTMENT_SET,
 }
 
 

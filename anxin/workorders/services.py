@@ -1,22 +1,27 @@
-"""Writes on work orders: numbering, the timeline (the outbox other apps read), the one transition service."""
+"""Writes on work orders: numbering, creation (``workorder_create``), the one transition service."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
+from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.core.outbox import outbox_kick
-from anxin.workorders.choices import OPEN_STATUSES, Event, Status
+from anxin.customers.models import Customer, Device
+from anxin.workorders.choices import OPEN_STATUSES, TRANSITION_EVENT_VALUES, Event, Status
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.statemachine import events_from, next_status
+
+if TYPE_CHECKING:  # for annotations only
+    from anxin.network.models import ServicePoint
 
 # Who may fire which event. The assigned technician works the visit; operations staff may do anything.
 TECHNICIAN_EVENTS = {
@@ -35,8 +40,8 @@ CUSTOMER_EVENTS = {
     Event.CANCEL,
 }  # approve or decline a quote; cancel early
 EVENTS_BY_ROLE: dict[str, set[str]] = {
-    Role.ADMIN: {e.value for e in Event},
-    Role.DISPATCHER: {e.value for e in Event},
+    Role.ADMIN: set(TRANSITION_EVENT_VALUES),
+    Role.DISPATCHER: set(TRANSITION_EVENT_VALUES),
     Role.AGENT: {Event.ACCEPT, Event.CANCEL, Event.FOLLOW_UP, Event.CLOSE, Event.REOPEN, Event.DISPATCH},
     Role.TECHNICIAN: {e.value for e in TECHNICIAN_EVENTS},
     Role.CUSTOMER: {e.value for e in CUSTOMER_EVENTS},
@@ -45,16 +50,22 @@ EVENTS_BY_ROLE: dict[str, set[str]] = {
 
 
 def workorder_number_next(*, when: dt.datetime) -> str:
-    """Next WOyyyymmdd-nnnnnn for the local day; must run inside the creating transaction."""
+    """Next WOyyyymmdd-nnnnnn for the local day, in one statement (an upsert returning the count).
+
+    Call it outside a transaction, as intake does: the statement then commits by itself and the
+    day's counter row is locked only for that statement, not across the intake (that lock capped
+    throughput). A number taken by an intake that rolls back or links to an open order is never
+    used: numbers are unique and increasing per day, but may have gaps.
+    """
     day = timezone.localtime(when).date()
-    updated = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(day=day, last=1)
-        except IntegrityError:  # another request created today's counter first
-            OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = OrderNumberCounter.objects.values_list("last", flat=True).get(day=day)
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) '  # the table name comes from the model
+            f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+            [connection.ops.adapt_datefield_value(day)],
+        )
+        (last,) = cursor.fetchone()
     return f"WO{day:%Y%m%d}-{last:06d}"
 
 
@@ -62,10 +73,74 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(18)[:24]
 
 
+@transaction.atomic(savepoint=False)  # inside intake's transaction: no savepoint of its own
+def workorder_create(
+    *,
+    channel: str,
+    customer: Customer,
+    device: Device | None,
+    brand: Brand | None,
+    category: ProductCategory | None,
+    brand_text: str = "",
+    category_text: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    service_address: str = "",
+    description: str = "",
+    county_code: str = "",
+    township_code: str = "",
+    preferred_time: str = "",
+    attention: list[str] | None = None,
+    service_point: ServicePoint | None = None,
+    actor: User | None = None,
+    note: str = "",
+    number: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """A new order and its ``created`` event, the one place orders are made. ``number``: taken
+    beforehand with ``workorder_number_next`` (outside the caller's transaction), else here."""
+    now = at or timezone.now()
+    attention = list(attention or [])
+    order = WorkOrder.objects.create(
+        number=number or workorder_number_next(when=now),
+        channel=channel,
+        customer=customer,
+        device=device,
+        brand=brand,
+        category=category,
+        brand_text=brand_text.strip()[:60],
+        category_text=category_text.strip()[:60],
+        contact_name=contact_name.strip()[:60],
+        contact_phone=contact_phone,
+        service_address=service_address.strip()[:300],
+        description=description.strip()[:4000],
+        county_code=county_code,
+        township_code=township_code,
+        in_warranty=device.in_warranty_on(timezone.localdate(now)) if device else None,
+        preferred_time=preferred_time.strip()[:60],
+        attention=attention,
+        service_point=service_point,
+        tracking_token=new_tracking_token(),
+        created_by=actor if actor is not None and actor.pk else None,
+        created_at=now,
+    )
+    flagged = "Flagged for an agent: " + ", ".join(attention) if attention else ""
+    workorder_event_record(
+        order=order,
+        event=Event.CREATED,
+        to_status=order.status,
+        actor=actor,
+        actor_label="" if actor else f"{channel} channel",
+        note="; ".join(filter(None, [flagged, note])),
+        at=now,
+    )
+    return order
+
+
 def workorder_event_record(
     *,
     order: WorkOrder,
-    event: str,
+    event: Event,
     actor: User | None,
     note: str = "",
     from_status: str = "",
@@ -126,7 +201,7 @@ def workorder_transition(
     The update is conditional on the status we read (a concurrent transition
     makes this one fail with 409 instead of silently overwriting it).
     """
-    if event not in Event.values:
+    if event not in TRANSITION_EVENT_VALUES:
         raise Conflict(f"Unknown event '{event}'", code="unknown_event", field="event")
     _check_actor_may(order=order, event=event, actor=actor)
     current = order.status
@@ -189,7 +264,7 @@ def workorder_appointment_set(
     start_l, end_l = timezone.localtime(start), timezone.localtime(end)
     workorder_event_record(
         order=order,
-        event="appointment_set",
+        event=Event.APPOINTMENT_SET,
         actor=actor if signed_in else None,
         actor_label="" if signed_in else "customer (tracking link)",
         note=f"预约上门 {start_l:%m-%d %H:%M}–{end_l:%H:%M}",
@@ -207,7 +282,7 @@ def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "
     """The technician or agent reached the customer (appointment agreed); sla keeps that promise."""
     if order.status not in OPEN_STATUSES:
         raise Conflict("The order is not open", code="illegal_transition", field="event")
-    return workorder_event_record(order=order, event="customer_contacted", actor=actor, note=note)
+    return workorder_event_record(order=order, event=Event.CUSTOMER_CONTACTED, actor=actor, note=note)
 
 
 REVEALABLE_FIELDS = {"contact_phone", "contact_name", "service_address", "description"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from transitions import Machine
 
-from anxin.workorders.choices import Event, Status
+from anxin.workorders.choices import TRANSITION_EVENTS, Event, Status
 
 S = Status
 _ACTIVE_BEFORE_REPAIR = [
@@ -78,4 +78,4 @@ def next_status(current: str, event: str) -> str | None:
 
 
 def events_from(current: str) -> list[str]:
-    return [e.value for e in Event if next_status(current, e.value) is not None]
+    return [e.value for e in TRANSITION_EVENTS if next_status(current, e.value) is not None]

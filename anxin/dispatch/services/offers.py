@@ -208,7 +208,7 @@ def dispatch_escalate(*, order: WorkOrder, reason: str, now: dt.datetime | None 
             return DispatchEscalation.objects.get(order=order, resolved_at__isnull=True)
         workorder_event_record(
             order=order,
-            event="dispatch_escalated",
+            event=Event.DISPATCH_ESCALATED,
             actor=None,
             actor_label="dispatch",
             note=f"{EscalationReason(reason).label}，请调度员人工派单",
@@ -389,7 +389,7 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
     )
     when = f"，{timezone.localtime(arrival):%H:%M} 到达" if arrival else ""
     workorder_event_record(
-        order=order, event="dispatch_pinned", actor=actor, note=f"调度员锁定给 {order.technician}{when}"
+        order=order, event=Event.DISPATCH_PINNED, actor=actor, note=f"调度员锁定给 {order.technician}{when}"
     )
     plan_refresh_later(service_point_id=order.technician.service_point_id, day=day, trigger=PlanTrigger.PIN)
     return pin
@@ -400,5 +400,5 @@ def dispatch_unpin(*, order: WorkOrder, actor: User) -> None:
     require_role(actor, BOARD_ROLES, action="unpin orders")
     deleted, _ = DispatchPin.objects.filter(order=order).delete()
     if deleted:
-        workorder_event_record(order=order, event="dispatch_unpinned", actor=actor, note="调度员解除锁定")
+        workorder_event_record(order=order, event=Event.DISPATCH_UNPINNED, actor=actor, note="调度员解除锁定")
         plan_refresh_later(service_point_id=order.service_point_id, trigger=PlanTrigger.PIN)

@@ -16,21 +16,21 @@ from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, p
 from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
 from anxin.network.models import ServicePoint
-from anxin.workorders.choices import Status
+from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
 OUTBOX = "dispatch"
 REPLAN_EVENTS = {
-    "cancel",
-    "reopen",
-    "complete",
-    "arrive",
-    "depart",
-    "technician_decline",
-    "withdraw",
-    "appointment_set",
-    "technician_accept",
-    "dispatch",
+    Event.CANCEL,
+    Event.REOPEN,
+    Event.COMPLETE,
+    Event.ARRIVE,
+    Event.DEPART,
+    Event.TECHNICIAN_DECLINE,
+    Event.WITHDRAW,
+    Event.APPOINTMENT_SET,
+    Event.TECHNICIAN_ACCEPT,
+    Event.DISPATCH,
 }
 
 
