@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from anxin.areas.services import coverage_import
+from anxin.network.services import coverage_import
 from anxin.workorders.models import OrderNumberCounter, WorkOrder
 
 ORDER = {
