@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "anxin.dispatch",
     "anxin.evidence",
     "anxin.portal",
+    "anxin.backoffice",
+    "anxin.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("anxin.accounts.urls")),
-    path("orders/", include("anxin.workorders.urls")),
+    path("accounts/", include("anxin.customers.urls")),  # customer sign-in, same address as before
+    path("orders/", include("anxin.backoffice.urls")),
     path("console/", include("anxin.intake.urls")),
     path("areas/", include("anxin.network.urls")),  # coverage pages kept their /areas/ URLs
     path("dispatch/", include("anxin.dispatch.urls")),

@@ -7,5 +7,4 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("customer-login/", views.customer_login, name="customer_login"),
 ]

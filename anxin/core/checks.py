@@ -8,7 +8,7 @@ Outside production they say nothing: the demo and tests may use generated keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -77,32 +77,6 @@ def check_deploy_warnings(app_configs: Any = None, **kwargs: Any) -> list[checks
         )
         for message in found
         if message.level >= checks.WARNING and not message.is_silenced()
-    ]
-
-
-@checks.register("anxin", checks.Tags.database)
-def check_no_demo_logins(
-    app_configs: Any = None, databases: Sequence[str] | None = None, **kwargs: Any
-) -> list[checks.CheckMessage]:
-    """Demo staff accounts with the demo password must not exist in production."""
-    if not _production() or not databases:
-        return []
-    from django.db import DatabaseError
-
-    from anxin.core.management.commands.seed_demo import demo_logins_present
-
-    try:
-        present = demo_logins_present()
-    except DatabaseError:  # not migrated yet: `migrate` itself runs these checks
-        return []
-    if not present:
-        return []
-    return [
-        checks.Error(
-            f"Demo logins with the demo password exist: {', '.join(present)}.",
-            hint="Delete these users or set real passwords (manage.py changepassword).",
-            id="anxin.E006",
-        )
     ]
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import DomainError
-from anxin.customers.selectors import caller_history_for
 from anxin.intake.forms import HotlineOrderForm
+from anxin.intake.selectors import caller_history_for
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.workorders.choices import Channel
 

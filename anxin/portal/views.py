@@ -104,7 +104,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/verify.html", {"result": result, "query": query})
 
 
-@login_required(login_url="accounts:customer_login")
+@login_required(login_url="customers:login")
 def my_orders(request: HttpRequest) -> HttpResponse:
     orders = selectors.workorder_list_for(actor=request.user)
     customer = getattr(request.user, "customer", None)
@@ -116,7 +116,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required(login_url="accounts:customer_login")
+@login_required(login_url="customers:login")
 def my_order(request: HttpRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)

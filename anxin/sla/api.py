@@ -11,8 +11,14 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
 from anxin.core.exceptions import NotFound
 from anxin.sla import selectors, services
-from anxin.sla.schemas import AlertOut, BreachReportOut
-from anxin.workorders.schemas import ErrorOut
+from anxin.sla.schemas import AlertOut, BreachReportOut, PauseIn
+from anxin.sla.services import sla_pause, sla_resume
+from anxin.workorders.api import ERRORS as ORDER_ERRORS
+from anxin.workorders.api import router as orders_router
+from anxin.workorders.presenters import order_detail
+from anxin.workorders.schemas import ErrorOut, OrderDetailOut
+from anxin.workorders.selectors import workorder_get_for, workorder_timeline
+from anxin.workorders.services import SLA_ACTION_ROLES
 
 router = Router(auth=api_auth, tags=["sla"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -75,3 +81,29 @@ def alert_acknowledge(request: HttpRequest, alert_id: int):
         "created_at": a.created_at,
         "acknowledged_at": a.acknowledged_at,
     }
+
+
+# Pausing an order's clocks is an action on the order: same path and operation id as before.
+@orders_router.post(
+    "/{number}/sla/pause",
+    response={200: OrderDetailOut, **ORDER_ERRORS},
+    operation_id="anxin_workorders_api_order_sla_pause",
+)
+def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
+    """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
+    require_role(request.auth, SLA_ACTION_ROLES, action="pause SLA clocks")
+    order = workorder_get_for(actor=request.auth, number=number)
+    sla_pause(order=order, reason=payload.reason, actor=request.auth, note=payload.note)
+    return order_detail(order, list(workorder_timeline(order=order)))
+
+
+@orders_router.post(
+    "/{number}/sla/resume",
+    response={200: OrderDetailOut, **ORDER_ERRORS},
+    operation_id="anxin_workorders_api_order_sla_resume",
+)
+def order_sla_resume(request: HttpRequest, number: str):
+    require_role(request.auth, SLA_ACTION_ROLES, action="resume SLA clocks")
+    order = workorder_get_for(actor=request.auth, number=number)
+    sla_resume(order=order, actor=request.auth)
+    return order_detail(order, list(workorder_timeline(order=order)))

@@ -8,8 +8,6 @@ from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip
 from anxin.core.schemas import MAX_OFFSET
 from anxin.network.selectors import technician_get_by_employee_no
-from anxin.sla.schemas import PauseIn
-from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import presenters, selectors, services
 from anxin.workorders.schemas import (
     ContactedIn,
@@ -21,7 +19,8 @@ from anxin.workorders.schemas import (
     TransitionIn,
 )
 
-# POST "" (filing an order) is intake's: anxin.intake.api adds it to this router.
+# POST "" (filing an order) is intake's and POST /{number}/sla/pause|resume are sla's: those apps add
+# them to this router (they sit above workorders), keeping the paths and operation ids.
 router = Router(auth=api_auth, tags=["orders"])
 ERRORS = {
     400: ErrorOut,
@@ -76,23 +75,6 @@ def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
         ip_address=client_ip(request),
     )
     return {"field": payload.field, "value": value}
-
-
-@router.post("/{number}/sla/pause", response={200: OrderDetailOut, **ERRORS})
-def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
-    """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
-    require_role(request.auth, services.SLA_ACTION_ROLES, action="pause SLA clocks")
-    order = selectors.workorder_get_for(actor=request.auth, number=number)
-    sla_pause(order=order, reason=payload.reason, actor=request.auth, note=payload.note)
-    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
-
-
-@router.post("/{number}/sla/resume", response={200: OrderDetailOut, **ERRORS})
-def order_sla_resume(request: HttpRequest, number: str):
-    require_role(request.auth, services.SLA_ACTION_ROLES, action="resume SLA clocks")
-    order = selectors.workorder_get_for(actor=request.auth, number=number)
-    sla_resume(order=order, actor=request.auth)
-    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
 
 
 @router.post("/{number}/contacted", response={200: OrderDetailOut, **ERRORS})

@@ -44,7 +44,9 @@ def test_a_new_order_is_offered_reassigned_accepted_and_booked(
     assert board.locator("#no-orders").count() == 1
 
     # A customer files a request on her phone
-    customer = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, locale="zh-CN").new_page()
+    customer = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, locale="zh-CN"
+    ).new_page()
     customer.goto(f"{live_server.url}/repair/")
     customer.fill("#id_phone", "13912345678")
     customer.fill("#id_name", "王芳")
@@ -62,7 +64,10 @@ def test_a_new_order_is_offered_reassigned_accepted_and_booked(
     board.wait_for_selector(card, timeout=20_000)
     assert re.fullmatch(r"-?\d+:\d\d", board.text_content(f"{card} .sla-left").strip())
     assert near.employee_no in board.text_content(f"{card} .suggestion")
-    assert board.locator(f"#lane-{near.employee_no}").count() == 1 and board.locator("#dispatch-map circle").count() == 2
+    assert (
+        board.locator(f"#lane-{near.employee_no}").count() == 1
+        and board.locator("#dispatch-map circle").count() == 2
+    )
     screenshot(board, "dispatch-board-new-order")
 
     # Reassign with the keyboard-accessible select + button …
@@ -88,8 +93,13 @@ def test_a_new_order_is_offered_reassigned_accepted_and_booked(
 
     # The technician accepts on his phone and shares his location
     phone = browser.new_context(
-        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True,
-        locale="zh-CN", geolocation={"latitude": 39.93, "longitude": 116.45}, permissions=["geolocation"],
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        geolocation={"latitude": 39.93, "longitude": 116.45},
+        permissions=["geolocation"],
     ).new_page()
     login(phone, "tech", "pw-tech")
     phone.click("#nav-me")

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from anxin.accounts.services import otp_request, otp_verify
 from anxin.core.exceptions import DomainError, RateLimited
+from anxin.customers.services import otp_request, otp_verify
 from anxin.notifications.models import Notification
 from anxin.workorders.tests.factories import order_file
 

@@ -1,3 +1,8 @@
+"""Staff order pages: list, detail with its SLA clocks and technicians, transitions, reveals.
+
+They live above workorders, sla and network (docs/decisions.md §17): a page may combine apps; the
+apps under it may not import each other upward. URL names keep the `workorders:` namespace."""
+
 from __future__ import annotations
 
 from django.contrib import messages

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from anxin.workorders import views
+from anxin.backoffice import views
 
-app_name = "workorders"
+app_name = "workorders"  # URL names unchanged when the pages moved here
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("<str:number>/", views.order_detail, name="detail"),

@@ -1,3 +1,5 @@
+"""Reads for the intake channels: what the hotline console shows about a caller."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
