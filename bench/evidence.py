@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import io
 import os
 import platform
@@ -567,7 +568,7 @@ def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, 
 
 def lookup_bench(args: argparse.Namespace) -> None:
     """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
-    samples, _, features, earlier = build(args.seed, args.total, args.photos)
+    samples, _, _, earlier = build(args.seed, args.total, args.photos)
     reused = [s for s in samples if s.cls == "reused_after_crop"]
     new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
     queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
@@ -575,29 +576,53 @@ def lookup_bench(args: argparse.Namespace) -> None:
         [local_features(image).descriptors for image in list(earlier.values())]
         + [local_features(EvidenceImage(s.data).bgr).descriptors for s in samples[::2]]
     )
-    rss = _rss_mib()
-    filled = time.perf_counter()
-    fast_fill(features, args.index_size, args.lists, pool, args.seed)
-    print(
-        f"index: {len(features)} photos, {features.descriptor_count} descriptors, {args.lists} lists "
-        f"(pool {len(pool)}), filled in {time.perf_counter() - filled:.0f}s, +{_rss_mib() - rss:.0f} MiB, "
-        f"RSS {_rss_mib():.0f} MiB; load {os.getloadavg()[0]:.2f}"
-    )
-    sizes = np.array([features._ivf.invlists.list_size(i) for i in range(args.lists)])
-    print(f"list sizes: median {np.median(sizes):.0f}, p99 {np.percentile(sizes, 99):.0f}, max {sizes.max()}")
+    for lists in (int(value) for value in str(args.lists).split(",")):
+        features = FeatureIndex()
+        for key, photo in earlier.items():
+            features.add(key, local_features(photo))
+        gc.collect()
+        rss = _rss_mib()
+        filled = time.perf_counter()
+        fast_fill(features, args.index_size, lists, pool, args.seed)
+        print(
+            f"index: {len(features)} photos, {features.descriptor_count} descriptors, {lists} lists "
+            f"(pool {len(pool)}), filled in {time.perf_counter() - filled:.0f}s, "
+            f"+{_rss_mib() - rss:.0f} MiB, RSS {_rss_mib():.0f} MiB; load {os.getloadavg()[0]:.2f}"
+        )
+        sizes = np.array([features._ivf.invlists.list_size(i) for i in range(lists)])
+        print(
+            f"list sizes: median {np.median(sizes):.0f}, p99 {np.percentile(sizes, 99):.0f}, max {sizes.max()}"
+        )
+        _lookup_configs(args, features, queries, earlier, len(reused), len(new))
+        del features
+        gc.collect()
+
+
+def _lookup_configs(
+    args: argparse.Namespace,
+    features: FeatureIndex,
+    queries: list[tuple[Sample, np.ndarray]],
+    earlier: dict[str, np.ndarray],
+    reused_count: int,
+    new_count: int,
+) -> None:
+    """Per configuration: wall time (what a user waits, inflated by machine load) and CPU time."""
     for config in args.configs.split(","):
         lookup, nprobe = (int(part) for part in config.split("x"))
         reuse.QUERY_LOOKUP, features._ivf.nprobe = lookup, nprobe
-        times: dict[str, list[float]] = {"reused": [], "new": []}
+        wall: dict[str, list[float]] = {"reused": [], "new": []}
+        cpu: dict[str, list[float]] = {"reused": [], "new": []}
         found, false = 0, 0
         for _ in range(args.runs):
             found = false = 0
             for sample, bgr in queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 signal = reuse.check(
                     ImageHashes(0, 0), None, feature_index=features, claim_bgr=bgr, loader=earlier.get
                 )
-                times["reused" if sample.earlier_key else "new"].append(time.perf_counter() - started)
+                kind = "reused" if sample.earlier_key else "new"
+                wall[kind].append(time.perf_counter() - started)
+                cpu[kind].append(time.process_time() - started_cpu)
                 if sample.earlier_key:
                     found += (
                         signal.finding == "reused"
@@ -606,12 +631,14 @@ def lookup_bench(args: argparse.Namespace) -> None:
                 else:
                     false += signal.finding == "reused"
         summary = "; ".join(
-            f"{kind} median {statistics.median(t) * 1000:.1f} ms p95 {np.percentile(t, 95) * 1000:.1f} ms"
-            for kind, t in times.items()
+            f"{kind}: wall median {statistics.median(wall[kind]) * 1000:.1f} p95 "
+            f"{np.percentile(wall[kind], 95) * 1000:.1f} ms, CPU median "
+            f"{statistics.median(cpu[kind]) * 1000:.1f} p95 {np.percentile(cpu[kind], 95) * 1000:.1f} ms"
+            for kind in ("reused", "new")
         )
         print(
-            f"lookup {lookup} descriptors x {nprobe} probe(s): {summary}; right photo found {found}/{len(reused)}; "
-            f"new photos called reused {false}/{len(new)}; load {os.getloadavg()[0]:.2f}",
+            f"lookup {lookup} x {nprobe} probe(s): {summary}; right photo found {found}/{reused_count}; "
+            f"new photos called reused {false}/{new_count}; load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
 
@@ -685,7 +712,9 @@ def main() -> None:
     parser.add_argument(
         "--lookup", action="store_true", help="time the reuse lookup alone (with --index-size)"
     )
-    parser.add_argument("--lists", type=int, default=4096, help="--lookup: inverted lists")
+    parser.add_argument(
+        "--lists", default="4096", help="--lookup: inverted lists (comma-separated: one index each)"
+    )
     parser.add_argument(
         "--configs", default="400x2,200x2,200x1", help="--lookup: <descriptors looked up>x<nprobe>, ..."
     )

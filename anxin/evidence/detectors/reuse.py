@@ -95,14 +95,11 @@ def check(
         # The mirror image is searched only when the photo as sent verifies against nothing: a
         # plain reuse (most of them) costs one ORB pass and one lookup.
         candidates: list[FeatureHit] = []
-        checked: set[str] = set()  # at most VERIFY_CANDIDATES photos verified, each once
         for mirrored in (False, True):
             found = feature_candidates(claim_bgr, feature_index, mirrored=mirrored, exclude=exclude)
             candidates = sorted(candidates + found, key=lambda hit: (-hit.inliers, hit.key))
-            for hit in found:
-                if hit.key in checked or len(checked) >= VERIFY_CANDIDATES:
-                    continue
-                checked.add(hit.key)
+            # Per orientation: a photo's plain-pass hit may be spurious while its mirror hit is right.
+            for hit in found[:VERIFY_CANDIDATES]:
                 verified = _verify(claim_bgr, hit, loader) if loader is not None else None
                 if verified is not None:
                     return _reused(
