@@ -33,7 +33,7 @@ NEAR_COPY_DHASH = 8
 VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
 # Strongest claim descriptors looked up per orientation (of QUERY_FEATURES computed): the IVF scan
 # cost is proportional to it; see docs/benchmarks/evidence.md for recall at 200 vs 400.
-QUERY_LOOKUP = 400
+QUERY_LOOKUP = 200
 
 ImageLoader = Callable[[str], np.ndarray | None]
 
