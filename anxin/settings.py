@@ -258,6 +258,8 @@ ANXIN_VIDEO_MAX_PIXELS = env_int("ANXIN_VIDEO_MAX_PIXELS", 4096 * 2160)  # per f
 ANXIN_EVIDENCE_MAX_FILE_BYTES = env_int("ANXIN_EVIDENCE_MAX_FILE_BYTES", 20 * 1024 * 1024)
 ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM = env_int("ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM", 20)
 ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM = env_int("ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM", 100 * 1024 * 1024)
+# The local-feature reuse index (docs/adr/0054): written by the evidence worker only.
+ANXIN_EVIDENCE_INDEX_DIR = Path(env_str("ANXIN_EVIDENCE_INDEX_DIR", str(DATA_DIR / "evidence-index")))
 
 # Customer-data encryption. In production set ANXIN_ENCRYPTION_KEYS ("kid:base64key,...")
 # ANXIN_ACTIVE_KEY_ID and ANXIN_BLIND_INDEX_KEY; otherwise keys are generated in DATA_DIR.

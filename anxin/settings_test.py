@@ -1,5 +1,8 @@
 """Test overlay: same settings, with jobs run inline and fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from anxin.settings import *  # noqa: F403
 from anxin.settings import HUEY, HUEY_EVIDENCE
 
@@ -18,3 +21,6 @@ ANXIN_ACTIVE_KEY_ID = "t1"
 ANXIN_BLIND_INDEX_KEY = "YmxpbmQtaW5kZXgta2V5LWZvci10ZXN0cy1vbmx5ISE="
 ANXIN_PUBLIC_FORM_RATE = "1000/m"
 ANXIN_PHONE_REQUEST_RATE = "1000/m"
+
+# Never the data folder's reuse index; evidence tests get a fresh folder per test (conftest).
+ANXIN_EVIDENCE_INDEX_DIR = Path(tempfile.mkdtemp(prefix="anxin-evidence-index-"))

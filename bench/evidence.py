@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import io
 import os
 import platform
@@ -25,12 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import faiss
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from anxin.evidence import testing as T  # noqa: E402
 from anxin.evidence.analysis import analyze  # noqa: E402
+from anxin.evidence.detectors import reuse  # noqa: E402
 from anxin.evidence.detectors.base import (
     EvidenceImage,  # noqa: E402
     downscale,  # noqa: E402
@@ -38,8 +41,10 @@ from anxin.evidence.detectors.base import (
 from anxin.evidence.detectors.reference_match import ReferenceSet  # noqa: E402
 from anxin.evidence.hashindex import (  # noqa: E402
     INDEX_FEATURES,
+    IVF_PROBE,
     FeatureIndex,
     HashIndex,
+    ImageHashes,
     LocalFeatures,
     compute_hashes,
     local_features,
@@ -92,6 +97,7 @@ class Sample:
     data: bytes
     references: ReferenceSet
     source: str  # the product model or real photograph it comes from: the unit of the held-out split
+    earlier_key: str = ""  # reused samples: the indexed photo they were made from
 
 
 def skimage_photos() -> dict[str, np.ndarray]:
@@ -308,9 +314,11 @@ def build(
     samples: list[Sample] = []
     per_class = max(8, total // (len(FORGED_CLASSES) + len(GENUINE_CLASSES)))
 
-    def add(truth: str, cls: str, method: str, data: bytes | None, refs: ReferenceSet, source: str) -> None:
+    def add(
+        truth: str, cls: str, method: str, data: bytes | None, refs: ReferenceSet, source: str, key: str = ""
+    ) -> None:
         if data is not None:
-            samples.append(Sample(truth, cls, method, data, refs, source))
+            samples.append(Sample(truth, cls, method, data, refs, source, key))
 
     for i in range(per_class):
         # --- forged ---
@@ -366,6 +374,7 @@ def build(
             T.encode(image, quality=int(rng.integers(60, 90))),
             ReferenceSet(),
             earlier_source[key],
+            key,
         )
 
         model, refs, _, _ = reference_sets[int(rng.integers(len(reference_sets)))]
@@ -503,6 +512,137 @@ def synthetic_fill(features: FeatureIndex, count: int, seed: int) -> float:
     return _rss_mib() - rss_before
 
 
+def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, seed: int) -> None:
+    """Turn ``features`` (the real earlier photos, flat) into an IVF of ``count`` photos, cheaply.
+
+    The quantizer's ``lists`` centroids are real ORB descriptors sampled from ``pool`` (no k-means).
+    Each filler descriptor is a pool descriptor with 34 % of its bits flipped (no filler matches a
+    real photo: distance > MATCH_DISTANCE) and goes straight into the inverted list its source
+    descriptor falls in, so list sizes follow the real descriptor distribution (popular lists are
+    long, as with real data) without 48 M nearest-centroid searches. The real photos are added the
+    normal way (assigned by the quantizer), so the true matches are real.
+    """
+    rng = np.random.default_rng(seed)
+    real_codes, real_ids = features._all_codes()
+    quantizer = faiss.IndexBinaryFlat(256)
+    quantizer.add(pool[rng.choice(len(pool), lists, replace=False)])
+    ivf = faiss.IndexBinaryIVF(quantizer, 256, lists)
+    ivf.is_trained = True
+    ivf.own_fields = False
+    ivf._quantizer = quantizer  # keep the Python object alive
+    _, pool_list = quantizer.search(pool, 1)
+    pool_list = pool_list[:, 0]
+    invlists = ivf.invlists
+    batch = 20_000
+    slot = len(features)
+    while slot < count:
+        n = min(batch, count - slot)
+        shape = (n * INDEX_FEATURES, 32)
+        byte = lambda shape=shape: rng.integers(0, 256, shape, dtype=np.uint8)  # noqa: E731
+        source = rng.integers(0, len(pool), n * INDEX_FEATURES)
+        codes = pool[source] ^ ((byte() & byte()) | (byte() & byte() & byte()))
+        ids = ((slot + np.arange(n)) * 64)[:, None] + np.arange(INDEX_FEATURES)[None, :]
+        ids = ids.reshape(-1).astype(np.int64)
+        order = np.argsort(pool_list[source], kind="stable")
+        targets = pool_list[source][order]
+        codes, ids = np.ascontiguousarray(codes[order]), np.ascontiguousarray(ids[order])
+        bounds = np.flatnonzero(np.diff(targets)) + 1
+        for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(targets)], strict=True):
+            invlists.add_entries(
+                int(targets[start]),
+                int(end - start),
+                faiss.swig_ptr(ids[start:end]),
+                faiss.swig_ptr(codes[start:end].reshape(-1)),
+            )
+        features.keys.extend(f"synthetic-{slot + j}" for j in range(n))
+        features._block_starts.append(slot)
+        features._points.append(rng.uniform(0, 512, (n, INDEX_FEATURES, 2)).astype(np.float16))
+        features._points_array = None
+        slot += n
+    ivf.ntotal = sum(invlists.list_size(i) for i in range(lists))
+    ivf.add_with_ids(real_codes, real_ids)
+    ivf.nprobe = IVF_PROBE
+    features._ivf = ivf
+    features._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+
+
+def lookup_bench(args: argparse.Namespace) -> None:
+    """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
+    samples, _, _, earlier = build(args.seed, args.total, args.photos)
+    reused = [s for s in samples if s.cls == "reused_after_crop"]
+    new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
+    queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
+    pool = np.concatenate(
+        [local_features(image).descriptors for image in list(earlier.values())]
+        + [local_features(EvidenceImage(s.data).bgr).descriptors for s in samples[::2]]
+    )
+    for lists in (int(value) for value in str(args.lists).split(",")):
+        features = FeatureIndex()
+        for key, photo in earlier.items():
+            features.add(key, local_features(photo))
+        gc.collect()
+        rss = _rss_mib()
+        filled = time.perf_counter()
+        fast_fill(features, args.index_size, lists, pool, args.seed)
+        print(
+            f"index: {len(features)} photos, {features.descriptor_count} descriptors, {lists} lists "
+            f"(pool {len(pool)}), filled in {time.perf_counter() - filled:.0f}s, "
+            f"+{_rss_mib() - rss:.0f} MiB, RSS {_rss_mib():.0f} MiB; load {os.getloadavg()[0]:.2f}"
+        )
+        sizes = np.array([features._ivf.invlists.list_size(i) for i in range(lists)])
+        print(
+            f"list sizes: median {np.median(sizes):.0f}, p99 {np.percentile(sizes, 99):.0f}, max {sizes.max()}"
+        )
+        _lookup_configs(args, features, queries, earlier, len(reused), len(new))
+        del features
+        gc.collect()
+
+
+def _lookup_configs(
+    args: argparse.Namespace,
+    features: FeatureIndex,
+    queries: list[tuple[Sample, np.ndarray]],
+    earlier: dict[str, np.ndarray],
+    reused_count: int,
+    new_count: int,
+) -> None:
+    """Per configuration: wall time (what a user waits, inflated by machine load) and CPU time."""
+    for config in args.configs.split(","):
+        lookup, nprobe = (int(part) for part in config.split("x"))
+        reuse.QUERY_LOOKUP, features._ivf.nprobe = lookup, nprobe
+        wall: dict[str, list[float]] = {"reused": [], "new": []}
+        cpu: dict[str, list[float]] = {"reused": [], "new": []}
+        found, false = 0, 0
+        for _ in range(args.runs):
+            found = false = 0
+            for sample, bgr in queries:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                signal = reuse.check(
+                    ImageHashes(0, 0), None, feature_index=features, claim_bgr=bgr, loader=earlier.get
+                )
+                kind = "reused" if sample.earlier_key else "new"
+                wall[kind].append(time.perf_counter() - started)
+                cpu[kind].append(time.process_time() - started_cpu)
+                if sample.earlier_key:
+                    found += (
+                        signal.finding == "reused"
+                        and signal.details["matches"][0]["key"] == sample.earlier_key
+                    )
+                else:
+                    false += signal.finding == "reused"
+        summary = "; ".join(
+            f"{kind}: wall median {statistics.median(wall[kind]) * 1000:.1f} p95 "
+            f"{np.percentile(wall[kind], 95) * 1000:.1f} ms, CPU median "
+            f"{statistics.median(cpu[kind]) * 1000:.1f} p95 {np.percentile(cpu[kind], 95) * 1000:.1f} ms"
+            for kind in ("reused", "new")
+        )
+        print(
+            f"lookup {lookup} x {nprobe} probe(s): {summary}; right photo found {found}/{reused_count}; "
+            f"new photos called reused {false}/{new_count}; load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+
+
 def _rss_mib() -> float:
     with open("/proc/self/status", encoding="ascii") as handle:
         for line in handle:
@@ -569,8 +709,20 @@ def main() -> None:
     parser.add_argument("--photos", help="folder of extra real multi-view pairs (<object>_<view>.png)")
     parser.add_argument("--half", choices=("both", "tuning", "held-out"), default="both")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--lookup", action="store_true", help="time the reuse lookup alone (with --index-size)"
+    )
+    parser.add_argument(
+        "--lists", default="4096", help="--lookup: inverted lists (comma-separated: one index each)"
+    )
+    parser.add_argument(
+        "--configs", default="400x2,200x2,200x1", help="--lookup: <descriptors looked up>x<nprobe>, ..."
+    )
     args = parser.parse_args()
     cv2.setNumThreads(1)
+    if args.lookup:
+        lookup_bench(args)
+        return
     built = time.perf_counter()
     samples, index, features, earlier = build(args.seed, args.total, args.photos)
     print(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 import cv2
+import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -45,7 +46,8 @@ from anxin.evidence.choices import (
 )
 from anxin.evidence.detectors.base import EvidenceImage, UnreadableImage
 from anxin.evidence.detectors.reference_match import ReferenceSet
-from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, to_signed64
+from anxin.evidence.featurestore import FeatureStore, feature_store
+from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
 
 IMAGE_KINDS = {EvidenceKind.CLAIM_PHOTO, EvidenceKind.SHIPPING_PHOTO, EvidenceKind.LISTING_PHOTO}
@@ -319,7 +321,21 @@ def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis
             references.add(f"#{ref.pk}", EvidenceImage(data).bgr, kind=kind)
         hashes = image_hashes(image)
         index = selectors.hash_index_near(hashes=hashes, radius=DEFAULT_RADIUS, exclude_claim_id=claim.pk)
-        report = analyze(image, references=references, index=index, received_at=evidence.received_at)
+        store = reuse_store()
+        report = analyze(
+            image,
+            references=references,
+            index=index,
+            received_at=evidence.received_at,
+            exclude_keys=tuple(
+                reuse_key(claim_number=claim.number, file_id=pk)
+                for pk in claim.files.values_list("pk", flat=True)
+            ),
+            feature_index=store.index(),
+            load_earlier=earlier_photo,
+        )
+        # Recorded before the database write: a retry after a failed write finds the key and skips it.
+        store.add(reuse_key(claim_number=claim.number, file_id=evidence.pk), local_features(image.bgr))
     else:
         hashes = image_hashes(image)
     with transaction.atomic():
@@ -346,6 +362,33 @@ def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis
         analysis.save()
         _claim_after_analysis(claim=Claim.objects.select_for_update().get(pk=claim.pk))
     return analysis
+
+
+def reuse_key(*, claim_number: str, file_id: int) -> str:
+    """How the reuse index names a claim photo (and how a reused photo's reason names the earlier one)."""
+    return f"{claim_number}/{file_id}"
+
+
+def reuse_store() -> FeatureStore:
+    """This process's copy of the local-feature reuse index (only the evidence worker writes it)."""
+    return feature_store(str(settings.ANXIN_EVIDENCE_INDEX_DIR))
+
+
+def earlier_photo(key: str) -> np.ndarray | None:
+    """The pixels of the indexed photo ``key`` (None if it is gone or unreadable: no verdict then)."""
+    number, _, file_id = key.rpartition("/")
+    if not file_id.isdigit():
+        return None
+    earlier = EvidenceFile.objects.filter(
+        pk=int(file_id), claim__number=number, kind=EvidenceKind.CLAIM_PHOTO
+    ).first()
+    if earlier is None:
+        return None
+    try:
+        with earlier.file.open("rb") as handle:
+            return EvidenceImage(handle.read(), name=earlier.filename).bgr
+    except (OSError, UnreadableImage):
+        return None
 
 
 def _claim_after_analysis(*, claim: Claim) -> None:

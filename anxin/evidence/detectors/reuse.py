@@ -31,6 +31,9 @@ CHECK = "reuse"
 NEAR_COPY_PHASH = 6
 NEAR_COPY_DHASH = 8
 VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
+# Strongest claim descriptors looked up per orientation (of QUERY_FEATURES computed): the IVF scan
+# cost is proportional to it; see docs/benchmarks/evidence.md for recall at 200 vs 400.
+QUERY_LOOKUP = 200
 
 ImageLoader = Callable[[str], np.ndarray | None]
 
@@ -50,13 +53,11 @@ def _reused(matches: list[dict[str, object]], how: str) -> Signal:
 
 
 def feature_candidates(
-    claim_bgr: np.ndarray, index: FeatureIndex, *, exclude: tuple[str, ...] = ()
+    claim_bgr: np.ndarray, index: FeatureIndex, *, mirrored: bool = False, exclude: tuple[str, ...] = ()
 ) -> list[FeatureHit]:
     """Earlier photos sharing geometrically consistent local features with the claim (or its mirror)."""
-    hits = index.search(local_features(claim_bgr), exclude=exclude)
-    if not hits or hits[0].inliers < 30:
-        hits += index.search(local_features(claim_bgr, mirrored=True), mirrored=True, exclude=exclude)
-    return sorted(hits, key=lambda hit: (-hit.inliers, hit.key))
+    query = local_features(claim_bgr, mirrored=mirrored).strongest(QUERY_LOOKUP)
+    return index.search(query, mirrored=mirrored, exclude=exclude)
 
 
 def _verify(claim_bgr: np.ndarray, hit: FeatureHit, loader: ImageLoader) -> float | None:
@@ -91,21 +92,27 @@ def check(
             f"pHash distance {hits[0].phash_distance}",
         )
     if feature_index is not None and claim_bgr is not None and len(feature_index):
-        candidates = feature_candidates(claim_bgr, feature_index, exclude=exclude)
-        for hit in candidates[:VERIFY_CANDIDATES]:
-            verified = _verify(claim_bgr, hit, loader) if loader is not None else None
-            if verified is not None:
-                return _reused(
-                    [
-                        {
-                            "key": hit.key,
-                            "inliers": hit.inliers,
-                            "mirrored": hit.mirrored,
-                            "agreement": round(verified, 3),
-                        }
-                    ],
-                    f"{hit.inliers} matching local features, {verified:.0%} of the frame lines up",
-                )
+        # The mirror image is searched only when the photo as sent verifies against nothing: a
+        # plain reuse (most of them) costs one ORB pass and one lookup.
+        candidates: list[FeatureHit] = []
+        for mirrored in (False, True):
+            found = feature_candidates(claim_bgr, feature_index, mirrored=mirrored, exclude=exclude)
+            candidates = sorted(candidates + found, key=lambda hit: (-hit.inliers, hit.key))
+            # Per orientation: a photo's plain-pass hit may be spurious while its mirror hit is right.
+            for hit in found[:VERIFY_CANDIDATES]:
+                verified = _verify(claim_bgr, hit, loader) if loader is not None else None
+                if verified is not None:
+                    return _reused(
+                        [
+                            {
+                                "key": hit.key,
+                                "inliers": hit.inliers,
+                                "mirrored": hit.mirrored,
+                                "agreement": round(verified, 3),
+                            }
+                        ],
+                        f"{hit.inliers} matching local features, {verified:.0%} of the frame lines up",
+                    )
         if candidates:
             return Signal(
                 CHECK,

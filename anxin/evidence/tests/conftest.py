@@ -36,3 +36,10 @@ def genuine_photo(model: T.ProductModel) -> np.ndarray:
 def other_photo() -> np.ndarray:
     """A photograph of a different product, clean and photo-like."""
     return T.render(T.make_model(8), np.random.default_rng(3))
+
+
+@pytest.fixture(autouse=True)
+def reuse_index_dir(settings, tmp_path):
+    """Each test starts with an empty reuse index of its own (never the data folder's)."""
+    settings.ANXIN_EVIDENCE_INDEX_DIR = tmp_path / "evidence-index"
+    return settings.ANXIN_EVIDENCE_INDEX_DIR

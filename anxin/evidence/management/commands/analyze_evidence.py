@@ -1,6 +1,10 @@
 """Analyse one claim photo against reference pictures, without a database.
 
 python manage.py analyze_evidence --reference listing/ --reference ship.jpg --claim claim.jpg --json
+
+Reuse is checked against ``--seen`` photos (pHash and local features, so crops and mirrors count)
+or, with ``--use-index``, against this installation's persisted reuse index (read only: the
+command never adds to it; earlier photos are loaded from storage to verify a candidate).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from anxin.evidence.analysis import analyze
 from anxin.evidence.detectors.base import EvidenceImage, UnreadableImage
 from anxin.evidence.detectors.reference_match import ReferenceSet
-from anxin.evidence.hashindex import HashIndex
+from anxin.evidence.hashindex import FeatureIndex, HashIndex, local_features
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff"}
 
@@ -53,6 +57,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seen", action="append", default=[], help="earlier evidence to check reuse against"
         )
+        parser.add_argument(
+            "--use-index",
+            action="store_true",
+            help="check reuse against the persisted reuse index (ANXIN_EVIDENCE_INDEX_DIR) as well",
+        )
         parser.add_argument("--claim", required=True, help="the claim photo")
         parser.add_argument("--json", action="store_true", help="print the full report as JSON")
         parser.add_argument("--heatmap", help="write the change heat map (PNG) here when the claim is a copy")
@@ -62,10 +71,26 @@ class Command(BaseCommand):
         for kind, paths in (("listing", options["reference"]), ("shipping", options["shipping"])):
             for path in _files(paths):
                 references.add(path.name, _load(path).bgr, kind=kind)
-        index = HashIndex()
+        index, features, seen = HashIndex(), FeatureIndex(), {}
         for path in _files(options["seen"]):
-            index.add(path.name, analyze(_load(path), want_heatmap=False).hashes)
-        report = analyze(_load(Path(options["claim"])), references=references, index=index)
+            image = _load(path)
+            index.add(path.name, analyze(image, want_heatmap=False).hashes)
+            features.add(path.name, local_features(image.bgr))
+            seen[path.name] = image.bgr
+        load_earlier = seen.get
+        if options["use_index"]:
+            if seen:
+                raise CommandError("--use-index and --seen cannot be combined")
+            from anxin.evidence import services
+
+            features, load_earlier = services.reuse_store().index(), services.earlier_photo
+        report = analyze(
+            _load(Path(options["claim"])),
+            references=references,
+            index=index,
+            feature_index=features,
+            load_earlier=load_earlier,
+        )
         if options["heatmap"] and report.heatmap is not None:
             cv2.imwrite(options["heatmap"], report.heatmap)
         if options["json"]:
