@@ -1,6 +1,6 @@
 """Address resolver benchmark: anxin.areas vs the PyPI packages cpca, jionlp and cnloc.
 
-    .venv/bin/python bench/areas.py [--runs 5] [--json] [--tools anxin,cnloc]
+    .venv/bin/python bench/areas.py [--runs 5] [--json] [--tools anxin,cnloc] [--set all|external]
 
 Cases: the hand-written list of real-world forms in anxin/areas/tests/cases.tsv (the tests use the same file),
 plus a generated set, "official paths": every current county written as province+prefecture+county names.
@@ -21,14 +21,22 @@ Per tool it reports
 * on the held-out and tuning sets (score_lists): county accuracy, wrong places (a county that is not the
   expected one), committed on ambiguous, answers given as "ambiguous", and 9-digit township accuracy.
 
+With --set external it scores only the external held-out set, bench/data/areas/external_heldout.tsv: address strings
+written by other people (cpca's and jionlp's repositories), labelled by exact official names, frozen before any tool
+ran on it (see bench/data/areas/SOURCE.md). The strings are read back from git snapshots of those repositories
+(--mirror) and checked against the hashes in the index; lines marked unlabelled are counted, never scored.
+
 Needs the dev dependencies (pip install -e .[dev]); nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -239,6 +247,130 @@ def score_lists(cases: list[Case], answers: list[Answer]) -> dict[str, float | i
     return result
 
 
+EXTERNAL_FILE = ROOT / "bench" / "data" / "areas" / "external_heldout.tsv"
+_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+
+
+def _candidates(line: str) -> list[str]:
+    """The strings a source line may hold: its first CSV field, and every quoted literal on it."""
+    found = [next(csv.reader([line]), [""])[0].strip()] if line else []
+    found += [a or b for a, b in _LITERAL.findall(line)]
+    return found
+
+
+def load_external(mirror: Path, path: Path = EXTERNAL_FILE) -> tuple[list[Case], dict[str, int]]:
+    """The labelled lines of the external held-out set, texts read from the snapshots; and unlabelled counts."""
+    files: dict[tuple[str, str, str], list[str]] = {}
+    cases: list[Case] = []
+    unlabelled: dict[str, int] = {}
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        repo, commit, file_path, lineno, sha1, expected, kind, _via = row.split("\t")
+        if expected.startswith("unlabelled:"):
+            unlabelled[expected] = unlabelled.get(expected, 0) + 1
+            continue
+        key = (repo, commit, file_path)
+        if key not in files:
+            git_dir = mirror / repo.replace("/", "+") / "repo"
+            if not git_dir.is_dir():
+                sys.exit(
+                    f"no snapshot of {repo} at {git_dir}: fetch it, or pass --mirror (bench/data/areas/SOURCE.md)"
+                )
+            shown = subprocess.run(
+                ["git", "--git-dir", str(git_dir), "show", f"{commit}:{file_path}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            files[key] = shown.stdout.splitlines()
+        line = files[key][int(lineno) - 1]
+        texts = [t for t in _candidates(line) if hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] == sha1]
+        if not texts:
+            sys.exit(f"{repo}:{file_path}:{lineno}: no string with SHA-1 {sha1} (wrong snapshot?)")
+        status, codes = expected.split(":", 1)
+        cases.append(Case(texts[0], kind, status, tuple(codes.split("|")), None))
+    return cases, unlabelled
+
+
+def expected_paths(tree: DivisionTree, case: Case) -> str:
+    return " | ".join(tree.name_path(c) for c in case.codes)
+
+
+def run_external(tools: dict[str, Callable[[list[str]], list[Answer]]], mirror: Path) -> dict:
+    tree = get_tree()
+    cases, unlabelled = load_external(mirror)
+    texts = [c.text for c in cases]
+    report: dict = {
+        "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "load_avg": os.getloadavg()},
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "external_cases": len(cases),
+        "unlabelled": unlabelled,
+        "tools": {},
+    }
+    for name, tool in tools.items():
+        answers = tool(texts)
+        entry = {
+            "external": score_lists(cases, answers),
+            "by_kind": {
+                kind: score_lists([cases[i] for i in idx], [answers[i] for i in idx])
+                for kind in sorted({c.kind for c in cases})
+                for idx in [[i for i, c in enumerate(cases) if c.kind == kind]]
+            },
+            "wrong_places": [],
+            "committed": [],
+            "missed": [],
+        }
+        for case, (county, _answered, _township, _ambiguous) in zip(cases, answers, strict=True):
+            counties = {tree.county_of(c) for c in case.codes}
+            if county and county not in counties:
+                expected = expected_paths(tree, case)
+                entry["wrong_places"].append((case.kind, case.text, expected, tree.name_path(county)))
+            elif county and len(counties) > 1:
+                entry["committed"].append(
+                    (case.kind, case.text, expected_paths(tree, case), tree.name_path(county))
+                )
+            elif not county and len(counties) == 1:
+                entry["missed"].append((case.kind, case.text, expected_paths(tree, case), ""))
+        report["tools"][name] = entry
+    report["machine"]["load_avg_after"] = os.getloadavg()
+    return report
+
+
+def print_external(report: dict) -> None:
+    print(f"{report['date']}  nproc={report['machine']['nproc']}  cpu={report['machine']['cpu']}")
+    print(f"load avg before {report['machine']['load_avg']}, after {report['machine']['load_avg_after']}")
+    left_out = sum(report["unlabelled"].values())
+    print(
+        f"\nExternal held-out set: {report['external_cases']} labelled strings; {left_out} unlabelled left out"
+    )
+    print(", ".join(f"{k}: {v}" for k, v in sorted(report["unlabelled"].items())) + "\n")
+    print(
+        "| tool | set | county accuracy | wrong places | committed on ambiguous | answered ambiguous "
+        "| township accuracy |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, entry in report["tools"].items():
+        for label, sc in [("external", entry["external"]), *entry["by_kind"].items()]:
+            township = (
+                f"{sc['township_accuracy']:.1%} ({sc['township_cases']})" if sc["township_cases"] else "–"
+            )
+            print(
+                f"| {name} | {label} | {sc['county_accuracy']:.1%} ({sc['county_cases']}) | {sc['wrong']} "
+                f"| {sc['committed']}/{sc['ambiguous_cases']} | {sc['answered_ambiguous']} | {township} |"
+            )
+    for name, entry in report["tools"].items():
+        print(f"\nWrong places, {name} ({len(entry['wrong_places'])}):")
+        for kind, text, expected, got in entry["wrong_places"]:
+            print(f"- [{kind}] {text} → {got} (expected {expected})")
+    anxin = report["tools"].get("anxin")
+    if anxin:
+        for title, rows in (("committed on ambiguous", anxin["committed"]), ("no county", anxin["missed"])):
+            print(f"\nanxin, {title} ({len(rows)}):")
+            for kind, text, expected, got in rows:
+                print(f"- [{kind}] {text} → {got or '(no county)'} (expected {expected})")
+
+
 def throughput(tool: Callable[[list[str]], list[Answer]], texts: list[str], runs: int) -> float:
     tool(texts)  # warm-up: imports, lazy indexes
     rates = []
@@ -276,8 +408,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tool names (prefixes)")
+    parser.add_argument("--set", choices=("all", "external"), default="all", help="external: that set alone")
+    parser.add_argument(
+        "--mirror", type=Path, default=Path("/work/.mirror"), help="git snapshots of the sources"
+    )
     args = parser.parse_args()
     pin_to_one_core()
+    if args.set == "external":
+        wanted = [w.strip() for w in args.tools.split(",") if w.strip()]
+        tools = {name: tool for name, tool in TOOLS.items() if any(name.startswith(w) for w in wanted)}
+        report = run_external(tools, args.mirror)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=1))
+        else:
+            print_external(report)
+        return
     cases = load_cases()
     generated = generated_cases()
     heldout = load_code_cases(HELDOUT_FILE)
