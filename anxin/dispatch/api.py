@@ -7,6 +7,7 @@ from ninja import Router, Status
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import require_role
+from anxin.core.schemas import errors
 from anxin.dispatch import selectors, services
 from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.schemas import (
@@ -26,19 +27,10 @@ from anxin.dispatch.schemas import (
 from anxin.network.models import Technician
 from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
 from anxin.network.services import technician_location_update
-from anxin.workorders.schemas import ErrorOut
 from anxin.workorders.selectors import workorder_get_for
 
 router = Router(auth=api_auth, tags=["dispatch"])
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def offer_out(offer: DispatchOffer | None) -> dict | None:

@@ -9,6 +9,7 @@ from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role, role_of
 from anxin.core.exceptions import PermissionDenied
+from anxin.core.schemas import errors
 from anxin.evidence import presenters, selectors, services
 from anxin.evidence.choices import EvidenceKind
 from anxin.evidence.schemas import (
@@ -18,21 +19,12 @@ from anxin.evidence.schemas import (
     ClaimDetailOut,
     ClaimSummaryOut,
     DecisionIn,
-    ErrorOut,
     EvidenceFile,
     EvidenceOut,
 )
 
 router = Router(auth=api_auth, tags=["claims"])
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 # Who may upload which kind of evidence to a claim.
 UPLOAD_KINDS = {
     Role.CUSTOMER: {EvidenceKind.CLAIM_PHOTO, EvidenceKind.CLAIM_VIDEO},

@@ -6,12 +6,11 @@ from ninja import Query, Router
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import require_role
 from anxin.core.ratelimit import client_ip
-from anxin.core.schemas import MAX_OFFSET
+from anxin.core.schemas import MAX_OFFSET, errors
 from anxin.network.selectors import technician_get_by_employee_no
 from anxin.workorders import presenters, selectors, services
 from anxin.workorders.schemas import (
     ContactedIn,
-    ErrorOut,
     OrderDetailOut,
     OrderSummaryOut,
     RevealIn,
@@ -22,16 +21,7 @@ from anxin.workorders.schemas import (
 # POST "" (filing an order) is intake's and POST /{number}/sla/pause|resume are sla's: those apps add
 # them to this router (they sit above workorders), keeping the paths and operation ids.
 router = Router(auth=api_auth, tags=["orders"])
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422, 429)
 
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})
