@@ -13,6 +13,7 @@ from anxin.accounts.permissions import require_role
 from anxin.areas.coverage import covered_counties, decide, distance_km, place_chain, place_point
 from anxin.areas.resolver import Resolution, resolve
 from anxin.areas.tree import PREFECTURE, PROVINCE, get_tree
+from anxin.core.masking import normalize_phone
 from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.network.choices import CoverageOutcome
@@ -44,6 +45,15 @@ def technician_lookup_for_verification(*, employee_no: str) -> Technician | None
         .filter(employee_no__iexact=employee_no)
         .first()
     )
+
+
+def service_point_by_phone(*, digits: str) -> ServicePoint | None:
+    """The service point publishing this number (digits as ``normalize_phone`` gives them), active ones first."""
+    if len(digits) < 7:
+        return None
+    # Stored numbers are free-form ("0571-8888 6666"): narrow by the last four digits in SQL, compare in Python.
+    candidates = ServicePoint.objects.filter(phone__contains=digits[-4:]).order_by("-is_active", "name")
+    return next((p for p in candidates if normalize_phone(p.phone) == digits), None)
 
 
 def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-untyped-def]

@@ -9,19 +9,20 @@ from django.utils.translation import gettext as _
 
 from anxin.catalog.selectors import brands_all
 from anxin.core.masking import mask_name, normalize_phone
-from anxin.network.selectors import technician_lookup_for_verification
+from anxin.network.selectors import service_point_by_phone, technician_lookup_for_verification
 
 
 @dataclass(frozen=True)
 class Verification:
     query: str
-    kind: str  # "technician", "hotline", "unknown"
+    kind: str  # "technician", "hotline", "service_point", "unknown"
     genuine: bool
     detail: str = ""
 
 
 def verify_identity(*, query: str) -> Verification:
-    """Look the text up as a technician's employee number, then as a brand hotline."""
+    """Look the text up as a technician's employee number, then as the platform's, a brand's or a
+    service point's published number."""
     query = query.strip()[:40]
     if not query:
         return Verification(query=query, kind="unknown", genuine=False)
@@ -40,4 +41,8 @@ def verify_identity(*, query: str) -> Verification:
     for brand in brands_all():
         if digits and normalize_phone(brand.hotline) == digits:
             return Verification(query=query, kind="hotline", genuine=True, detail=brand.name)
+    point = service_point_by_phone(digits=digits)
+    if point is not None:
+        detail = point.name if point.is_active else _("%(name)s（该网点已停止服务）") % {"name": point.name}
+        return Verification(query=query, kind="service_point", genuine=point.is_active, detail=detail)
     return Verification(query=query, kind="unknown", genuine=False)
