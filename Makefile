@@ -25,9 +25,9 @@ setup: install ## Migrate, create the cache table, collect static files (no demo
 # The demo runs with DEBUG on: only then do demo logins (password anxin-demo) and demo webhook
 # secrets exist. seed_demo prints them; production (ANXIN_ENV=production) refuses both.
 .PHONY: run
-run: setup ## Start the DEMO (DEBUG on, demo logins) on http://127.0.0.1:8000 (PORT= to change)
+run: setup ## Start the DEMO (DEBUG on, demo logins) on http://127.0.0.1:8000 (PORT=, VERBOSE=1 to log every request)
 	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py serve
+	DEBUG=true $(PY) manage.py serve $(if $(VERBOSE),--verbose)
 
 .PHONY: test
 test: install ## Run the whole test suite (unit, API, browser)

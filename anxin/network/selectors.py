@@ -13,9 +13,9 @@ from anxin.accounts.permissions import require_role
 from anxin.areas.coverage import covered_counties, decide, distance_km, place_chain, place_point
 from anxin.areas.resolver import Resolution, resolve
 from anxin.areas.tree import PREFECTURE, PROVINCE, get_tree
-from anxin.core.masking import normalize_phone
 from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import NotFound, ValidationFailed
+from anxin.core.masking import normalize_phone
 from anxin.network.choices import CoverageOutcome
 from anxin.network.models import CoverageArea, ServicePoint, Technician
 

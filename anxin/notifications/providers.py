@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -30,8 +31,19 @@ class ConsoleSmsProvider:
 
     def send(self, *, phone: str, text: str, reference: str = "") -> None:
         # The full text goes to the operator's console (needed to log in with a code in the demo);
-        # the phone is masked as everywhere else.
-        logger.warning("SMS to %s: %s", mask_phone(phone), text)
+        # the phone is masked as everywhere else. A one-time code is the one line the demo user is
+        # looking for, so it stands out and shows even when the console is quiet (WARNING).
+        if reference.rpartition(":")[2] == "otp":
+            logger.warning(_highlight("SMS code to %s: %s"), mask_phone(phone), text)
+        else:
+            logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+def _highlight(line: str) -> str:
+    """Bold yellow between rules on a terminal; plain text in a file or a captured log."""
+    if not sys.stderr.isatty():
+        return f">>> {line} <<<"
+    return f"\033[1;30;43m >>> {line} <<< \033[0m"
 
 
 class FileSinkSmsProvider:

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from anxin.core.management.commands import serve
 from anxin.core.management.commands.serve import Child, Supervisor
@@ -46,9 +47,36 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
     assert all(child.process.poll() is not None for child in (web, worker))
 
 
-def test_serve_runs_the_web_the_worker_and_the_evidence_worker():
+def _children(verbose: bool = False, env: dict[str, str] | None = None) -> dict[str, serve.Child]:
     children = serve.children_for(
-        python=sys.executable, host="127.0.0.1", port="8000", workers="1", threads="2", env={}
+        python=sys.executable,
+        host="127.0.0.1",
+        port="8000",
+        workers="1",
+        threads="2",
+        env=env or {},
+        data_dir=Path("/srv/anxin/data"),
+        verbose=verbose,
     )
-    assert [c.name for c in children] == ["worker", "evidence-worker", "web"]
-    assert children[1].argv[-1] == "run_evidence_worker"
+    return {c.name: c for c in children}
+
+
+def test_serve_runs_the_web_the_worker_and_the_evidence_worker():
+    children = _children()
+    assert list(children) == ["worker", "evidence-worker", "web"]
+    assert children["evidence-worker"].argv[-1] == "run_evidence_worker"
+
+
+def test_gunicorns_control_socket_stays_inside_the_data_folder():
+    web = _children()["web"].argv
+    assert web[web.index("--control-socket") + 1] == "/srv/anxin/data/gunicorn.ctl"
+
+
+def test_the_console_is_quiet_unless_verbose_and_an_explicit_log_level_wins():
+    quiet = _children()
+    assert "--access-logfile" not in quiet["web"].argv and "--quiet" in quiet["worker"].argv
+    assert all(c.env["ANXIN_LOG_LEVEL"] == "WARNING" for c in quiet.values())
+    loud = _children(verbose=True)
+    assert "--access-logfile" in loud["web"].argv and "--quiet" not in loud["worker"].argv
+    assert "ANXIN_LOG_LEVEL" not in loud["web"].env
+    assert _children(env={"ANXIN_LOG_LEVEL": "DEBUG"})["web"].env["ANXIN_LOG_LEVEL"] == "DEBUG"

@@ -16,7 +16,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from anxin.core.checks import production_guard
@@ -113,15 +115,33 @@ class Supervisor:
 
 
 def children_for(
-    *, python: str, host: str, port: str, workers: str, threads: str, env: dict[str, str]
+    *,
+    python: str,
+    host: str,
+    port: str,
+    workers: str,
+    threads: str,
+    env: dict[str, str],
+    data_dir: Path,
+    verbose: bool = False,
 ) -> list[Child]:
+    """The three processes. Quiet unless ``verbose``: the console then shows warnings, errors and the
+    demo's one-time codes, not a line per request, task or message."""
     gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
     web = [
         gunicorn, "anxin.wsgi", "--bind", f"{host}:{port}", "--workers", workers,
-        "--worker-class", "gthread", "--threads", threads, "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
+        "--worker-class", "gthread", "--threads", threads, "--graceful-timeout", "10",
+        # gunicorn's default control socket is ~/.gunicorn/: keep every file inside the project.
+        "--control-socket", str(data_dir / "gunicorn.ctl"),
     ]  # fmt: skip
+    if verbose:
+        web += ["--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT]
+    huey = [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"]
+    if not verbose:
+        huey.append("--quiet")
+        env = {"ANXIN_LOG_LEVEL": "WARNING", **env}
     return [
-        Child("worker", [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"], env),
+        Child("worker", huey, env),
         Child("evidence-worker", [python, "manage.py", "run_evidence_worker"], env),
         Child("web", web, env),
     ]
@@ -132,6 +152,13 @@ class Command(BaseCommand):
         "Run web + background workers (used by `make run`), restarting any that dies. "
         "PORT, HOST, WEB_CONCURRENCY and WEB_THREADS override the defaults."
     )
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--verbose",
+            action="store_true",
+            help="log every request, task and message (INFO), not only warnings",
+        )
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         production_guard()  # refuse before starting anything, demo logins included (checks E001-E006)
@@ -148,6 +175,8 @@ class Command(BaseCommand):
                 workers=os.environ.get("WEB_CONCURRENCY", "2"),
                 threads=os.environ.get("WEB_THREADS", "4"),
                 env=env,
+                data_dir=Path(settings.DATA_DIR),
+                verbose=options["verbose"],
             )
         )
 
