@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from anxin.accounts.choices import Role
@@ -144,3 +146,11 @@ def token_for():
         return token
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, at the end, why the browser tests were skipped (here: xdist's controller loads only this file)."""
+    from tests.browser.conftest import MISSING, _chromium_missing
+
+    if _chromium_missing() and not os.environ.get("ANXIN_REQUIRE_BROWSER"):
+        terminalreporter.write_line(MISSING, yellow=True, bold=True)

@@ -24,9 +24,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+MISSING = f"{CHROMIUM} not found: browser tests skipped (sudo apt-get install -y chromium fonts-wqy-microhei)"
+
+
+def _chromium_missing() -> bool:
+    return not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without chromium, skip the browser tests (CI sets ANXIN_REQUIRE_BROWSER=1: then they fail)."""
+    if not _chromium_missing() or os.environ.get("ANXIN_REQUIRE_BROWSER"):
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.skip(reason=MISSING))
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+    if _chromium_missing():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
