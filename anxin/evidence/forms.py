@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from anxin.catalog.models import Brand, ProductModel
 from anxin.core.exceptions import ValidationFailed
 from anxin.core.images import image_inspect
+from anxin.customers.models import Customer
 from anxin.evidence.choices import ClaimType, Decision
 from anxin.evidence.services import evidence_size_check
+from anxin.workorders.selectors import workorders_of_customer
 
 
 class ClaimForm(forms.Form):
@@ -20,6 +22,9 @@ class ClaimForm(forms.Form):
         empty_label=_("不确定"),
     )
     order_number = forms.CharField(label=_("订单号"), max_length=64)
+    repair_order = forms.ChoiceField(
+        label=_("关联的维修工单（上门维修后出现的问题请选择）"), required=False, choices=[("", _("无"))]
+    )
     amount_paid = forms.DecimalField(label=_("实付金额"), max_digits=10, decimal_places=2, min_value=0)
     amount_claimed = forms.DecimalField(label=_("申请金额"), max_digits=10, decimal_places=2, min_value=0)
     description = forms.CharField(
@@ -33,6 +38,19 @@ class ClaimForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/avif"}
         ),
     )
+
+    def __init__(self, *args, buyer: Customer | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        orders = workorders_of_customer(customer_id=buyer.pk)[:20] if buyer is not None else []
+        self.fields["repair_order"].choices = [("", _("无"))] + [
+            (
+                o.number,
+                f"{o.number} · {o.brand.name if o.brand else ''} {o.category.name if o.category else ''}",
+            )
+            for o in orders
+        ]
+        if not orders:
+            del self.fields["repair_order"]
 
     def clean_photo(self):  # type: ignore[no-untyped-def]
         photo = self.cleaned_data["photo"]

@@ -50,6 +50,11 @@ class ClaimCreateIn(StrictIn):
     amount_claimed: Money
     delivered_at: dt.datetime | None = None
     description: str = Field(default="", max_length=2000)
+    repair_order: str = Field(
+        default="",
+        max_length=32,
+        description="one of the buyer's repair orders, when the claim is about that repair",
+    )
 
 
 class DecisionIn(StrictIn):
@@ -73,6 +78,7 @@ class ClaimSummaryOut(Schema):
     risk: str | None  # hidden (null) for the buyer
     brand: str
     order_number: str
+    repair_order: str | None = None
     amount_claimed: Decimal
     created_at: dt.datetime
 

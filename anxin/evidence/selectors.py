@@ -15,7 +15,7 @@ from anxin.evidence.models import Claim, ClaimEvent, EvidenceFile, RefundRule
 
 
 def claims_visible_to(actor: User) -> QuerySet[Claim]:
-    claims = Claim.objects.select_related("brand", "product_model")
+    claims = Claim.objects.select_related("brand", "product_model", "work_order")
     role = role_of(actor)
     if role in OPERATIONS_ROLES:
         return claims

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -49,6 +50,8 @@ from anxin.evidence.detectors.reference_match import ReferenceSet
 from anxin.evidence.featurestore import FeatureStore, feature_store
 from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
+from anxin.workorders.models import WorkOrder
+from anxin.workorders.selectors import workorders_of_customer
 
 IMAGE_KINDS = {EvidenceKind.CLAIM_PHOTO, EvidenceKind.SHIPPING_PHOTO, EvidenceKind.LISTING_PHOTO}
 VIDEO_KINDS = {EvidenceKind.CLAIM_VIDEO, EvidenceKind.SHIPPING_VIDEO}
@@ -122,7 +125,10 @@ def claim_create(
     order_line: str = "",
     delivered_at: dt.datetime | None = None,
     description: str = "",
+    repair_order: str = "",
 ) -> Claim:
+    """A buyer's claim. ``repair_order`` names one of the buyer's own repair orders when the claim is
+    about that repair (damage done on the visit, a part that failed): staff then see both together."""
     if role_of(actor) == Role.CUSTOMER and getattr(actor, "customer", None) != buyer:
         raise PermissionDenied("A buyer may only claim for themselves")
     if product_model is not None and product_model.brand_id != brand.pk:
@@ -131,7 +137,9 @@ def claim_create(
         raise ValidationFailed(
             "Claimed amount must be positive and at most the amount paid", field="amount_claimed"
         )
+    work_order = _repair_order_of(buyer=buyer, brand=brand, number=repair_order) if repair_order else None
     claim = Claim(
+        work_order=work_order,
         number=f"CL{timezone.now():%y%m%d}{secrets.token_hex(3).upper()}",
         claim_type=claim_type,
         buyer=buyer,
@@ -153,6 +161,15 @@ def claim_create(
     claim.save()
     _event(claim=claim, kind=EventKind.SUBMITTED, actor=actor, new=claim.status)
     return claim
+
+
+def _repair_order_of(*, buyer: Customer, brand: Brand, number: str) -> WorkOrder:
+    order = workorders_of_customer(customer_id=buyer.pk).filter(number=number.strip()).first()
+    if order is None:  # the same answer for another customer's order: numbers reveal nothing
+        raise ValidationFailed(gettext("这不是您的维修工单号"), field="repair_order")
+    if order.brand_id is not None and order.brand_id != brand.pk:
+        raise ValidationFailed(gettext("该维修工单属于其他品牌"), field="repair_order")
+    return order
 
 
 @transaction.atomic

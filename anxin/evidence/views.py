@@ -33,7 +33,9 @@ def _require(request: HttpRequest, roles: list[str], action: str) -> None:
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
     _require(request, [Role.CUSTOMER], "file claims")
-    form = ClaimForm(request.POST or None, request.FILES or None)
+    form = ClaimForm(
+        request.POST or None, request.FILES or None, buyer=getattr(request.user, "customer", None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             claim = _file_claim(request, form.cleaned_data)
@@ -59,6 +61,7 @@ def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-de
         amount_paid=data["amount_paid"],
         amount_claimed=data["amount_claimed"],
         description=data["description"],
+        repair_order=data.get("repair_order", ""),
     )
     photo = data["photo"]
     services.evidence_add(

@@ -97,5 +97,14 @@ def workorder_timeline(*, order: WorkOrder, for_customer: bool = False) -> Query
     return events.filter(event__in=CUSTOMER_TIMELINE_EVENTS) if for_customer else events
 
 
+def workorders_of_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
+    """A customer's repair orders, newest first (for a claim about damage done on a visit)."""
+    return (
+        WorkOrder.objects.filter(customer_id=customer_id)
+        .select_related("brand", "category")
+        .order_by("-created_at")
+    )
+
+
 def workorder_open_for_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES)

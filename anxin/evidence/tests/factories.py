@@ -9,6 +9,7 @@ import numpy as np
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.customers.models import Customer
+from anxin.customers.services import phone_blind_index
 from anxin.evidence import services
 from anxin.evidence import testing as T
 from anxin.evidence.models import Claim, RefundRule
@@ -16,7 +17,9 @@ from anxin.evidence.models import Claim, RefundRule
 
 def make_buyer(username: str = "buyer") -> User:
     user = User.objects.create_user(username=username, password="pw-" + username, role=Role.CUSTOMER)
-    Customer.objects.create(user=user, name="张三", phone="13800000000")
+    Customer.objects.create(
+        user=user, name="张三", phone="13800000000", phone_index=phone_blind_index("13800000000")
+    )
     return user
 
 
