@@ -87,6 +87,26 @@ def test_the_day_plan_is_stored_with_routes_etas_and_how_it_was_made(near, far):
     assert plan.stats["late_jobs"] == 0
 
 
+def test_the_stored_plan_reads_back_as_exactly_the_plan_that_was_computed(near, far, monkeypatch):
+    # Given the plan the planner computes for three orders, captured on its way to the database
+    for i in range(3):
+        _accepted(f"1380000001{i}")
+    computed = []
+    real_compute = services.plans.plan_compute
+    monkeypatch.setattr(
+        services.plans,
+        "plan_compute",
+        lambda dp, **kw: computed.append(real_compute(dp, **kw)) or computed[-1],
+    )
+
+    # When it is stored and read back through the typed reader
+    read = plan_to_engine(_refresh())
+
+    # Then routes (stops, ETAs, breaks) and the unplanned jobs are the same values
+    assert read.routes == computed[0].routes and read.routes
+    assert read.unassigned == computed[0].unassigned and read.engine == computed[0].engine
+
+
 def test_a_failing_solver_falls_back_to_the_greedy_plan(near, far, monkeypatch):
     orders = [_accepted(f"1380000001{i}") for i in range(3)]
 
