@@ -236,17 +236,17 @@ def _breaks_of(technician: Technician) -> tuple[Break, ...]:
 
 def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime) -> EngineTechnician | None:
     """The technician as the engine sees him on ``day``, or None when he does not work that day."""
-    today = day == timezone.localdate(now)
+    is_today = day == timezone.localdate(now)
     if not technician.is_active or not _works_on(technician, day):
         return None
-    if today and technician.status == TechnicianStatus.OFF:
+    if is_today and technician.status == TechnicianStatus.OFF:
         return None
     home = _home_of(technician)
-    location = (_fresh_location(technician, now) if today else None) or home
+    location = (_fresh_location(technician, now) if is_today else None) or home
     if location is None:
         return None
     available_at = None
-    if today and technician.available_from is not None and technician.available_from > now:
+    if is_today and technician.available_from is not None and technician.available_from > now:
         available_at = minute_of(technician.available_from, day)
     return EngineTechnician(
         id=technician.employee_no,
