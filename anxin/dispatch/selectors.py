@@ -199,58 +199,103 @@ def _works_on(technician: Technician, day: dt.date) -> bool:
     return str(day.isoweekday()) in (technician.work_days or "")
 
 
-def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime) -> EngineTechnician | None:
-    """The technician as the engine sees him on ``day``, or None when he does not work that day."""
-    today = timezone.localdate(now)
-    if not technician.is_active or not _works_on(technician, day):
+def _home_of(technician: Technician) -> LatLon | None:
+    """Where his day starts and ends: his home when known, else his service point."""
+    if technician.home_latitude is not None and technician.home_longitude is not None:
+        return LatLon(technician.home_latitude, technician.home_longitude)
+    return point_location(technician.service_point)
+
+
+def _fresh_location(technician: Technician, now: dt.datetime) -> LatLon | None:
+    """His last reported position if it is recent enough to plan from, else None."""
+    if technician.last_located_at is None or now - technician.last_located_at > LAST_LOCATION_FRESH:
         return None
-    if day == today and technician.status == TechnicianStatus.OFF:
+    if technician.last_latitude is None or technician.last_longitude is None:
         return None
-    home = (
-        LatLon(technician.home_latitude, technician.home_longitude)
-        if technician.home_latitude is not None and technician.home_longitude is not None
-        else point_location(technician.service_point)
-    )
-    location = home
-    if (
-        day == today
-        and technician.last_located_at is not None
-        and now - technician.last_located_at <= LAST_LOCATION_FRESH
-        and technician.last_latitude is not None
-        and technician.last_longitude is not None
-    ):
-        location = LatLon(technician.last_latitude, technician.last_longitude)
-    if location is None:
-        return None
-    available_at = None
-    if day == today and technician.available_from is not None and technician.available_from > now:
-        available_at = minute_of(technician.available_from, day)
-    skills = frozenset(
+    return LatLon(technician.last_latitude, technician.last_longitude)
+
+
+def _skills_of(technician: Technician) -> frozenset[str]:
+    return frozenset(
         key
         for b in technician.brands.all()
         for c in technician.categories.all()
         if (key := skill_key(b.pk, c.pk)) is not None
     )
-    breaks = ()
-    if technician.break_minutes:
-        breaks = (
-            Break(
-                _minutes(technician.break_earliest),
-                _minutes(technician.break_latest),
-                technician.break_minutes,
-            ),
-        )
+
+
+def _breaks_of(technician: Technician) -> tuple[Break, ...]:
+    if not technician.break_minutes:
+        return ()
+    return (
+        Break(
+            _minutes(technician.break_earliest), _minutes(technician.break_latest), technician.break_minutes
+        ),
+    )
+
+
+def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime) -> EngineTechnician | None:
+    """The technician as the engine sees him on ``day``, or None when he does not work that day."""
+    is_today = day == timezone.localdate(now)
+    if not technician.is_active or not _works_on(technician, day):
+        return None
+    if is_today and technician.status == TechnicianStatus.OFF:
+        return None
+    home = _home_of(technician)
+    location = (_fresh_location(technician, now) if is_today else None) or home
+    if location is None:
+        return None
+    available_at = None
+    if is_today and technician.available_from is not None and technician.available_from > now:
+        available_at = minute_of(technician.available_from, day)
     return EngineTechnician(
         id=technician.employee_no,
         location=location,
         shift_start=_minutes(technician.shift_start),
         shift_end=_minutes(technician.shift_end),
-        skills=skills,
-        breaks=breaks,
+        skills=_skills_of(technician),
+        breaks=_breaks_of(technician),
         max_jobs=technician.max_jobs_per_day,
         end_location=home if home != location else None,
         available_at=available_at,
     )
+
+
+def _appointment_window(order: WorkOrder, day: dt.date, shift_window: tuple[int, int]) -> tuple[int, int]:
+    """The booked appointment in minutes of ``day`` (two hours when it has no end), else the shift."""
+    if order.appointment_start is None:
+        return shift_window
+    end = order.appointment_end or order.appointment_start + dt.timedelta(hours=2)
+    return minute_of(order.appointment_start, day), minute_of(end, day)
+
+
+@dataclass(frozen=True)
+class _Hold:
+    """What the order's status and pin fix for the planner: whose route, where in it, the window."""
+
+    technician: str | None = None
+    position: int | None = None
+    started_at: int | None = None
+    window: tuple[int, int] | None = None
+
+
+def _hold_of(
+    order: WorkOrder, *, day: dt.date, pin: DispatchPin | None, arrived_at: dt.datetime | None, free: bool
+) -> _Hold:
+    holder = order.technician.employee_no if order.technician_id and order.technician and not free else None
+    if holder and order.status in STARTED_STATUSES:
+        # Under way: he stays on it from his arrival.
+        return _Hold(technician=holder, started_at=max(0, minute_of(arrived_at, day)) if arrived_at else 0)
+    if holder and order.status == Status.EN_ROUTE:
+        return _Hold(technician=holder, position=0)  # on his way: first in his route, whatever comes in
+    if pin is not None and not free:
+        window = None
+        if pin.arrival is not None and timezone.localdate(pin.arrival) == day:
+            arrival = minute_of(pin.arrival, day)
+            window = (arrival, arrival)  # the promised minute: re-plans keep it
+        return _Hold(technician=pin.technician.employee_no, window=window)
+    # The offer loop or a dispatcher chose him: plans keep him.
+    return _Hold(technician=holder if order.status in ASSIGNED_STATUSES else None)
 
 
 def order_job(
@@ -270,29 +315,8 @@ def order_job(
     location = order_location(order)
     if location is None:
         return None
-    if window is None:
-        if order.appointment_start is not None:
-            window = (
-                minute_of(order.appointment_start, day),
-                minute_of(order.appointment_end or order.appointment_start + dt.timedelta(hours=2), day),
-            )
-        else:
-            window = shift_window
-    pinned_technician = pinned_position = started_at = None
-    technician_id = (
-        order.technician.employee_no if order.technician_id and order.technician and not free else None
-    )
-    if order.status in ASSIGNED_STATUSES and technician_id:
-        pinned_technician = technician_id  # the offer loop or a dispatcher chose him: plans keep him
-    if order.status in STARTED_STATUSES and technician_id:
-        started_at = max(0, minute_of(arrived_at, day)) if arrived_at else 0
-    elif order.status == Status.EN_ROUTE and technician_id:
-        pinned_position = 0  # on his way: first in his route, whatever else comes in
-    if pin is not None and not free and started_at is None and pinned_position is None:
-        pinned_technician = pin.technician.employee_no
-        if pin.arrival is not None and timezone.localdate(pin.arrival) == day:
-            arrival = minute_of(pin.arrival, day)
-            window = (arrival, arrival)  # the promised minute: re-plans keep it
+    hold = _hold_of(order, day=day, pin=pin, arrived_at=arrived_at, free=free)
+    window = hold.window or window or _appointment_window(order, day, shift_window)
     duration = order.category.visit_minutes if order.category_id and order.category else 60
     return Job(
         id=order.number,
@@ -302,9 +326,9 @@ def order_job(
         window_end=max(window[0], window[1]),
         skill=skill_key(order.brand_id, order.category_id),
         priority=PRIORITY_WEIGHT.get(order.priority, 1),
-        pinned_technician=pinned_technician,
-        pinned_position=pinned_position,
-        started_at=started_at,
+        pinned_technician=hold.technician,
+        pinned_position=hold.position,
+        started_at=hold.started_at,
     )
 
 
@@ -321,21 +345,15 @@ def _orders_for_day(service_point: ServicePoint, day: dt.date, today: dt.date) -
     )
 
 
-def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime | None = None) -> DayProblem:
-    """Everything the engine needs to plan ``service_point``'s ``day`` as of ``now``."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    technicians = technicians_of_point(service_point=service_point)
-    for technician in technicians:
-        technician.service_point = service_point  # no extra query for the fallback location
-    engine_techs = [t for t in (engine_technician(x, day=day, now=now) for x in technicians) if t is not None]
-    shift_window = (
-        (min(t.shift_start for t in engine_techs), max(t.shift_end for t in engine_techs))
-        if engine_techs
-        else (8 * 60 + 30, 18 * 60)
-    )
-    orders = list(_orders_for_day(service_point, day, today))
-    pins = {p.order_id: p for p in DispatchPin.objects.select_related("technician").filter(order__in=orders)}
+def _shift_window(technicians: list[EngineTechnician]) -> tuple[int, int]:
+    """From the earliest shift start to the latest shift end: the window of an unbooked visit."""
+    if not technicians:
+        return (8 * 60 + 30, 18 * 60)
+    return min(t.shift_start for t in technicians), max(t.shift_end for t in technicians)
+
+
+def _arrivals(orders: list[WorkOrder]) -> dict[int, dt.datetime]:
+    """When the technician arrived at each started order (the latest arrival when he came back)."""
     arrivals: dict[int, dt.datetime] = {}
     started = [o.pk for o in orders if o.status in STARTED_STATUSES]
     if started:
@@ -343,6 +361,15 @@ def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime |
             order_id__in=started, event=Event.ARRIVE
         ).values_list("order_id", "created_at"):
             arrivals[order_id] = max(at, arrivals.get(order_id, at))
+    return arrivals
+
+
+def _day_jobs(
+    orders: list[WorkOrder], *, day: dt.date, shift_window: tuple[int, int]
+) -> tuple[list[Job], dict[str, WorkOrder]]:
+    """The orders the engine can plan as jobs (not blocked, with a place), and the orders by number."""
+    pins = {p.order_id: p for p in DispatchPin.objects.select_related("technician").filter(order__in=orders)}
+    arrivals = _arrivals(orders)
     jobs = []
     by_number = {}
     for order in orders:
@@ -358,6 +385,20 @@ def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime |
         if job is not None:
             jobs.append(job)
             by_number[order.number] = order
+    return jobs, by_number
+
+
+def day_problem(*, service_point: ServicePoint, day: dt.date, now: dt.datetime | None = None) -> DayProblem:
+    """Everything the engine needs to plan ``service_point``'s ``day`` as of ``now``."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    technicians = technicians_of_point(service_point=service_point)
+    for technician in technicians:
+        technician.service_point = service_point  # no extra query for the fallback location
+    engine_techs = [t for t in (engine_technician(x, day=day, now=now) for x in technicians) if t is not None]
+    shift_window = _shift_window(engine_techs)
+    orders = list(_orders_for_day(service_point, day, today))
+    jobs, by_number = _day_jobs(orders, day=day, shift_window=shift_window)
     now_minute = max(0, minute_of(now, day)) if day <= today else 0
     return DayProblem(
         service_point=service_point,

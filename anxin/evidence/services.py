@@ -34,7 +34,7 @@ from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.images import image_inspect
 from anxin.customers.models import Customer
 from anxin.evidence import presenters, selectors, video
-from anxin.evidence.analysis import analyze, image_hashes
+from anxin.evidence.analysis import Report, analyze, image_hashes
 from anxin.evidence.choices import (
     APPEALABLE,
     DECIDABLE,
@@ -48,8 +48,9 @@ from anxin.evidence.choices import (
 from anxin.evidence.detectors.base import EvidenceImage, UnreadableImage
 from anxin.evidence.detectors.reference_match import ReferenceSet
 from anxin.evidence.featurestore import FeatureStore, feature_store
-from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, local_features, to_signed64
+from anxin.evidence.hashindex import DEFAULT_RADIUS, ImageHashes, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
+from anxin.notifications.models import Notification
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorders_of_customer
 
@@ -192,23 +193,8 @@ def evidence_add(
     ``ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM`` bytes, checked under the claim's row lock.
     """
     evidence_size_check(size=len(data))
-    if kind == EvidenceKind.LISTING_PHOTO:
-        if product_model is None or claim is not None:
-            raise ValidationFailed("Listing photos belong to a product model", field="kind")
-    elif claim is None:
-        raise ValidationFailed("Evidence must belong to a claim", field="claim")
-    if kind in IMAGE_KINDS:
-        content_type = image_inspect(data, field="file").content_type
-        try:
-            EvidenceImage(data, name=filename)  # within the pixel limit now: a bounded decode
-        except UnreadableImage as exc:
-            raise ValidationFailed(
-                "Not an image we can read", field="file", code="unsupported_image"
-            ) from exc
-    elif kind in VIDEO_KINDS:
-        content_type = video.video_inspect(data, field="file").content_type
-    else:
-        raise ValidationFailed("Unknown evidence kind", field="kind")
+    _evidence_owner_check(kind=kind, claim=claim, product_model=product_model)
+    content_type = _evidence_content_type(kind=kind, data=data, filename=filename)
     if claim is not None:
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status not in OPEN_FOR_EVIDENCE:
@@ -229,27 +215,58 @@ def evidence_add(
     evidence.full_clean()
     evidence.save()
     if claim is not None:
-        added = {"file": evidence.pk, "kind": kind, "sha256": sha256}
-        if kind == EvidenceKind.CLAIM_PHOTO and claim.status != ClaimStatus.ANALYZING:
-            # A new claim photo (re)starts the analysis: one event records both.
-            _transition(
-                claim=claim,
-                allowed_from=OPEN_FOR_EVIDENCE,
-                new=ClaimStatus.ANALYZING,
-                kind=EventKind.EVIDENCE_ADDED,
-                actor=actor,
-                data=added,
-                fields={"risk": Risk.PENDING},
-            )
-        else:
-            _event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, data=added)
-        if kind in (EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO):
-            _reanalyze_claim_photos_after_commit(claim=claim)
+        _claim_evidence_recorded(claim=claim, evidence=evidence, actor=actor)
     if kind in IMAGE_KINDS:
         from anxin.evidence.tasks import evidence_analyze_task
 
         transaction.on_commit(lambda: evidence_analyze_task(evidence.pk))
     return evidence
+
+
+def _evidence_owner_check(*, kind: str, claim: Claim | None, product_model: ProductModel | None) -> None:
+    """Listing photos belong to a product model, every other kind to a claim."""
+    if kind == EvidenceKind.LISTING_PHOTO:
+        if product_model is None or claim is not None:
+            raise ValidationFailed("Listing photos belong to a product model", field="kind")
+    elif claim is None:
+        raise ValidationFailed("Evidence must belong to a claim", field="claim")
+
+
+def _evidence_content_type(*, kind: str, data: bytes, filename: str) -> str:
+    """The content type the bytes show, after checking they are a photo or video we accept for ``kind``."""
+    if kind in IMAGE_KINDS:
+        content_type = image_inspect(data, field="file").content_type
+        try:
+            EvidenceImage(data, name=filename)  # within the pixel limit now: a bounded decode
+        except UnreadableImage as exc:
+            raise ValidationFailed(
+                "Not an image we can read", field="file", code="unsupported_image"
+            ) from exc
+        return content_type
+    if kind in VIDEO_KINDS:
+        return video.video_inspect(data, field="file").content_type
+    raise ValidationFailed("Unknown evidence kind", field="kind")
+
+
+def _claim_evidence_recorded(*, claim: Claim, evidence: EvidenceFile, actor: User) -> None:
+    """The claim's timeline entry for a new file; a claim photo (re)starts its analysis, shipping
+    evidence re-runs the analysed claim photos against it."""
+    added = {"file": evidence.pk, "kind": evidence.kind, "sha256": evidence.sha256}
+    if evidence.kind == EvidenceKind.CLAIM_PHOTO and claim.status != ClaimStatus.ANALYZING:
+        # A new claim photo (re)starts the analysis: one event records both.
+        _transition(
+            claim=claim,
+            allowed_from=OPEN_FOR_EVIDENCE,
+            new=ClaimStatus.ANALYZING,
+            kind=EventKind.EVIDENCE_ADDED,
+            actor=actor,
+            data=added,
+            fields={"risk": Risk.PENDING},
+        )
+    else:
+        _event(claim=claim, kind=EventKind.EVIDENCE_ADDED, actor=actor, data=added)
+    if evidence.kind in (EvidenceKind.SHIPPING_PHOTO, EvidenceKind.SHIPPING_VIDEO):
+        _reanalyze_claim_photos_after_commit(claim=claim)
 
 
 def evidence_size_check(*, size: int | None) -> None:
@@ -324,60 +341,81 @@ def evidence_analyze(*, file_id: int, refresh: bool = False) -> EvidenceAnalysis
     with evidence.file.open("rb") as handle:
         image = EvidenceImage(handle.read(), name=evidence.filename)
     claim = evidence.claim
+    hashes = image_hashes(image)
     report = None
     if evidence.kind == EvidenceKind.CLAIM_PHOTO and claim is not None:
-        references = ReferenceSet()
-        for ref in selectors.reference_files_for(claim=claim):
-            with ref.file.open("rb") as handle:
-                data = handle.read()
-            if ref.kind == EvidenceKind.SHIPPING_VIDEO:
-                for number, frame in enumerate(video.frames(data)):
-                    references.add(f"#{ref.pk} frame {number + 1}", frame, kind="shipping")
-                continue
-            kind = "shipping" if ref.kind == EvidenceKind.SHIPPING_PHOTO else "listing"
-            references.add(f"#{ref.pk}", EvidenceImage(data).bgr, kind=kind)
-        hashes = image_hashes(image)
-        index = selectors.hash_index_near(hashes=hashes, radius=DEFAULT_RADIUS, exclude_claim_id=claim.pk)
-        store = reuse_store()
-        report = analyze(
-            image,
-            references=references,
-            index=index,
-            received_at=evidence.received_at,
-            exclude_keys=tuple(
-                reuse_key(claim_number=claim.number, file_id=pk)
-                for pk in claim.files.values_list("pk", flat=True)
-            ),
-            feature_index=store.index(),
-            load_earlier=earlier_photo,
-        )
-        # Recorded before the database write: a retry after a failed write finds the key and skips it.
-        store.add(reuse_key(claim_number=claim.number, file_id=evidence.pk), local_features(image.bgr))
-    else:
-        hashes = image_hashes(image)
+        report = _claim_photo_report(evidence=evidence, claim=claim, image=image, hashes=hashes)
     with transaction.atomic():
-        parts = chunks(hashes.phash)
-        EvidenceFile.objects.filter(pk=evidence.pk).update(
-            phash=to_signed64(hashes.phash),
-            dhash=to_signed64(hashes.dhash),
-            phash_c0=parts[0],
-            phash_c1=parts[1],
-            phash_c2=parts[2],
-            phash_c3=parts[3],
-        )
+        _hashes_store(evidence=evidence, hashes=hashes)
         if report is None or claim is None:
             return None
         if previous is not None:
             previous.delete()  # the file itself is never altered; only our reading of it is replaced
-        analysis = EvidenceAnalysis(
-            file=evidence, risk=report.risk, signals=report.as_dict(), engine_seconds=report.seconds
-        )
-        if report.heatmap is not None:
-            ok, png = cv2.imencode(".png", report.heatmap)
-            if ok:
-                analysis.heatmap.save(f"{evidence.sha256}.png", ContentFile(png.tobytes()), save=False)
-        analysis.save()
+        analysis = _analysis_save(evidence=evidence, report=report)
         _claim_after_analysis(claim=Claim.objects.select_for_update().get(pk=claim.pk))
+    return analysis
+
+
+def _references_for(*, claim: Claim) -> ReferenceSet:
+    """The seller's photos of the product (shipping photos, video frames, listing photos) to compare with."""
+    references = ReferenceSet()
+    for ref in selectors.reference_files_for(claim=claim):
+        with ref.file.open("rb") as handle:
+            data = handle.read()
+        if ref.kind == EvidenceKind.SHIPPING_VIDEO:
+            for number, frame in enumerate(video.frames(data)):
+                references.add(f"#{ref.pk} frame {number + 1}", frame, kind="shipping")
+            continue
+        kind = "shipping" if ref.kind == EvidenceKind.SHIPPING_PHOTO else "listing"
+        references.add(f"#{ref.pk}", EvidenceImage(data).bgr, kind=kind)
+    return references
+
+
+def _claim_photo_report(
+    *, evidence: EvidenceFile, claim: Claim, image: EvidenceImage, hashes: ImageHashes
+) -> Report:
+    """Every check on a claim photo: references, near hashes of other claims, reuse of earlier photos."""
+    references = _references_for(claim=claim)
+    index = selectors.hash_index_near(hashes=hashes, radius=DEFAULT_RADIUS, exclude_claim_id=claim.pk)
+    store = reuse_store()
+    report = analyze(
+        image,
+        references=references,
+        index=index,
+        received_at=evidence.received_at,
+        exclude_keys=tuple(
+            reuse_key(claim_number=claim.number, file_id=pk)
+            for pk in claim.files.values_list("pk", flat=True)
+        ),
+        feature_index=store.index(),
+        load_earlier=earlier_photo,
+    )
+    # Recorded before the database write: a retry after a failed write finds the key and skips it.
+    store.add(reuse_key(claim_number=claim.number, file_id=evidence.pk), local_features(image.bgr))
+    return report
+
+
+def _hashes_store(*, evidence: EvidenceFile, hashes: ImageHashes) -> None:
+    parts = chunks(hashes.phash)
+    EvidenceFile.objects.filter(pk=evidence.pk).update(
+        phash=to_signed64(hashes.phash),
+        dhash=to_signed64(hashes.dhash),
+        phash_c0=parts[0],
+        phash_c1=parts[1],
+        phash_c2=parts[2],
+        phash_c3=parts[3],
+    )
+
+
+def _analysis_save(*, evidence: EvidenceFile, report: Report) -> EvidenceAnalysis:
+    analysis = EvidenceAnalysis(
+        file=evidence, risk=report.risk, signals=report.as_dict(), engine_seconds=report.seconds
+    )
+    if report.heatmap is not None:
+        ok, png = cv2.imencode(".png", report.heatmap)
+        if ok:
+            analysis.heatmap.save(f"{evidence.sha256}.png", ContentFile(png.tobytes()), save=False)
+    analysis.save()
     return analysis
 
 
@@ -545,7 +583,42 @@ def claim_bundle(*, claim: Claim, viewer: User) -> IO[bytes]:
     with_analysis = presenters.shows_analysis(viewer)
     files = list(selectors.claim_files(claim=claim))
     events = list(selectors.claim_timeline(claim=claim))
-    manifest = [
+    manifest = _bundle_manifest(files)
+    timeline = _bundle_timeline(events, with_analysis=with_analysis)
+    reasons = {
+        f.pk: f.analysis.signals.get("reasons_zh", [])
+        for f in files
+        if with_analysis and getattr(f, "analysis", None) is not None
+    }
+    # Other claims named in the timeline or the reasons are redacted unless the viewer may see them.
+    mentioned = [json.dumps(timeline, ensure_ascii=False), *(r for rs in reasons.values() for r in rs)]
+    visible = presenters.claim_numbers_visible(viewer, mentioned) | {claim.number}
+    timeline = presenters.redact_claim_refs(timeline, visible)
+    rows = [
+        {"file": f, "reasons": presenters.redact_claim_refs(reasons.get(f.pk, []), visible)} for f in files
+    ]
+    report = render_to_string(
+        "evidence/bundle_report.html",
+        {"claim": claim, "rows": rows, "events": events, "with_analysis": with_analysis},
+    )
+    bundle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+    try:
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+            _bundle_files_write(archive, manifest, files, with_analysis=with_analysis)
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            archive.writestr("timeline.json", json.dumps(timeline, ensure_ascii=False, indent=2))
+            archive.writestr("report.html", report)
+            checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
+            archive.writestr("SHA256SUMS", checksums)
+    except BaseException:
+        bundle.close()
+        raise
+    bundle.seek(0)
+    return bundle
+
+
+def _bundle_manifest(files: list[EvidenceFile]) -> list[dict[str, Any]]:
+    return [
         {
             "id": f.pk,
             "kind": f.kind,
@@ -557,7 +630,11 @@ def claim_bundle(*, claim: Claim, viewer: User) -> IO[bytes]:
         }
         for f in files
     ]
-    timeline = [
+
+
+def _bundle_timeline(events: list[ClaimEvent], *, with_analysis: bool) -> list[dict[str, Any]]:
+    """The claim's events; without the analysis' reasons for viewers who may not see the analysis."""
+    return [
         {
             "at": e.created_at.isoformat(),
             "kind": e.kind,
@@ -570,40 +647,22 @@ def claim_bundle(*, claim: Claim, viewer: User) -> IO[bytes]:
         }
         for e in events
     ]
-    reasons = {
-        f.pk: f.analysis.signals.get("reasons_zh", [])
-        for f in files
-        if with_analysis and getattr(f, "analysis", None) is not None
-    }
-    mentioned = [json.dumps(timeline, ensure_ascii=False), *(r for rs in reasons.values() for r in rs)]
-    visible = presenters.claim_numbers_visible(viewer, mentioned) | {claim.number}
-    timeline = presenters.redact_claim_refs(timeline, visible)
-    rows = [
-        {"file": f, "reasons": presenters.redact_claim_refs(reasons.get(f.pk, []), visible)} for f in files
-    ]
-    bundle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
-    try:
-        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for entry, evidence in zip(manifest, files, strict=True):
-                # Photos and videos are compressed already: store them as they are.
-                _zip_copy(archive, entry["path"], evidence.file, compress=zipfile.ZIP_STORED)
-                analysis = getattr(evidence, "analysis", None)
-                if with_analysis and analysis is not None and analysis.heatmap:
-                    _zip_copy(archive, f"heatmaps/{evidence.pk}.png", analysis.heatmap)
-            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-            archive.writestr("timeline.json", json.dumps(timeline, ensure_ascii=False, indent=2))
-            html = render_to_string(
-                "evidence/bundle_report.html",
-                {"claim": claim, "rows": rows, "events": events, "with_analysis": with_analysis},
-            )
-            archive.writestr("report.html", html)
-            checksums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in manifest)
-            archive.writestr("SHA256SUMS", checksums)
-    except BaseException:
-        bundle.close()
-        raise
-    bundle.seek(0)
-    return bundle
+
+
+def _bundle_files_write(
+    archive: zipfile.ZipFile,
+    manifest: list[dict[str, Any]],
+    files: list[EvidenceFile],
+    *,
+    with_analysis: bool,
+) -> None:
+    """Each evidence file byte for byte at its manifest path, and its heat map for viewers of the analysis."""
+    for entry, evidence in zip(manifest, files, strict=True):
+        # Photos and videos are compressed already: store them as they are.
+        _zip_copy(archive, entry["path"], evidence.file, compress=zipfile.ZIP_STORED)
+        analysis = getattr(evidence, "analysis", None)
+        if with_analysis and analysis is not None and analysis.heatmap:
+            _zip_copy(archive, f"heatmaps/{evidence.pk}.png", analysis.heatmap)
 
 
 def _zip_copy(
@@ -618,10 +677,12 @@ def _zip_copy(
 def claim_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Remind whoever must act on a claim 12 hours before their deadline (and once more if it passes).
 
-    The buyer asked for more evidence gets an SMS; merchants and the platform get a timeline entry and
-    the claim is marked overdue in their queue. Conditional updates make it safe to run anywhere.
+    The buyer asked for more evidence gets an SMS, sent by a durable job so that a carrier outage
+    is retried with backoff (the reminder itself is claimed here once, so this sweep never re-sends
+    it); merchants and the platform get a timeline entry and the claim is marked overdue in their
+    queue. Conditional updates make it safe to run anywhere.
     """
-    from anxin.notifications.services import sms_send
+    from anxin.evidence.tasks import claim_reminder_text
 
     now = now or timezone.now()
     sent = 0
@@ -644,10 +705,26 @@ def claim_reminders_send(*, now: dt.datetime | None = None) -> int:
             claim=claim, kind=EventKind.REMINDED, actor=None, old=claim.status, new=claim.status, reason=note
         )
         if whom == "buyer" and claim.buyer.phone:
-            sms_send(
-                kind="claim_reminder",
-                phone=claim.buyer.phone,
-                text=f"【安心】您的售后申请 {claim.number} 需要补充证据，请在 {timezone.localtime(claim.respond_by):%m-%d %H:%M} 前上传。",
-            )
+            claim_reminder_text.enqueue(claim_id=claim.pk)
         sent += 1
     return sent
+
+
+def claim_reminder_text_send(*, claim_id: int) -> Notification | None:
+    """The buyer's SMS asking for more evidence by the deadline; nothing once the buyer has answered.
+
+    Called by the ``claim_reminder_text`` durable job: a provider failure raises, and the job retries.
+    """
+    from anxin.notifications.services import sms_send
+
+    claim = Claim.objects.select_related("buyer").filter(pk=claim_id).first()
+    if claim is None or claim.status != ClaimStatus.MORE_EVIDENCE or claim.respond_by is None:
+        return None
+    if not claim.buyer.phone:
+        return None
+    deadline = timezone.localtime(claim.respond_by)
+    return sms_send(
+        kind="claim_reminder",
+        phone=claim.buyer.phone,
+        text=f"【安心】您的售后申请 {claim.number} 需要补充证据，请在 {deadline:%m-%d %H:%M} 前上传。",
+    )

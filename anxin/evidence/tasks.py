@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from anxin.core.queues import evidence_db_task
 from anxin.evidence import services
+from anxin.notifications.jobs import durable_job
 
 
 # Analysis runs on the evidence queue (its own memory-capped worker); reminders stay on the main one.
@@ -23,3 +24,9 @@ def evidence_reanalyze_task(file_id: int) -> None:
 @db_periodic_task(crontab(minute="*/15"))
 def claim_reminders_task() -> int:
     return services.claim_reminders_send()
+
+
+@durable_job
+def claim_reminder_text(*, claim_id: int) -> None:
+    """Durable job enqueued by the reminder sweep: retried with backoff until the buyer's SMS is sent once."""
+    services.claim_reminder_text_send(claim_id=claim_id)

@@ -12,7 +12,7 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role
 from anxin.areas.coverage import covered_counties, decide, distance_km, place_chain, place_point
 from anxin.areas.resolver import Resolution, resolve
-from anxin.areas.tree import PREFECTURE, PROVINCE, get_tree
+from anxin.areas.tree import PREFECTURE, PROVINCE, Division, DivisionTree, get_tree
 from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.core.masking import normalize_phone
@@ -272,32 +272,9 @@ def coverage_summary(*, actor: User, brand: Brand | None) -> CoverageSummary:
     if brand is not None and actor.role == Role.BRAND_STAFF and not actor.brands.filter(pk=brand.pk).exists():
         raise NotFound("品牌不存在")
     tree = get_tree()
-    per_point: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    rows = CoverageArea.objects.filter(service_point__in=_points(brand, None)).values_list(
-        "service_point_id", "division_code", "exclude"
-    )
-    for point_id, code, exclude in rows.order_by():
-        per_point[point_id].append((code, exclude))
-    covered: set[str] = set()
-    partial: set[str] = set()
-    for entries in per_point.values():
-        full, part = covered_counties(entries, tree)
-        covered |= full
-        partial |= part
-    partial -= covered
     counties = [d for d in tree.by_code.values() if d.acts_as_county and not d.statistical]
-    status = {
-        d.code: "covered" if d.code in covered else "partial" if d.code in partial else "none"
-        for d in counties
-    }
-    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for d in counties:
-        for code in (d.code, *tree.ancestors[d.code]):
-            if tree.by_code[code].level in (PROVINCE, PREFECTURE):
-                tally = tallies[code]
-                tally[0] += 1
-                tally[1] += status[d.code] == "covered"
-                tally[2] += status[d.code] == "partial"
+    status = _county_status(brand, tree, counties)
+    tallies = _tallies_by_area(tree, counties, status)
 
     def count(code: str) -> AreaCount:
         t = tallies[code]
@@ -312,3 +289,40 @@ def coverage_summary(*, actor: User, brand: Brand | None) -> CoverageSummary:
         "", "全国", len(counties), sum(p.covered for p in provinces), sum(p.partial for p in provinces)
     )
     return CoverageSummary(provinces=provinces, prefectures=prefectures, county_status=status, total=total)
+
+
+def _county_status(brand: Brand | None, tree: DivisionTree, counties: list[Division]) -> dict[str, str]:
+    """Each county as "covered" (some service point covers all of it), "partial" (only some townships) or
+    "none", over the brand's service points (all when None)."""
+    per_point: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    rows = CoverageArea.objects.filter(service_point__in=_points(brand, None)).values_list(
+        "service_point_id", "division_code", "exclude"
+    )
+    for point_id, code, exclude in rows.order_by():
+        per_point[point_id].append((code, exclude))
+    covered: set[str] = set()
+    partial: set[str] = set()
+    for entries in per_point.values():
+        full, part = covered_counties(entries, tree)
+        covered |= full
+        partial |= part
+    partial -= covered
+    return {
+        d.code: "covered" if d.code in covered else "partial" if d.code in partial else "none"
+        for d in counties
+    }
+
+
+def _tallies_by_area(
+    tree: DivisionTree, counties: list[Division], status: dict[str, str]
+) -> dict[str, list[int]]:
+    """[counties, covered, partial] for every province and prefecture, counted up from the counties."""
+    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for d in counties:
+        for code in (d.code, *tree.ancestors[d.code]):
+            if tree.by_code[code].level in (PROVINCE, PREFECTURE):
+                tally = tallies[code]
+                tally[0] += 1
+                tally[1] += status[d.code] == "covered"
+                tally[2] += status[d.code] == "partial"
+    return tallies

@@ -98,26 +98,42 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
     stored = plan_stored(service_point=service_point, day=day)
     if stored is None or stored.signature != dp.signature:
         plan_refresh_later(service_point_id=service_point.pk, day=day, trigger=PlanTrigger.STALE)
-    problems = {day: dp}
     staff = technicians_of_point(service_point=service_point)
+    orders = _board_orders(actor=actor, dp=dp, staff=staff, now=now)
+    routes = plan_to_engine(stored).routes if stored else {}
+    technicians = _board_technicians(staff, routes, day=day)
+    dots, lines = _board_map(dp, routes)
+    return Board(
+        service_point,
+        day,
+        stored,
+        orders,
+        technicians,
+        dots,
+        lines,
+        list(stored.unassigned if stored else []),
+    )
+
+
+def _board_orders(
+    *, actor: User, dp: DayProblem, staff: list[Technician], now: dt.datetime
+) -> list[BoardOrder]:
+    """The orders waiting for a technician, each with its clock, offer, suggestion and reassign choices.
+
+    Only the first ``SUGGEST_LIMIT`` orders without an offer get a suggestion (the engine ranks
+    each against today's problem, read only); the day problem is shared by all of them.
+    """
+    problems = {dp.day: dp}
     skills = {t.pk: ({b.pk for b in t.brands.all()}, {c.pk for c in t.categories.all()}) for t in staff}
     orders = []
     suggested = 0
-    for order in selectors.board_orders(actor=actor, service_point=service_point):
+    for order in selectors.board_orders(actor=actor, service_point=dp.service_point):
         clock = next(iter(order.confirm_clocks), None)  # type: ignore[attr-defined]
         offer = next(iter(order.pending_offers), None)  # type: ignore[attr-defined]
         suggestion = None
         if offer is None and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
             suggested += 1
-            found = offer_candidates(
-                order=order,
-                now=now,
-                limit=1,
-                problems=problems,
-                exclude=selectors.technicians_refused(order=order),
-                read_only=True,
-            )
-            suggestion = found[0] if found else None
+            suggestion = _suggestion(order, problems=problems, now=now)
         left = int((clock.due_at - now).total_seconds()) if clock and clock.state == "running" else None
         choices = [
             t
@@ -127,7 +143,28 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
         ]
         escalated = bool(order.open_escalations)  # type: ignore[attr-defined]
         orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
-    routes = plan_to_engine(stored).routes if stored else {}
+    return orders
+
+
+def _suggestion(
+    order: WorkOrder, *, problems: dict[dt.date, DayProblem], now: dt.datetime
+) -> Candidate | None:
+    """The engine's best technician for the order among those who did not refuse it; never solves."""
+    found = offer_candidates(
+        order=order,
+        now=now,
+        limit=1,
+        problems=problems,
+        exclude=selectors.technicians_refused(order=order),
+        read_only=True,
+    )
+    return found[0] if found else None
+
+
+def _board_technicians(
+    staff: list[Technician], routes: dict[str, Route], *, day: dt.date
+) -> list[BoardTechnician]:
+    """Each technician with the stops of his stored route: ETAs, lateness, pins, order status."""
     numbers = [s.job_id for r in routes.values() for s in r.stops]
     by_number = selectors.orders_by_number(numbers=numbers)
     technicians = []
@@ -148,17 +185,7 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
         technicians.append(
             BoardTechnician(tech, stops, sum(1 for s in stops if s.lateness), route.overtime if route else 0)
         )
-    dots, lines = _board_map(dp, routes)
-    return Board(
-        service_point,
-        day,
-        stored,
-        orders,
-        technicians,
-        dots,
-        lines,
-        list(stored.unassigned if stored else []),
-    )
+    return technicians
 
 
 def _has_pin(order: WorkOrder | None) -> bool:

@@ -72,23 +72,39 @@ def offer_candidates(
     if order.service_point_id is None:
         return []
     for day in order_days(order, now):
-        dp = problems.get(day) if problems is not None else None
-        if dp is None:
-            dp = day_problem(service_point=order.service_point, day=day, now=now)
-            if problems is not None:
-                problems[day] = dp
-        problem, plan = plan_without(dp=dp, number=order.number, read_only=read_only)
-        if plan is None:
-            continue
-        allowed = {tid for tid, t in dp.technicians.items() if t.pk not in exclude}
-        problem = replace(problem, technicians=tuple(t for t in problem.technicians if t.id in allowed))
-        job = order_job(order, day=day, shift_window=dp.shift_window, free=True)
-        if job is None or not problem.technicians:
-            continue
-        offers = rank_offers(network_for(problem), problem, plan, job, limit=limit)
-        if offers:
-            return [Candidate(dp.technicians[o.technician_id], o, day) for o in offers]
+        dp = _day_problem_shared(order, day=day, now=now, problems=problems)
+        candidates = _candidates_on(dp, order=order, exclude=exclude, limit=limit, read_only=read_only)
+        if candidates:
+            return candidates
     return []
+
+
+def _day_problem_shared(
+    order: WorkOrder, *, day: dt.date, now: dt.datetime, problems: dict[dt.date, DayProblem] | None
+) -> DayProblem:
+    """The order's service point's day problem, built once per day when the caller shares ``problems``."""
+    dp = problems.get(day) if problems is not None else None
+    if dp is None:
+        dp = day_problem(service_point=order.service_point, day=day, now=now)
+        if problems is not None:
+            problems[day] = dp
+    return dp
+
+
+def _candidates_on(
+    dp: DayProblem, *, order: WorkOrder, exclude: set[int], limit: int, read_only: bool
+) -> list[Candidate]:
+    """Technicians not excluded, ranked for the order on ``dp``'s day; empty when nobody fits that day."""
+    problem, plan = plan_without(dp=dp, number=order.number, read_only=read_only)
+    if plan is None:
+        return []
+    allowed = {tid for tid, t in dp.technicians.items() if t.pk not in exclude}
+    problem = replace(problem, technicians=tuple(t for t in problem.technicians if t.id in allowed))
+    job = order_job(order, day=dp.day, shift_window=dp.shift_window, free=True)
+    if job is None or not problem.technicians:
+        return []
+    offers = rank_offers(network_for(problem), problem, plan, job, limit=limit)
+    return [Candidate(dp.technicians[o.technician_id], o, dp.day) for o in offers]
 
 
 def offer_for_new_order(*, order_id: int, now: dt.datetime | None = None) -> DispatchOffer | None:

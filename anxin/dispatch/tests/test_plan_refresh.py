@@ -9,8 +9,9 @@ import pytest
 
 from anxin.dispatch import services
 from anxin.dispatch.choices import PlanTrigger
+from anxin.dispatch.engine.model import Stop
 from anxin.dispatch.models import DispatchPlan
-from anxin.dispatch.selectors import day_problem
+from anxin.dispatch.selectors import day_problem, plan_to_engine
 from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
 from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
@@ -55,12 +56,15 @@ def _held_by(order: WorkOrder, tech, *events: str) -> WorkOrder:  # type: ignore
     return order
 
 
-def _stop(plan: DispatchPlan, number: str) -> tuple[str, int, dict]:
-    for tid, route in plan.routes.items():
-        for i, stop in enumerate(route["stops"]):
-            if stop["job_id"] == number:
-                return tid, i, stop
-    raise AssertionError(f"{number} not planned: {plan.routes} / {plan.unassigned}")
+def _stop(plan: DispatchPlan, number: str) -> tuple[str, int, Stop]:
+    found = plan_to_engine(plan).stop_of(number)
+    if found is None:
+        raise AssertionError(f"{number} not planned: {plan.routes} / {plan.unassigned}")
+    return found
+
+
+def _planned(plan: DispatchPlan) -> set[str]:
+    return {s.job_id for _, s in plan_to_engine(plan).stops()}
 
 
 def _refresh(trigger: str = PlanTrigger.MANUAL, now: dt.datetime = NOW) -> DispatchPlan:
@@ -79,8 +83,28 @@ def test_the_day_plan_is_stored_with_routes_etas_and_how_it_was_made(near, far):
     assert set(plan.routes) == {near.employee_no, far.employee_no} and plan.unassigned == []
     for order in orders:
         _tid, _i, stop = _stop(plan, order.number)
-        assert 9 * 60 <= stop["arrival"] <= stop["start"] < stop["end"] and stop["lateness"] == 0
+        assert 9 * 60 <= stop.arrival <= stop.start < stop.end and stop.lateness == 0
     assert plan.stats["late_jobs"] == 0
+
+
+def test_the_stored_plan_reads_back_as_exactly_the_plan_that_was_computed(near, far, monkeypatch):
+    # Given the plan the planner computes for three orders, captured on its way to the database
+    for i in range(3):
+        _accepted(f"1380000001{i}")
+    computed = []
+    real_compute = services.plans.plan_compute
+    monkeypatch.setattr(
+        services.plans,
+        "plan_compute",
+        lambda dp, **kw: computed.append(real_compute(dp, **kw)) or computed[-1],
+    )
+
+    # When it is stored and read back through the typed reader
+    read = plan_to_engine(_refresh())
+
+    # Then routes (stops, ETAs, breaks) and the unplanned jobs are the same values
+    assert read.routes == computed[0].routes and read.routes
+    assert read.unassigned == computed[0].unassigned and read.engine == computed[0].engine
 
 
 def test_a_failing_solver_falls_back_to_the_greedy_plan(near, far, monkeypatch):
@@ -142,11 +166,11 @@ def test_a_pinned_job_keeps_its_technician_and_arrival_when_the_day_is_replanned
 
     # Then X did not move: same technician, same arrival
     tid_after, _, stop_after = _stop(after, x.number)
-    assert tid_after == near.employee_no and stop_after["arrival"] == stop["arrival"]
+    assert tid_after == near.employee_no and stop_after.arrival == stop.arrival
     # (without the pin the optimiser would have put the urgent job first and X later)
     services.dispatch_unpin(order=x, actor=dispatcher)
     unpinned = _refresh()
-    assert _stop(unpinned, x.number)[2]["arrival"] > stop["arrival"]
+    assert _stop(unpinned, x.number)[2].arrival > stop.arrival
 
 
 def test_a_started_visit_never_moves(near, far):
@@ -158,7 +182,7 @@ def test_a_started_visit_never_moves(near, far):
     for _ in range(2):
         plan = _refresh(PlanTrigger.NEW_ORDER)
         tid, position, stop = _stop(plan, started.number)
-        assert (tid, position, stop["locked"]) == (near.employee_no, 0, True)
+        assert (tid, position, stop.locked) == (near.employee_no, 0, True)
 
 
 def test_the_stored_plan_is_reused_until_something_changes(near, far):
@@ -185,19 +209,17 @@ def test_a_cancellation_elsewhere_is_replanned_by_the_sweep(near, far, agent):
 
     plan = DispatchPlan.objects.get()
     assert counts["replanned"] >= 1 and plan.version == 2
-    assert _stop(plan, keep.number) and cancel.number not in {
-        s["job_id"] for r in plan.routes.values() for s in r["stops"]
-    }
+    assert _stop(plan, keep.number) and cancel.number not in _planned(plan)
 
 
 def test_a_late_technician_starts_his_route_later(near, far, dispatcher):
     order = _held_by(_accepted("13800000090"), near)
-    before = _stop(_refresh(), order.number)[2]["arrival"]
+    before = _stop(_refresh(), order.number)[2].arrival
 
     services.technician_status_set(
         technician=near, status="available", actor=near.user, late_minutes=90, now=NOW
     )
-    after = _stop(_refresh(PlanTrigger.TECHNICIAN), order.number)[2]["arrival"]
+    after = _stop(_refresh(PlanTrigger.TECHNICIAN), order.number)[2].arrival
 
     assert after >= before + 89
 
@@ -230,5 +252,5 @@ def test_a_cancellation_wakes_the_sweep_at_once_instead_of_within_a_minute(
 
     assert swept and swept[0]["replanned"] >= 1
     plan = DispatchPlan.objects.get()
-    assert cancel.number not in {s["job_id"] for r in plan.routes.values() for s in r["stops"]}
+    assert cancel.number not in _planned(plan)
     assert _stop(plan, keep.number)

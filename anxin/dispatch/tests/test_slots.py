@@ -8,6 +8,8 @@ import pytest
 
 from anxin.core.exceptions import Conflict
 from anxin.dispatch import services
+from anxin.dispatch.engine.model import Stop
+from anxin.dispatch.selectors import plan_to_engine
 from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
 from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
@@ -45,14 +47,13 @@ def _booked(phone: str, start: dt.datetime) -> WorkOrder:
     return workorder_transition(order=order, event=Event.ACCEPT, actor=None)
 
 
-def _stop_of(number: str) -> dict:
+def _stop_of(number: str) -> Stop:
     from anxin.dispatch.models import DispatchPlan
 
     for plan in DispatchPlan.objects.all():
-        for route in plan.routes.values():
-            for stop in route["stops"]:
-                if stop["job_id"] == number:
-                    return stop
+        found = plan_to_engine(plan).stop_of(number)
+        if found is not None:
+            return found[2]
     raise AssertionError(f"{number} is not in any plan")
 
 
@@ -82,8 +83,8 @@ def test_every_slot_shown_is_kept_by_the_plan_when_the_customer_chooses_it(solo)
         services.plan_refresh(service_point=solo.service_point, day=DAY, now=NOW)
 
         stop = _stop_of(order.number)
-        assert stop["lateness"] == 0
-        assert stop["start"] >= (slot.start - NOW.replace(hour=0)).total_seconds() // 60
+        assert stop.lateness == 0
+        assert stop.start >= (slot.start - NOW.replace(hour=0)).total_seconds() // 60
     assert order.events.filter(event="appointment_set").count() == len(shown)
 
 

@@ -181,3 +181,46 @@ def test_the_order_page_shows_suggestions_and_offers(offered, dispatcher, brand_
         _client(brand_staff).get(f"/dispatch/orders/{number}/panel/", HTTP_HX_REQUEST="true").status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("stored_plan", ["stale", "none"])
+def test_the_board_page_neither_solves_nor_writes_on_a_get(
+    stored_plan, offered, point, dispatcher, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anxin.dispatch.engine import planner
+    from anxin.dispatch.models import DispatchPlan
+    from anxin.dispatch.services import board, plans
+
+    # Given a stored plan that no longer fits (a new order came in), or no plan at all
+    waiting = order_new("13800000301")
+    if stored_plan == "none":
+        DispatchPlan.objects.all().delete()
+    plans_before = list(DispatchPlan.objects.values_list("pk", "version", "signature"))
+    client = _client(dispatcher)
+
+    def solver_called(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the board ran the solver on a GET")
+
+    for module, name in ((plans, "plan_compute"), (plans, "plan_day"), (planner, "plan_day")):
+        monkeypatch.setattr(module, name, solver_called)
+    asked = []
+    monkeypatch.setattr(board, "plan_refresh_later", lambda **kw: asked.append(kw))
+
+    # When the dispatcher opens the board (page and htmx fragment)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+        page = client.get(f"/dispatch/board/?sp={point.pk}")
+        fragment = client.get(f"/dispatch/board/?sp={point.pk}", HTTP_HX_REQUEST="true")
+
+    # Then it shows the orders, writes no row of any table, and leaves re-planning to the worker
+    assert page.status_code == fragment.status_code == 200
+    assert f'id="order-{waiting.number}"' in page.content.decode()
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert callbacks == []
+    assert list(DispatchPlan.objects.values_list("pk", "version", "signature")) == plans_before
+    assert [kw["trigger"] for kw in asked] == ["stale", "stale"]
