@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors.reference_match import ReferenceSet
+from anxin.testing import evidence_photos as T
 
 
 @pytest.fixture(scope="session")
