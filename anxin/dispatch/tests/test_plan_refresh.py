@@ -11,33 +11,13 @@ from anxin.dispatch import services
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import day_problem
-from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
+from anxin.dispatch.tests.factories import NOW, order_new
 from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
 
 pytestmark = pytest.mark.django_db
 DAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
-
-
-@pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
-
-
-@pytest.fixture
-def near(point, technician, brand, category):
-    return skilled(technician, brand, category, lat=39.921, lng=116.444)
-
-
-@pytest.fixture
-def far(point, other_technician, brand, category):
-    return skilled(other_technician, brand, category, lat=40.05, lng=116.25)
 
 
 def _accepted(phone: str, **fields) -> WorkOrder:  # type: ignore[no-untyped-def]
