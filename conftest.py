@@ -129,6 +129,12 @@ def api_client():
 
 
 @pytest.fixture
+def agent_client(agent, api_client, token_for, brand, category):
+    """The hotline agent's API client, with the brand and category that order bodies name."""
+    return api_client(token_for(agent))
+
+
+@pytest.fixture
 def token_for():
     """Create an API token for an existing user and return it."""
     from anxin.accounts.models import ApiToken

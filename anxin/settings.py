@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "anxin.portal",
     "anxin.backoffice",
     "anxin.demo",
+    "anxin.benchmarks",  # manage.py simulate_dispatch / solve_vrptw (developer tools, no models)
 ]
 
 MIDDLEWARE = [

@@ -21,10 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from anxin.dispatch.engine.planner import NewJob, plan_day, replan  # noqa: E402
-from anxin.dispatch.engine.schedule import Network  # noqa: E402
-from anxin.dispatch.engine.simulate import load_scenario, run_scenario  # noqa: E402
-from anxin.dispatch.engine.solomon import (  # noqa: E402
+from anxin.benchmarks.dispatch_simulation import load_scenario, run_scenario  # noqa: E402
+from anxin.benchmarks.solomon import (  # noqa: E402
     check_routes,
     generate_solomon_like,
     read_solomon,
@@ -32,10 +30,12 @@ from anxin.dispatch.engine.solomon import (  # noqa: E402
     solve_solomon,
     write_solomon,
 )
-from anxin.dispatch.engine.synthetic import synthetic_day  # noqa: E402
+from anxin.dispatch.engine.planner import NewJob, plan_day, replan  # noqa: E402
+from anxin.dispatch.engine.schedule import Network  # noqa: E402
 from anxin.dispatch.travel import LatLon  # noqa: E402
+from anxin.testing.dispatch_days import synthetic_day  # noqa: E402
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "anxin" / "dispatch" / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[1] / "anxin" / "benchmarks" / "scenarios"
 
 
 def solomon_section(seconds: float, folder: str | None) -> dict:

@@ -3,7 +3,7 @@ on genuine photos, time per image on one core.
 
     taskset -c 1 .venv/bin/python bench/evidence.py --seed 2 --runs 3
 
-Everything is generated offline: synthetic appliance renders (anxin.evidence.testing) plus, when
+Everything is generated offline: synthetic appliance renders (anxin.testing.evidence_photos) plus, when
 scikit-image is installed (dev dependency), its bundled photographs as stickers, backgrounds and
 natural-photo listings. Genuine claim photos are independent renders of the same product model
 (new viewpoint, light, background, noise) or independent photographs (the motorcycle stereo pair).
@@ -31,7 +31,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from anxin.evidence import testing as T  # noqa: E402
 from anxin.evidence.analysis import analyze  # noqa: E402
 from anxin.evidence.detectors import reuse  # noqa: E402
 from anxin.evidence.detectors.base import (
@@ -49,6 +48,7 @@ from anxin.evidence.hashindex import (  # noqa: E402
     compute_hashes,
     local_features,
 )
+from anxin.testing import evidence_photos as T  # noqa: E402
 
 DERIVED = ("drawn_crack", "blended_stain", "poisson_patch", "inpaint_break")
 LABELS = ("aigc_png", "aigc_xmp", "aigc_exif", "aigc_com", "sd_watermark", "c2pa_ai")

@@ -60,14 +60,16 @@ def test_the_checker_reports_a_long_and_a_branchy_function_and_spares_small_ones
 
 def test_the_allow_list_spares_only_the_named_engine_function_in_its_own_module(tmp_path):
     checker = _checker()
-    engine = tmp_path / "anxin" / "dispatch" / "engine"
+    engine = tmp_path / "anxin" / "benchmarks"
     engine.mkdir(parents=True)
-    (engine / "simulate.py").write_text(_long_function("simulate", 80) + _long_function("build_world", 80))
+    (engine / "dispatch_simulation.py").write_text(
+        _long_function("simulate", 80) + _long_function("build_world", 80)
+    )
     (tmp_path / "services.py").write_text(_long_function("simulate", 80))
 
-    found = checker.offenders([engine / "simulate.py", tmp_path / "services.py"], root=tmp_path)
+    found = checker.offenders([engine / "dispatch_simulation.py", tmp_path / "services.py"], root=tmp_path)
 
     assert [(f.path, f.name) for f in found] == [
-        ("anxin/dispatch/engine/simulate.py", "build_world"),
+        ("anxin/benchmarks/dispatch_simulation.py", "build_world"),
         ("services.py", "simulate"),
     ]

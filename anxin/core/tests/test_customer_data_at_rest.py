@@ -21,7 +21,6 @@ import logging
 import mailbox
 import shutil
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -36,7 +35,7 @@ from django.test import Client
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import ApiToken, User
-from anxin.intake.channels.social import sign
+from anxin.intake.tests.factories import signed_post
 from anxin.workorders.models import WorkOrder
 
 SECRET = "dump-test-secret"
@@ -140,17 +139,6 @@ def _mail(person: Person, message_id: str) -> bytes:
     return message.as_bytes()
 
 
-def _signed(client: Client, path: str, body: bytes, content_type: str):
-    ts = str(int(time.time()))
-    return client.post(
-        path,
-        data=body,
-        content_type=content_type,
-        HTTP_X_ANXIN_TIMESTAMP=ts,
-        HTTP_X_ANXIN_SIGNATURE=sign(secret=SECRET, timestamp=ts, body=body),
-    )
-
-
 def _png() -> bytes:
     from PIL import Image
 
@@ -220,8 +208,12 @@ def _file_every_channel(brand, category, tmp_path: Path) -> None:
     assert response.status_code == 201, response.content
 
     who = PEOPLE["email"]
-    response = _signed(
-        Client(), "/api/v1/intake/email", _mail(who, f"<e-{suffix}@mail.example>"), "message/rfc822"
+    response = signed_post(
+        Client(),
+        "/api/v1/intake/email",
+        _mail(who, f"<e-{suffix}@mail.example>"),
+        SECRET,
+        content_type="message/rfc822",
     )
     assert response.status_code == 201, response.content
 
@@ -234,7 +226,7 @@ def _file_every_channel(brand, category, tmp_path: Path) -> None:
             "text": f"{who.name} {who.phone} {who.address} 乐创消毒柜坏了 {who.phrase} {who.id_number}",
         }
     ).encode()
-    response = _signed(Client(), "/api/v1/intake/social", body, "application/json")
+    response = signed_post(Client(), "/api/v1/intake/social", body, SECRET)
     assert response.status_code == 201, response.content
 
     who = PEOPLE["mailbox"]

@@ -71,5 +71,12 @@ def skilled(tech: Technician, brand, category, *, lat: float, lng: float) -> Tec
     return tech
 
 
+def always_on(tech: Technician) -> Technician:
+    """On shift every day, around the clock: offers do not depend on when the test runs."""
+    tech.work_days, tech.shift_start, tech.shift_end = "1234567", "00:00", "23:59"
+    tech.save()
+    return tech
+
+
 def order_new(phone: str, address: str = "北京市朝阳区建国路88号", **extra) -> WorkOrder:  # type: ignore[no-untyped-def]
     return order_file(phone=phone, address=address, **extra)

@@ -7,7 +7,7 @@ import pytest
 from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer, DispatchPin
-from anxin.dispatch.tests.factories import cover, order_new, skilled
+from anxin.dispatch.tests.factories import always_on, order_new
 from anxin.sla.services import sla_outbox_read
 from anxin.workorders.choices import Status
 
@@ -15,34 +15,14 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
-@pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
+@pytest.fixture
+def near(near):
+    return always_on(near)
 
 
 @pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
-
-
-@pytest.fixture
-def near(point, technician, brand, category):
-    technician = skilled(technician, brand, category, lat=39.921, lng=116.444)
-    technician.work_days, technician.shift_start, technician.shift_end = "1234567", "00:00", "23:59"
-    technician.save()
-    return technician
-
-
-@pytest.fixture
-def far(point, other_technician, brand, category):
-    other_technician = skilled(other_technician, brand, category, lat=40.05, lng=116.25)
-    other_technician.work_days, other_technician.shift_start, other_technician.shift_end = (
-        "1234567",
-        "00:00",
-        "23:59",
-    )
-    other_technician.save()
-    return other_technician
+def far(far):
+    return always_on(far)
 
 
 @pytest.fixture

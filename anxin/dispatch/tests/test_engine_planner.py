@@ -5,8 +5,8 @@ from dataclasses import replace
 from anxin.dispatch.engine.model import Break, Job, Problem, Technician
 from anxin.dispatch.engine.planner import CancelJob, NewJob, Overrun, TechnicianOff, freeze, plan_day, replan
 from anxin.dispatch.engine.schedule import Network
-from anxin.dispatch.engine.synthetic import synthetic_day
 from anxin.dispatch.travel import LatLon
+from anxin.testing.dispatch_days import synthetic_day
 
 
 def small_day() -> Problem:

@@ -6,8 +6,8 @@ from anxin.dispatch.engine.insertion import feasible_slots, rank_offers
 from anxin.dispatch.engine.model import Job
 from anxin.dispatch.engine.planner import evaluate, plan_day
 from anxin.dispatch.engine.schedule import Network
-from anxin.dispatch.engine.synthetic import synthetic_day
 from anxin.dispatch.travel import LatLon
+from anxin.testing.dispatch_days import synthetic_day
 
 SLOTS = [(s, s + 120) for s in range(480, 1080, 60)] + [(1200, 1260)]
 

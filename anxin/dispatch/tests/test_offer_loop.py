@@ -11,7 +11,7 @@ from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer
-from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
+from anxin.dispatch.tests.factories import NOW, order_new
 from anxin.network.choices import TechnicianStatus
 from anxin.sla.choices import SlaKind, SlaState
 from anxin.sla.services import sla_outbox_read
@@ -23,25 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
+def _offer_timeout(settings):
+    """The timeout tests count in 5-minute steps, whatever the environment sets."""
     settings.ANXIN_OFFER_TIMEOUT_MINUTES = 5
-
-
-@pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
-
-
-@pytest.fixture
-def near(point, technician, brand, category):
-    """Lives next to the customers in 朝阳 (county centre 39.92, 116.44)."""
-    return skilled(technician, brand, category, lat=39.921, lng=116.444)
-
-
-@pytest.fixture
-def far(point, other_technician, brand, category):
-    return skilled(other_technician, brand, category, lat=40.05, lng=116.25)
 
 
 def _new_order(phone: str = "13800000001") -> WorkOrder:

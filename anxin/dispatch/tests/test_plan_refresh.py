@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -12,33 +13,14 @@ from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.engine.model import Stop
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import day_problem, plan_to_engine
-from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
+from anxin.dispatch.tests.factories import NOW, order_new
 from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
 
 pytestmark = pytest.mark.django_db
 DAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
-
-
-@pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
-
-
-@pytest.fixture
-def near(point, technician, brand, category):
-    return skilled(technician, brand, category, lat=39.921, lng=116.444)
-
-
-@pytest.fixture
-def far(point, other_technician, brand, category):
-    return skilled(other_technician, brand, category, lat=40.05, lng=116.25)
+HANG_S = 60  # how long the stuck solver below would hang if nothing cut it off
 
 
 def _accepted(phone: str, **fields) -> WorkOrder:  # type: ignore[no-untyped-def]
@@ -122,18 +104,23 @@ def test_a_failing_solver_falls_back_to_the_greedy_plan(near, far, monkeypatch):
 
 def test_a_solver_that_hangs_is_cut_off_and_the_greedy_plan_used(near, far, monkeypatch):
     orders = [_accepted(f"1380000002{i}") for i in range(2)]
+    release = threading.Event()
 
     def hangs(*args, **kwargs):
-        time.sleep(8)
+        release.wait(HANG_S)  # hangs until the test is over (or HANG_S), like a stuck native solver
         return {}
 
     monkeypatch.setattr("anxin.dispatch.engine.ortools_solver.solve_ortools", hangs)
     started = time.perf_counter()
-    plan = _refresh()
+    try:
+        plan = _refresh()
+        elapsed = time.perf_counter() - started
+    finally:
+        release.set()
 
-    assert (
-        time.perf_counter() - started < 6
-    )  # cut off (0.2 s limit + 1 s grace), not the 8 s hang; slack for a busy CI
+    # Cut off after 0.2 s + 1 s grace; the bound only has to tell that from the hang, so it is
+    # generous (a loaded 2-core machine may take several seconds for the rest of the refresh).
+    assert elapsed < HANG_S / 2
     assert plan.engine == "greedy" and "TimeoutError" in plan.fallback_reason
     assert all(_stop(plan, o.number) for o in orders)
 

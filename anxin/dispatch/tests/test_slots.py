@@ -10,23 +10,13 @@ from anxin.core.exceptions import Conflict
 from anxin.dispatch import services
 from anxin.dispatch.engine.model import Stop
 from anxin.dispatch.selectors import plan_to_engine
-from anxin.dispatch.tests.factories import NOW, cover, order_new, skilled
+from anxin.dispatch.tests.factories import NOW, order_new, skilled
 from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
 
 pytestmark = pytest.mark.django_db
 DAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
-
-
-@pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
 
 
 @pytest.fixture

@@ -8,37 +8,21 @@ from django.test import Client
 from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer
-from anxin.dispatch.tests.factories import SHANGHAI, cover, order_new, skilled
+from anxin.dispatch.tests.factories import SHANGHAI, always_on, order_new
 from anxin.network.choices import TechnicianStatus
 from anxin.workorders.choices import Status
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_plans(settings):
-    settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
-
-
-def _always_on(tech):  # type: ignore[no-untyped-def]
-    tech.work_days, tech.shift_start, tech.shift_end = "1234567", "00:00", "23:59"
-    tech.save()
-    return tech
+@pytest.fixture
+def near(near):
+    return always_on(near)
 
 
 @pytest.fixture
-def point(service_point, brand, category):
-    return cover(service_point, brand, category)
-
-
-@pytest.fixture
-def near(point, technician, brand, category):
-    return _always_on(skilled(technician, brand, category, lat=39.921, lng=116.444))
-
-
-@pytest.fixture
-def far(point, other_technician, brand, category):
-    return _always_on(skilled(other_technician, brand, category, lat=40.05, lng=116.25))
+def far(far):
+    return always_on(far)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from anxin.accounts.models import User
 from anxin.customers.models import Customer
 from anxin.customers.services import phone_blind_index
 from anxin.evidence import services
-from anxin.evidence import testing as T
 from anxin.evidence.models import Claim, RefundRule
+from anxin.testing import evidence_photos as T
 
 
 def make_buyer(username: str = "buyer") -> User:

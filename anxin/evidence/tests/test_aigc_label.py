@@ -1,8 +1,8 @@
 import json
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import aigc_label
 from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.testing import evidence_photos as T
 
 
 def test_it_reads_the_label_from_a_png_text_chunk(other_photo):

@@ -1,9 +1,9 @@
 import numpy as np
 
-from anxin.evidence import testing as T
 from anxin.evidence.analysis import Risk, analyze, combine
 from anxin.evidence.detectors.base import EvidenceImage, Signal, Strength
 from anxin.evidence.hashindex import HashIndex
+from anxin.testing import evidence_photos as T
 
 
 def _signal(check: str, strength: Strength) -> Signal:

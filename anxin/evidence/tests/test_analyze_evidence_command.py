@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 from django.core.management import call_command
 
-from anxin.evidence import testing as T
+from anxin.testing import evidence_photos as T
 
 
 def test_it_prints_signals_and_risk_as_json_and_writes_the_heatmap(tmp_path, listing, capsys):

@@ -1,7 +1,6 @@
 import io
 import zipfile
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anxin.evidence import services
@@ -10,16 +9,6 @@ from anxin.evidence.choices import ClaimStatus, EvidenceKind
 from .factories import forged_bytes, genuine_bytes, listing_bytes, make_buyer, make_claim
 
 BASE = "/api/v1/claims"
-
-
-@pytest.fixture
-def buyer(db):
-    return make_buyer()
-
-
-@pytest.fixture
-def client_for(api_client, token_for):
-    return lambda user: api_client(token_for(user))
 
 
 def _create_body(brand, product_model) -> dict:
@@ -91,16 +80,9 @@ def test_staff_of_another_brand_cannot_see_the_claim(buyer, brand, other_brand, 
 
 
 def test_the_buyer_uploads_a_photo_and_it_is_analysed(
-    buyer, brand, product_model, brand_staff, client_for, django_capture_on_commit_callbacks
+    buyer, brand, listed_model, brand_staff, client_for, django_capture_on_commit_callbacks
 ):
-    services.evidence_add(
-        actor=brand_staff,
-        product_model=product_model,
-        kind=EvidenceKind.LISTING_PHOTO,
-        data=listing_bytes(),
-        filename="l.jpg",
-    )
-    claim = make_claim(buyer=buyer, brand=brand, product_model=product_model)
+    claim = make_claim(buyer=buyer, brand=brand, product_model=listed_model)
     upload = SimpleUploadedFile("damage.jpg", forged_bytes(), content_type="image/jpeg")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -219,8 +201,6 @@ def test_the_list_is_scoped_and_has_a_fixed_query_count(
 def test_the_buyer_sees_the_decision_but_not_the_forgery_analysis(
     buyer, brand, brand_staff, client_for, django_capture_on_commit_callbacks
 ):
-    from anxin.evidence import services
-    from anxin.evidence.choices import EvidenceKind
 
     from .factories import forged_bytes, make_claim
 

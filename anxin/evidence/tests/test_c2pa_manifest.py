@@ -1,8 +1,8 @@
 import pytest
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import c2pa_manifest
 from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.testing import evidence_photos as T
 
 from .c2pa_support import make_signer, sign_jpeg
 

@@ -11,24 +11,7 @@ from anxin.evidence import services
 from anxin.evidence.choices import ClaimStatus, EventKind, EvidenceKind, Risk
 from anxin.evidence.models import Claim, ClaimEvent
 
-from .factories import forged_bytes, genuine_bytes, listing_bytes, make_buyer, make_claim, make_rule
-
-
-@pytest.fixture
-def buyer(db):
-    return make_buyer()
-
-
-@pytest.fixture
-def listed_model(product_model, brand_staff):
-    services.evidence_add(
-        actor=brand_staff,
-        product_model=product_model,
-        kind=EvidenceKind.LISTING_PHOTO,
-        data=listing_bytes(),
-        filename="main.jpg",
-    )
-    return product_model
+from .factories import forged_bytes, genuine_bytes, make_buyer, make_claim, make_rule
 
 
 def _upload(claim, buyer, data, capture, kind=EvidenceKind.CLAIM_PHOTO):

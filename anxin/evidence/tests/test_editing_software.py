@@ -1,6 +1,6 @@
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import editing_software
 from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.testing import evidence_photos as T
 
 
 def test_it_flags_a_meitu_software_tag_as_medium(genuine_photo):

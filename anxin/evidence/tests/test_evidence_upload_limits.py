@@ -19,7 +19,7 @@ from anxin.evidence import services
 from anxin.evidence.choices import EvidenceKind
 from anxin.evidence.models import EvidenceFile
 
-from .factories import clip_bytes, make_buyer, make_claim
+from .factories import clip_bytes, make_claim
 
 BASE = "/api/v1/claims"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
@@ -27,18 +27,8 @@ HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></bod
 
 
 @pytest.fixture
-def buyer(db):
-    return make_buyer()
-
-
-@pytest.fixture
 def claim(buyer, brand):
     return make_claim(buyer=buyer, brand=brand)
-
-
-@pytest.fixture
-def client_for(api_client, token_for):
-    return lambda user: api_client(token_for(user))
 
 
 def _add(claim, actor, data: bytes, *, kind=EvidenceKind.CLAIM_PHOTO, filename="a.jpg", ctype="image/jpeg"):

@@ -3,9 +3,9 @@ import datetime as dt
 import cv2
 import numpy as np
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import ela, exif_camera, noise
 from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.testing import evidence_photos as T
 
 
 def test_missing_camera_metadata_is_only_weak(genuine_photo):

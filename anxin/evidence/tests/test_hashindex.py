@@ -2,10 +2,10 @@ import random
 
 import numpy as np
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import reuse
 from anxin.evidence.detectors.base import EvidenceImage, Strength
 from anxin.evidence.hashindex import HashIndex, ImageHashes, compute_hashes, from_signed64, to_signed64
+from anxin.testing import evidence_photos as T
 
 
 def _hashes(pixels: np.ndarray) -> ImageHashes:

@@ -2,11 +2,11 @@ import cv2
 import numpy as np
 import pytest
 
-from anxin.evidence import testing as T
 from anxin.evidence.analysis import analyze
 from anxin.evidence.detectors import reference_match
 from anxin.evidence.detectors.base import EvidenceImage, Strength
 from anxin.evidence.hashindex import compute_hashes
+from anxin.testing import evidence_photos as T
 
 
 def _check(pixels: np.ndarray, references) -> tuple:

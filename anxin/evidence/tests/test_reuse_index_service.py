@@ -10,9 +10,9 @@ import pytest
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.evidence import presenters, services
-from anxin.evidence import testing as T
 from anxin.evidence.choices import EvidenceKind, Risk
 from anxin.evidence.featurestore import FeatureStore
+from anxin.testing import evidence_photos as T
 
 from .factories import MODEL_SEED, make_buyer, make_claim
 

@@ -19,11 +19,6 @@ BASE = "/api/v1/claims"
 
 
 @pytest.fixture
-def client_for(api_client, token_for):
-    return lambda user: api_client(token_for(user))
-
-
-@pytest.fixture
 def other_brand_staff(other_brand):
     user = User.objects.create_user(username="otherstaff", password="pw", role=Role.BRAND_STAFF)
     user.brands.add(other_brand)

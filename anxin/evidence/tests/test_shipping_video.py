@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 
 from anxin.evidence import services, video
-from anxin.evidence import testing as T
 from anxin.evidence.choices import EvidenceKind, Risk
+from anxin.testing import evidence_photos as T
 
 from .factories import MODEL_SEED, make_buyer, make_claim
 

@@ -1,4 +1,3 @@
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -6,12 +5,7 @@ from anxin.evidence import services
 from anxin.evidence.choices import EvidenceKind
 from anxin.evidence.models import Claim
 
-from .factories import clip_bytes, forged_bytes, genuine_bytes, listing_bytes, make_buyer, make_claim
-
-
-@pytest.fixture
-def buyer(db):
-    return make_buyer()
+from .factories import clip_bytes, forged_bytes, genuine_bytes, make_claim
 
 
 def test_the_buyer_files_a_claim_with_a_photo_from_the_mobile_form(
@@ -47,16 +41,9 @@ def test_staff_cannot_open_the_buyer_form(client, brand_staff):
 
 
 def test_the_merchant_reviews_with_the_heat_map_and_decides(
-    client, buyer, brand, brand_staff, product_model, django_capture_on_commit_callbacks
+    client, buyer, brand, brand_staff, listed_model, django_capture_on_commit_callbacks
 ):
-    services.evidence_add(
-        actor=brand_staff,
-        product_model=product_model,
-        kind=EvidenceKind.LISTING_PHOTO,
-        data=listing_bytes(),
-        filename="l.jpg",
-    )
-    claim = make_claim(buyer=buyer, brand=brand, product_model=product_model)
+    claim = make_claim(buyer=buyer, brand=brand, product_model=listed_model)
     with django_capture_on_commit_callbacks(execute=True):
         evidence = services.evidence_add(
             actor=buyer, claim=claim, kind=EvidenceKind.CLAIM_PHOTO, data=forged_bytes(), filename="f.jpg"

@@ -4,9 +4,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anxin.evidence import testing as T
 from anxin.evidence.detectors import dwtdct, watermark
 from anxin.evidence.detectors.base import EvidenceImage, Strength
+from anxin.testing import evidence_photos as T
 
 
 def test_it_finds_the_stable_diffusion_watermark(other_photo):

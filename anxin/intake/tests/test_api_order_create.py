@@ -1,37 +1,13 @@
 """POST /api/v1/orders: apps and partners file repair requests (intake's API channel)."""
 
-import json
-
 import pytest
 
 from anxin.workorders.models import WorkOrder
-
-ORDER = {
-    "phone": "13800138000",
-    "name": "张伟",
-    "address": "北京市朝阳区建国路88号",
-    "brand": "乐创",
-    "category": "消毒柜",
-    "description": "不加热",
-}
-
-
-def post(client, body, **headers):
-    return client.post(
-        "/api/v1/orders",
-        data=json.dumps(body) if not isinstance(body, str) else body,
-        content_type="application/json",
-        **headers,
-    )
-
-
-@pytest.fixture
-def agent_client(agent, api_client, token_for, brand, category):
-    return api_client(token_for(agent))
+from anxin.workorders.tests.factories import ORDER, post_order
 
 
 def test_it_files_an_order_and_answers_with_its_number(agent_client):
-    response = post(agent_client, ORDER)
+    response = post_order(agent_client, ORDER)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["number"].startswith("WO") and body["created"] is True and body["status"] == "received"
@@ -40,16 +16,16 @@ def test_it_files_an_order_and_answers_with_its_number(agent_client):
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_order(agent_client):
-    first = post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-1")
-    second = post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-1")
+    first = post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-1")
+    second = post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-1")
     assert first.status_code == 201 and second.status_code == 200
     assert second.json()["number"] == first.json()["number"] and second.json()["replayed"] is True
     assert WorkOrder.objects.count() == 1
 
 
 def test_reusing_a_key_for_a_different_request_is_refused(agent_client):
-    post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-2")
-    response = post(agent_client, {**ORDER, "description": "另一个问题"}, HTTP_IDEMPOTENCY_KEY="abc-2")
+    post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-2")
+    response = post_order(agent_client, {**ORDER, "description": "另一个问题"}, HTTP_IDEMPOTENCY_KEY="abc-2")
     assert response.status_code == 409
     assert response.json() == {
         "error": "idempotency_key_reused",
@@ -59,16 +35,16 @@ def test_reusing_a_key_for_a_different_request_is_refused(agent_client):
 
 
 def test_idempotency_keys_are_per_client(agent_client, dispatcher, api_client, token_for):
-    post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="same")
-    other = post(
+    post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="same")
+    other = post_order(
         api_client(token_for(dispatcher)), {**ORDER, "phone": "13911112222"}, HTTP_IDEMPOTENCY_KEY="same"
     )
     assert other.status_code == 201
 
 
 def test_a_second_request_for_the_same_device_is_linked_not_duplicated(agent_client):
-    first = post(agent_client, ORDER).json()
-    second = post(agent_client, {**ORDER, "description": "还是不加热"})
+    first = post_order(agent_client, ORDER).json()
+    second = post_order(agent_client, {**ORDER, "description": "还是不加热"})
     assert second.status_code == 200
     assert second.json()["linked"] is True and second.json()["receipt"] != first["receipt"]
     assert second.json()["number"] is None  # the open order is not the requester's to see
@@ -89,7 +65,7 @@ def test_a_second_request_for_the_same_device_is_linked_not_duplicated(agent_cli
     ],
 )
 def test_bad_input_gets_a_4xx_naming_the_field(agent_client, body, status, code, field):
-    response = post(agent_client, body)
+    response = post_order(agent_client, body)
     assert response.status_code == status, response.content
     assert response.json() == {"error": code, "detail": response.json()["detail"], "field": field}
     assert response.json()["detail"]
@@ -97,20 +73,20 @@ def test_bad_input_gets_a_4xx_naming_the_field(agent_client, body, status, code,
 
 
 def test_an_oversized_body_is_refused_before_parsing(agent_client, settings):
-    response = post(agent_client, {**ORDER, "description": "长" * 40000})
+    response = post_order(agent_client, {**ORDER, "description": "长" * 40000})
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
 
 
 def test_without_a_token_the_api_answers_401(api_client, brand):
-    response = post(api_client(), ORDER)
+    response = post_order(api_client(), ORDER)
     assert response.status_code == 401
     assert response.json()["error"] == "unauthenticated"
     assert api_client("ax_wrong").get("/api/v1/orders").status_code == 401
 
 
 def test_a_technician_token_cannot_file_orders(technician, api_client, token_for):
-    response = post(api_client(token_for(technician.user)), ORDER)
+    response = post_order(api_client(token_for(technician.user)), ORDER)
     assert response.status_code == 403
     assert response.json()["error"] == "forbidden"
 
@@ -120,9 +96,9 @@ def test_a_retry_leaves_no_trace_of_its_second_run(agent_client):
     from anxin.notifications.models import Job
     from anxin.workorders.models import WorkOrderEvent
 
-    post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-3")
+    post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-3")
     jobs = Job.objects.count()
-    replay = post(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-3")
+    replay = post_order(agent_client, ORDER, HTTP_IDEMPOTENCY_KEY="abc-3")
     assert replay.status_code == 200 and replay.json()["replayed"] is True
     assert IntakeRequest.objects.count() == 1 and Job.objects.count() == jobs
     assert not WorkOrderEvent.objects.filter(event="linked_request").exists()

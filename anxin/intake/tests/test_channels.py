@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from anxin.customers.services import phone_blind_index
-from anxin.intake.channels.social import sign
+from anxin.intake.tests.factories import signed_post
 from anxin.workorders.models import Attachment, WorkOrder
 
 SOCIAL_SECRET = "test-social-secret"
@@ -44,19 +44,6 @@ def _mail(
     if attachment is not None:
         message.add_attachment(attachment, maintype="image", subtype="jpeg", filename="fault.jpg")
     return message.as_bytes()
-
-
-def _signed_post(
-    client: Client, path: str, body: bytes, secret: str, *, content_type: str, timestamp: int | None = None
-):
-    ts = str(timestamp if timestamp is not None else int(time.time()))
-    return client.post(
-        path,
-        data=body,
-        content_type=content_type,
-        HTTP_X_ANXIN_TIMESTAMP=ts,
-        HTTP_X_ANXIN_SIGNATURE=sign(secret=secret, timestamp=ts, body=body),
-    )
 
 
 # --- customer web/mobile form -------------------------------------------------------------
@@ -174,7 +161,7 @@ def test_a_redelivered_mail_is_not_filed_twice(tmp_path, brand):
 
 
 def test_the_mail_webhook_accepts_a_signed_message(brand):
-    response = _signed_post(
+    response = signed_post(
         Client(), "/api/v1/intake/email", _mail(attachment=b"img"), MAIL_SECRET, content_type="message/rfc822"
     )
     assert response.status_code == 201, response.content
@@ -183,7 +170,7 @@ def test_the_mail_webhook_accepts_a_signed_message(brand):
 
 
 def test_the_mail_webhook_refuses_a_bad_signature(brand):
-    response = _signed_post(
+    response = signed_post(
         Client(), "/api/v1/intake/email", _mail(), "wrong-secret", content_type="message/rfc822"
     )
     assert response.status_code == 403 and response.json()["error"] == "bad_signature"
@@ -202,13 +189,13 @@ SOCIAL = {
 
 def test_a_signed_social_message_becomes_an_order(brand, other_brand):
     body = json.dumps(SOCIAL).encode()
-    response = _signed_post(
+    response = signed_post(
         Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
     )
     assert response.status_code == 201, response.content
     order = WorkOrder.objects.get()
     assert order.channel == "social" and order.brand == other_brand and order.county_code == "441900"
-    again = _signed_post(
+    again = signed_post(
         Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
     )
     assert again.status_code == 200 and again.json()["replayed"] is True and WorkOrder.objects.count() == 1
@@ -221,7 +208,7 @@ def test_a_signed_social_message_becomes_an_order(brand, other_brand):
 )
 def test_a_social_message_with_a_bad_or_stale_signature_is_refused(db, secret, age, field):
     body = json.dumps(SOCIAL).encode()
-    response = _signed_post(
+    response = signed_post(
         Client(),
         "/api/v1/intake/social",
         body,
@@ -261,7 +248,7 @@ def test_an_unsigned_social_message_is_refused(db):
     ],
 )
 def test_a_signed_but_malformed_social_message_gets_a_4xx_naming_the_field(db, body, status, code, field):
-    response = _signed_post(
+    response = signed_post(
         Client(), "/api/v1/intake/social", body, SOCIAL_SECRET, content_type="application/json"
     )
     assert response.status_code == status, response.content

@@ -7,25 +7,18 @@ their own request, never the existing order's number, status, technician or trac
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from django.test import Client
 
-from anxin.intake.channels.social import sign
 from anxin.intake.models import IntakeRequest
+from anxin.intake.tests.factories import signed_post
 from anxin.workorders.models import WorkOrder
-from anxin.workorders.tests.factories import order_file
+from anxin.workorders.tests.factories import ORDER as API_ORDER
+from anxin.workorders.tests.factories import order_file, post_order
 
 VICTIM_PHONE = "13800138000"
-ORDER = {
-    "phone": VICTIM_PHONE,
-    "name": "冒名者",
-    "address": "北京市朝阳区建国路88号",
-    "brand": "乐创",
-    "category": "消毒柜",
-    "description": "不加热",
-}
+ORDER = {**API_ORDER, "phone": VICTIM_PHONE, "name": "冒名者"}
 
 
 @pytest.fixture
@@ -41,10 +34,6 @@ def _leaks(text: str, order: WorkOrder) -> list[str]:
         for secret in (order.number, order.tracking_token, "T1001", "/track/")
         if secret and secret in text
     ]
-
-
-def _api(client: Client, body: dict, **headers):
-    return client.post("/api/v1/orders", data=json.dumps(body), content_type="application/json", **headers)
 
 
 def test_the_public_form_answers_a_duplicate_with_its_own_receipt(victim_order):
@@ -63,7 +52,7 @@ def test_the_public_form_answers_a_duplicate_with_its_own_receipt(victim_order):
 def test_the_api_answers_a_linked_request_without_the_existing_order(
     victim_order, brand_staff, api_client, token_for
 ):
-    response = _api(api_client(token_for(brand_staff)), ORDER)
+    response = post_order(api_client(token_for(brand_staff)), ORDER)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["linked"] is True and body["receipt"].startswith("RQ")
@@ -75,8 +64,8 @@ def test_an_idempotent_retry_of_a_linked_request_still_reveals_nothing(
     victim_order, agent, api_client, token_for
 ):
     client = api_client(token_for(agent))
-    first = _api(client, ORDER, HTTP_IDEMPOTENCY_KEY="k-1")
-    again = _api(client, ORDER, HTTP_IDEMPOTENCY_KEY="k-1")
+    first = post_order(client, ORDER, HTTP_IDEMPOTENCY_KEY="k-1")
+    again = post_order(client, ORDER, HTTP_IDEMPOTENCY_KEY="k-1")
     assert again.json()["replayed"] is True and again.json()["receipt"] == first.json()["receipt"]
     assert _leaks(again.content.decode(), victim_order) == []
 
@@ -84,8 +73,8 @@ def test_an_idempotent_retry_of_a_linked_request_still_reveals_nothing(
 def test_another_clients_external_ref_files_a_new_request_instead_of_replaying(
     brand, category, agent, dispatcher, api_client, token_for
 ):
-    own = _api(api_client(token_for(agent)), {**ORDER, "external_ref": "PARTNER-1"}).json()
-    theirs = _api(
+    own = post_order(api_client(token_for(agent)), {**ORDER, "external_ref": "PARTNER-1"}).json()
+    theirs = post_order(
         api_client(token_for(dispatcher)),
         {**ORDER, "phone": "13911112222", "external_ref": "PARTNER-1"},
     )
@@ -98,8 +87,8 @@ def test_the_same_client_redelivering_its_external_ref_gets_its_own_order_back(
     brand, category, agent, api_client, token_for
 ):
     client = api_client(token_for(agent))
-    first = _api(client, {**ORDER, "external_ref": "PARTNER-2"}).json()
-    again = _api(client, {**ORDER, "external_ref": "PARTNER-2"}).json()
+    first = post_order(client, {**ORDER, "external_ref": "PARTNER-2"}).json()
+    again = post_order(client, {**ORDER, "external_ref": "PARTNER-2"}).json()
     assert again["replayed"] is True and again["number"] == first["number"]
     assert again["receipt"] == first["receipt"]
 
@@ -116,14 +105,7 @@ def test_the_social_webhook_answers_a_duplicate_with_a_receipt_only(victim_order
             "category": "消毒柜",
         }
     ).encode()
-    ts = str(int(time.time()))
-    response = Client().post(
-        "/api/v1/intake/social",
-        data=body,
-        content_type="application/json",
-        HTTP_X_ANXIN_TIMESTAMP=ts,
-        HTTP_X_ANXIN_SIGNATURE=sign(secret="s", timestamp=ts, body=body),
-    )
+    response = signed_post(Client(), "/api/v1/intake/social", body, "s")
     assert response.status_code == 200, response.content
     assert response.json()["linked"] is True and response.json()["receipt"]
     assert _leaks(response.content.decode(), victim_order) == []
@@ -145,20 +127,20 @@ def test_the_hotline_console_answers_a_duplicate_with_the_receipt(victim_order, 
 def test_brand_staff_cannot_file_an_order_for_another_brand(
     brand_staff, other_brand, category, api_client, token_for
 ):
-    response = _api(api_client(token_for(brand_staff)), {**ORDER, "brand": other_brand.name})
+    response = post_order(api_client(token_for(brand_staff)), {**ORDER, "brand": other_brand.name})
     assert response.status_code == 403, response.content
     assert response.json()["field"] == "brand"
     assert WorkOrder.objects.count() == 0
 
 
 def test_brand_staff_without_a_brand_files_for_their_own(brand_staff, brand, category, api_client, token_for):
-    response = _api(api_client(token_for(brand_staff)), {**ORDER, "brand": ""})
+    response = post_order(api_client(token_for(brand_staff)), {**ORDER, "brand": ""})
     assert response.status_code == 201, response.content
     assert WorkOrder.objects.get().brand == brand
 
 
 def test_a_linked_request_is_kept_with_what_it_said_for_staff(victim_order, agent, api_client, token_for):
-    body = _api(api_client(token_for(agent)), {**ORDER, "description": "门铰链也松了"}).json()
+    body = post_order(api_client(token_for(agent)), {**ORDER, "description": "门铰链也松了"}).json()
     intake = IntakeRequest.objects.get(receipt_number=body["receipt"])
     assert intake.order == victim_order and not intake.created_order
     assert json.loads(intake.content)["description"] == "门铰链也松了"

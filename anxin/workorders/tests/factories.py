@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
+from django.test import Client
+
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.workorders.choices import Channel
 from anxin.workorders.models import WorkOrder
@@ -26,3 +31,24 @@ def order_file(
         **extra,
     )
     return request_submit(request=request).order
+
+
+# The body of POST /api/v1/orders for the catalogue the root conftest creates (brand, category).
+ORDER = {
+    "phone": "13800138000",
+    "name": "张伟",
+    "address": "北京市朝阳区建国路88号",
+    "brand": "乐创",
+    "category": "消毒柜",
+    "description": "不加热",
+}
+
+
+def post_order(client: Client, body: dict | str, **headers: str) -> HttpResponse:
+    """File an order through the API; a string body is sent as it is (to test malformed JSON)."""
+    return client.post(
+        "/api/v1/orders",
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        **headers,
+    )

@@ -1,32 +1,5 @@
-import json
-
-import pytest
-
 from anxin.core.models import RevealLog
-from anxin.workorders.tests.factories import order_file
-
-ORDER = {
-    "phone": "13800138000",
-    "name": "张伟",
-    "address": "北京市朝阳区建国路88号",
-    "brand": "乐创",
-    "category": "消毒柜",
-    "description": "不加热",
-}
-
-
-def post(client, body, **headers):
-    return client.post(
-        "/api/v1/orders",
-        data=json.dumps(body) if not isinstance(body, str) else body,
-        content_type="application/json",
-        **headers,
-    )
-
-
-@pytest.fixture
-def agent_client(agent, api_client, token_for, brand, category):
-    return api_client(token_for(agent))
+from anxin.workorders.tests.factories import ORDER, order_file, post_order
 
 
 def test_an_unknown_order_is_404(agent_client):
@@ -35,7 +8,7 @@ def test_an_unknown_order_is_404(agent_client):
 
 
 def test_phones_are_masked_in_every_response(agent_client):
-    number = post(agent_client, ORDER).json()["number"]
+    number = post_order(agent_client, ORDER).json()["number"]
     listed = agent_client.get("/api/v1/orders").json()[0]
     detail = agent_client.get(f"/api/v1/orders/{number}").json()
     for body in (listed, detail):
@@ -46,7 +19,7 @@ def test_phones_are_masked_in_every_response(agent_client):
 
 
 def test_a_reveal_shows_the_value_and_is_audited(agent_client, agent):
-    number = post(agent_client, ORDER).json()["number"]
+    number = post_order(agent_client, ORDER).json()["number"]
     response = agent_client.post(
         f"/api/v1/orders/{number}/reveal",
         data={"field": "contact_phone", "reason": "回拨客户"},
@@ -72,7 +45,7 @@ def test_brand_staff_cannot_reveal(brand_staff, brand, category, api_client, tok
 def test_transitions_through_the_api_and_illegal_ones_get_409(
     agent_client, dispatcher, technician, api_client, token_for
 ):
-    number = post(agent_client, ORDER).json()["number"]
+    number = post_order(agent_client, ORDER).json()["number"]
     disp = api_client(token_for(dispatcher))
     illegal = disp.post(
         f"/api/v1/orders/{number}/transitions", data={"event": "complete"}, content_type="application/json"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 from django.test import Client
 
 from anxin.core.models import RevealLog
-from anxin.intake.channels.social import sign
+from anxin.intake.tests.factories import signed_post
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
@@ -47,14 +46,7 @@ def test_a_social_message_without_a_brand_keeps_its_text_out_of_the_brand_column
     body = json.dumps(
         {"platform": "wechat", "message_id": "m-1", "sender": {"id": "wx"}, "text": text}
     ).encode()
-    ts = str(int(time.time()))
-    Client().post(
-        "/api/v1/intake/social",
-        data=body,
-        content_type="application/json",
-        HTTP_X_ANXIN_TIMESTAMP=ts,
-        HTTP_X_ANXIN_SIGNATURE=sign(secret="s", timestamp=ts, body=body),
-    )
+    signed_post(Client(), "/api/v1/intake/social", body, "s")
     order = WorkOrder.objects.get()
     assert order.brand == brand and order.category == category  # found by name in the text
     assert "王小明" not in order.brand_text + order.category_text

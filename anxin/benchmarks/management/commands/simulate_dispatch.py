@@ -7,7 +7,7 @@ from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
-from anxin.dispatch.engine.simulate import load_scenario, run_scenario
+from anxin.benchmarks.dispatch_simulation import load_scenario, run_scenario
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
-from anxin.dispatch.engine.solomon import (
+from anxin.benchmarks.solomon import (
     SolomonFormatError,
     check_routes,
     read_solomon,

@@ -23,8 +23,8 @@ from typing import Any
 from anxin.dispatch.engine.insertion import best_insertion, rank_offers
 from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Stop, Technician
 from anxin.dispatch.engine.planner import evaluate, freeze, plan_day
-from anxin.dispatch.engine.synthetic import SKILLS, jitter
 from anxin.dispatch.travel import GreatCircleProvider, LatLon
+from anxin.testing.dispatch_days import SKILLS, jitter
 
 DEFAULTS: dict[str, Any] = {
     "center": [30.5728, 104.0668],

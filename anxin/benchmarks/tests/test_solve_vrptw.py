@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from anxin.dispatch.engine.solomon import (
+from anxin.benchmarks.solomon import (
     SolomonFormatError,
     check_routes,
     generate_solomon_like,

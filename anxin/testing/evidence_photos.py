@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from .detectors import aigc_label, dwtdct
+from anxin.evidence.detectors import aigc_label, dwtdct
 
 BRANDS = ("ANXIN", "HAIER", "MIDEA", "GREE", "AUX", "TCL", "SKYWORTH", "CHIGO", "HISENSE", "VATTI")
 
