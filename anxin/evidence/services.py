@@ -25,11 +25,10 @@ from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
+from anxin.accounts.permissions import require
 from anxin.catalog.models import Brand, ProductModel
-from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.images import image_inspect
 from anxin.customers.models import Customer
 from anxin.evidence import presenters, selectors, video
@@ -49,6 +48,7 @@ from anxin.evidence.detectors.reference_match import ReferenceSet
 from anxin.evidence.featurestore import FeatureStore, feature_store
 from anxin.evidence.hashindex import DEFAULT_RADIUS, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
+from anxin.evidence.permissions import APPEAL, ARBITRATE, DECIDE, FILE
 
 IMAGE_KINDS = {EvidenceKind.CLAIM_PHOTO, EvidenceKind.SHIPPING_PHOTO, EvidenceKind.LISTING_PHOTO}
 VIDEO_KINDS = {EvidenceKind.CLAIM_VIDEO, EvidenceKind.SHIPPING_VIDEO}
@@ -123,8 +123,7 @@ def claim_create(
     delivered_at: dt.datetime | None = None,
     description: str = "",
 ) -> Claim:
-    if role_of(actor) == Role.CUSTOMER and getattr(actor, "customer", None) != buyer:
-        raise PermissionDenied("A buyer may only claim for themselves")
+    require(actor, FILE, buyer)
     if product_model is not None and product_model.brand_id != brand.pk:
         raise ValidationFailed("Product model belongs to another brand", field="product_model")
     if amount_claimed <= 0 or amount_claimed > amount_paid:
@@ -436,20 +435,11 @@ def _may_auto_approve(*, claim: Claim, photos: int) -> bool:
     )
 
 
-def _require_merchant(actor: User, claim: Claim) -> None:
-    role = role_of(actor)
-    if role == Role.ADMIN:
-        return
-    if role == Role.BRAND_STAFF and actor.brands.filter(pk=claim.brand_id).exists():
-        return
-    raise PermissionDenied("Only the brand's staff may decide this claim")
-
-
 @transaction.atomic
 def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") -> Claim:
-    _require_merchant(actor, claim)
     if decision not in DECISION_STATUS:
         raise ValidationFailed("Unknown decision", field="decision")
+    require(actor, DECIDE[decision], claim)
     if decision != Decision.APPROVE and not reason.strip():
         raise ValidationFailed("Give the buyer a reason", field="reason")
     if decision == Decision.APPROVE and claim.risk in (Risk.HIGH, Risk.PENDING) and not reason.strip():
@@ -477,8 +467,7 @@ def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") 
 
 @transaction.atomic
 def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
-    if getattr(actor, "customer", None) is None or actor.customer.pk != claim.buyer_id:
-        raise PermissionDenied("Only the buyer may appeal")
+    require(actor, APPEAL, claim)
     if not reason.strip():
         raise ValidationFailed("Say why you disagree", field="reason")
     if claim.appeal_deadline is None or timezone.now() > claim.appeal_deadline:
@@ -495,8 +484,7 @@ def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
 
 @transaction.atomic
 def claim_arbitrate(*, actor: User, claim: Claim, decision: str, reason: str) -> Claim:
-    if role_of(actor) != Role.ADMIN:
-        raise PermissionDenied("Only the platform arbitrates")
+    require(actor, ARBITRATE, claim)
     if decision not in (Decision.APPROVE, Decision.REJECT):
         raise ValidationFailed("Arbitration approves or rejects", field="decision")
     if not reason.strip():
