@@ -34,7 +34,8 @@ def error_response(
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = error_response(request, status=exc.status, code=exc.code, detail=exc.detail, field=exc.field)
-    response.headers.update(error_headers(exc))
+    for header, value in error_headers(exc).items():
+        response[header] = value
     return response
 
 

@@ -99,7 +99,8 @@ def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpRespons
     else:
         context = {"detail": exc.detail, "code": exc.code}
         response = render(request, "core/error.html", context, status=exc.status)
-    response.headers.update(error_headers(exc))
+    for header, value in error_headers(exc).items():
+        response[header] = value
     return response
 
 
