@@ -104,3 +104,15 @@ def permission_table() -> list[Action]:
     """Every action every app declared, sorted by key (imports each app's ``permissions`` module)."""
     autodiscover_modules("permissions")
     return sorted(_REGISTRY.values(), key=lambda a: a.key)
+
+
+def permission_table_markdown() -> str:
+    """The table as docs/security.md shows it (a test keeps the file in sync)."""
+    roles = [Role.ADMIN, Role.DISPATCHER, Role.AGENT, Role.TECHNICIAN, Role.BRAND_STAFF, Role.CUSTOMER]
+    head = "| action | what | " + " | ".join(roles) + " | outsider |"
+    rule = "|" + "---|" * (len(roles) + 3)
+    rows = [
+        f"| `{a.key}` | {a.label} | " + " | ".join(a.grants.get(r, "—") for r in roles) + " | — |"
+        for a in permission_table()
+    ]
+    return "\n".join([head, rule, *rows]) + "\n"
