@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
-from anxin.core.exceptions import DomainError
+from anxin.core.exceptions import DomainError, error_headers
 
 logger = logging.getLogger("anxin.api")
 
@@ -32,14 +34,25 @@ def error_response(
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = error_response(request, status=exc.status, code=exc.code, detail=exc.detail, field=exc.field)
-    if getattr(exc, "retry_after", None):
-        response["Retry-After"] = str(exc.retry_after)
+    for header, value in error_headers(exc).items():
+        response[header] = value
     return response
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
+    return validation_error_response(request, list(exc.errors))
+
+
+@api.exception_handler(PydanticValidationError)
+def on_model_validation_error(request: HttpRequest, exc: PydanticValidationError) -> HttpResponse:
+    """A schema built inside an endpoint or service: the same answer as a bad request body."""
+    return validation_error_response(request, list(exc.errors()))
+
+
+def validation_error_response(request: HttpRequest, errors: list[Any]) -> HttpResponse:
+    """Pydantic's first error as the one error shape: 422 naming the field (400 for broken JSON)."""
+    first = errors[0] if errors else {}
     loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")]
     kind = first.get("type", "")
     if kind == "json_invalid" or (not loc and "JSON" in str(first.get("msg", ""))):

@@ -146,6 +146,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "anxin.core.middleware.DomainErrorMiddleware",  # last: sees the view's DomainError first
 ]
 
 ROOT_URLCONF = "anxin.urls"

@@ -13,5 +13,3 @@ class Role(models.TextChoices):
 
 # Roles that work across all brands' orders (the service company's own staff).
 OPERATIONS_ROLES = {Role.AGENT, Role.DISPATCHER, Role.ADMIN}
-# Roles allowed to see a customer's full phone/name/address after an audited reveal.
-REVEAL_ROLES = {Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.ADMIN}

@@ -11,15 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anxin.accounts.permissions import can_reveal, require_role
+from anxin.accounts.permissions import can
 from anxin.core.exceptions import Conflict, DomainError, NotFound
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
+from anxin.dispatch.permissions import SUGGESTIONS
 from anxin.network.selectors import technician_get_by_employee_no, technicians_for_order
 from anxin.sla.choices import PauseReason
+from anxin.sla.permissions import PAUSE, RESUME
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services
-from anxin.workorders.choices import OPEN_STATUSES, Status
+from anxin.workorders.choices import OPEN_STATUSES, Event, Status
+from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from
 
 MASKERS = {
@@ -53,13 +56,20 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-untyped-def]
+    user = request.user
+    sla_actions = {"pause": PAUSE, "resume": RESUME, "contacted": RECORD_CONTACT}
     return {
         "order": order,
         "events": selectors.workorder_timeline(order=order),
         "masked": {field: mask(getattr(order, field)) for field, mask in MASKERS.items()},
-        "can_reveal": can_reveal(request.user),
-        "next_events": events_from(order.status),
-        "technicians": technicians_for_order(order=order) if order.status == Status.ACCEPTED else [],
+        "can_reveal": can(user, REVEAL, order),
+        # Only what this user may do: a technician never sees cancel, close or reopen.
+        "next_events": [e for e in events_from(order.status) if can(user, TRANSITIONS[e], order)],
+        "technicians": technicians_for_order(order=order)
+        if order.status == Status.ACCEPTED and can(user, TRANSITIONS[Event.DISPATCH], order)
+        else [],
+        "sla_actions": {name: True for name, action in sla_actions.items() if can(user, action, order)},
+        "can_suggest": can(user, SUGGESTIONS, order),
         "pause_reasons": PauseReason.choices,
         "paused": order.sla_pauses.filter(ended_at__isnull=True).first(),
         "is_open": order.status in OPEN_STATUSES,
@@ -93,7 +103,6 @@ def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
     """Pause / resume the SLA clocks, or record that the customer was contacted."""
     action = request.POST.get("action", "")
     try:
-        require_role(request.user, services.SLA_ACTION_ROLES, action="change SLA clocks")
         order = selectors.workorder_get_for(actor=request.user, number=number)
         if action == "pause":
             sla_pause(
@@ -119,15 +128,12 @@ def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def order_reveal(request: HttpRequest, number: str, field: str) -> HttpResponse:
     """htmx: swap a masked value for the real one; the reveal is audited."""
-    try:
-        order = selectors.workorder_get_for(actor=request.user, number=number)
-        value = services.workorder_contact_reveal(
-            order=order,
-            actor=request.user,
-            field=field,
-            reason=request.POST.get("reason", "screen"),
-            ip_address=client_ip(request),
-        )
-    except DomainError as exc:
-        return HttpResponse(exc.detail, status=exc.status)
+    order = selectors.workorder_get_for(actor=request.user, number=number)
+    value = services.workorder_contact_reveal(
+        order=order,
+        actor=request.user,
+        field=field,
+        reason=request.POST.get("reason", "screen"),
+        ip_address=client_ip(request),
+    )
     return render(request, "workorders/detail.html#revealed", {"value": value, "field": field})

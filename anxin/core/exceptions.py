@@ -45,3 +45,9 @@ class RateLimited(DomainError):
 class BadRequest(DomainError):
     status = 400
     code = "bad_request"
+
+
+def error_headers(exc: DomainError) -> dict[str, str]:
+    """Headers every answer to ``exc`` carries, page or API (a rate limit says when to try again)."""
+    retry_after = getattr(exc, "retry_after", None)  # set by core.ratelimit on RateLimited
+    return {"Retry-After": str(retry_after)} if retry_after else {}

@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from anxin.core.exceptions import DomainError, error_headers
 
 # Batch endpoints whose documented maximum input (1,000 addresses of 300 characters; a 20,000-character
 # coverage list) is larger than ANXIN_MAX_JSON_BYTES even as plain UTF-8: they get the general body limit,
@@ -65,6 +68,46 @@ class ApiJsonErrorsMiddleware:
         )
         json_response["Allow"] = allowed
         return json_response
+
+
+class DomainErrorMiddleware:
+    """The one mapping of a DomainError raised in a page view to its HTTP answer.
+
+    The status and code come from the exception class (``anxin.core.exceptions``), as for the API
+    (``anxin/api.py``). htmx and fetch callers get the sentence as a short text body (shown in place)
+    plus an ``HX-Trigger`` event carrying it for a toast; a page load gets the error page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None  # Django's own handlers (404, 403, 500 pages)
+        return domain_error_response(request, exception)
+
+
+def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if _wants_fragment(request):
+        response = HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
+        response["HX-Trigger"] = json.dumps(
+            {"anxin:error": {"message": exc.detail, "code": exc.code, "field": exc.field}}
+        )
+    else:
+        context = {"detail": exc.detail, "code": exc.code}
+        response = render(request, "core/error.html", context, status=exc.status)
+    for header, value in error_headers(exc).items():
+        response[header] = value
+    return response
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False)) or request.headers.get("Accept", "").startswith(
+        "application/json"
+    )
 
 
 def api_error(status: int, code: str, detail: str, field: str | None = None) -> JsonResponse:

@@ -20,13 +20,14 @@ from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import require_role, role_of
+from anxin.accounts.permissions import can, require, role_of
 from anxin.areas.selectors import division_get
 from anxin.core.exceptions import NotFound
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Route, Stop
 from anxin.dispatch.engine.model import Technician as EngineTechnician
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin, DispatchPlan
+from anxin.dispatch.permissions import BOARD
 from anxin.dispatch.travel import LatLon
 from anxin.network.choices import TechnicianStatus
 from anxin.network.models import ServicePoint, Technician
@@ -37,7 +38,6 @@ from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Prio
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
-BOARD_ROLES = {Role.DISPATCHER, Role.ADMIN}
 # Orders that occupy a technician's day (received ones unless an agent must look at them first).
 PLANNED_STATUSES = OPEN_STATUSES
 STARTED_STATUSES = {Status.ON_SITE, Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR}
@@ -93,7 +93,7 @@ def order_is_blocked(order: WorkOrder) -> bool:
 
 
 def service_points_for_board(*, actor: User) -> QuerySet[ServicePoint]:
-    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    require(actor, BOARD)
     return ServicePoint.objects.filter(is_active=True).order_by("name")
 
 
@@ -113,10 +113,9 @@ def offers_visible_to(*, actor: User) -> QuerySet[DispatchOffer]:
     offers = DispatchOffer.objects.select_related("order__brand", "order__category", "technician__user")
     if not actor.is_authenticated or not actor.is_active:
         return offers.none()
-    role = role_of(actor)
-    if role in BOARD_ROLES:
+    if can(actor, BOARD):
         return offers
-    if role == Role.TECHNICIAN:
+    if role_of(actor) == Role.TECHNICIAN:
         return offers.filter(technician__user=actor)
     return offers.none()
 
@@ -461,7 +460,7 @@ def plan_to_engine(stored: DispatchPlan) -> Plan:
 
 def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]:
     """Orders that still need a technician who accepted: new, offered, escalated. Oldest first."""
-    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    require(actor, BOARD)
     confirm_clocks = Prefetch(
         "sla_clocks",
         queryset=SlaClock.objects.filter(kind=SlaKind.TECHNICIAN_CONFIRMED),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from itertools import groupby
 from typing import Any
 
@@ -16,11 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import require_role
-from anxin.core.exceptions import DomainError, NotFound, ValidationFailed
+from anxin.accounts.permissions import require
+from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
+from anxin.dispatch.permissions import PIN, REASSIGN, SLOT_BOOK, SUGGESTIONS
 from anxin.network.choices import TechnicianStatus
 from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
 from anxin.network.services import technician_location_update
@@ -39,26 +37,10 @@ VISIT_STEPS = [
 ]
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A DomainError becomes its status: plain text for htmx/fetch (shown in place), a page otherwise."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            if request.htmx or request.headers.get("Accept", "").startswith("application/json"):
-                return HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
-            return render(request, "dispatch/error.html", {"detail": exc.detail}, status=exc.status)
-
-    return wrapper
-
-
 # --- dispatcher board ----------------------------------------------------------------------
 
 
 @login_required
-@domain_errors
 def board(request: HttpRequest) -> HttpResponse:
     point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
     return _board_render(request, point)
@@ -73,9 +55,8 @@ def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
-    require_role(request.user, selectors.BOARD_ROLES, action="reassign orders")
+    require(request.user, REASSIGN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.user, number=number)
     technician = technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
     services.dispatch_reassign(order=order, technician=technician, actor=request.user)
@@ -84,9 +65,8 @@ def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def board_pin(request: HttpRequest, number: str) -> HttpResponse:
-    require_role(request.user, selectors.BOARD_ROLES, action="pin orders")
+    require(request.user, PIN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.user, number=number)
     if request.POST.get("action") == "unpin":
         services.dispatch_unpin(order=order, actor=request.user)
@@ -103,10 +83,9 @@ def _board_after(request: HttpRequest, order: WorkOrder) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def order_panel(request: HttpRequest, number: str) -> HttpResponse:
     """htmx fragment on the order page: the offers so far and the engine's suggested technicians."""
-    require_role(request.user, selectors.BOARD_ROLES | {Role.AGENT}, action="see dispatch suggestions")
+    require(request.user, SUGGESTIONS)
     order = workorder_get_for(actor=request.user, number=number)
     suggestions = (
         services.offer_candidates(order=order, exclude=selectors.technicians_refused(order=order), limit=3)
@@ -123,7 +102,6 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def me(request: HttpRequest) -> HttpResponse:
     technician = technician_for_user(actor=request.user)
     jobs = selectors.technician_jobs_today(technician=technician)
@@ -143,7 +121,6 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
     if request.POST.get("action") == "accept":
@@ -157,7 +134,6 @@ def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def me_advance(request: HttpRequest, number: str) -> HttpResponse:
     order = workorder_get_for(actor=request.user, number=number)
     services.technician_order_advance(order=order, event=request.POST.get("event", ""), actor=request.user)
@@ -166,7 +142,6 @@ def me_advance(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def me_status(request: HttpRequest) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -183,7 +158,6 @@ def me_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@domain_errors
 def me_location(request: HttpRequest) -> HttpResponse:
     """The phone posts ``navigator.geolocation`` coordinates here."""
     form = LocationForm(request.POST)
@@ -216,11 +190,10 @@ def _customer_order(request: HttpRequest, number: str) -> tuple[WorkOrder, str]:
         return workorder_get_by_tracking(number=number, token=token), token
     if not request.user.is_authenticated:
         raise NotFound("Open this page from your tracking link, or sign in", field="number")
-    require_role(request.user, services.SLOT_ROLES, action="book appointments")
+    require(request.user, SLOT_BOOK)  # a role that may not book hears 403, not "no such order"
     return workorder_get_for(actor=request.user, number=number), ""
 
 
-@domain_errors
 def slots(request: HttpRequest, number: str) -> HttpResponse:
     order, token = _customer_order(request, number)
     form = SlotForm(request.POST or None)

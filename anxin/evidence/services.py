@@ -26,11 +26,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
+from anxin.accounts.permissions import require
 from anxin.catalog.models import Brand, ProductModel
-from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.images import image_inspect
 from anxin.customers.models import Customer
 from anxin.evidence import presenters, selectors, video
@@ -50,6 +49,7 @@ from anxin.evidence.detectors.reference_match import ReferenceSet
 from anxin.evidence.featurestore import FeatureStore, feature_store
 from anxin.evidence.hashindex import DEFAULT_RADIUS, ImageHashes, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
+from anxin.evidence.permissions import APPEAL, ARBITRATE, DECIDE, FILE
 from anxin.notifications.models import Notification
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorders_of_customer
@@ -130,8 +130,7 @@ def claim_create(
 ) -> Claim:
     """A buyer's claim. ``repair_order`` names one of the buyer's own repair orders when the claim is
     about that repair (damage done on the visit, a part that failed): staff then see both together."""
-    if role_of(actor) == Role.CUSTOMER and getattr(actor, "customer", None) != buyer:
-        raise PermissionDenied("A buyer may only claim for themselves")
+    require(actor, FILE, buyer)
     if product_model is not None and product_model.brand_id != brand.pk:
         raise ValidationFailed("Product model belongs to another brand", field="product_model")
     if amount_claimed <= 0 or amount_claimed > amount_paid:
@@ -491,20 +490,11 @@ def _may_auto_approve(*, claim: Claim, photos: int) -> bool:
     )
 
 
-def _require_merchant(actor: User, claim: Claim) -> None:
-    role = role_of(actor)
-    if role == Role.ADMIN:
-        return
-    if role == Role.BRAND_STAFF and actor.brands.filter(pk=claim.brand_id).exists():
-        return
-    raise PermissionDenied("Only the brand's staff may decide this claim")
-
-
 @transaction.atomic
 def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") -> Claim:
-    _require_merchant(actor, claim)
     if decision not in DECISION_STATUS:
         raise ValidationFailed("Unknown decision", field="decision")
+    require(actor, DECIDE[decision], claim)
     if decision != Decision.APPROVE and not reason.strip():
         raise ValidationFailed("Give the buyer a reason", field="reason")
     if decision == Decision.APPROVE and claim.risk in (Risk.HIGH, Risk.PENDING) and not reason.strip():
@@ -532,8 +522,7 @@ def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") 
 
 @transaction.atomic
 def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
-    if getattr(actor, "customer", None) is None or actor.customer.pk != claim.buyer_id:
-        raise PermissionDenied("Only the buyer may appeal")
+    require(actor, APPEAL, claim)
     if not reason.strip():
         raise ValidationFailed("Say why you disagree", field="reason")
     if claim.appeal_deadline is None or timezone.now() > claim.appeal_deadline:
@@ -550,8 +539,7 @@ def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
 
 @transaction.atomic
 def claim_arbitrate(*, actor: User, claim: Claim, decision: str, reason: str) -> Claim:
-    if role_of(actor) != Role.ADMIN:
-        raise PermissionDenied("Only the platform arbitrates")
+    require(actor, ARBITRATE, claim)
     if decision not in (Decision.APPROVE, Decision.REJECT):
         raise ValidationFailed("Arbitration approves or rejects", field="decision")
     if not reason.strip():

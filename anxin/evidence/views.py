@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import require_role
-from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
-from anxin.evidence import presenters, selectors, services
+from anxin.accounts.permissions import can, require
+from anxin.core.exceptions import DomainError
+from anxin.evidence import permissions, presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
 from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm, MoreEvidenceForm
 from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
-REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
-
-
-def _require(request: HttpRequest, roles: list[str], action: str) -> None:
-    """Pages answer 403 (Django's handler); the API turns the domain error into its JSON shape."""
-    try:
-        require_role(request.user, roles, action=action)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.detail) from exc
-
 
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
-    _require(request, [Role.CUSTOMER], "file claims")
+    require(request.user, permissions.FILE)
     form = ClaimForm(
         request.POST or None, request.FILES or None, buyer=getattr(request.user, "customer", None)
     )
@@ -78,10 +66,7 @@ def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-de
 @login_required
 def claim_status(request: HttpRequest, number: str) -> HttpResponse:
     """The buyer's view: decision, files, timeline, and the appeal form while the deadline runs."""
-    try:
-        claim = selectors.claim_get_for(actor=request.user, number=number)
-    except NotFound as exc:
-        raise Http404 from exc
+    claim = selectors.claim_get_for(actor=request.user, number=number)
     if request.method == "POST" and "file" in request.FILES:
         return _add_evidence(request, claim)
     appeal = AppealForm(request.POST or None)
@@ -142,7 +127,7 @@ def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require(request, REVIEW_ROLES, "review claims")
+    require(request.user, permissions.REVIEW)
     status = request.GET.get("status") or None
     claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
     return render(request, "evidence/queue.html", {"claims": claims, "status": status, "now": timezone.now()})
@@ -150,13 +135,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest, number: str) -> HttpResponse:
-    _require(request, REVIEW_ROLES, "review claims")
-    try:
-        claim = selectors.claim_get_for(actor=request.user, number=number)
-    except NotFound as exc:
-        raise Http404 from exc
+    require(request.user, permissions.REVIEW)
+    claim = selectors.claim_get_for(actor=request.user, number=number)
     # An appealed claim is the platform's to settle (approve or reject); otherwise the merchant decides.
     arbitration = claim.status == ClaimStatus.APPEALED
+    deciding = [permissions.ARBITRATE] if arbitration else list(permissions.DECIDE.values())
+    can_decide = any(can(request.user, action, claim) for action in deciding)
     form = DecisionForm(request.POST or None, arbitration=arbitration)
     if request.method == "POST" and form.is_valid():
         decide = services.claim_arbitrate if arbitration else services.claim_decide
@@ -175,17 +159,15 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
             "detail": presenters.claim_detail_for(request.user, claim),
             "form": form,
             "arbitration": arbitration,
+            "can_decide": can_decide,
         },
     )
 
 
 @login_required
 def heatmap(request: HttpRequest, number: str, file_id: int) -> FileResponse:
-    _require(request, REVIEW_ROLES, "see forgery heat maps")
-    try:
-        claim = selectors.claim_get_for(actor=request.user, number=number)
-    except NotFound as exc:
-        raise Http404 from exc
+    require(request.user, permissions.REVIEW)
+    claim = selectors.claim_get_for(actor=request.user, number=number)
     evidence = selectors.claim_files(claim=claim).filter(pk=file_id).first()
     analysis = getattr(evidence, "analysis", None) if evidence else None
     if analysis is None or not analysis.heatmap:

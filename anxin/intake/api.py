@@ -8,14 +8,14 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 from pydantic import ValidationError
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import require
 from anxin.core.exceptions import BadRequest, ValidationFailed
 from anxin.core.ratelimit import ratelimit
 from anxin.core.schemas import request_body_schema
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
 from anxin.intake.channels.text import extract_fields
+from anxin.intake.permissions import FILE_ORDER
 from anxin.intake.presenters import intake_answer
 from anxin.intake.schemas import IntakeAckOut, OrderCreatedOut, OrderCreateIn, SocialMessageIn
 from anxin.intake.services import (
@@ -33,9 +33,6 @@ from anxin.workorders.schemas import ErrorOut
 
 router = Router(tags=["intake"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-
-
-CREATORS = [Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.BRAND_STAFF, Role.ADMIN]
 
 
 def _ack(result: IntakeResult) -> Status:
@@ -64,7 +61,7 @@ def order_create(
     ),
 ):
     """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
-    require_role(request.auth, CREATORS, action="file orders")
+    require(request.auth, FILE_ORDER)
     repair = RepairRequest(channel=Channel.API, **payload.dict())
     if idempotency_key is not None:
         result = request_submit_idempotent(request=repair, client=request.auth, key=idempotency_key)

@@ -6,24 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import require
 from anxin.core.exceptions import DomainError
 from anxin.intake.forms import HotlineOrderForm
+from anxin.intake.permissions import HOTLINE_CONSOLE
 from anxin.intake.selectors import caller_history_for
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.workorders.choices import Channel
-
-CONSOLE_ROLES = [Role.AGENT, Role.DISPATCHER, Role.ADMIN]
 
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     """Hotline agent console: type the caller's phone, see their history, file the order."""
-    try:
-        require_role(request.user, CONSOLE_ROLES, action="use the hotline console")
-    except DomainError as exc:
-        return HttpResponse(exc.detail, status=403)
+    require(request.user, HOTLINE_CONSOLE)
     form = HotlineOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,9 +51,6 @@ def console(request: HttpRequest) -> HttpResponse:
 @login_required
 def caller_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: the caller's earlier orders and devices, as the agent types the number."""
-    try:
-        require_role(request.user, CONSOLE_ROLES, action="look up callers")
-    except DomainError as exc:
-        return HttpResponse(exc.detail, status=403)
+    require(request.user, HOTLINE_CONSOLE)
     history = caller_history_for(actor=request.user, phone=request.GET.get("phone", ""))
     return render(request, "intake/console.html#history", {"history": history})

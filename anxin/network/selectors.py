@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import Scope, require, scope_of
 from anxin.areas.coverage import covered_counties, decide, distance_km, place_chain, place_point
 from anxin.areas.resolver import Resolution, resolve
 from anxin.areas.tree import PREFECTURE, PROVINCE, Division, DivisionTree, get_tree
@@ -18,11 +17,7 @@ from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.core.masking import normalize_phone
 from anxin.network.choices import CoverageOutcome
 from anxin.network.models import CoverageArea, ServicePoint, Technician
-
-# Who may see and edit coverage; brand staff may look at their brands' coverage map and lookups.
-COVERAGE_EDIT_ROLES = {Role.DISPATCHER, Role.ADMIN}
-COVERAGE_VIEW_ROLES = OPERATIONS_ROLES | {Role.BRAND_STAFF}
-
+from anxin.network.permissions import COVERAGE_EDIT, COVERAGE_VIEW
 
 # --- technicians ---------------------------------------------------------------------------
 
@@ -197,7 +192,7 @@ def coverage_lookup(
     category: ProductCategory | int | None = None,
 ) -> CoverageLookup:
     """Resolve the address (or take the code) and list covering points; outside all coverage, the nearest."""
-    require_role(actor, COVERAGE_VIEW_ROLES, action="look up service coverage")
+    require(actor, COVERAGE_VIEW)
     if not address.strip() and not code.strip():
         raise ValidationFailed("请填写地址或区划代码", field="address")
     resolution = resolve(code.strip() or address)
@@ -213,7 +208,7 @@ def coverage_lookup(
 
 def service_point_get_for(*, actor: User, pk: int) -> ServicePoint:
     """A service point whose coverage the actor may edit."""
-    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    require(actor, COVERAGE_EDIT)
     point = ServicePoint.objects.filter(pk=pk).first()
     if point is None:
         raise NotFound("网点不存在")
@@ -221,19 +216,19 @@ def service_point_get_for(*, actor: User, pk: int) -> ServicePoint:
 
 
 def service_points_for(*, actor: User) -> QuerySet[ServicePoint]:
-    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    require(actor, COVERAGE_EDIT)
     return ServicePoint.objects.annotate(coverage_count=Count("coverage")).order_by("name")
 
 
 def coverage_list_for(*, actor: User, service_point: ServicePoint) -> QuerySet[CoverageArea]:
-    require_role(actor, COVERAGE_VIEW_ROLES, action="view service point coverage")
+    require(actor, COVERAGE_VIEW)
     return CoverageArea.objects.filter(service_point=service_point).order_by("exclude", "division_code")
 
 
 def brands_visible_to(*, actor: User) -> QuerySet[Brand]:
     """Brand staff see their own brands; operations staff see all."""
-    require_role(actor, COVERAGE_VIEW_ROLES, action="view service coverage")
-    if actor.role == Role.BRAND_STAFF and not actor.is_superuser:
+    require(actor, COVERAGE_VIEW)
+    if scope_of(actor, COVERAGE_VIEW) == Scope.BRAND:
         return actor.brands.order_by("name")
     return Brand.objects.order_by("name")
 
@@ -268,8 +263,12 @@ def coverage_summary(*, actor: User, brand: Brand | None) -> CoverageSummary:
     """County coverage for a brand (all brands when None): counts per province and prefecture, and the status
     of every county for the map. Statistical units (development zones) are not counted. One query.
     """
-    require_role(actor, COVERAGE_VIEW_ROLES, action="view service coverage")
-    if brand is not None and actor.role == Role.BRAND_STAFF and not actor.brands.filter(pk=brand.pk).exists():
+    require(actor, COVERAGE_VIEW)
+    if (
+        brand is not None
+        and scope_of(actor, COVERAGE_VIEW) == Scope.BRAND
+        and not actor.brands.filter(pk=brand.pk).exists()
+    ):
         raise NotFound("品牌不存在")
     tree = get_tree()
     counties = [d for d in tree.by_code.values() if d.acts_as_county and not d.statistical]

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from anxin.accounts.models import User
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import require
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
 from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.network.models import CoverageArea, ServicePoint, Technician
-from anxin.network.selectors import COVERAGE_EDIT_ROLES
+from anxin.network.permissions import COVERAGE_EDIT
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def coverage_import(
 
     Unresolvable items are returned, never guessed. An item already present has its include/exclude updated.
     """
-    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    require(actor, COVERAGE_EDIT)
     lines = coverage_text_parse(text)
     if not lines:
         raise ValidationFailed("请粘贴服务范围，用「、」或换行分隔", field="text")
@@ -72,7 +72,7 @@ def coverage_import(
 @transaction.atomic
 def coverage_delete(*, actor: User, service_point: ServicePoint, coverage_id: int) -> None:
     """Remove one coverage entry of this point."""
-    require_role(actor, COVERAGE_EDIT_ROLES, action="edit service point coverage")
+    require(actor, COVERAGE_EDIT)
     deleted, _ = CoverageArea.objects.filter(service_point=service_point, pk=coverage_id).delete()
     if not deleted:
         raise NotFound("服务范围条目不存在")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from anxin.areas.coverage import coverage_text_parse
 from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
-from anxin.core.exceptions import DomainError
 from anxin.network.forms import BrandChoiceForm, CoverageImportForm, LookupForm
 from anxin.network.selectors import (
     brands_visible_to,
@@ -27,28 +22,13 @@ from anxin.network.selectors import (
 from anxin.network.services import coverage_delete, coverage_import
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Render a DomainError (403 role check, 404 unknown point…) as a plain page with its status."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "network/error.html", {"detail": exc.detail}, status=exc.status)
-
-    return wrapper
-
-
 @login_required
-@domain_errors
 def service_points(request: HttpRequest) -> HttpResponse:
     points = service_points_for(actor=request.user)
     return render(request, "network/service_points.html", {"points": points})
 
 
 @login_required
-@domain_errors
 def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: current coverage and the paste box. POST action=preview: what each item resolves to.
     POST action=confirm: save the resolvable items and report the rest."""
@@ -83,7 +63,6 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResponse:
     point = service_point_get_for(actor=request.user, pk=pk)
     if request.method == "POST":
@@ -93,7 +72,6 @@ def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResp
 
 
 @login_required
-@domain_errors
 def lookup(request: HttpRequest) -> HttpResponse:
     """Who serves this address for this brand and category; out of coverage shows the nearest points."""
     brands = brands_visible_to(actor=request.user)
@@ -111,7 +89,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def coverage_map(request: HttpRequest) -> HttpResponse:
     """Per-province and per-prefecture county counts and a dot map of covered and uncovered counties."""
     brands = brands_visible_to(actor=request.user)

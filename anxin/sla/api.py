@@ -7,10 +7,10 @@ from django.utils import timezone
 from ninja import Router
 
 from anxin.accounts.auth import api_auth
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import require
 from anxin.core.exceptions import NotFound
 from anxin.sla import selectors, services
+from anxin.sla.permissions import REPORT
 from anxin.sla.schemas import AlertOut, BreachReportOut, PauseIn
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders.api import ERRORS as ORDER_ERRORS
@@ -18,17 +18,15 @@ from anxin.workorders.api import router as orders_router
 from anxin.workorders.presenters import order_detail
 from anxin.workorders.schemas import ErrorOut, OrderDetailOut
 from anxin.workorders.selectors import workorder_get_for, workorder_timeline
-from anxin.workorders.services import SLA_ACTION_ROLES
 
 router = Router(auth=api_auth, tags=["sla"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-REPORT_ROLES = [Role.DISPATCHER, Role.ADMIN, Role.BRAND_STAFF, Role.AGENT]
 
 
 @router.get("/breaches", response={200: BreachReportOut, **ERRORS})
 def breach_report(request: HttpRequest, days: int = 7):
     """Kept and broken promises per brand for the last `days` days (orders you may see)."""
-    require_role(request.auth, REPORT_ROLES, action="read SLA reports")
+    require(request.auth, REPORT)
     until = timezone.now()
     since = until - dt.timedelta(days=max(1, min(days, 366)))
     rows, breaches = selectors.sla_breach_report(actor=request.auth, since=since, until=until)
@@ -91,7 +89,6 @@ def alert_acknowledge(request: HttpRequest, alert_id: int):
 )
 def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
     """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
-    require_role(request.auth, SLA_ACTION_ROLES, action="pause SLA clocks")
     order = workorder_get_for(actor=request.auth, number=number)
     sla_pause(order=order, reason=payload.reason, actor=request.auth, note=payload.note)
     return order_detail(order, list(workorder_timeline(order=order)))
@@ -103,7 +100,6 @@ def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
     operation_id="anxin_workorders_api_order_sla_resume",
 )
 def order_sla_resume(request: HttpRequest, number: str):
-    require_role(request.auth, SLA_ACTION_ROLES, action="resume SLA clocks")
     order = workorder_get_for(actor=request.auth, number=number)
     sla_resume(order=order, actor=request.auth)
     return order_detail(order, list(workorder_timeline(order=order)))

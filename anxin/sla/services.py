@@ -22,11 +22,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anxin.accounts.choices import Role
+from anxin.accounts.permissions import require
 from anxin.core.exceptions import Conflict
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move
 from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
+from anxin.sla.permissions import PAUSE, RESUME
 from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.services import workorder_event_record
@@ -226,6 +228,7 @@ def _outbox_read_batch(*, limit: int) -> int:
 @transaction.atomic
 def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
     """Stop every running clock of the order while it waits on the customer or on parts."""
+    require(actor, PAUSE, order)
     if reason not in PauseReason.values:
         raise Conflict(f"Unknown pause reason '{reason}'", code="invalid", field="reason")
     at = at or timezone.now()
@@ -252,6 +255,7 @@ def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | No
 @transaction.atomic
 def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
     """Restart the clocks; each deadline moves by exactly the paused business time."""
+    require(actor, RESUME, order)
     at = at or timezone.now()
     pause = SlaPause.objects.select_for_update().filter(order=order, ended_at__isnull=True).first()
     if pause is None:

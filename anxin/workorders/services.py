@@ -11,42 +11,18 @@ from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
+from anxin.accounts.permissions import require, role_of
 from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.core.outbox import outbox_kick
 from anxin.customers.models import Customer, Device
 from anxin.workorders.choices import OPEN_STATUSES, TRANSITION_EVENT_VALUES, Event, Status
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
+from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from, next_status
 
 if TYPE_CHECKING:  # for annotations only
     from anxin.network.models import ServicePoint
-
-# Who may fire which event. The assigned technician works the visit; operations staff may do anything.
-TECHNICIAN_EVENTS = {
-    Event.TECHNICIAN_ACCEPT,
-    Event.TECHNICIAN_DECLINE,
-    Event.DEPART,
-    Event.ARRIVE,
-    Event.DIAGNOSE,
-    Event.REQUEST_APPROVAL,
-    Event.START_REPAIR,
-    Event.COMPLETE,
-}
-CUSTOMER_EVENTS = {
-    Event.START_REPAIR,
-    Event.COMPLETE,
-    Event.CANCEL,
-}  # approve or decline a quote; cancel early
-EVENTS_BY_ROLE: dict[str, set[str]] = {
-    Role.ADMIN: set(TRANSITION_EVENT_VALUES),
-    Role.DISPATCHER: set(TRANSITION_EVENT_VALUES),
-    Role.AGENT: {Event.ACCEPT, Event.CANCEL, Event.FOLLOW_UP, Event.CLOSE, Event.REOPEN, Event.DISPATCH},
-    Role.TECHNICIAN: {e.value for e in TECHNICIAN_EVENTS},
-    Role.CUSTOMER: {e.value for e in CUSTOMER_EVENTS},
-    Role.BRAND_STAFF: set(),
-}
 
 
 def workorder_number_next(*, when: dt.datetime) -> str:
@@ -166,19 +142,9 @@ def workorder_event_record(
 def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:
     if actor is None:  # the system itself (timers, workers)
         return
+    require(actor, TRANSITIONS[event], order, code="forbidden_transition", field="event")
     role = role_of(actor)
-    if event not in EVENTS_BY_ROLE.get(role, set()):
-        raise PermissionDenied(
-            f"A {role} may not perform '{event}'", code="forbidden_transition", field="event"
-        )
-    if role == Role.TECHNICIAN and (order.technician is None or order.technician.user_id != actor.pk):
-        raise PermissionDenied(
-            "Only the assigned technician may work this order", code="forbidden_transition"
-        )
     if role == Role.CUSTOMER:
-        customer = getattr(actor, "customer", None)
-        if customer is None or order.customer_id != customer.pk:
-            raise PermissionDenied("This is not your order", code="forbidden_transition")
         if event == Event.CANCEL and order.status not in {Status.RECEIVED, Status.ACCEPTED}:
             raise PermissionDenied(
                 "Call the hotline to cancel once a technician is assigned", code="forbidden_transition"
@@ -273,13 +239,10 @@ def workorder_appointment_set(
     return order
 
 
-# Who may pause/resume SLA clocks and record customer contact (technicians: their own jobs).
-SLA_ACTION_ROLES = [Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.ADMIN]
-
-
 @transaction.atomic
 def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "") -> WorkOrderEvent:
     """The technician or agent reached the customer (appointment agreed); sla keeps that promise."""
+    require(actor, RECORD_CONTACT, order)
     if order.status not in OPEN_STATUSES:
         raise Conflict("The order is not open", code="illegal_transition", field="event")
     return workorder_event_record(order=order, event=Event.CUSTOMER_CONTACTED, actor=actor, note=note)
@@ -293,7 +256,6 @@ def workorder_contact_reveal(
     *, order: WorkOrder, actor: User, field: str, reason: str = "", ip_address: str | None = None
 ) -> str:
     """Return one unmasked contact field and write the reveal to the audit log."""
-    from anxin.accounts.permissions import can_reveal
     from anxin.core.services import reveal_log_create
 
     if field not in REVEALABLE_FIELDS:
@@ -302,8 +264,7 @@ def workorder_contact_reveal(
             code="invalid",
             field="field",
         )
-    if not can_reveal(actor):
-        raise PermissionDenied("Your role sees customer data masked only", code="forbidden", field="field")
+    require(actor, REVEAL, order, field="field")
     reveal_log_create(
         actor=actor,
         subject_type="workorder",

@@ -3,7 +3,7 @@
 The table is the single source of truth; the `transitions` library evaluates it
 (read-only: we ask it which transition an event triggers from a state, we never
 attach machine state to model instances). Who may fire which event is decided
-in services.workorder_transition.
+in workorders/permissions.py (one action per event).
 """
 
 from __future__ import annotations

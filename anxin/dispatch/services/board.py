@@ -9,13 +9,13 @@ from typing import Any
 from django.utils import timezone
 
 from anxin.accounts.models import User
-from anxin.accounts.permissions import require_role
+from anxin.accounts.permissions import require
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.engine.model import Route
 from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan
+from anxin.dispatch.permissions import BOARD
 from anxin.dispatch.selectors import (
-    BOARD_ROLES,
     DayProblem,
     at_minute,
     day_problem,
@@ -91,7 +91,7 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
     A stored plan that no longer fits is shown as it is, and the worker is asked to re-plan: the
     next refresh of the board shows the new one. Suggestions rank only against a fitting plan.
     """
-    require_role(actor, BOARD_ROLES, action="use the dispatch board")
+    require(actor, BOARD)
     now = now or timezone.now()
     day = timezone.localdate(now)
     dp = day_problem(service_point=service_point, day=day, now=now)

@@ -14,14 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anxin.accounts.models import User
-from anxin.accounts.permissions import require_role
-from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.accounts.permissions import require
+from anxin.core.exceptions import Conflict
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger
 from anxin.dispatch.engine.insertion import Offer, rank_offers
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPin
+from anxin.dispatch.permissions import OFFER_ANSWER, PIN, REASSIGN
 from anxin.dispatch.selectors import (
-    BOARD_ROLES,
     OFFERABLE_STATUSES,
     DayProblem,
     at_minute,
@@ -234,8 +234,7 @@ def dispatch_escalate(*, order: WorkOrder, reason: str, now: dt.datetime | None 
 
 
 def _require_offered_technician(offer: DispatchOffer, actor: User) -> None:
-    if offer.technician.user_id != actor.pk:
-        raise PermissionDenied("Only the technician it was offered to may answer an offer", field="offer")
+    require(actor, OFFER_ANSWER, offer, field="offer")
 
 
 @transaction.atomic
@@ -356,7 +355,7 @@ def dispatch_reassign(
     *, order: WorkOrder, technician: Technician, actor: User, now: dt.datetime | None = None
 ) -> DispatchOffer:
     """The dispatcher gives the order to ``technician``: the pending offer is withdrawn, a new one made."""
-    require_role(actor, BOARD_ROLES, action="reassign orders")
+    require(actor, REASSIGN, order)
     now = now or timezone.now()
     _require_skill(order, technician)
     with transaction.atomic():
@@ -391,7 +390,7 @@ def dispatch_reassign(
 @transaction.atomic
 def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = None) -> DispatchPin:
     """Hold the order with its technician at its planned arrival: re-plans move neither."""
-    require_role(actor, BOARD_ROLES, action="pin orders")
+    require(actor, PIN, order)
     now = now or timezone.now()
     if order.technician_id is None or order.status not in selectors.ASSIGNED_STATUSES:
         raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
@@ -413,7 +412,7 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
 
 @transaction.atomic
 def dispatch_unpin(*, order: WorkOrder, actor: User) -> None:
-    require_role(actor, BOARD_ROLES, action="unpin orders")
+    require(actor, PIN, order)
     deleted, _ = DispatchPin.objects.filter(order=order).delete()
     if deleted:
         workorder_event_record(order=order, event=Event.DISPATCH_UNPINNED, actor=actor, note="调度员解除锁定")

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
-from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.accounts.permissions import require
+from anxin.core.exceptions import Conflict
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.engine.insertion import feasible_slots
+from anxin.dispatch.permissions import SLOT_BOOK
 from anxin.dispatch.selectors import (
     OFFERABLE_STATUSES,
     DayProblem,
@@ -34,7 +34,6 @@ SLOT_DAYS = 3
 SLOT_MINUTES = 120
 SLOT_LEAD_MINUTES = 60  # today's slots start at least this long from now
 SLOT_STATUSES = OFFERABLE_STATUSES | {Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED}
-SLOT_ROLES = {Role.CUSTOMER, Role.AGENT, Role.DISPATCHER, Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,8 @@ def slot_choose(
 ) -> WorkOrder:
     """Book an arrival window the plan can keep; re-checked now, so a slot taken meanwhile is refused."""
     now = now or timezone.now()
-    if actor is not None and actor.is_authenticated and role_of(actor) not in SLOT_ROLES:
-        raise PermissionDenied("Your role may not book appointments")
+    if actor is not None and actor.is_authenticated:  # else: by the tracking link's token
+        require(actor, SLOT_BOOK, order)
     if timezone.is_naive(start):
         start = timezone.make_aware(start, selectors.local_tz())
     if order.status not in SLOT_STATUSES:

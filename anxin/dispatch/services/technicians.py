@@ -8,14 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
-from anxin.core.exceptions import PermissionDenied, ValidationFailed
+from anxin.accounts.permissions import require
+from anxin.core.exceptions import ValidationFailed
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import OfferState, PlanTrigger
 from anxin.dispatch.models import DispatchOffer, DispatchPin
-from anxin.dispatch.selectors import BOARD_ROLES
+from anxin.dispatch.permissions import TECHNICIAN_STATUS
 from anxin.dispatch.services.offers import offer_next
 from anxin.dispatch.services.plans import plan_refresh_later
 from anxin.network.choices import TechnicianStatus
@@ -36,10 +35,7 @@ def technician_status_set(
     """Available / off (sick, called away) / running late. Off: his offers and unstarted jobs go to others."""
     if status not in TechnicianStatus.values:
         raise ValidationFailed(f"Unknown status '{status}'", field="status")
-    if role_of(actor) == Role.TECHNICIAN and technician.user_id != actor.pk:
-        raise PermissionDenied("You may only set your own status", field="technician")
-    if role_of(actor) not in {Role.TECHNICIAN, *BOARD_ROLES}:
-        raise PermissionDenied("Your role may not change technician status")
+    require(actor, TECHNICIAN_STATUS, technician, field="technician")
     now = now or timezone.now()
     released: list[WorkOrder] = []
     with transaction.atomic():
