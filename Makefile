@@ -34,10 +34,11 @@ test: install ## Run the whole test suite (unit, API, browser)
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 .PHONY: lint
-lint: install ## ruff check + format check, import layering, Django checks, missing migrations
+lint: install ## ruff check + format check, import layering, mypy, Django checks, missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports pyproject.toml
+	$(VENV)/bin/mypy
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
