@@ -40,6 +40,7 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
+    retry_after: int | None = None  # seconds; core.ratelimit sets it, the handlers send Retry-After
 
 
 class BadRequest(DomainError):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -133,7 +134,7 @@ class Command(BaseCommand):
         "PORT, HOST, WEB_CONCURRENCY and WEB_THREADS override the defaults."
     )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         production_guard()  # refuse before starting anything, demo logins included (checks E001-E006)
         port = os.environ.get("PORT", "8000")
         host = os.environ.get("HOST", "127.0.0.1")
