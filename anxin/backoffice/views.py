@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import can_reveal, require_role
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import Conflict, DomainError, NotFound
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
@@ -31,7 +32,7 @@ MASKERS = {
 
 
 @login_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     orders = selectors.workorder_list_for(
         actor=request.user,
@@ -44,7 +45,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
     except NotFound:
@@ -52,7 +53,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "workorders/detail.html", _detail_context(request, order))
 
 
-def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(request: AuthedRequest, order) -> dict:  # type: ignore[no-untyped-def]
     return {
         "order": order,
         "events": selectors.workorder_timeline(order=order),
@@ -68,7 +69,7 @@ def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-unt
 
 @login_required
 @require_POST
-def order_transition(request: HttpRequest, number: str) -> HttpResponse:
+def order_transition(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
         employee_no = request.POST.get("technician", "")
@@ -89,7 +90,7 @@ def order_transition(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
+def order_sla_action(request: AuthedRequest, number: str) -> HttpResponse:
     """Pause / resume the SLA clocks, or record that the customer was contacted."""
     action = request.POST.get("action", "")
     try:
@@ -117,7 +118,7 @@ def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_reveal(request: HttpRequest, number: str, field: str) -> HttpResponse:
+def order_reveal(request: AuthedRequest, number: str, field: str) -> HttpResponse:
     """htmx: swap a masked value for the real one; the reveal is audited."""
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)

@@ -9,8 +9,8 @@ class CustomerAdmin(admin.ModelAdmin):
     """Back office sees customers masked; full values only through the audited reveal."""
 
     list_display = ["id", "masked_name", "masked_phone", "created_at"]
-    fields = ["masked_name", "masked_phone", "masked_address", "user", "created_at"]
-    readonly_fields = fields
+    fields = ("masked_name", "masked_phone", "masked_address", "user", "created_at")
+    readonly_fields = ("masked_name", "masked_phone", "masked_address", "user", "created_at")
 
     @admin.display(description="name")
     def masked_name(self, obj: Customer) -> str:

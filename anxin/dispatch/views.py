@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
+from anxin.accounts.requests import AuthedRequest, HtmxRequest
 from anxin.core.exceptions import DomainError, NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
@@ -43,7 +44,7 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     """A DomainError becomes its status: plain text for htmx/fetch (shown in place), a page otherwise."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
@@ -59,12 +60,12 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @login_required
 @domain_errors
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
     return _board_render(request, point)
 
 
-def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
+def _board_render(request: AuthedRequest, point: Any) -> HttpResponse:
     snapshot = services.board_snapshot(actor=request.user, service_point=point)
     context = {"board": snapshot, "points": selectors.service_points_for_board(actor=request.user)}
     template = "dispatch/board.html#board" if request.htmx else "dispatch/board.html"
@@ -74,7 +75,7 @@ def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
+def board_reassign(request: AuthedRequest, number: str) -> HttpResponse:
     require_role(request.user, selectors.BOARD_ROLES, action="reassign orders")
     order = workorder_get_for(actor=request.user, number=number)
     technician = technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
@@ -85,7 +86,7 @@ def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def board_pin(request: HttpRequest, number: str) -> HttpResponse:
+def board_pin(request: AuthedRequest, number: str) -> HttpResponse:
     require_role(request.user, selectors.BOARD_ROLES, action="pin orders")
     order = workorder_get_for(actor=request.user, number=number)
     if request.POST.get("action") == "unpin":
@@ -95,7 +96,7 @@ def board_pin(request: HttpRequest, number: str) -> HttpResponse:
     return _board_after(request, order)
 
 
-def _board_after(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+def _board_after(request: AuthedRequest, order: WorkOrder) -> HttpResponse:
     point = selectors.service_point_for_board(actor=request.user, pk=order.service_point_id)
     if request.htmx:
         return _board_render(request, point)
@@ -104,7 +105,7 @@ def _board_after(request: HttpRequest, order: WorkOrder) -> HttpResponse:
 
 @login_required
 @domain_errors
-def order_panel(request: HttpRequest, number: str) -> HttpResponse:
+def order_panel(request: AuthedRequest, number: str) -> HttpResponse:
     """htmx fragment on the order page: the offers so far and the engine's suggested technicians."""
     require_role(request.user, selectors.BOARD_ROLES | {Role.AGENT}, action="see dispatch suggestions")
     order = workorder_get_for(actor=request.user, number=number)
@@ -124,7 +125,7 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @domain_errors
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthedRequest) -> HttpResponse:
     technician = technician_for_user(actor=request.user)
     jobs = selectors.technician_jobs_today(technician=technician)
     steps = {job.number: [e for e in events_from(job.status) if e in VISIT_STEPS] for job in jobs}
@@ -144,7 +145,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+def me_offer(request: AuthedRequest, offer_id: int) -> HttpResponse:
     offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
     if request.POST.get("action") == "accept":
         services.offer_accept(offer=offer, actor=request.user)
@@ -158,7 +159,7 @@ def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def me_advance(request: HttpRequest, number: str) -> HttpResponse:
+def me_advance(request: AuthedRequest, number: str) -> HttpResponse:
     order = workorder_get_for(actor=request.user, number=number)
     services.technician_order_advance(order=order, event=request.POST.get("event", ""), actor=request.user)
     return _me_after(request)
@@ -167,7 +168,7 @@ def me_advance(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def me_status(request: HttpRequest) -> HttpResponse:
+def me_status(request: AuthedRequest) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(form.errors.as_text(), field="status")
@@ -184,7 +185,7 @@ def me_status(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def me_location(request: HttpRequest) -> HttpResponse:
+def me_location(request: AuthedRequest) -> HttpResponse:
     """The phone posts ``navigator.geolocation`` coordinates here."""
     form = LocationForm(request.POST)
     if not form.is_valid():
@@ -200,7 +201,7 @@ def me_location(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _me_after(request: HttpRequest) -> HttpResponse:
+def _me_after(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         return me(request)
     return redirect("dispatch:me")

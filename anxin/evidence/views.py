@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
 from anxin.evidence import presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
@@ -22,7 +23,7 @@ from anxin.evidence.services import OPEN_FOR_EVIDENCE
 REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
 
 
-def _require(request: HttpRequest, roles: list[str], action: str) -> None:
+def _require(request: AuthedRequest, roles: list[str], action: str) -> None:
     """Pages answer 403 (Django's handler); the API turns the domain error into its JSON shape."""
     try:
         require_role(request.user, roles, action=action)
@@ -46,7 +47,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.atomic  # a refused photo leaves no claim behind
-def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-def]
+def _file_claim(request: AuthedRequest, data: dict):  # type: ignore[no-untyped-def]
     brand = data["brand"]
     model = data["product_model"]
     claim = services.claim_create(
@@ -73,7 +74,7 @@ def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-de
 
 
 @login_required
-def claim_status(request: HttpRequest, number: str) -> HttpResponse:
+def claim_status(request: AuthedRequest, number: str) -> HttpResponse:
     """The buyer's view: decision, files, timeline, and the appeal form while the deadline runs."""
     try:
         claim = selectors.claim_get_for(actor=request.user, number=number)
@@ -113,7 +114,7 @@ def claim_status(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _add_evidence(request: AuthedRequest, claim) -> HttpResponse:  # type: ignore[no-untyped-def]
     """The buyer adds a photo or a video (asked for more evidence, or on their own while it is open)."""
     form = MoreEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -138,7 +139,7 @@ def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     _require(request, REVIEW_ROLES, "review claims")
     status = request.GET.get("status") or None
     claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
@@ -146,7 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, number: str) -> HttpResponse:
+def review(request: AuthedRequest, number: str) -> HttpResponse:
     _require(request, REVIEW_ROLES, "review claims")
     try:
         claim = selectors.claim_get_for(actor=request.user, number=number)
@@ -177,7 +178,7 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def heatmap(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+def heatmap(request: AuthedRequest, number: str, file_id: int) -> FileResponse:
     _require(request, REVIEW_ROLES, "see forgery heat maps")
     try:
         claim = selectors.claim_get_for(actor=request.user, number=number)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError
 from anxin.intake.forms import HotlineOrderForm
 from anxin.intake.selectors import caller_history_for
@@ -18,7 +19,7 @@ CONSOLE_ROLES = [Role.AGENT, Role.DISPATCHER, Role.ADMIN]
 
 
 @login_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthedRequest) -> HttpResponse:
     """Hotline agent console: type the caller's phone, see their history, file the order."""
     try:
         require_role(request.user, CONSOLE_ROLES, action="use the hotline console")
@@ -54,7 +55,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caller_lookup(request: HttpRequest) -> HttpResponse:
+def caller_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: the caller's earlier orders and devices, as the agent types the number."""
     try:
         require_role(request.user, CONSOLE_ROLES, action="look up callers")

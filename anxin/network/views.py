@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from anxin.accounts.requests import AuthedRequest
 from anxin.areas.coverage import coverage_text_parse
 from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
 from anxin.core.exceptions import DomainError
@@ -42,14 +43,14 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @login_required
 @domain_errors
-def service_points(request: HttpRequest) -> HttpResponse:
+def service_points(request: AuthedRequest) -> HttpResponse:
     points = service_points_for(actor=request.user)
     return render(request, "network/service_points.html", {"points": points})
 
 
 @login_required
 @domain_errors
-def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET: current coverage and the paste box. POST action=preview: what each item resolves to.
     POST action=confirm: save the resolvable items and report the rest."""
     point = service_point_get_for(actor=request.user, pk=pk)
@@ -84,7 +85,7 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @domain_errors
-def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResponse:
+def coverage_remove(request: AuthedRequest, pk: int, coverage_id: int) -> HttpResponse:
     point = service_point_get_for(actor=request.user, pk=pk)
     if request.method == "POST":
         coverage_delete(actor=request.user, service_point=point, coverage_id=coverage_id)
@@ -94,7 +95,7 @@ def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResp
 
 @login_required
 @domain_errors
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthedRequest) -> HttpResponse:
     """Who serves this address for this brand and category; out of coverage shows the nearest points."""
     brands = brands_visible_to(actor=request.user)
     form = LookupForm(request.GET or None, brands=brands)
@@ -112,7 +113,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def coverage_map(request: HttpRequest) -> HttpResponse:
+def coverage_map(request: AuthedRequest) -> HttpResponse:
     """Per-province and per-prefecture county counts and a dot map of covered and uncovered counties."""
     brands = brands_visible_to(actor=request.user)
     form = BrandChoiceForm(request.GET or None, brands=brands)

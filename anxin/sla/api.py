@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.choices import Role
 from anxin.accounts.permissions import require_role
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import NotFound
 from anxin.sla import selectors, services
 from anxin.sla.schemas import AlertOut, BreachReportOut, PauseIn
@@ -26,7 +27,7 @@ REPORT_ROLES = [Role.DISPATCHER, Role.ADMIN, Role.BRAND_STAFF, Role.AGENT]
 
 
 @router.get("/breaches", response={200: BreachReportOut, **ERRORS})
-def breach_report(request: HttpRequest, days: int = 7):
+def breach_report(request: AuthedRequest, days: int = 7) -> dict[str, Any]:
     """Kept and broken promises per brand for the last `days` days (orders you may see)."""
     require_role(request.auth, REPORT_ROLES, action="read SLA reports")
     until = timezone.now()
@@ -50,7 +51,7 @@ def breach_report(request: HttpRequest, days: int = 7):
 
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS})
-def alert_list(request: HttpRequest, open_only: bool = True):
+def alert_list(request: AuthedRequest, open_only: bool = True) -> list[dict[str, Any]]:
     alerts = selectors.sla_alerts_for(actor=request.auth, open_only=open_only)[:200]
     return [
         {
@@ -67,7 +68,7 @@ def alert_list(request: HttpRequest, open_only: bool = True):
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
-def alert_acknowledge(request: HttpRequest, alert_id: int):
+def alert_acknowledge(request: AuthedRequest, alert_id: int) -> dict[str, Any]:
     alert = selectors.sla_alerts_for(actor=request.auth, open_only=False).filter(pk=alert_id).first()
     if alert is None:
         raise NotFound(f"No alert {alert_id} for you", field="alert_id")
@@ -89,7 +90,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int):
     response={200: OrderDetailOut, **ORDER_ERRORS},
     operation_id="anxin_workorders_api_order_sla_pause",
 )
-def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
+def order_sla_pause(request: AuthedRequest, number: str, payload: PauseIn) -> dict[str, Any]:
     """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
     require_role(request.auth, SLA_ACTION_ROLES, action="pause SLA clocks")
     order = workorder_get_for(actor=request.auth, number=number)
@@ -102,7 +103,7 @@ def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
     response={200: OrderDetailOut, **ORDER_ERRORS},
     operation_id="anxin_workorders_api_order_sla_resume",
 )
-def order_sla_resume(request: HttpRequest, number: str):
+def order_sla_resume(request: AuthedRequest, number: str) -> dict[str, Any]:
     require_role(request.auth, SLA_ACTION_ROLES, action="resume SLA clocks")
     order = workorder_get_for(actor=request.auth, number=number)
     sla_resume(order=order, actor=request.auth)
