@@ -53,7 +53,7 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
     return render(request, "workorders/detail.html", _detail_context(request, order))
 
 
-def _detail_context(request: AuthedRequest, order) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(request: AuthedRequest, order) -> dict:
     return {
         "order": order,
         "events": selectors.workorder_timeline(order=order),

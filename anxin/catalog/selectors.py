@@ -13,7 +13,7 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[float, list]] = {}
 
 
-def _cached(key: str, load, *, fresh: bool) -> list:  # type: ignore[no-untyped-def]
+def _cached(key: str, load, *, fresh: bool) -> list:
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS:

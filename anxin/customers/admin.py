@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.core.masking import mask_address, mask_name, mask_phone
 from anxin.customers.models import Customer, Device
@@ -24,7 +25,7 @@ class CustomerAdmin(admin.ModelAdmin):
     def masked_address(self, obj: Customer) -> str:
         return mask_address(obj.address)
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -418,6 +419,21 @@ def plan_to_engine(stored: DispatchPlan) -> Plan:
 # --- the board -----------------------------------------------------------------------------
 
 
+class BoardPrefetched(Protocol):
+    """The lists board_orders leaves on each WorkOrder through Prefetch(to_attr=...)."""
+
+    confirm_clocks: list[SlaClock]
+    pending_offers: list[DispatchOffer]
+    open_escalations: list[DispatchEscalation]
+
+
+class PlannedJob(Protocol):
+    """What technician_jobs_today sets on each WorkOrder (dispatch/me.html shows plan_eta)."""
+
+    plan_rank: int
+    plan_eta: dt.datetime | None
+
+
 def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]:
     """Orders that still need a technician who accepted: new, offered, escalated. Oldest first."""
     require_role(actor, BOARD_ROLES, action="use the dispatch board")
@@ -473,6 +489,7 @@ def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = N
     stops = {s.job_id: (i, s) for i, s in enumerate(route.stops if route else ())}
     for order in orders:
         entry = stops.get(order.number)
-        order.plan_rank = entry[0] if entry else 999  # type: ignore[attr-defined]
-        order.plan_eta = at_minute(day, entry[1].arrival) if entry else None  # type: ignore[attr-defined]
-    return sorted(orders, key=lambda o: o.plan_rank)  # type: ignore[attr-defined]
+        planned = cast(PlannedJob, order)
+        planned.plan_rank = entry[0] if entry else 999
+        planned.plan_eta = at_minute(day, entry[1].arrival) if entry else None
+    return sorted(orders, key=lambda o: cast(PlannedJob, o).plan_rank)

@@ -34,7 +34,7 @@ class ClaimForm(forms.Form):
         ),
     )
 
-    def clean_photo(self):  # type: ignore[no-untyped-def]
+    def clean_photo(self):
         photo = self.cleaned_data["photo"]
         try:
             evidence_size_check(size=photo.size)
@@ -50,7 +50,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("处理结果"), choices=Decision.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, arbitration: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, arbitration: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if arbitration:  # the platform settles an appeal: approve or reject, always with a reason
             self.fields["decision"].label = _("平台仲裁结果")
@@ -73,7 +73,7 @@ class MoreEvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/mp4,video/quicktime,video/3gpp"}),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
             evidence_size_check(size=upload.size)

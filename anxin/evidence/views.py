@@ -47,7 +47,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.atomic  # a refused photo leaves no claim behind
-def _file_claim(request: AuthedRequest, data: dict):  # type: ignore[no-untyped-def]
+def _file_claim(request: AuthedRequest, data: dict):
     brand = data["brand"]
     model = data["product_model"]
     claim = services.claim_create(
@@ -114,7 +114,7 @@ def claim_status(request: AuthedRequest, number: str) -> HttpResponse:
     )
 
 
-def _add_evidence(request: AuthedRequest, claim) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _add_evidence(request: AuthedRequest, claim) -> HttpResponse:
     """The buyer adds a photo or a video (asked for more evidence, or on their own while it is open)."""
     form = MoreEvidenceForm(request.POST, request.FILES)
     if form.is_valid():

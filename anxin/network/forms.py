@@ -28,9 +28,9 @@ class LookupForm(forms.Form):
     )
 
     def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if brands is not None:
-            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+            self.fields["brand"].queryset = brands
 
 
 class BrandChoiceForm(forms.Form):
@@ -39,6 +39,6 @@ class BrandChoiceForm(forms.Form):
     )
 
     def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if brands is not None:
-            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+            self.fields["brand"].queryset = brands

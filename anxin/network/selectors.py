@@ -46,7 +46,7 @@ def technician_lookup_for_verification(*, employee_no: str) -> Technician | None
     )
 
 
-def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-untyped-def]
+def technicians_for_order(*, order) -> list[Technician]:
     """Active technicians who have the skill (brand × category) for the order, the order's service point first."""
     technicians = Technician.objects.filter(is_active=True).select_related("user", "service_point")
     if order.brand_id:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
@@ -10,7 +11,9 @@ class EventInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(
+        self, request: HttpRequest, obj: WorkOrder | None = None
+    ) -> bool:  # obj: the parent order
         return False
 
 
@@ -36,5 +39,5 @@ class WorkOrderAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [EventInline]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -194,7 +194,7 @@ def workorder_transition(
     event: str,
     actor: User | None,
     note: str = "",
-    technician=None,  # type: ignore[no-untyped-def]
+    technician=None,
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
 
@@ -249,7 +249,7 @@ def workorder_appointment_set(
     end: dt.datetime,
     actor: User | None,
     allowed_statuses,
-    at: dt.datetime,  # type: ignore[no-untyped-def]
+    at: dt.datetime,
 ) -> WorkOrder:
     """Store the promised arrival window; conditional on the order still being in `allowed_statuses`."""
     if end <= start:

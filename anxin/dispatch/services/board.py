@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -104,8 +104,9 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
     orders = []
     suggested = 0
     for order in selectors.board_orders(actor=actor, service_point=service_point):
-        clock = next(iter(order.confirm_clocks), None)  # type: ignore[attr-defined]
-        offer = next(iter(order.pending_offers), None)  # type: ignore[attr-defined]
+        prefetched = cast(selectors.BoardPrefetched, order)
+        clock = next(iter(prefetched.confirm_clocks), None)
+        offer = next(iter(prefetched.pending_offers), None)
         suggestion = None
         if offer is None and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
             suggested += 1
@@ -125,7 +126,7 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
             if (order.brand_id is None or order.brand_id in skills[t.pk][0])
             and (order.category_id is None or order.category_id in skills[t.pk][1])
         ]
-        escalated = bool(order.open_escalations)  # type: ignore[attr-defined]
+        escalated = bool(prefetched.open_escalations)
         orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
     routes = plan_to_engine(stored).routes if stored else {}
     numbers = [s.job_id for r in routes.values() for s in r.stops]

@@ -18,7 +18,7 @@ from anxin.workorders.choices import Channel
 
 
 def parse_message(raw: bytes) -> EmailMessage:
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+    return email.message_from_bytes(raw, policy=email.policy.default)
 
 
 def _body_text(message: EmailMessage) -> str:

@@ -217,7 +217,7 @@ def cpca_test_rows(mirror: Path, tree: DivisionTree) -> list[tuple[str, int, str
             ]
         if isinstance(node, ast.FunctionDef) and node.name == "assert_addr":
             for call in node.body:
-                args = call.value.args  # type: ignore[attr-defined]
+                args = call.value.args
                 expected.append(args[7].value if isinstance(args[7], ast.Constant) else "")
     rows = []
     for text, adcode in zip(texts, expected, strict=False):
