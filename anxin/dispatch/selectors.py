@@ -55,7 +55,7 @@ BLOCKING_ATTENTION = {
     AttentionReason.OUT_OF_COVERAGE,
     AttentionReason.PHONE_MISSING,
 }
-PRIORITY_WEIGHT = {Priority.NORMAL: 1, Priority.URGENT: 3}
+PRIORITY_WEIGHT: dict[str, int] = {Priority.NORMAL: 1, Priority.URGENT: 3}
 LAST_LOCATION_FRESH = dt.timedelta(hours=4)
 
 
@@ -100,7 +100,7 @@ def service_points_for_board(*, actor: User) -> QuerySet[ServicePoint]:
 
 def service_point_for_board(*, actor: User, pk: int | str | None) -> ServicePoint:
     points = service_points_for_board(actor=actor)
-    point = points.filter(pk=pk).first() if str(pk or "").isdigit() else points.first()
+    point = points.filter(pk=str(pk)).first() if str(pk or "").isdigit() else points.first()
     if point is None:
         raise NotFound("No such service point", field="service_point")
     return point
@@ -193,7 +193,7 @@ def order_location(order: WorkOrder) -> LatLon | None:
         division = division_get(code) if code else None
         if division is not None and division.lat is not None and division.lng is not None:
             return LatLon(division.lat, division.lng)
-    return point_location(order.service_point) if order.service_point_id else None
+    return point_location(order.service_point) if order.service_point is not None else None
 
 
 def _works_on(technician: Technician, day: dt.date) -> bool:
@@ -232,7 +232,7 @@ def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime)
         for c in technician.categories.all()
         if (key := skill_key(b.pk, c.pk)) is not None
     )
-    breaks = ()
+    breaks: tuple[Break, ...] = ()
     if technician.break_minutes:
         breaks = (
             Break(

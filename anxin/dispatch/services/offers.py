@@ -74,6 +74,7 @@ def offer_candidates(
     for day in order_days(order, now):
         dp = problems.get(day) if problems is not None else None
         if dp is None:
+            assert order.service_point is not None  # service_point_id checked above
             dp = day_problem(service_point=order.service_point, day=day, now=now)
             if problems is not None:
                 problems[day] = dp
@@ -379,6 +380,7 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
     now = now or timezone.now()
     if order.technician_id is None or order.status not in selectors.ASSIGNED_STATUSES:
         raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
+    assert order.technician is not None  # technician_id checked above
     day = order_days(order, now)[0]
     stored = plan_stored(service_point=order.technician.service_point, day=day)
     found = plan_to_engine(stored).stop_of(order.number) if stored else None
