@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db.models import Count, QuerySet
 
@@ -46,7 +47,15 @@ def technician_lookup_for_verification(*, employee_no: str) -> Technician | None
     )
 
 
-def technicians_for_order(*, order) -> list[Technician]:
+class SkillNeed(Protocol):
+    """What technicians_for_order reads of a work order (workorders sits above this app)."""
+
+    brand_id: int | None
+    category_id: int | None
+    county_code: str
+
+
+def technicians_for_order(*, order: SkillNeed) -> list[Technician]:
     """Active technicians who have the skill (brand × category) for the order, the order's service point first."""
     technicians = Technician.objects.filter(is_active=True).select_related("user", "service_point")
     if order.brand_id:
@@ -197,7 +206,12 @@ def coverage_lookup(
     points = service_points_covering(**place, brand=brand, category=category)
     if points:
         return CoverageLookup(outcome=CoverageOutcome.COVERED, resolution=resolution, points=points)
-    nearest = service_points_nearest(**place, brand=brand, category=category)
+    nearest = service_points_nearest(
+        county_code=resolution.county_code,
+        township_code=resolution.township_code,
+        brand=brand,
+        category=category,
+    )
     return CoverageLookup(outcome=CoverageOutcome.OUT_OF_COVERAGE, resolution=resolution, nearest=nearest)
 
 
