@@ -5,6 +5,8 @@ apps under it may not import each other upward. URL names keep the `workorders:`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -21,6 +23,7 @@ from anxin.sla.choices import PauseReason
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services
 from anxin.workorders.choices import OPEN_STATUSES, Status
+from anxin.workorders.models import WorkOrder
 from anxin.workorders.statemachine import events_from
 
 MASKERS = {
@@ -53,7 +56,7 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
     return render(request, "workorders/detail.html", _detail_context(request, order))
 
 
-def _detail_context(request: AuthedRequest, order) -> dict:
+def _detail_context(request: AuthedRequest, order: WorkOrder) -> dict[str, Any]:
     return {
         "order": order,
         "events": selectors.workorder_timeline(order=order),

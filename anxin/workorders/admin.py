@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -7,7 +9,7 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 class EventInline(admin.TabularInline):
     model = WorkOrderEvent
     fields = ["created_at", "event", "from_status", "to_status", "actor", "actor_label", "note"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names
     extra = 0
     can_delete = False
 
@@ -36,7 +38,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "technician",
         "created_at",
     ]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names
     inlines = [EventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEven
 from anxin.workorders.statemachine import events_from, next_status
 
 if TYPE_CHECKING:  # for annotations only
-    from anxin.network.models import ServicePoint
+    from anxin.network.models import ServicePoint, Technician
 
 # Who may fire which event. The assigned technician works the visit; operations staff may do anything.
 TECHNICIAN_EVENTS = {
@@ -140,7 +141,7 @@ def workorder_create(
 def workorder_event_record(
     *,
     order: WorkOrder,
-    event: Event,
+    event: str,  # an Event value
     actor: User | None,
     note: str = "",
     from_status: str = "",
@@ -194,7 +195,7 @@ def workorder_transition(
     event: str,
     actor: User | None,
     note: str = "",
-    technician=None,
+    technician: Technician | None = None,
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
 
@@ -248,7 +249,7 @@ def workorder_appointment_set(
     start: dt.datetime,
     end: dt.datetime,
     actor: User | None,
-    allowed_statuses,
+    allowed_statuses: Collection[str],
     at: dt.datetime,
 ) -> WorkOrder:
     """Store the promised arrival window; conditional on the order still being in `allowed_statuses`."""
@@ -312,4 +313,4 @@ def workorder_contact_reveal(
         reason=reason,
         ip_address=ip_address,
     )
-    return getattr(order, field)
+    return cast(str, getattr(order, field))  # one of REVEALABLE_FIELDS, all text
