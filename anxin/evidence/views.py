@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +21,13 @@ from anxin.core.exceptions import DomainError, NotFound, PermissionDenied
 from anxin.evidence import presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
 from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm, MoreEvidenceForm
+from anxin.evidence.models import Claim
 from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
 REVIEW_ROLES = [Role.BRAND_STAFF, Role.ADMIN, Role.AGENT]
 
 
-def _require(request: AuthedRequest, roles: list[str], action: str) -> None:
+def _require(request: AuthedRequest, roles: Sequence[str], action: str) -> None:
     """Pages answer 403 (Django's handler); the API turns the domain error into its JSON shape."""
     try:
         require_role(request.user, roles, action=action)
@@ -32,7 +36,7 @@ def _require(request: AuthedRequest, roles: list[str], action: str) -> None:
 
 
 @login_required
-def claim_new(request: HttpRequest) -> HttpResponse:
+def claim_new(request: AuthedRequest) -> HttpResponse:
     _require(request, [Role.CUSTOMER], "file claims")
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +51,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.atomic  # a refused photo leaves no claim behind
-def _file_claim(request: AuthedRequest, data: dict):
+def _file_claim(request: AuthedRequest, data: dict[str, Any]) -> Claim:
     brand = data["brand"]
     model = data["product_model"]
     claim = services.claim_create(
@@ -114,7 +118,7 @@ def claim_status(request: AuthedRequest, number: str) -> HttpResponse:
     )
 
 
-def _add_evidence(request: AuthedRequest, claim) -> HttpResponse:
+def _add_evidence(request: AuthedRequest, claim: Claim) -> HttpResponse:
     """The buyer adds a photo or a video (asked for more evidence, or on their own while it is open)."""
     form = MoreEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -134,7 +138,9 @@ def _add_evidence(request: AuthedRequest, claim) -> HttpResponse:
         else:
             messages.success(request, _("已收到，谢谢。"))
     else:
-        messages.error(request, " ".join(form.errors.get("file", [])) or _("请选择要上传的文件。"))
+        messages.error(
+            request, " ".join(str(m) for m in form.errors.get("file", [])) or _("请选择要上传的文件。")
+        )
     return redirect("evidence:status", number=claim.number)
 
 
