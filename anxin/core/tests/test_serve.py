@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from anxin.core.management.commands import serve
 from anxin.core.management.commands.serve import Child, Supervisor
@@ -23,6 +24,16 @@ def _until(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def _checked(supervisor: Supervisor, condition: Callable[[], bool]) -> Callable[[], bool]:
+    """A predicate for _until that lets the supervisor look at its children first."""
+
+    def predicate() -> bool:
+        supervisor.check()
+        return condition()
+
+    return predicate
+
+
 def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
     web, worker = _sleeper("web"), _sleeper("worker")
     supervisor = Supervisor([web, worker], backoff_base=1.0)
@@ -31,7 +42,7 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
         web_pid, worker_pid = web.process.pid, worker.process.pid
         with caplog.at_level(logging.INFO, logger="anxin.serve"):
             os.kill(worker_pid, signal.SIGKILL)
-            _until(lambda: (supervisor.check(), worker.process.pid != worker_pid)[1])
+            _until(_checked(supervisor, lambda: worker.process.pid != worker_pid))
         assert web.process.pid == web_pid and web.process.poll() is None
         assert worker.process.poll() is None and worker.restarts == 1
         assert f"worker (pid {worker_pid}) exited with code -9; restarting" in caplog.text
@@ -39,7 +50,7 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
         # A crash loop backs off: the second quick death waits twice as long.
         first = worker.process.pid
         os.kill(first, signal.SIGKILL)
-        _until(lambda: (supervisor.check(), worker.restart_at is not None)[1])
+        _until(_checked(supervisor, lambda: worker.restart_at is not None))
         assert worker.failures == 2 and worker.restart_at - time.monotonic() > 1.5  # 2 s, was 1 s
     finally:
         supervisor.stop(timeout=5)

@@ -20,7 +20,7 @@ def _fast_plans(settings):
     settings.ANXIN_PLAN_TIME_LIMIT_S = 0.2
 
 
-def _always_on(tech):  # type: ignore[no-untyped-def]
+def _always_on(tech):
     tech.work_days, tech.shift_start, tech.shift_end = "1234567", "00:00", "23:59"
     tech.save()
     return tech
@@ -47,7 +47,7 @@ def offered(near, far):
     return services.offer_for_new_order(order_id=order.pk)
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
