@@ -74,6 +74,7 @@ def test_every_window_of_a_rate_is_enforced(db, monkeypatch):
     ratelimit_hit(scope="t", key="k", rate="3/m,4/h")
     with pytest.raises(RateLimited) as caught:
         ratelimit_hit(scope="t", key="k", rate="3/m,4/h")
+    assert caught.value.retry_after is not None
     assert 0 < caught.value.retry_after <= 3600
 
 

@@ -42,6 +42,7 @@ def test_asking_for_more_evidence_gives_the_buyer_a_deadline_and_a_text_reminder
         actor=brand_staff, claim=claim_in_review, decision="ask_more", reason="请拍摄序列号标签"
     )
     assert claim.status == ClaimStatus.MORE_EVIDENCE
+    assert claim.respond_by is not None
     assert claim.respond_by - timezone.now() > dt.timedelta(days=2, hours=23)
 
     assert services.claim_reminders_send(now=claim.respond_by - dt.timedelta(days=1)) == 0  # too early

@@ -51,6 +51,7 @@ def test_the_transitions_are_exactly_the_state_machine_triggers():
 
 def test_every_event_name_fits_the_timeline_column():
     width = WorkOrderEvent._meta.get_field("event").max_length
+    assert width is not None
     assert all(len(value) <= width for value in Event.values)
 
 
