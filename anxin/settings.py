@@ -175,7 +175,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "anxin.sqlite3",
+            "NAME": str(DATA_DIR / "anxin.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside transactions.

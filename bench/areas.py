@@ -43,6 +43,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -310,7 +311,7 @@ def run_external(tools: dict[str, Callable[[list[str]], list[Answer]]], mirror: 
     }
     for name, tool in tools.items():
         answers = tool(texts)
-        entry = {
+        entry: dict[str, Any] = {
             "external": score_lists(cases, answers),
             "by_kind": {
                 kind: score_lists([cases[i] for i in idx], [answers[i] for i in idx])
@@ -429,7 +430,7 @@ def main() -> None:
     tuning = load_cases(TUNING_FILE)
     wanted = [w.strip() for w in args.tools.split(",") if w.strip()]
     tools = {name: tool for name, tool in TOOLS.items() if any(name.startswith(w) for w in wanted)}
-    report: dict = {
+    report = {
         "machine": {"nproc": os.cpu_count(), "cpu": cpu_model(), "load_avg": os.getloadavg()},
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "cases": len(cases),

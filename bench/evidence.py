@@ -24,6 +24,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import cv2
 import faiss
@@ -123,7 +124,7 @@ def skimage_photos() -> dict[str, np.ndarray]:
     return photos
 
 
-def c2pa_signer():  # noqa: ANN201 - optional dependency
+def c2pa_signer() -> Any:  # the signer type lives in the optional c2pa package
     try:
         from anxin.evidence.tests.c2pa_support import make_signer
     except ImportError:
@@ -133,23 +134,29 @@ def c2pa_signer():  # noqa: ANN201 - optional dependency
 
 def post_process(image: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     """The random chain a forger applies after painting the damage."""
-    steps = []
+    steps: list[str] = []
     if rng.random() < 0.4:
-        image, _ = T.colour_filter(image, rng), steps.append("filter")
+        image = T.colour_filter(image, rng)
+        steps.append("filter")
     if rng.random() < 0.5:
         factor = float(rng.uniform(0.5, 1.4))
-        image, _ = T.resize(image, factor), steps.append(f"resize{factor:.2f}")
+        image = T.resize(image, factor)
+        steps.append(f"resize{factor:.2f}")
     if rng.random() < 0.5:
         keep = float(rng.uniform(0.7, 0.95))
-        image, _ = T.crop(image, rng, keep), steps.append(f"crop{keep:.2f}")
+        image = T.crop(image, rng, keep)
+        steps.append(f"crop{keep:.2f}")
     if rng.random() < 0.3:
         angle = float(rng.uniform(-6, 6))
-        image, _ = T.rotate(image, angle), steps.append(f"rot{angle:.1f}")
+        image = T.rotate(image, angle)
+        steps.append(f"rot{angle:.1f}")
     if rng.random() < 0.15:
-        image, _ = cv2.flip(image, 1), steps.append("mirror")
+        image = cv2.flip(image, 1)
+        steps.append("mirror")
     if rng.random() < 0.5:
         quality = int(rng.integers(50, 90))
-        image, _ = T.recompress(image, quality), steps.append(f"jpeg{quality}")
+        image = T.recompress(image, quality)
+        steps.append(f"jpeg{quality}")
     return image, steps
 
 
@@ -162,7 +169,7 @@ def encode_claim(image: np.ndarray, rng: np.random.Generator, *, forged: bool) -
     height, width = image.shape[:2]
     if forged and roll > 0.85:
         return T.encode(image, quality=quality, exif=T.camera_exif(software="Meitu 10.2"))
-    software = str(rng.choice(["HDR+ 1.0", "ELS-AN00 4.0.0", "iOS 17.5", None]))
+    software = str(rng.choice(np.array(["HDR+ 1.0", "ELS-AN00 4.0.0", "iOS 17.5", None], dtype=object)))
     return T.encode(
         image,
         quality=quality,
@@ -253,7 +260,10 @@ def external_pairs(folder: str | None) -> list[tuple[str, np.ndarray, np.ndarray
     pairs = []
     for name, paths in groups.items():
         for first, second in zip(paths, paths[1:], strict=False):
-            pairs.append((name, cv2.imread(str(first)), cv2.imread(str(second))))
+            # image suffixes only: an unreadable file would fail the benchmark right away
+            pairs.append(
+                (name, cast(np.ndarray, cv2.imread(str(first))), cast(np.ndarray, cv2.imread(str(second))))
+            )
     return pairs
 
 
@@ -282,6 +292,7 @@ def build(
         refs.add(f"shipping-{model.seed}", shipping, kind="shipping")
         reference_sets.append((model, refs, listings, shipping))
     real_sets = {}
+    name: str | None  # a real photo's name; None below when there are none
     for name, photo in real.items():
         refs = ReferenceSet()
         refs.add(f"listing-{name}", photo)
@@ -439,7 +450,7 @@ def build(
             f"model:{model.seed}",
         )
 
-        dark = tuple(int(v) for v in rng.integers(10, 45, 3))
+        dark = cast(tuple[int, int, int], tuple(int(v) for v in rng.integers(10, 45, 3)))
         first, second = models[int(rng.integers(len(models)))], models[int(rng.integers(len(models)))]
         if first.seed != second.seed:
             refs = ReferenceSet()
@@ -464,15 +475,13 @@ def build(
             f"NOTE: only {len(pairs)} real multi-view pair(s) available; pass --photos DIR with more "
             "(e.g. OpenCV samples/data box/box_in_scene, graf1/graf3) for a meaningful genuine rate"
         )
-    for i in range(per_class):
-        name, first, second = pairs[i % len(pairs)] if pairs else (None, None, None)
-        if name is None:
-            break
+    for i in range(per_class if pairs else 0):
+        name, left, right = pairs[i % len(pairs)]
         if i % 2:
-            first, second = second, first
+            left, right = right, left
         refs = ReferenceSet()
-        refs.add(f"listing-{name}", first)
-        image = T.crop(second, rng, float(rng.uniform(0.75, 1.0)))
+        refs.add(f"listing-{name}", left)
+        image = T.crop(right, rng, float(rng.uniform(0.75, 1.0)))
         add(
             "genuine",
             "real_multiview_same_object",
@@ -496,9 +505,12 @@ def synthetic_fill(features: FeatureIndex, count: int, seed: int) -> float:
         n = min(batch, count - len(features))
         # Real descriptors with ~87 of 256 bits flipped: the index's clusters look like real data,
         # but no filler is a match (distance > MATCH_DISTANCE) for a real photo.
-        picks = pool[rng.integers(0, len(pool), (n, INDEX_FEATURES))]
+        picks: np.ndarray = pool[rng.integers(0, len(pool), (n, INDEX_FEATURES))]
         shape = (n, INDEX_FEATURES, 32)
-        byte = lambda shape=shape: rng.integers(0, 256, shape, dtype=np.uint8)  # noqa: E731
+
+        def byte(shape: tuple[int, int, int] = shape) -> np.ndarray:
+            return rng.integers(0, 256, shape, dtype=np.uint8)
+
         flips = (byte() & byte()) | (byte() & byte() & byte())  # each bit flipped with p = 0.34
         points = rng.uniform(0, 512, (n, INDEX_FEATURES, 2)).astype(np.float32)
         features.add_many(
@@ -589,6 +601,7 @@ def lookup_bench(args: argparse.Namespace) -> None:
             f"(pool {len(pool)}), filled in {time.perf_counter() - filled:.0f}s, "
             f"+{_rss_mib() - rss:.0f} MiB, RSS {_rss_mib():.0f} MiB; load {os.getloadavg()[0]:.2f}"
         )
+        assert features._ivf is not None  # fast_fill trained the inverted file
         sizes = np.array([features._ivf.invlists.list_size(i) for i in range(lists)])
         print(
             f"list sizes: median {np.median(sizes):.0f}, p99 {np.percentile(sizes, 99):.0f}, max {sizes.max()}"
@@ -607,6 +620,7 @@ def _lookup_configs(
     new_count: int,
 ) -> None:
     """Per configuration: wall time (what a user waits, inflated by machine load) and CPU time."""
+    assert features._ivf is not None  # fast_fill trained the inverted file
     for config in args.configs.split(","):
         lookup, nprobe = (int(part) for part in config.split("x"))
         reuse.QUERY_LOOKUP, features._ivf.nprobe = lookup, nprobe

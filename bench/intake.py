@@ -66,7 +66,7 @@ def _prepare(env: dict[str, str], db: str) -> str:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
 
-    def run(*args):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
         )
@@ -210,7 +210,7 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
     latencies.sort()
 
-    def pct(p):
+    def pct(p: float) -> float | None:
         return (
             round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
             if latencies

@@ -12,7 +12,7 @@ admin.site.login_form = AdminLoginForm
 class AnxinUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, ("Anxin", {"fields": ["role", "display_name", "brands"]})]
+    fieldsets = [*(UserAdmin.fieldsets or ()), ("Anxin", {"fields": ["role", "display_name", "brands"]})]
     filter_horizontal = ["brands", "groups", "user_permissions"]
 
 

@@ -46,9 +46,9 @@ class SessionAuth(APIKeyCookie):
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        if key is None:
+        if key is None:  # _get_key gives a key only to a signed-in user
             return None
-        return request.user
+        return request.user if isinstance(request.user, User) else None
 
 
 api_auth = [TokenAuth(), SessionAuth()]

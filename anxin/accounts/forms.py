@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,7 @@ def lockout_message(seconds: int) -> str:
 class LockoutMessageMixin:
     """Say "locked, try again in N minutes" instead of "wrong password" while a lockout is in force."""
 
-    request = None
+    request: HttpRequest | None = None
 
     def get_invalid_login_error(self) -> ValidationError:
         from anxin.accounts.backends import LOCKOUT_ATTRIBUTE

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 
 from anxin.accounts.backends import LOCKOUT_ATTRIBUTE
@@ -13,7 +14,7 @@ class StaffLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = StaffLoginForm
 
-    def form_invalid(self, form: StaffLoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         lockout = getattr(self.request, LOCKOUT_ATTRIBUTE, None)
         if lockout is not None:

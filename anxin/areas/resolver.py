@@ -242,7 +242,7 @@ def _scan_table(
     index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str]
 ) -> dict[str, tuple[tuple[Entry, ...], bool]]:
     """One lookup per scanned character: piece → (its entries, whether longer names start with it)."""
-    table = {piece: ((), True) for piece in prefixes}
+    table: dict[str, tuple[tuple[Entry, ...], bool]] = {piece: ((), True) for piece in prefixes}
     for alias, entries in index.items():
         table[alias] = (entries, alias in prefixes)
     return table
@@ -360,7 +360,7 @@ class Resolver:
         if end >= len(text):
             return False
         words = _STREET_BY_CHAR.get(text[end])
-        return bool(words) and any(text.startswith(w, end) for w in words)
+        return words is not None and any(text.startswith(w, end) for w in words)
 
     @staticmethod
     def _boundary(text: str, end: int) -> bool:

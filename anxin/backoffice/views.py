@@ -5,9 +5,11 @@ apps under it may not import each other upward. URL names keep the `workorders:`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,7 +36,7 @@ MASKERS = {
 
 
 @login_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     orders = selectors.workorder_list_for(
         actor=request.user,
@@ -47,7 +49,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
     except NotFound:
@@ -78,7 +80,7 @@ def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-unt
 
 @login_required
 @require_POST
-def order_transition(request: HttpRequest, number: str) -> HttpResponse:
+def order_transition(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
         employee_no = request.POST.get("technician", "")
@@ -99,7 +101,7 @@ def order_transition(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
+def order_sla_action(request: AuthedRequest, number: str) -> HttpResponse:
     """Pause / resume the SLA clocks, or record that the customer was contacted."""
     action = request.POST.get("action", "")
     try:
@@ -126,7 +128,7 @@ def order_sla_action(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_reveal(request: HttpRequest, number: str, field: str) -> HttpResponse:
+def order_reveal(request: AuthedRequest, number: str, field: str) -> HttpResponse:
     """htmx: swap a masked value for the real one; the reveal is audited."""
     order = selectors.workorder_get_for(actor=request.user, number=number)
     value = services.workorder_contact_reveal(

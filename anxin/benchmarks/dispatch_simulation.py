@@ -243,7 +243,7 @@ def simulate(sc: dict[str, Any], seed: int, policy: str, trace: list | None = No
                 overrun_applied.add(j.id)
                 disrupted = True
         if kind == "order":
-            job: Job = payload
+            job = payload
             candidates = _candidates(net, problem, plan, job, policy, int(sc["offer"]["max_offers"]))
             t, chosen = float(at), None
             for (resp, u), tid in zip(world.offer_draws[job.id], candidates, strict=False):

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from anxin.catalog.models import Brand, ProductCategory
 
 CACHE_SECONDS = 30.0
 _lock = threading.Lock()
-_cache: dict[str, tuple[float, list]] = {}
+_cache: dict[str, tuple[float, list[Any]]] = {}
 
 
-def _cached(key: str, load, *, fresh: bool) -> list:  # type: ignore[no-untyped-def]
+def _cached(key: str, load: Callable[[], Iterable[Any]], *, fresh: bool) -> list[Any]:
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS:

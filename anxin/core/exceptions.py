@@ -8,6 +8,7 @@ class DomainError(Exception):
 
     status = 400
     code = "invalid"
+    retry_after: int | None = None  # seconds, when waiting helps (RateLimited); sent as Retry-After
 
     def __init__(self, detail: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(detail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.lookups import Lookup
 
 from anxin.core.crypto import get_keyring
 
@@ -31,7 +32,7 @@ class EncryptedTextField(models.TextField):
             return value
         return get_keyring().encrypt(str(value), context=self.crypto_context)
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[no-untyped-def]
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name not in {"isnull"}:
             raise TypeError(f"{self.crypto_context} is encrypted: filter on its blind index instead")
         return super().get_lookup(lookup_name)

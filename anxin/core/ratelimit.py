@@ -63,7 +63,7 @@ def rate_limited(seconds: int) -> RateLimited:
     exc = RateLimited(
         gettext("请求过于频繁，请在 %(seconds)s 秒后再试。") % {"seconds": seconds}, code="rate_limited"
     )
-    exc.retry_after = seconds  # type: ignore[attr-defined]
+    exc.retry_after = seconds
     return exc
 
 
@@ -105,6 +105,7 @@ def ratelimit(
 
         # django-ninja reads the parameters from the signature; resolve string annotations here,
         # where the view's module globals are known (the wrapper's globals are this module's).
+        # typeshed declares no __signature__ on functions, though inspect.signature() honours it.
         wrapped.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return wrapped
 

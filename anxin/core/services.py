@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
 from anxin.core.models import RevealLog
 
 
 def reveal_log_create(
-    *, actor, subject_type: str, subject_id: str, field: str, reason: str = "", ip_address: str | None = None
-) -> RevealLog:  # type: ignore[no-untyped-def]
+    *,
+    actor: AbstractBaseUser,  # core sits below accounts: the base class, hence actor_id below
+    subject_type: str,
+    subject_id: str,
+    field: str,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> RevealLog:
     return RevealLog.objects.create(
-        actor=actor,
+        actor_id=actor.pk,
         subject_type=subject_type,
         subject_id=str(subject_id),
         field=field,
@@ -16,14 +27,14 @@ def reveal_log_create(
     )
 
 
-def encrypted_columns() -> list[tuple[type, str, str]]:
+def encrypted_columns() -> list[tuple[type[models.Model], str, str]]:
     """(model, field name, column) for every EncryptedTextField in the project."""
     from django.apps import apps
 
     from anxin.core.fields import EncryptedTextField
 
     return [
-        (model, field.name, field.column)
+        (model, field.name, cast(str, field.column))  # a concrete field always has a column
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField)
@@ -43,13 +54,13 @@ def encrypted_values_rotate(*, batch_size: int = 500) -> dict[str, int]:
     for model, name, column in encrypted_columns():
         table = connection.ops.quote_name(model._meta.db_table)
         col = connection.ops.quote_name(column)
-        pk = connection.ops.quote_name(model._meta.pk.column)
+        pk = connection.ops.quote_name(cast(str, model._meta.pk.column))  # a primary key has a column
         label = f"{model._meta.label}.{name}"
         counts[label] = 0
         last_pk = None
         while True:
             with connection.cursor() as cursor:
-                params: list[object] = [active_prefix + "%"]
+                params: list[str | int] = [active_prefix + "%"]
                 after = ""
                 if last_pk is not None:
                     after = f" AND {pk} > %s"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.core.masking import mask_address, mask_name, mask_phone
 from anxin.customers.models import Customer, Device
@@ -9,8 +10,8 @@ class CustomerAdmin(admin.ModelAdmin):
     """Back office sees customers masked; full values only through the audited reveal."""
 
     list_display = ["id", "masked_name", "masked_phone", "created_at"]
-    fields = ["masked_name", "masked_phone", "masked_address", "user", "created_at"]
-    readonly_fields = fields
+    fields = ("masked_name", "masked_phone", "masked_address", "user", "created_at")
+    readonly_fields = ("masked_name", "masked_phone", "masked_address", "user", "created_at")
 
     @admin.display(description="name")
     def masked_name(self, obj: Customer) -> str:
@@ -24,7 +25,7 @@ class CustomerAdmin(admin.ModelAdmin):
     def masked_address(self, obj: Customer) -> str:
         return mask_address(obj.address)
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

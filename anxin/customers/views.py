@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +19,8 @@ NEW_CODE_NEEDED = {"code_locked", "code_expired"}
 def customer_login(request: HttpRequest) -> HttpResponse:
     """Customers sign in with their phone and a one-time code sent by SMS."""
     if request.method == "POST" and "code" in request.POST:
-        form = CodeForm(request.POST)
-        status, context = 422, {"code_form": form}
+        form: forms.Form = CodeForm(request.POST)
+        status, context = 422, dict[str, object](code_form=form)
         if form.is_valid():
             try:
                 user = otp_verify(

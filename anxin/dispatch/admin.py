@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPlan
 
@@ -13,10 +14,10 @@ class DispatchOfferAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["order__number", "technician__employee_no"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: DispatchOffer | None = None) -> bool:
         return False
 
 

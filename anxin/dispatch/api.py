@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Router, Status
 
 from anxin.accounts.auth import api_auth
@@ -66,7 +67,7 @@ def technician_out(tech: Technician) -> dict:
 
 
 @router.get("/offers", response={200: list[OfferOut], **ERRORS})
-def offers_mine(request: HttpRequest, state: str = "pending"):
+def offers_mine(request: AuthedRequest, state: str = "pending") -> list[dict[str, Any] | None]:
     """Offers made to me (technicians); dispatchers and admins see every offer."""
     offers = selectors.offers_visible_to(actor=request.auth)
     if state:
@@ -75,13 +76,13 @@ def offers_mine(request: HttpRequest, state: str = "pending"):
 
 
 @router.post("/offers/{offer_id}/accept", response={200: OfferAnswerOut, **ERRORS})
-def offer_accept(request: HttpRequest, offer_id: int):
+def offer_accept(request: AuthedRequest, offer_id: int) -> dict[str, Any]:
     offer = selectors.offer_get_for(actor=request.auth, offer_id=offer_id)
     return {"offer": offer_out(services.offer_accept(offer=offer, actor=request.auth)), "handed_on": False}
 
 
 @router.post("/offers/{offer_id}/decline", response={200: OfferAnswerOut, **ERRORS})
-def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
+def offer_decline(request: AuthedRequest, offer_id: int, payload: DeclineIn) -> dict[str, Any]:
     offer = selectors.offer_get_for(actor=request.auth, offer_id=offer_id)
     following = services.offer_decline(offer=offer, actor=request.auth, reason=payload.reason)
     offer.refresh_from_db()
@@ -90,14 +91,14 @@ def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
 
 
 @router.post("/technicians/me/location", response={200: TechnicianOut, **ERRORS})
-def location_update(request: HttpRequest, payload: LocationIn):
+def location_update(request: AuthedRequest, payload: LocationIn) -> dict[str, Any]:
     tech = technician_for_user(actor=request.auth)
     tech = technician_location_update(technician=tech, latitude=payload.latitude, longitude=payload.longitude)
     return technician_out(tech)
 
 
 @router.post("/technicians/me/status", response={200: TechnicianOut, **ERRORS})
-def status_update(request: HttpRequest, payload: StatusIn):
+def status_update(request: AuthedRequest, payload: StatusIn) -> dict[str, Any]:
     tech = technician_for_user(actor=request.auth)
     tech = services.technician_status_set(
         technician=tech, status=payload.status, actor=request.auth, late_minutes=payload.late_minutes
@@ -106,7 +107,7 @@ def status_update(request: HttpRequest, payload: StatusIn):
 
 
 @router.get("/board/{service_point_id}", response={200: BoardOut, **ERRORS})
-def board(request: HttpRequest, service_point_id: int):
+def board(request: AuthedRequest, service_point_id: int) -> dict[str, Any]:
     """Today's board for one service point: orders waiting for a technician, routes with ETAs, plan facts."""
     point = selectors.service_point_for_board(actor=request.auth, pk=service_point_id)
     snap = services.board_snapshot(actor=request.auth, service_point=point)
@@ -187,7 +188,7 @@ def unpin(request: HttpRequest, number: str):
 
 
 @router.get("/orders/{number}/slots", response={200: list[SlotOut], **ERRORS})
-def slots(request: HttpRequest, number: str):
+def slots(request: AuthedRequest, number: str) -> list[dict[str, Any]]:
     """Arrival windows (2 h, next 3 days) the current plan can keep for this order."""
     require(request.auth, SLOT_BOOK)  # a role that may not book hears 403, not "no such order"
     order = workorder_get_for(actor=request.auth, number=number)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -54,7 +55,7 @@ BLOCKING_ATTENTION = {
     AttentionReason.OUT_OF_COVERAGE,
     AttentionReason.PHONE_MISSING,
 }
-PRIORITY_WEIGHT = {Priority.NORMAL: 1, Priority.URGENT: 3}
+PRIORITY_WEIGHT: dict[str, int] = {Priority.NORMAL: 1, Priority.URGENT: 3}
 LAST_LOCATION_FRESH = dt.timedelta(hours=4)
 
 
@@ -99,7 +100,7 @@ def service_points_for_board(*, actor: User) -> QuerySet[ServicePoint]:
 
 def service_point_for_board(*, actor: User, pk: int | str | None) -> ServicePoint:
     points = service_points_for_board(actor=actor)
-    point = points.filter(pk=pk).first() if str(pk or "").isdigit() else points.first()
+    point = points.filter(pk=str(pk)).first() if str(pk or "").isdigit() else points.first()
     if point is None:
         raise NotFound("No such service point", field="service_point")
     return point
@@ -191,7 +192,7 @@ def order_location(order: WorkOrder) -> LatLon | None:
         division = division_get(code) if code else None
         if division is not None and division.lat is not None and division.lng is not None:
             return LatLon(division.lat, division.lng)
-    return point_location(order.service_point) if order.service_point_id else None
+    return point_location(order.service_point) if order.service_point is not None else None
 
 
 def _works_on(technician: Technician, day: dt.date) -> bool:
@@ -458,6 +459,21 @@ def plan_to_engine(stored: DispatchPlan) -> Plan:
 # --- the board -----------------------------------------------------------------------------
 
 
+class BoardPrefetched(Protocol):
+    """The lists board_orders leaves on each WorkOrder through Prefetch(to_attr=...)."""
+
+    confirm_clocks: list[SlaClock]
+    pending_offers: list[DispatchOffer]
+    open_escalations: list[DispatchEscalation]
+
+
+class PlannedJob(Protocol):
+    """What technician_jobs_today sets on each WorkOrder (dispatch/me.html shows plan_eta)."""
+
+    plan_rank: int
+    plan_eta: dt.datetime | None
+
+
 def board_orders(*, actor: User, service_point: ServicePoint) -> list[WorkOrder]:
     """Orders that still need a technician who accepted: new, offered, escalated. Oldest first."""
     require(actor, BOARD)
@@ -513,6 +529,7 @@ def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = N
     stops = {s.job_id: (i, s) for i, s in enumerate(route.stops if route else ())}
     for order in orders:
         entry = stops.get(order.number)
-        order.plan_rank = entry[0] if entry else 999  # type: ignore[attr-defined]
-        order.plan_eta = at_minute(day, entry[1].arrival) if entry else None  # type: ignore[attr-defined]
-    return sorted(orders, key=lambda o: o.plan_rank)  # type: ignore[attr-defined]
+        planned = cast(PlannedJob, order)
+        planned.plan_rank = entry[0] if entry else 999
+        planned.plan_eta = at_minute(day, entry[1].arrival) if entry else None
+    return sorted(orders, key=lambda o: cast(PlannedJob, o).plan_rank)

@@ -46,7 +46,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return _board_render(request, point)
 
 
-def _board_render(request: HttpRequest, point: Any) -> HttpResponse:
+def _board_render(request: AuthedRequest, point: Any) -> HttpResponse:
     snapshot = services.board_snapshot(actor=request.user, service_point=point)
     context = {"board": snapshot, "points": selectors.service_points_for_board(actor=request.user)}
     template = "dispatch/board.html#board" if request.htmx else "dispatch/board.html"
@@ -75,7 +75,7 @@ def board_pin(request: HttpRequest, number: str) -> HttpResponse:
     return _board_after(request, order)
 
 
-def _board_after(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+def _board_after(request: AuthedRequest, order: WorkOrder) -> HttpResponse:
     point = selectors.service_point_for_board(actor=request.user, pk=order.service_point_id)
     if request.htmx:
         return _board_render(request, point)
@@ -174,7 +174,7 @@ def me_location(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _me_after(request: HttpRequest) -> HttpResponse:
+def _me_after(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         return me(request)
     return redirect("dispatch:me")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile, RefundRule
 
@@ -25,10 +26,10 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     list_display = ("id", "kind", "claim", "filename", "sha256", "received_at")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: EvidenceFile | None = None) -> bool:
         return False
 
 
@@ -37,7 +38,7 @@ class EvidenceAnalysisAdmin(admin.ModelAdmin):
     list_display = ("file", "risk", "engine_seconds", "created_at")
     list_filter = ("risk",)
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: EvidenceAnalysis | None = None) -> bool:
         return False
 
 
@@ -47,8 +48,8 @@ class ClaimEventAdmin(admin.ModelAdmin):
 
     list_display = ("claim", "kind", "old_status", "new_status", "actor", "created_at")
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ClaimEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ClaimEvent | None = None) -> bool:
         return False

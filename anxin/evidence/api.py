@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from typing import Any
+
+from django.http import FileResponse
 from ninja import File, Form, Router, Status
 
 from anxin.accounts.auth import api_auth
@@ -34,7 +36,7 @@ UPLOAD_ACTIONS = {
 
 
 @router.post("", response={201: ClaimDetailOut, **ERRORS})
-def claim_create(request: HttpRequest, payload: ClaimCreateIn):
+def claim_create(request: AuthedRequest, payload: ClaimCreateIn) -> Status:
     """A buyer files a claim for one order line."""
     buyer = getattr(request.auth, "customer", None)
     if buyer is None:
@@ -47,7 +49,7 @@ def claim_create(request: HttpRequest, payload: ClaimCreateIn):
 
 
 @router.get("", response={200: list[ClaimSummaryOut], **ERRORS})
-def claim_list(request: HttpRequest, status: str | None = None):
+def claim_list(request: AuthedRequest, status: str | None = None) -> list[dict[str, Any]]:
     """Claims the caller may see: their own (buyer), their brands' (staff), all (platform)."""
     return [
         presenters.claim_summary(c) for c in selectors.claim_list_for(actor=request.auth, status=status)[:200]
@@ -55,14 +57,16 @@ def claim_list(request: HttpRequest, status: str | None = None):
 
 
 @router.get("/{number}", response={200: ClaimDetailOut, **ERRORS})
-def claim_detail(request: HttpRequest, number: str):
+def claim_detail(request: AuthedRequest, number: str) -> dict[str, Any]:
     return presenters.claim_detail_for(
         request.auth, selectors.claim_get_for(actor=request.auth, number=number)
     )
 
 
 @router.post("/{number}/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind], file: File[EvidenceFile]):
+def evidence_upload(
+    request: AuthedRequest, number: str, kind: Form[EvidenceKind], file: File[EvidenceFile]
+) -> Status:
     """Upload one photo or video; it is stored unaltered and analysed in the background.
 
     The bytes must match ``kind`` (a photo: JPEG, PNG, WebP, HEIF, AVIF; a video: MP4, MOV, 3GP);
@@ -86,7 +90,7 @@ def evidence_upload(request: HttpRequest, number: str, kind: Form[EvidenceKind],
 
 
 @router.post("/models/{model_id}/listing-photos", response={201: EvidenceOut, **ERRORS})
-def listing_photo_upload(request: HttpRequest, model_id: int, file: File[EvidenceFile]):
+def listing_photo_upload(request: AuthedRequest, model_id: int, file: File[EvidenceFile]) -> Status:
     """Brand staff register a product model's listing photo, the reference forgeries are made from."""
     require(request.auth, permissions.LISTING_PHOTOS)
     model = selectors.product_model_for_staff(actor=request.auth, model_id=model_id)
@@ -104,7 +108,7 @@ def listing_photo_upload(request: HttpRequest, model_id: int, file: File[Evidenc
 
 
 @router.post("/{number}/decision", response={200: ClaimDetailOut, **ERRORS})
-def claim_decide(request: HttpRequest, number: str, payload: DecisionIn):
+def claim_decide(request: AuthedRequest, number: str, payload: DecisionIn) -> dict[str, Any]:
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     claim = services.claim_decide(
         actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
@@ -113,7 +117,7 @@ def claim_decide(request: HttpRequest, number: str, payload: DecisionIn):
 
 
 @router.post("/{number}/appeal", response={200: ClaimDetailOut, **ERRORS})
-def claim_appeal(request: HttpRequest, number: str, payload: AppealIn):
+def claim_appeal(request: AuthedRequest, number: str, payload: AppealIn) -> dict[str, Any]:
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     return presenters.claim_detail_for(
         request.auth, services.claim_appeal(actor=request.auth, claim=claim, reason=payload.reason)
@@ -121,7 +125,7 @@ def claim_appeal(request: HttpRequest, number: str, payload: AppealIn):
 
 
 @router.post("/{number}/arbitration", response={200: ClaimDetailOut, **ERRORS})
-def claim_arbitrate(request: HttpRequest, number: str, payload: ArbitrationIn):
+def claim_arbitrate(request: AuthedRequest, number: str, payload: ArbitrationIn) -> dict[str, Any]:
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     claim = services.claim_arbitrate(
         actor=request.auth, claim=claim, decision=payload.decision, reason=payload.reason
@@ -130,7 +134,7 @@ def claim_arbitrate(request: HttpRequest, number: str, payload: ArbitrationIn):
 
 
 @router.get("/{number}/bundle", response={200: None, **ERRORS})
-def claim_bundle(request: HttpRequest, number: str):
+def claim_bundle(request: AuthedRequest, number: str) -> FileResponse:
     """The evidence bundle: original files, hashes, HTML report and timeline in one zip (streamed)."""
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     return FileResponse(

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import Brand, ProductModel
@@ -68,11 +71,11 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("处理结果"), choices=Decision.choices)
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, arbitration: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, arbitration: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if arbitration:  # the platform settles an appeal: approve or reject, always with a reason
             self.fields["decision"].label = _("平台仲裁结果")
-            self.fields["decision"].choices = [
+            cast(forms.ChoiceField, self.fields["decision"]).choices = [
                 (Decision.APPROVE, Decision.APPROVE.label),
                 (Decision.REJECT, Decision.REJECT.label),
             ]
@@ -91,7 +94,7 @@ class MoreEvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/mp4,video/quicktime,video/3gpp"}),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         try:
             evidence_size_check(size=upload.size)

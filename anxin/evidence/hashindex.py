@@ -133,13 +133,13 @@ TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is
 IVF_LISTS = 1024  # first training; ``rebuild`` with more lists as the index grows (4096 at 1 M photos)
 IVF_PROBE = 1  # with 200 query descriptors: recall as 400 x 2 at 1 M, half the CPU (benchmarks)
 
-_FEATURE_ORB = None
+_FEATURE_ORB: cv2.ORB | None = None
 
 
-def _feature_orb():  # noqa: ANN202 - cv2 types are not exported
+def _feature_orb() -> cv2.ORB:
     global _FEATURE_ORB
     if _FEATURE_ORB is None:
-        _FEATURE_ORB = cv2.ORB_create(nfeatures=QUERY_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+        _FEATURE_ORB = cv2.ORB.create(nfeatures=QUERY_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
     return _FEATURE_ORB
 
 
@@ -209,7 +209,7 @@ class FeatureIndex:
         return key in self._key_set
 
     @property
-    def index(self):  # noqa: ANN201 - faiss index types
+    def index(self) -> faiss.IndexBinary:
         return self._ivf if self._ivf is not None else self._flat
 
     @property
@@ -249,13 +249,15 @@ class FeatureIndex:
             codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._flat.index).xb).reshape(-1, 32)
             return codes, faiss.vector_to_array(self._flat.id_map)
         invlists = self._ivf.invlists
-        codes, ids = [], []
+        code_lists, id_lists = [], []
         for number in range(self._ivf.nlist):
             size = invlists.list_size(number)
             if size:
-                codes.append(faiss.rev_swig_ptr(invlists.get_codes(number), size * 32).copy().reshape(-1, 32))
-                ids.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
-        return np.concatenate(codes), np.concatenate(ids)
+                code_lists.append(
+                    faiss.rev_swig_ptr(invlists.get_codes(number), size * 32).copy().reshape(-1, 32)
+                )
+                id_lists.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
+        return np.concatenate(code_lists), np.concatenate(id_lists)
 
     def _train(self, lists: int = IVF_LISTS) -> None:
         self.rebuild(lists)
@@ -396,7 +398,7 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
             transform,
             cv2.MOTION_AFFINE,
             (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4),
-            None,
+            None,  # type: ignore[call-overload]  # no mask: OpenCV takes None, its stubs want an array
             1,
         )
     except cv2.error:

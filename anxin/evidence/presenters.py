@@ -72,7 +72,7 @@ def evidence_row(
 ) -> dict[str, Any]:
     analysis = getattr(evidence, "analysis", None) if with_analysis else None
     heatmap = None
-    if analysis is not None and analysis.heatmap and evidence.claim_id:
+    if analysis is not None and analysis.heatmap and evidence.claim is not None:
         heatmap = reverse("evidence:heatmap", args=[evidence.claim.number, evidence.pk])
     return {
         "id": evidence.pk,

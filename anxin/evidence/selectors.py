@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Q, QuerySet
 
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
@@ -76,7 +78,10 @@ def hash_index_near(*, hashes: ImageHashes, radius: int, exclude_claim_id: int |
     index = HashIndex()
     for row in candidates.values("id", "claim__number", "phash", "dhash"):
         key = f"{row['claim__number'] or 'file'}/{row['id']}"
-        index.add(key, ImageHashes(from_signed64(row["phash"]), from_signed64(row["dhash"])))
+        # phash__isnull=False above; dhash is written with it
+        index.add(
+            key, ImageHashes(from_signed64(cast(int, row["phash"])), from_signed64(cast(int, row["dhash"])))
+        )
     return index
 
 

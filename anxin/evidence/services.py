@@ -7,12 +7,14 @@ status (so two reviewers cannot both decide) plus one ClaimEvent row, the timeli
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import secrets
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Collection
 from decimal import Decimal
 from typing import IO, Any
 
@@ -92,7 +94,7 @@ def _respond_by(*, claim: Claim, status: str, now: dt.datetime) -> dt.datetime |
 
 
 def _transition(
-    *, claim: Claim, allowed_from: set[str], new: str, kind: str, actor: User | None, **extra: Any
+    *, claim: Claim, allowed_from: Collection[str], new: str, kind: str, actor: User | None, **extra: Any
 ) -> Claim:
     old = claim.status
     if old not in allowed_from:
@@ -305,7 +307,7 @@ def _reanalyze_claim_photos_after_commit(*, claim: Claim) -> None:
         claim.files.filter(kind=EvidenceKind.CLAIM_PHOTO, analysis__isnull=False).values_list("pk", flat=True)
     )
     for file_id in analysed:
-        transaction.on_commit(lambda file_id=file_id: evidence_reanalyze_task(file_id))
+        transaction.on_commit(functools.partial(evidence_reanalyze_task, file_id))
 
 
 # Stored names end in the suffix of the type the bytes showed, never the client's: a JPEG named
@@ -682,10 +684,13 @@ def claim_reminders_send(*, now: dt.datetime | None = None) -> int:
     ):
         if not Claim.objects.filter(pk=claim.pk, reminded_at=claim.reminded_at).update(reminded_at=now):
             continue
+        assert claim.respond_by is not None  # respond_by__isnull=False above
         overdue = claim.respond_by <= now
-        whom = {ClaimStatus.MORE_EVIDENCE: "buyer", ClaimStatus.APPEALED: "platform"}.get(
-            claim.status, "merchant"
-        )
+        whom_by_status: dict[str, str] = {
+            ClaimStatus.MORE_EVIDENCE: "buyer",
+            ClaimStatus.APPEALED: "platform",
+        }
+        whom = whom_by_status.get(claim.status, "merchant")
         note = (
             f"{'overdue' if overdue else 'due'} {timezone.localtime(claim.respond_by):%m-%d %H:%M} ({whom})"
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from anxin.core.exceptions import DomainError
 from anxin.evidence import permissions, presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
 from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm, MoreEvidenceForm
+from anxin.evidence.models import Claim
 from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
 
@@ -36,7 +40,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.atomic  # a refused photo leaves no claim behind
-def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-def]
+def _file_claim(request: AuthedRequest, data: dict[str, Any]) -> Claim:
     brand = data["brand"]
     model = data["product_model"]
     claim = services.claim_create(
@@ -64,7 +68,7 @@ def _file_claim(request: HttpRequest, data: dict):  # type: ignore[no-untyped-de
 
 
 @login_required
-def claim_status(request: HttpRequest, number: str) -> HttpResponse:
+def claim_status(request: AuthedRequest, number: str) -> HttpResponse:
     """The buyer's view: decision, files, timeline, and the appeal form while the deadline runs."""
     claim = selectors.claim_get_for(actor=request.user, number=number)
     if request.method == "POST" and "file" in request.FILES:
@@ -101,7 +105,7 @@ def claim_status(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _add_evidence(request: AuthedRequest, claim: Claim) -> HttpResponse:
     """The buyer adds a photo or a video (asked for more evidence, or on their own while it is open)."""
     form = MoreEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -121,7 +125,9 @@ def _add_evidence(request: HttpRequest, claim) -> HttpResponse:  # type: ignore[
         else:
             messages.success(request, _("已收到，谢谢。"))
     else:
-        messages.error(request, " ".join(form.errors.get("file", [])) or _("请选择要上传的文件。"))
+        messages.error(
+            request, " ".join(str(m) for m in form.errors.get("file", [])) or _("请选择要上传的文件。")
+        )
     return redirect("evidence:status", number=claim.number)
 
 

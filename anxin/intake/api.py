@@ -3,6 +3,8 @@ bridge and the inbound-mail webhook (HMAC-signed, no login)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Header, Router, Status
@@ -41,7 +43,7 @@ def _ack(result: IntakeResult) -> Status:
 
 def _api_client(request: HttpRequest) -> str:
     """Budgets count per API token (each token has its own service user) or signed-in user."""
-    return f"user:{request.auth.pk}"
+    return f"user:{cast(AuthedRequest, request).auth.pk}"  # the router's api_auth ran before
 
 
 # Filing an order is an intake channel, served at the orders' path: the operation is added to the
@@ -54,12 +56,12 @@ def _api_client(request: HttpRequest) -> str:
 )
 @ratelimit(scope="api-orders", rate_setting="ANXIN_API_ORDER_RATE", key=_api_client)
 def order_create(
-    request: HttpRequest,
+    request: AuthedRequest,
     payload: OrderCreateIn,
     idempotency_key: str | None = Header(
         None, alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S"
     ),
-):
+) -> Status:
     """File a repair request from an app or partner. Retries with the same Idempotency-Key return the same order."""
     require(request.auth, FILE_ORDER)
     repair = RepairRequest(channel=Channel.API, **payload.dict())
@@ -82,7 +84,7 @@ def social_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
     x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
-):
+) -> Status:
     """A message from WeChat/Weibo/Douyin via the bridge. The signature is checked before the body is read."""
     verify_signature(
         secret=settings.ANXIN_SOCIAL_WEBHOOK_SECRET,
@@ -123,7 +125,7 @@ def email_webhook(
     request: HttpRequest,
     x_anxin_timestamp: str | None = Header(None, alias="X-Anxin-Timestamp"),
     x_anxin_signature: str | None = Header(None, alias="X-Anxin-Signature"),
-):
+) -> Status:
     """The mail gateway posts each inbound message as raw RFC 822 bytes (attachments included)."""
     verify_signature(
         secret=settings.ANXIN_MAIL_WEBHOOK_SECRET,

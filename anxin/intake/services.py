@@ -16,6 +16,7 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -363,7 +364,9 @@ def _product_resolve(
         product_model = ProductModel.objects.filter(brand=brand, code__iexact=request.model.strip()).first()
     category = category_match(request.category) or (product_model.category if product_model else None)
     if category is None and brand is not None and brand.models.values("category").distinct().count() == 1:
-        category = brand.models.first().category  # a one-category brand (乐创 makes only cabinets)
+        category = cast(
+            ProductModel, brand.models.first()
+        ).category  # count() == 1: a one-category brand (乐创 makes only cabinets)
     return brand, category, product_model
 
 

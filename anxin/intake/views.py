@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from anxin.workorders.choices import Channel
 
 
 @login_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthedRequest) -> HttpResponse:
     """Hotline agent console: type the caller's phone, see their history, file the order."""
     require(request.user, HOTLINE_CONSOLE)
     form = HotlineOrderForm(request.POST or None)
@@ -49,7 +49,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caller_lookup(request: HttpRequest) -> HttpResponse:
+def caller_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: the caller's earlier orders and devices, as the agent types the number."""
     require(request.user, HOTLINE_CONSOLE)
     history = caller_history_for(actor=request.user, phone=request.GET.get("phone", ""))

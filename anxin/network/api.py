@@ -6,11 +6,11 @@ stayed what they were when coverage lived in areas.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from anxin.accounts.auth import api_auth
+from anxin.accounts.requests import AuthedRequest
 from anxin.areas.api import resolution_out
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
 from anxin.core.schemas import errors
@@ -47,7 +47,7 @@ class LookupQuery(Schema):
     response={200: LookupOut, **READ_ERRORS, **errors(403)},
     operation_id="anxin_areas_api_lookup",
 )
-def lookup(request: HttpRequest, query: Query[LookupQuery]) -> dict:
+def lookup(request: AuthedRequest, query: Query[LookupQuery]) -> dict:
     """Covering service points for an address or code, or the nearest ones when it is out of coverage."""
     found = coverage_lookup(
         actor=request.user, address=query.address, code=query.code, brand=query.brand, category=query.category
@@ -65,7 +65,7 @@ def lookup(request: HttpRequest, query: Query[LookupQuery]) -> dict:
     response={200: list[CoverageAreaOut], **READ_ERRORS, **errors(403, 404)},
     operation_id="anxin_areas_api_coverage_list",
 )
-def coverage_list(request: HttpRequest, point_id: int) -> list:
+def coverage_list(request: AuthedRequest, point_id: int) -> list:
     point = service_point_get_for(actor=request.user, pk=point_id)
     return list(coverage_list_for(actor=request.user, service_point=point))
 
@@ -75,7 +75,7 @@ def coverage_list(request: HttpRequest, point_id: int) -> list:
     response={200: CoverageImportOut, **BODY_ERRORS, **errors(403, 404)},
     operation_id="anxin_areas_api_coverage_import_api",
 )
-def coverage_import_api(request: HttpRequest, point_id: int, payload: CoverageImportIn) -> dict:
+def coverage_import_api(request: AuthedRequest, point_id: int, payload: CoverageImportIn) -> dict:
     """Preview (``confirm: false``) or save a pasted coverage list; unresolved items are listed, not saved."""
     point = service_point_get_for(actor=request.user, pk=point_id)
     if not payload.confirm:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import Brand, ProductCategory
@@ -27,10 +30,10 @@ class LookupForm(forms.Form):
         label=_("品类"), queryset=ProductCategory.objects.order_by("name"), required=False
     )
 
-    def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, brands: QuerySet[Brand] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if brands is not None:
-            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["brand"]).queryset = brands  # declared above
 
 
 class BrandChoiceForm(forms.Form):
@@ -38,7 +41,7 @@ class BrandChoiceForm(forms.Form):
         label=_("品牌"), queryset=Brand.objects.none(), required=False, empty_label=_("全部品牌")
     )
 
-    def __init__(self, *args: object, brands: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, brands: QuerySet[Brand] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if brands is not None:
-            self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["brand"]).queryset = brands  # declared above

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db.models import Count, QuerySet
 
@@ -202,7 +203,12 @@ def coverage_lookup(
     points = service_points_covering(**place, brand=brand, category=category)
     if points:
         return CoverageLookup(outcome=CoverageOutcome.COVERED, resolution=resolution, points=points)
-    nearest = service_points_nearest(**place, brand=brand, category=category)
+    nearest = service_points_nearest(
+        county_code=resolution.county_code,
+        township_code=resolution.township_code,
+        brand=brand,
+        category=category,
+    )
     return CoverageLookup(outcome=CoverageOutcome.OUT_OF_COVERAGE, resolution=resolution, nearest=nearest)
 
 

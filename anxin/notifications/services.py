@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import models
 from django.utils import timezone
 
 from anxin.core.crypto import get_keyring
@@ -63,13 +65,13 @@ def _over_budget(*, index: str, kind: str, now: dt.datetime) -> bool:
     return sent.filter(sent_at__gt=now - dt.timedelta(hours=1)).count() >= per_hour
 
 
-def _deliver(  # type: ignore[no-untyped-def]
+def _deliver(
     *,
     channel: str,
     kind: str,
     recipient: str,
     body: str,
-    order,
+    order: models.Model | None,  # a workorders.WorkOrder: this app sits below workorders
     provider: str,
     send: Callable[[Notification], None],
 ) -> Notification:
@@ -86,7 +88,7 @@ def _deliver(  # type: ignore[no-untyped-def]
             recipient=recipient,
             recipient_index=recipient_index(channel=channel, recipient=recipient),
             body=body,
-            order=order,
+            order=cast(Any, order),  # the plugin wants a WorkOrder, which this lower layer cannot import
             job=job,
             provider=provider,
         )
@@ -114,7 +116,7 @@ def _deliver(  # type: ignore[no-untyped-def]
     return note
 
 
-def sms_send(*, kind: str, phone: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
+def sms_send(*, kind: str, phone: str, text: str, order: models.Model | None = None) -> Notification:
     provider = get_sms_provider()
 
     def send(note: Notification) -> None:
@@ -131,7 +133,9 @@ def sms_send(*, kind: str, phone: str, text: str, order=None) -> Notification:  
     )
 
 
-def email_send(*, kind: str, address: str, subject: str, text: str, order=None) -> Notification:  # type: ignore[no-untyped-def]
+def email_send(
+    *, kind: str, address: str, subject: str, text: str, order: models.Model | None = None
+) -> Notification:
     def send(note: Notification) -> None:
         send_mail(subject, text, None, [address])
 

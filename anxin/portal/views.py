@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
@@ -105,7 +106,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url="customers:login")
-def my_orders(request: HttpRequest) -> HttpResponse:
+def my_orders(request: AuthedRequest) -> HttpResponse:
     orders = selectors.workorder_list_for(actor=request.user)
     customer = getattr(request.user, "customer", None)
     devices = customer.devices.select_related("brand", "category", "product_model") if customer else []
@@ -117,7 +118,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url="customers:login")
-def my_order(request: HttpRequest, number: str) -> HttpResponse:
+def my_order(request: AuthedRequest, number: str) -> HttpResponse:
     try:
         order = selectors.workorder_get_for(actor=request.user, number=number)
     except NotFound:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
@@ -24,7 +24,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/breaches", response={200: BreachReportOut, **ERRORS})
-def breach_report(request: HttpRequest, days: int = 7):
+def breach_report(request: AuthedRequest, days: int = 7) -> dict[str, Any]:
     """Kept and broken promises per brand for the last `days` days (orders you may see)."""
     require(request.auth, REPORT)
     until = timezone.now()
@@ -48,7 +48,7 @@ def breach_report(request: HttpRequest, days: int = 7):
 
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS})
-def alert_list(request: HttpRequest, open_only: bool = True):
+def alert_list(request: AuthedRequest, open_only: bool = True) -> list[dict[str, Any]]:
     alerts = selectors.sla_alerts_for(actor=request.auth, open_only=open_only)[:200]
     return [
         {
@@ -65,7 +65,7 @@ def alert_list(request: HttpRequest, open_only: bool = True):
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response={200: AlertOut, **ERRORS})
-def alert_acknowledge(request: HttpRequest, alert_id: int):
+def alert_acknowledge(request: AuthedRequest, alert_id: int) -> dict[str, Any]:
     alert = selectors.sla_alerts_for(actor=request.auth, open_only=False).filter(pk=alert_id).first()
     if alert is None:
         raise NotFound(f"No alert {alert_id} for you", field="alert_id")
@@ -87,7 +87,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int):
     response={200: OrderDetailOut, **ORDER_ERRORS},
     operation_id="anxin_workorders_api_order_sla_pause",
 )
-def order_sla_pause(request: HttpRequest, number: str, payload: PauseIn):
+def order_sla_pause(request: AuthedRequest, number: str, payload: PauseIn) -> dict[str, Any]:
     """Stop the SLA clocks while the order waits on the customer or on parts (audited)."""
     order = workorder_get_for(actor=request.auth, number=number)
     sla_pause(order=order, reason=payload.reason, actor=request.auth, note=payload.note)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -129,16 +130,16 @@ class BusinessCalendar:
         return cls(hours=(), round_the_clock=True)
 
     @classmethod
-    def from_text(cls, text: str, **kwargs: object) -> BusinessCalendar:
+    def from_text(cls, text: str, **kwargs: Any) -> BusinessCalendar:
         """Parse ``"08:30-12:00,13:30-18:00"`` (the ServicePoint.opening_hours format) or ``"24h"``."""
         text = text.strip()
         if text.lower() in {"24h", "24/7", "00:00-24:00"}:
-            return cls(hours=(), round_the_clock=True, **kwargs)  # type: ignore[arg-type]
+            return cls(hours=(), round_the_clock=True, **kwargs)
         hours = []
         for part in text.split(","):
             a, b = part.strip().split("-")
             hours.append((time.fromisoformat(a.strip()), time.fromisoformat(b.strip())))
-        return cls(hours=tuple(hours), **kwargs)  # type: ignore[arg-type]
+        return cls(hours=tuple(hours), **kwargs)
 
     def is_working_day(self, day: date) -> bool:
         if self.round_the_clock:

@@ -83,7 +83,7 @@ def sla_policy_cache_clear() -> None:
     _policy_cache = None
 
 
-def sla_policy_for(*, order) -> SlaPolicy | None:  # type: ignore[no-untyped-def]
+def sla_policy_for(*, order: WorkOrder) -> SlaPolicy | None:
     """The most specific active policy: brand, then category, then priority must match or be empty."""
     candidates = [
         p
@@ -114,12 +114,14 @@ def _targets(policy: SlaPolicy | None) -> list[TargetSpec]:
     return [TargetSpec(t.kind, t.minutes, t.starts_on, t.warn_before_minutes) for t in policy.targets.all()]
 
 
-def _pauses(order) -> list[tuple[dt.datetime, dt.datetime]]:  # type: ignore[no-untyped-def]
+def _pauses(order: WorkOrder) -> list[tuple[dt.datetime, dt.datetime]]:
     far = timezone.now() + dt.timedelta(days=3650)
     return [(p.started_at, p.ended_at or far) for p in SlaPause.objects.filter(order=order)]
 
 
-def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = None) -> list[SlaClock]:  # type: ignore[no-untyped-def]
+def sla_clocks_start(
+    *, order: WorkOrder, event: str = "created", at: dt.datetime | None = None
+) -> list[SlaClock]:
     """Start the clocks whose targets begin with `event` at `at` (the time the event was recorded).
 
     A pause that began after `at` (the event was read late) applies as if the clock had been
@@ -153,7 +155,7 @@ def sla_clocks_start(*, order, event: str = "created", at: dt.datetime | None = 
     return SlaClock.objects.bulk_create([c for c in clocks if c.kind not in existing])
 
 
-def sla_on_event(*, order, event: str, at: dt.datetime | None = None) -> None:  # type: ignore[no-untyped-def]
+def sla_on_event(*, order: WorkOrder, event: str, at: dt.datetime | None = None) -> None:
     """Keep the promise `event` fulfils, start the ones it begins, stop all on cancellation.
 
     Only clocks started by `at` are touched, so an event read late never settles a later clock.
@@ -226,7 +228,9 @@ def _outbox_read_batch(*, limit: int) -> int:
 
 
 @transaction.atomic
-def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
+def sla_pause(
+    *, order: WorkOrder, reason: str, actor: User, note: str = "", at: dt.datetime | None = None
+) -> SlaPause:
     """Stop every running clock of the order while it waits on the customer or on parts."""
     require(actor, PAUSE, order)
     if reason not in PauseReason.values:
@@ -253,7 +257,7 @@ def sla_pause(*, order, reason: str, actor, note: str = "", at: dt.datetime | No
 
 
 @transaction.atomic
-def sla_resume(*, order, actor, at: dt.datetime | None = None) -> SlaPause:  # type: ignore[no-untyped-def]
+def sla_resume(*, order: WorkOrder, actor: User, at: dt.datetime | None = None) -> SlaPause:
     """Restart the clocks; each deadline moves by exactly the paused business time."""
     require(actor, RESUME, order)
     at = at or timezone.now()
@@ -334,7 +338,7 @@ def sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def sla_alert_acknowledge(*, alert: SlaAlert, actor) -> SlaAlert:  # type: ignore[no-untyped-def]
+def sla_alert_acknowledge(*, alert: SlaAlert, actor: User) -> SlaAlert:
     SlaAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=timezone.now()
     )

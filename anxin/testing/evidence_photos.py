@@ -195,7 +195,7 @@ def inpaint_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         np.int32,
     )
     cv2.fillPoly(mask, [cv2.convexHull(pts)], 255)
-    out = cv2.inpaint(image, mask, 5, cv2.INPAINT_TELEA)
+    out: np.ndarray = cv2.inpaint(image, mask, 5, cv2.INPAINT_TELEA)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     cv2.drawContours(out, contours, -1, (30, 30, 30), 2, cv2.LINE_AA)
     noise = rng.normal(0, 6, out.shape).astype(np.float32) * (mask[..., None] > 0)
@@ -256,7 +256,7 @@ def render(
     elif damage == "dent":
         front = inpaint_damage(front, rng)
     if studio:
-        canvas = np.full((height, width, 3), 248, np.float32)
+        canvas: np.ndarray = np.full((height, width, 3), 248, np.float32)
         canvas -= np.linspace(0, 18, height, dtype=np.float32)[:, None, None]
         if backdrop is not None:
             canvas[:] = np.asarray(backdrop, np.float32)
@@ -350,7 +350,7 @@ def render(
         ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
         vignette = 1 - rng.uniform(0.1, 0.35) * (((xs / width - 0.5) ** 2 + (ys / height - 0.5) ** 2) * 2)
         canvas *= vignette[..., None]
-        canvas = cv2.GaussianBlur(canvas, (0, 0), rng.uniform(0.4, 1.3))
+        canvas = cv2.GaussianBlur(canvas, (0, 0), rng.uniform(0.4, 1.3)).astype(np.float32, copy=False)
         sigma = rng.uniform(1.5, 5.0)
         canvas += (
             rng.normal(0, 1, canvas.shape).astype(np.float32) * sigma * np.sqrt(np.clip(canvas, 1, 255) / 128)
@@ -364,7 +364,9 @@ def render(
 def recompress(image: np.ndarray, quality: int) -> np.ndarray:
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    assert decoded is not None
+    return decoded
 
 
 def resize(image: np.ndarray, factor: float) -> np.ndarray:

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
@@ -6,11 +9,13 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 class EventInline(admin.TabularInline):
     model = WorkOrderEvent
     fields = ["created_at", "event", "from_status", "to_status", "actor", "actor_label", "note"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(
+        self, request: HttpRequest, obj: WorkOrder | None = None
+    ) -> bool:  # obj: the parent order
         return False
 
 
@@ -33,8 +38,8 @@ class WorkOrderAdmin(admin.ModelAdmin):
         "technician",
         "created_at",
     ]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # a flat list of names
     inlines = [EventInline]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
 from ninja import Query, Router
 
 from anxin.accounts.auth import api_auth
@@ -25,24 +26,24 @@ ERRORS = errors(400, 401, 403, 404, 409, 413, 422, 429)
 
 @router.get("", response={200: list[OrderSummaryOut], **ERRORS})
 def order_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: str = "",
     attention: bool = False,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
-):
+) -> list[dict[str, Any]]:
     orders = selectors.workorder_list_for(actor=request.auth, status=status, attention_only=attention)
     return [presenters.order_summary(o) for o in orders[offset : offset + limit]]
 
 
 @router.get("/{number}", response={200: OrderDetailOut, **ERRORS})
-def order_get(request: HttpRequest, number: str):
+def order_get(request: AuthedRequest, number: str) -> dict[str, Any]:
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
 
 
 @router.post("/{number}/transitions", response={200: OrderDetailOut, **ERRORS})
-def order_transition(request: HttpRequest, number: str, payload: TransitionIn):
+def order_transition(request: AuthedRequest, number: str, payload: TransitionIn) -> dict[str, Any]:
     """Fire one event of the state machine (accept, dispatch, technician_accept, …)."""
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     technician = technician_get_by_employee_no(employee_no=payload.technician) if payload.technician else None
@@ -53,7 +54,7 @@ def order_transition(request: HttpRequest, number: str, payload: TransitionIn):
 
 
 @router.post("/{number}/reveal", response={200: RevealOut, **ERRORS})
-def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
+def order_reveal(request: AuthedRequest, number: str, payload: RevealIn) -> dict[str, Any]:
     """Show one unmasked contact field; every call is written to the audit log."""
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     value = services.workorder_contact_reveal(
@@ -67,7 +68,7 @@ def order_reveal(request: HttpRequest, number: str, payload: RevealIn):
 
 
 @router.post("/{number}/contacted", response={200: OrderDetailOut, **ERRORS})
-def order_contacted(request: HttpRequest, number: str, payload: ContactedIn):
+def order_contacted(request: AuthedRequest, number: str, payload: ContactedIn) -> dict[str, Any]:
     """Record that the customer was reached (keeps the "customer contacted" promise)."""
     order = selectors.workorder_get_for(actor=request.auth, number=number)
     services.workorder_customer_contacted(order=order, actor=request.auth, note=payload.note)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -97,13 +99,13 @@ class WorkOrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.event} {self.from_status}→{self.to_status}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The timeline is evidence: rows are written once and never changed.
         if self.pk is not None:
             raise ValueError("work order events are immutable")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("work order events are immutable")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from, next_status
 
 if TYPE_CHECKING:  # for annotations only
-    from anxin.network.models import ServicePoint
+    from anxin.network.models import ServicePoint, Technician
 
 
 def workorder_number_next(*, when: dt.datetime) -> str:
@@ -116,7 +117,7 @@ def workorder_create(
 def workorder_event_record(
     *,
     order: WorkOrder,
-    event: Event,
+    event: str,  # an Event value
     actor: User | None,
     note: str = "",
     from_status: str = "",
@@ -160,7 +161,7 @@ def workorder_transition(
     event: str,
     actor: User | None,
     note: str = "",
-    technician=None,  # type: ignore[no-untyped-def]
+    technician: Technician | None = None,
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
 
@@ -214,8 +215,8 @@ def workorder_appointment_set(
     start: dt.datetime,
     end: dt.datetime,
     actor: User | None,
-    allowed_statuses,
-    at: dt.datetime,  # type: ignore[no-untyped-def]
+    allowed_statuses: Collection[str],
+    at: dt.datetime,
 ) -> WorkOrder:
     """Store the promised arrival window; conditional on the order still being in `allowed_statuses`."""
     if end <= start:
@@ -273,4 +274,4 @@ def workorder_contact_reveal(
         reason=reason,
         ip_address=ip_address,
     )
-    return getattr(order, field)
+    return cast(str, getattr(order, field))  # one of REVEALABLE_FIELDS, all text

@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,9 @@ class Stack:
                 assert time.monotonic() < give_up_at, f"order {key} never accepted"
                 time.sleep(0.3)
 
-    def burst(self, prefix: str, count: int, *, phones: str, during=None) -> list[str]:  # type: ignore[no-untyped-def]
+    def burst(
+        self, prefix: str, count: int, *, phones: str, during: Callable[[], None] | None = None
+    ) -> list[str]:
         """``count`` orders from distinct new customers (phones ``<phones>`` + 7 digits), two clients."""
         give_up_at = time.monotonic() + SETTLE_S
         numbers: list[str] = []

@@ -29,7 +29,10 @@ def clock(monkeypatch):
 
 def _last_code() -> str:
     note = Notification.objects.filter(kind="otp").order_by("-created_at", "-pk").first()
-    return re.search(r"\d{6}", note.body).group(0)
+    assert note is not None
+    found = re.search(r"\d{6}", note.body)
+    assert found is not None, "no code in the message"
+    return found.group(0)
 
 
 def _wrong(code: str) -> str:

@@ -15,7 +15,9 @@ def two_customers(brand, category):
 def _code_sent_to(phone_tail: str) -> str:
     note = Notification.objects.filter(kind="otp").order_by("-created_at").first()
     assert note is not None and note.recipient.endswith(phone_tail)
-    return re.search(r"\d{6}", note.body).group(0)
+    found = re.search(r"\d{6}", note.body)
+    assert found is not None, "no code in the message"
+    return found.group(0)
 
 
 def test_a_customer_logs_in_with_a_code_and_sees_only_their_orders(two_customers):

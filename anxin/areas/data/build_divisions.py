@@ -21,6 +21,7 @@ import csv
 import gzip
 import sys
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -123,7 +124,7 @@ def build(source: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     return out, build_renames(source, by_code)
 
 
-def build_renames(source: Path, current: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+def build_renames(source: Path, current: Mapping[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Old (code, name) pairs of counties and prefectures → the current code, for spans ending 2000 or later."""
     result: dict[tuple[str, str], tuple[str, str, str]] = {}
     spans = read_csv(source / "history" / "county_spans_1980_2024.csv")

@@ -40,16 +40,24 @@ def test_it_records_source_licence_and_date_beside_the_data():
 
 def test_division_get_returns_code_name_level_parent_and_centre():
     d = division_get("110105")
+    assert d is not None
 
     assert (d.code, d.name, d.level, d.parent_code) == ("110105", "朝阳区", COUNTY, "110000")
+    assert d.lat is not None and d.lng is not None
     assert 39 < d.lat < 41 and 116 < d.lng < 117
 
 
+def _current_code(code: str) -> str:
+    division = division_get(code)
+    assert division is not None
+    return division.code
+
+
 def test_division_get_follows_old_codes_to_the_current_division():
-    assert division_get("350427").code == "350405"  # 沙县 → 沙县区 (2021)
-    assert division_get("350625").code == "350605"  # 长泰县 → 长泰区 (2021)
-    assert division_get("610521").code == "610503"  # 华县 → 华州区 (2015)
-    assert division_get("500105").code == "500157"  # 江北区 → 两江新区 (2025)
+    assert _current_code("350427") == "350405"  # 沙县 → 沙县区 (2021)
+    assert _current_code("350625") == "350605"  # 长泰县 → 长泰区 (2021)
+    assert _current_code("610521") == "610503"  # 华县 → 华州区 (2015)
+    assert _current_code("500105") == "500157"  # 江北区 → 两江新区 (2025)
 
 
 def test_division_get_returns_none_for_unknown_codes():

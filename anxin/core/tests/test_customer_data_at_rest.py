@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -238,7 +239,7 @@ def _file_every_channel(brand, category, tmp_path: Path) -> None:
 
 
 def _hits(text: str, where: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for channel, person in PEOPLE.items():
         found.extend(f"{channel}: {s!r} in {where}" for s in _secrets(person) if s in text)
     return found
@@ -296,7 +297,7 @@ def _native_dump() -> str:
 def log_output():
     """What the configured handlers (console, access log) actually write, redaction included."""
     buffer = io.StringIO()
-    swapped = []
+    swapped: list[tuple[logging.StreamHandler[Any], Any]] = []
     for name in ("anxin", "django.request", "django.server"):
         for handler in logging.getLogger(name).handlers:
             if isinstance(handler, logging.StreamHandler) and handler not in [h for h, _ in swapped]:

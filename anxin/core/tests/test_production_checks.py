@@ -49,7 +49,7 @@ def production(settings, monkeypatch):
 
 def _error_ids(databases: list[str] | None = None) -> set[str]:
     found = checks.run_checks(include_deployment_checks=True, databases=databases)
-    return {m.id for m in found if m.level >= checks.ERROR}
+    return {m.id for m in found if m.level >= checks.ERROR and m.id is not None}
 
 
 def test_a_configured_production_server_passes(production, db):

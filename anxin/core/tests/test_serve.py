@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,21 +25,36 @@ def _until(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+def _checked(supervisor: Supervisor, condition: Callable[[], bool]) -> Callable[[], bool]:
+    """A predicate for _until that lets the supervisor look at its children first."""
+
+    def predicate() -> bool:
+        supervisor.check()
+        return condition()
+
+    return predicate
+
+
+def _process(child: Child) -> subprocess.Popen[Any]:
+    assert child.process is not None, f"{child.name} is not running"
+    return child.process
+
+
 def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
     web, worker = _sleeper("web"), _sleeper("worker")
     supervisor = Supervisor([web, worker], backoff_base=1.0)
     supervisor.start_all()
     try:
-        web_pid, worker_pid = web.process.pid, worker.process.pid
+        web_pid, worker_pid = _process(web).pid, _process(worker).pid
         with caplog.at_level(logging.INFO, logger="anxin.serve"):
             os.kill(worker_pid, signal.SIGKILL)
-            _until(lambda: (supervisor.check(), worker.process.pid != worker_pid)[1])
-        assert web.process.pid == web_pid and web.process.poll() is None
-        assert worker.process.poll() is None and worker.restarts == 1
+            _until(_checked(supervisor, lambda: _process(worker).pid != worker_pid))
+        assert _process(web).pid == web_pid and _process(web).poll() is None
+        assert _process(worker).poll() is None and worker.restarts == 1
         assert f"worker (pid {worker_pid}) exited with code -9; restarting" in caplog.text
 
         # A crash loop backs off: the second quick death waits twice as long.
-        first = worker.process.pid
+        first = _process(worker).pid
         os.kill(first, signal.SIGKILL)
         checked_at: list[float] = []
         _until(lambda: (checked_at.append(time.monotonic()), supervisor.check(), worker.restart_at)[2])
@@ -46,7 +62,7 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
         assert worker.failures == 2 and worker.restart_at - checked_at[-1] > 1.9  # 2 s, was 1 s
     finally:
         supervisor.stop(timeout=5)
-    assert all(child.process.poll() is not None for child in (web, worker))
+    assert all(_process(child).poll() is not None for child in (web, worker))
 
 
 def _children(verbose: bool = False, env: dict[str, str] | None = None) -> dict[str, serve.Child]:

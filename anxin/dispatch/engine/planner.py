@@ -47,7 +47,7 @@ def assemble(
 ) -> Plan:
     by_id = {j.id: j for j in problem.jobs}
     routes: dict[str, Route] = {}
-    placed = set()
+    placed: set[str] = set()
     for tech in problem.technicians:
         seq = prefixes.get(tech.id, []) + [by_id[jid] for jid in free.get(tech.id, [])]
         placed.update(j.id for j in seq)

@@ -111,8 +111,8 @@ def step(net: Network, cur: Cursor, job: Job, now: int) -> tuple[Cursor, Stop, l
         start = job.started_at
         end = max(start + job.duration, now)
         stop = Stop(job.id, start, start, end, max(0, start - job.window_end), 0, 0, locked=True)
-        pending = tuple(b for b in cur.pending if b.earliest >= end)
-        return Cursor(end, jpos, pending, cur.count + 1), stop, taken
+        later = tuple(b for b in cur.pending if b.earliest >= end)
+        return Cursor(end, jpos, later, cur.count + 1), stop, taken
     t = cur.time
     travel = net.minutes[cur.pos][jpos]
     pending = list(cur.pending)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -141,7 +141,7 @@ def _board_orders(
             if (order.brand_id is None or order.brand_id in skills[t.pk][0])
             and (order.category_id is None or order.category_id in skills[t.pk][1])
         ]
-        escalated = bool(order.open_escalations)  # type: ignore[attr-defined]
+        escalated = bool(prefetched.open_escalations)
         orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
     return orders
 

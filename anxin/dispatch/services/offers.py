@@ -394,6 +394,7 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
     now = now or timezone.now()
     if order.technician_id is None or order.status not in selectors.ASSIGNED_STATUSES:
         raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
+    assert order.technician is not None  # technician_id checked above
     day = order_days(order, now)[0]
     stored = plan_stored(service_point=order.technician.service_point, day=day)
     found = plan_to_engine(stored).stop_of(order.number) if stored else None

@@ -78,6 +78,7 @@ def slots_for_order(
         day = today + dt.timedelta(days=offset)
         if only_day is not None and day != only_day:
             continue
+        assert order.service_point is not None  # service_point_id checked above
         dp = day_problem(service_point=order.service_point, day=day, now=now)
         windows = slot_windows(dp, now=now)
         template = order_job(order, day=day, shift_window=dp.shift_window, pin=None, window=(0, 0))

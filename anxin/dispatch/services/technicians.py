@@ -92,11 +92,12 @@ def technician_order_advance(*, order: WorkOrder, event: str, actor: User) -> Wo
         raise ValidationFailed(f"'{event}' is not a visit step", field="event")
     with transaction.atomic():
         order = workorder_transition(order=order, event=event, actor=actor)
-        live = {
+        live_after: dict[str, str] = {
             Event.DEPART: TechnicianStatus.EN_ROUTE,
             Event.ARRIVE: TechnicianStatus.ON_SITE,
             Event.COMPLETE: TechnicianStatus.AVAILABLE,
-        }.get(event)
+        }
+        live = live_after.get(event)
         if live and order.technician_id:
             Technician.objects.filter(pk=order.technician_id).exclude(status=TechnicianStatus.OFF).update(
                 status=live, status_changed_at=timezone.now()

@@ -27,7 +27,7 @@ def next_wednesday_at(hour: int, minute: int = 0) -> dt.datetime:
 NOW = next_wednesday_at(9)
 
 
-def cover(point: ServicePoint, brand, category, county_code: str = "110105") -> ServicePoint:  # type: ignore[no-untyped-def]
+def cover(point: ServicePoint, brand, category, county_code: str = "110105") -> ServicePoint:
     """Let ``point`` serve the brand and category in the county (北京朝阳 by default)."""
     point.brands.add(brand)
     point.categories.add(category)
@@ -45,7 +45,7 @@ def technician_make(
     employee_no: str,
     lat: float,
     lng: float,
-    **fields,  # type: ignore[no-untyped-def]
+    **fields,
 ) -> Technician:
     user = User.objects.create_user(
         username=f"u{employee_no}", password=f"pw-{employee_no}", role=Role.TECHNICIAN
@@ -63,7 +63,7 @@ def technician_make(
     return tech
 
 
-def skilled(tech: Technician, brand, category, *, lat: float, lng: float) -> Technician:  # type: ignore[no-untyped-def]
+def skilled(tech: Technician, brand, category, *, lat: float, lng: float) -> Technician:
     tech.brands.add(brand)
     tech.categories.add(category)
     Technician.objects.filter(pk=tech.pk).update(home_latitude=lat, home_longitude=lng)

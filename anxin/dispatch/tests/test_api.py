@@ -284,7 +284,7 @@ def test_reading_the_board_neither_solves_nor_writes_and_asks_the_worker_to_re_p
     stored_before = list(DispatchPlan.objects.values_list("pk", "version", "signature"))
     assert stored_before
 
-    def solver_called(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def solver_called(*args, **kwargs):
         raise AssertionError("the board ran the solver on a GET")
 
     monkeypatch.setattr(plans, "plan_compute", solver_called)

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from anxin.dispatch.engine.model import Break, Job, Problem, Technician
+from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Stop, Technician
 from anxin.dispatch.engine.planner import CancelJob, NewJob, Overrun, TechnicianOff, freeze, plan_day, replan
 from anxin.dispatch.engine.schedule import Network
 from anxin.dispatch.travel import LatLon
 from anxin.testing.dispatch_days import synthetic_day
+
+
+def _stop(plan: Plan, job_id: str) -> tuple[str, int, Stop]:
+    found = plan.stop_of(job_id)
+    assert found is not None, f"{job_id} is not in the plan"
+    return found
 
 
 def small_day() -> Problem:
@@ -82,7 +88,7 @@ def test_replan_keeps_started_jobs_and_handles_events() -> None:
     victim = next(
         j
         for j in problem.jobs
-        if j.id not in started and plan.stop_of(j.id) and plan.stop_of(j.id)[2].start > now
+        if j.id not in started and plan.stop_of(j.id) and _stop(plan, j.id)[2].start > now
     )
     new = Job("NEW", LatLon(30.58, 104.07), 45, 720, 840)
     sick = next(t for t in plan.routes if t != "T000")
@@ -101,10 +107,10 @@ def test_replan_keeps_started_jobs_and_handles_events() -> None:
     assert victim.id not in planned
     assert sick not in new_plan.routes or not started
     for jid in started:
-        tid, _, stop = plan.stop_of(jid)
+        tid, _, stop = _stop(plan, jid)
         if tid != sick:
-            assert new_plan.stop_of(jid)[0] == tid
-            assert new_plan.stop_of(jid)[2].start == stop.start
+            assert _stop(new_plan, jid)[0] == tid
+            assert _stop(new_plan, jid)[2].start == stop.start
 
 
 def test_freeze_drops_finished_jobs_and_moves_the_technician() -> None:

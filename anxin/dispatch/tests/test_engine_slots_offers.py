@@ -24,6 +24,7 @@ def test_every_slot_offered_is_kept_when_the_customer_takes_it() -> None:
     for v in verdicts:
         if not v.feasible:
             continue
+        assert v.insertion is not None  # a feasible slot says where the job goes
         # When the customer picks it and the job goes where the picker said
         job = replace(template, window_start=v.start, window_end=v.end)
         state = problem.with_jobs((*problem.jobs, job))
@@ -31,7 +32,9 @@ def test_every_slot_offered_is_kept_when_the_customer_takes_it() -> None:
         seqs[v.insertion.technician_id].insert(v.insertion.position, "NEW")
         after = evaluate(state, seqs, net=net)
         # Then the plan serves it on time and nobody else got later, no new overtime
-        stop = after.stop_of("NEW")[2]
+        found = after.stop_of("NEW")
+        assert found is not None
+        stop = found[2]
         assert v.start <= max(stop.arrival, v.start) and stop.lateness == 0
         before = {s.job_id: s.lateness for _, s in plan.stops()}
         assert all(s.lateness <= before[s.job_id] for _, s in after.stops() if s.job_id != "NEW")

@@ -48,7 +48,9 @@ def test_a_new_order_is_offered_to_the_best_technician_as_soon_as_it_is_committe
     assert (
         dt.timedelta(minutes=4, seconds=50) < offer.expires_at - offer.created_at <= dt.timedelta(minutes=5)
     )
-    system_events = list(order.events.filter(event__in=["accept", "dispatch"]).values_list("event", "actor"))
+    system_events: list[tuple[str, int | None]] = list(
+        order.events.filter(event__in=["accept", "dispatch"]).values_list("event", "actor")
+    )
     assert system_events == [("accept", None), ("dispatch", None)]
 
 
@@ -62,9 +64,11 @@ def test_an_order_that_needs_an_agent_is_not_offered(near, django_capture_on_com
 def test_declining_hands_the_order_to_the_next_best_technician(near, far):
     order = _new_order()
     first = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert first is not None
     assert first.technician == near
 
     second = services.offer_decline(offer=first, actor=near.user, reason="在外地", now=NOW)
+    assert second is not None
 
     first.refresh_from_db()
     order.refresh_from_db()
@@ -78,6 +82,7 @@ def test_declining_hands_the_order_to_the_next_best_technician(near, far):
 def test_an_unanswered_offer_expires_and_goes_to_the_next_best(near, far):
     order = _new_order()
     first = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert first is not None
 
     # Before the timeout nothing happens
     assert services.offer_expire(offer_id=first.pk, now=NOW + dt.timedelta(minutes=4)) is None
@@ -86,6 +91,7 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_best(near, far):
 
     # At the timeout the next best technician gets it
     second = services.offer_expire(offer_id=first.pk, now=NOW + dt.timedelta(minutes=5, seconds=1))
+    assert second is not None
     first.refresh_from_db()
     assert first.state == OfferState.EXPIRED and second.technician == far
     assert order.events.filter(event="withdraw", actor__isnull=True).exists()
@@ -105,7 +111,9 @@ def test_the_sweep_expires_offers_whose_scheduled_task_was_lost(near, far):
 def test_when_nobody_is_left_the_order_is_escalated_to_the_dispatcher(near, far):
     order = _new_order()
     first = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert first is not None
     second = services.offer_decline(offer=first, actor=first.technician.user, now=NOW)
+    assert second is not None
 
     third = services.offer_decline(offer=second, actor=second.technician.user, now=NOW)
 
@@ -135,6 +143,7 @@ def test_accepting_the_offer_keeps_the_thirty_minute_confirmation_promise(near, 
     clock = order.sla_clocks.get(kind=SlaKind.TECHNICIAN_CONFIRMED)
     assert clock.state == SlaState.RUNNING and clock.target_minutes == 30
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert offer is not None
 
     services.offer_accept(offer=offer, actor=near.user, now=NOW + dt.timedelta(minutes=2))
     sla_outbox_read()  # what the kick after the commit runs
@@ -150,6 +159,7 @@ def test_accepting_the_offer_keeps_the_thirty_minute_confirmation_promise(near, 
 def test_an_expired_offer_can_no_longer_be_accepted(near, far):
     order = _new_order()
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert offer is not None
     with pytest.raises(Conflict) as exc:
         services.offer_accept(offer=offer, actor=near.user, now=NOW + dt.timedelta(minutes=6))
     assert exc.value.code == "offer_closed"
@@ -160,6 +170,7 @@ def test_an_expired_offer_can_no_longer_be_accepted(near, far):
 def test_only_the_offered_technician_may_answer(near, far):
     order = _new_order()
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert offer is not None
     with pytest.raises(PermissionDenied):
         services.offer_accept(offer=offer, actor=far.user, now=NOW)
     with pytest.raises(PermissionDenied):
@@ -169,6 +180,7 @@ def test_only_the_offered_technician_may_answer(near, far):
 def test_an_order_is_never_offered_twice_at_the_same_time(near, far):
     order = _new_order()
     first = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert first is not None
     # The task retried, or two workers raced: the same offer comes back
     assert services.offer_for_new_order(order_id=order.pk, now=NOW) is None  # no longer new
     assert services.offer_next(order=order, now=NOW) == first
@@ -180,6 +192,7 @@ def test_an_order_is_never_offered_twice_at_the_same_time(near, far):
 def test_a_cancelled_order_is_not_handed_on_when_its_offer_lapses(near, far, dispatcher):
     order = _new_order()
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert offer is not None
     order.refresh_from_db()
     workorder_transition(order=order, event=Event.CANCEL, actor=dispatcher)
     assert services.offer_expire(offer_id=offer.pk, now=NOW + dt.timedelta(minutes=6)) is None
@@ -191,6 +204,7 @@ def test_a_cancelled_order_is_not_handed_on_when_its_offer_lapses(near, far, dis
 def test_a_technician_going_off_sick_hands_his_jobs_to_others(near, far):
     order = _new_order()
     offer = services.offer_for_new_order(order_id=order.pk, now=NOW)
+    assert offer is not None
     services.offer_accept(offer=offer, actor=near.user, now=NOW)
 
     services.technician_status_set(technician=near, status=TechnicianStatus.OFF, actor=near.user, now=NOW)

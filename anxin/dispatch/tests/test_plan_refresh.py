@@ -23,7 +23,7 @@ DAY = NOW.date()
 HANG_S = 60  # how long the stuck solver below would hang if nothing cut it off
 
 
-def _accepted(phone: str, **fields) -> WorkOrder:  # type: ignore[no-untyped-def]
+def _accepted(phone: str, **fields) -> WorkOrder:
     order = order_new(phone)
     if fields:
         WorkOrder.objects.filter(pk=order.pk).update(**fields)
@@ -31,7 +31,7 @@ def _accepted(phone: str, **fields) -> WorkOrder:  # type: ignore[no-untyped-def
     return workorder_transition(order=order, event=Event.ACCEPT, actor=None)
 
 
-def _held_by(order: WorkOrder, tech, *events: str) -> WorkOrder:  # type: ignore[no-untyped-def]
+def _held_by(order: WorkOrder, tech, *events: str) -> WorkOrder:
     workorder_transition(order=order, event=Event.DISPATCH, actor=None, technician=tech)
     for event in (Event.TECHNICIAN_ACCEPT, *events):
         order = workorder_transition(order=order, event=event, actor=tech.user)
@@ -230,9 +230,12 @@ def test_a_cancellation_wakes_the_sweep_at_once_instead_of_within_a_minute(
     services.dispatch_sweep(now=NOW)  # the outbox cursor starts at the end of the timeline
     swept = []
     real_sweep = services.dispatch_sweep
-    monkeypatch.setattr(
-        services, "dispatch_sweep", lambda **kw: swept.append(real_sweep(now=NOW)) or swept[-1]
-    )
+
+    def sweep_and_record(**kw):
+        swept.append(real_sweep(now=NOW))
+        return swept[-1]
+
+    monkeypatch.setattr(services, "dispatch_sweep", sweep_and_record)
 
     with django_capture_on_commit_callbacks(execute=True):
         workorder_transition(order=cancel, event=Event.CANCEL, actor=agent)

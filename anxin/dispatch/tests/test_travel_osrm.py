@@ -33,7 +33,9 @@ class StubOsrm(BaseHTTPRequestHandler):
         if StubOsrm.mode == "garbage":
             body = b"<html>not json</html>"
         else:
-            durations = [[0 if i == j else 100 * (i + j) for j in range(n)] for i in range(n)]
+            durations: list[list[int | None]] = [
+                [0 if i == j else 100 * (i + j) for j in range(n)] for i in range(n)
+            ]
             distances = [[0 if i == j else 1000 * (i + j) for j in range(n)] for i in range(n)]
             if StubOsrm.mode == "nulls":
                 durations[0][2] = None

@@ -31,7 +31,7 @@ def offered(near, far):
     return services.offer_for_new_order(order_id=order.pk)
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -64,7 +64,7 @@ def check(image: EvidenceImage) -> Signal:
     store = read_manifest_store(image)
     if not store:
         return Signal(CHECK, "absent", Strength.NONE, "No C2PA manifest.", "无 C2PA 内容凭证。")
-    manifests = store.get("manifests", {})
+    manifests: dict[str, dict[str, Any]] = store.get("manifests", {})
     source_types = sorted({t for manifest in manifests.values() for t in _source_types(manifest)})
     actions = sorted({a for manifest in manifests.values() for a in _actions(manifest)})
     codes = [status.get("code", "") for status in store.get("validation_status", [])]

@@ -23,6 +23,7 @@ def block_scores(bgr: np.ndarray, quality: int = 90) -> np.ndarray:
     if not ok:
         return np.zeros((0, 0))
     again = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    assert again is not None  # decoding what imencode just wrote
     error = np.abs(bgr.astype(np.int16) - again.astype(np.int16)).max(axis=2).astype(np.float32)
     # Divide by local texture so busy regions do not dominate.
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)

@@ -30,7 +30,7 @@ def check(image: EvidenceImage, *, received_at: dt.datetime | None = None) -> Si
     sub = exif.get_ifd(ExifTags.IFD.Exif) if exif else {}
     make, model = str(exif.get(MAKE, "")).strip("\x00 "), str(exif.get(MODEL, "")).strip("\x00 ")
     taken = _parse_time(sub.get(DATETIME_ORIGINAL) or exif.get(DATETIME))
-    details = {"make": make, "model": model, "taken": taken.isoformat() if taken else None}
+    details: dict[str, object] = {"make": make, "model": model, "taken": taken.isoformat() if taken else None}
     if not make and not model and taken is None:
         return Signal(
             CHECK,

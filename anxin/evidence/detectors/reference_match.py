@@ -60,7 +60,7 @@ _ORB = None
 def _orb() -> cv2.ORB:
     global _ORB
     if _ORB is None:
-        _ORB = cv2.ORB_create(nfeatures=ORB_FEATURES, fastThreshold=12)
+        _ORB = cv2.ORB.create(nfeatures=ORB_FEATURES, fastThreshold=12)
     return _ORB
 
 
@@ -307,7 +307,9 @@ def _compare(
     # Agreement is judged outside the few largest changed blobs, so a big painted stain does not
     # hide that everything around it is a pixel copy. A new photograph differs all over instead,
     # so removing two blobs (capped at a quarter of the overlap) leaves it disagreeing.
-    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:MAX_EXCLUDED_BLOBS] + 1 if count > 1 else []
+    order: np.ndarray | list[int] = (
+        np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:MAX_EXCLUDED_BLOBS] + 1 if count > 1 else []
+    )
     largest = [i for i in order if stats[i, cv2.CC_STAT_AREA] / valid_area <= MAX_EXCLUDED_AREA]
     considered = valid
     if largest:

@@ -81,7 +81,7 @@ def clip_bytes(frames: int = 6, size: tuple[int, int] = (160, 120)) -> bytes:
 
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "clip.mp4")
-        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), 10, size)
+        writer = cv2.VideoWriter(path, cv2.VideoWriter.fourcc(*"mp4v"), 10, size)
         for i in range(frames):
             writer.write(np.full((size[1], size[0], 3), 40 + i * 20, np.uint8))
         writer.release()

@@ -44,6 +44,7 @@ def test_asking_for_more_evidence_gives_the_buyer_a_deadline_and_a_text_reminder
         actor=brand_staff, claim=claim_in_review, decision="ask_more", reason="请拍摄序列号标签"
     )
     assert claim.status == ClaimStatus.MORE_EVIDENCE
+    assert claim.respond_by is not None
     assert claim.respond_by - timezone.now() > dt.timedelta(days=2, hours=23)
 
     with django_capture_on_commit_callbacks(execute=True):  # the text is a durable job, run on commit

@@ -151,6 +151,7 @@ def test_analysis_is_idempotent(buyer, brand, listed_model, django_capture_on_co
 
     again = services.evidence_analyze(file_id=evidence.pk)
 
+    assert again is not None
     assert again.pk == evidence.analysis.pk
     assert claim.events.filter(kind=EventKind.ANALYZED).count() == 1
 

@@ -15,7 +15,7 @@ def _hashes(pixels: np.ndarray) -> ImageHashes:
 def test_it_finds_exactly_what_a_linear_scan_finds():
     rng = random.Random(4)
     index = HashIndex()
-    items = []
+    items: list[tuple[str, int]] = []
     for i in range(3000):
         value = rng.getrandbits(64)
         if i % 10 == 0 and items:  # plant near neighbours

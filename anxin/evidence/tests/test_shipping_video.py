@@ -17,7 +17,7 @@ def _clip(photo: np.ndarray, frames: int = 12) -> bytes:
     height, width = photo.shape[:2]
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "ship.mp4")
-        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), 10, (width, height))
+        writer = cv2.VideoWriter(path, cv2.VideoWriter.fourcc(*"mp4v"), 10, (width, height))
         for _ in range(frames):
             writer.write(np.clip(photo + rng.normal(0, 2, photo.shape), 0, 255).astype(np.uint8))
         writer.release()

@@ -48,6 +48,7 @@ def _reference_codec():
         return None
     path = Path(next(iter(spec.submodule_search_locations))) / "maxDct.py"
     module_spec = importlib.util.spec_from_file_location("_imwatermark_maxdct", path)
+    assert module_spec is not None and module_spec.loader is not None
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     return module

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.policy
 import email.utils
 from email.message import EmailMessage
+from typing import cast
 
 from anxin.intake.channels.text import extract_fields
 from anxin.intake.services import (
@@ -18,7 +19,7 @@ from anxin.workorders.choices import Channel
 
 
 def parse_message(raw: bytes) -> EmailMessage:
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+    return email.message_from_bytes(raw, policy=email.policy.default)
 
 
 def _body_text(message: EmailMessage) -> str:
@@ -42,7 +43,7 @@ def repair_request_from_email(raw: bytes) -> RepairRequest:
     files = [
         IncomingFile(
             filename=attachment_name_clean(part.get_filename()),
-            content=part.get_payload(decode=True) or b"",
+            content=cast(bytes | None, part.get_payload(decode=True)) or b"",  # an attachment: bytes
             content_type=part.get_content_type(),
         )
         for part in message.iter_attachments()

@@ -7,6 +7,7 @@ models, the tables keep their names, and content types (so permissions) follow t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 from django.apps import apps
@@ -21,7 +22,7 @@ from anxin.network.models import CoverageArea, ServicePoint, Technician
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def migrate(targets: list[tuple[str, str | None]]) -> StateApps:
+def migrate(targets: Sequence[tuple[str, str | None]]) -> StateApps:
     """Run the migrations to these nodes and answer the historical models there."""
     executor = MigrationExecutor(connection)
     executor.migrate(targets)

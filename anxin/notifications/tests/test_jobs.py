@@ -37,7 +37,7 @@ def test_the_acknowledgement_and_the_offer_are_job_rows_written_in_the_order_tra
 
 def test_a_job_payload_refuses_anything_but_ids_and_flags(db):
     with pytest.raises(TypeError):
-        acknowledge_request.enqueue(order_id=1, linked=False, phone="13800138000")
+        acknowledge_request.enqueue(order_id=1, linked=False, phone="13800138000")  # type: ignore[arg-type]  # the wrong type is the point
 
 
 def test_a_failed_sms_is_retried_with_backoff_and_the_job_is_done_only_after_it_was_sent(

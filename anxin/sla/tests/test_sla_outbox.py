@@ -21,11 +21,11 @@ from anxin.workorders.tests.factories import order_file
 T0 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 
-def at(minutes: float):  # type: ignore[no-untyped-def]
+def at(minutes: float):
     return mock.patch("django.utils.timezone.now", return_value=T0 + dt.timedelta(minutes=minutes))
 
 
-def confirm_clock(order) -> SlaClock:  # type: ignore[no-untyped-def]
+def confirm_clock(order) -> SlaClock:
     return SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
 
 

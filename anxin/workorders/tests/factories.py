@@ -18,7 +18,7 @@ def order_file(
     serial: str = "",
     channel: str = Channel.API,
     **extra,
-) -> WorkOrder:  # type: ignore[no-untyped-def]
+) -> WorkOrder:
     request = RepairRequest(
         channel=channel,
         phone=phone,

@@ -31,9 +31,9 @@ def _bare_event_names(tree):
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and ("EVENTS" in t.id or "STEPS" in t.id) for t in node.targets
         ):
-            for value in ast.walk(node.value):
-                if isinstance(value, ast.Constant) and value.value in EVENT_NAMES:
-                    yield node.lineno, value.value
+            for leaf in ast.walk(node.value):
+                if isinstance(leaf, ast.Constant) and leaf.value in EVENT_NAMES:
+                    yield node.lineno, leaf.value
 
 
 def test_no_runtime_module_names_an_event_with_a_bare_string():
@@ -51,6 +51,7 @@ def test_the_transitions_are_exactly_the_state_machine_triggers():
 
 def test_every_event_name_fits_the_timeline_column():
     width = WorkOrderEvent._meta.get_field("event").max_length
+    assert width is not None
     assert all(len(value) <= width for value in Event.values)
 
 

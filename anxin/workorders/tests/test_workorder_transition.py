@@ -115,6 +115,7 @@ def test_a_stale_copy_cannot_overwrite_a_concurrent_transition(order, dispatcher
 
 def test_timeline_events_are_immutable(order):
     event = WorkOrderEvent.objects.filter(order=order).first()
+    assert event is not None
     event.note = "rewritten"
     with pytest.raises(ValueError):
         event.save()

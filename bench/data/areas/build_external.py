@@ -212,18 +212,23 @@ def cpca_test_rows(mirror: Path, tree: DivisionTree) -> list[tuple[str, int, str
     expected: list[str] = []
     for node in ast.walk(module):
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "addr_list":
+            assert isinstance(node.value, ast.List)  # addr_list = [...]
             texts = [
                 e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
             ]
         if isinstance(node, ast.FunctionDef) and node.name == "assert_addr":
             for call in node.body:
-                args = call.value.args  # type: ignore[attr-defined]
-                expected.append(args[7].value if isinstance(args[7], ast.Constant) else "")
+                assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)  # a list of calls
+                args = call.value.args
+                code = args[7].value if isinstance(args[7], ast.Constant) else ""
+                assert isinstance(code, str)
+                expected.append(code)
     rows = []
     for text, adcode in zip(texts, expected, strict=False):
         county = ""
-        if adcode and tree.get(adcode) is not None and tree.get(adcode).acts_as_county:
-            county = tree.get(adcode).code
+        division = tree.get(adcode) if adcode else None
+        if division is not None and division.acts_as_county:
+            county = division.code
         rows.append((text, _line_of(source, text), county))
     return rows
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.accounts.choices import Role
 from anxin.accounts.services import api_token_create
@@ -10,14 +12,14 @@ from anxin.core.exceptions import DomainError
 class Command(BaseCommand):
     help = "Create an API token for an app or partner and print it once (only its hash is stored)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--name", required=True, help="unique name, e.g. lechuang-app")
         parser.add_argument(
             "--brand", action="append", default=[], help="brand code (repeatable) to scope brand staff"
         )
 
-    def handle(self, *args, role: str, name: str, brand: list[str], **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, role: str, name: str, brand: list[str], **options: Any) -> None:
         try:
             token = api_token_create(name=name, role=role, brand_codes=brand)
         except DomainError as exc:

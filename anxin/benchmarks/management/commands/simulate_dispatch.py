@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,14 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON document")
         parser.add_argument("--solver-seconds", type=float, default=None, help="override the scenario's")
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         try:
             scenario = load_scenario(str(opts["scenario"]))
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read scenario: {exc}") from exc
         if opts["solver_seconds"] is not None:
-            scenario["solver_seconds"] = float(opts["solver_seconds"])  # type: ignore[arg-type]
-        result = run_scenario(scenario, int(opts["seed"]))  # type: ignore[arg-type]
+            scenario["solver_seconds"] = float(opts["solver_seconds"])
+        result = run_scenario(scenario, int(opts["seed"]))
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,12 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=10.0)
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         try:
             inst = read_solomon(str(opts["file"]))
         except (OSError, SolomonFormatError) as exc:
             raise CommandError(str(exc)) from exc
-        routes = solve_solomon(inst, seconds=float(opts["seconds"]), seed=int(opts["seed"]))  # type: ignore[arg-type]
+        routes = solve_solomon(inst, seconds=float(opts["seconds"]), seed=int(opts["seed"]))
         for k, r in enumerate(routes, start=1):
             self.stdout.write(f"Route #{k}: {' '.join(str(n) for n in r)}")
         for problem in check_routes(inst, routes):

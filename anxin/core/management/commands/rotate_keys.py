@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.core.crypto import RELOAD_CHECK_SECONDS, new_key_material, reset_keyring_cache, write_file_keyring
 from anxin.core.services import encrypted_values_rotate
@@ -22,7 +23,7 @@ from anxin.core.services import encrypted_values_rotate
 class Command(BaseCommand):
     help = "Rotate the customer-data encryption key and re-encrypt every value under the new key."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument(
             "--no-new-key", action="store_true", help="only re-encrypt to the current active key"
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             "--retire-old", action="store_true", help="drop keys no value uses any more (file keyring)"
         )
 
-    def handle(self, *args, batch_size: int, no_new_key: bool, retire_old: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, batch_size: int, no_new_key: bool, retire_old: bool, **options: Any) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be positive")
         from_env = bool(settings.ANXIN_ENCRYPTION_KEYS)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import resource
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import autodiscover_modules
 
 logger = logging.getLogger("anxin.evidence")
@@ -31,11 +32,11 @@ def memory_limit_apply(megabytes: int) -> None:
 class Command(BaseCommand):
     help = "Run the evidence-analysis queue consumer under a memory limit (ANXIN_EVIDENCE_WORKER_MEMORY_MB)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--memory-mb", type=int, default=settings.ANXIN_EVIDENCE_WORKER_MEMORY_MB)
         parser.add_argument("--workers", type=int, default=1)
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         from anxin.core.queues import evidence_huey
 
         autodiscover_modules("tasks")

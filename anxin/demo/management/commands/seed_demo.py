@@ -7,6 +7,7 @@ ANXIN_ENV not production (`make run` sets DEBUG). Production refuses to start wh
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -218,7 +219,7 @@ class Command(BaseCommand):
         "Load demo brands, staff, service points, technicians and orders (idempotent). Demo only (DEBUG on)."
     )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG or settings.ANXIN_ENV == "production":
             raise CommandError(
                 "seed_demo creates logins with a published password: it runs only with DEBUG on and "
@@ -291,8 +292,8 @@ class Command(BaseCommand):
             phone,
             name,
             address,
-            brand,
-            category,
+            brand_name,
+            category_name,
             model,
             serial,
             purchase,
@@ -306,8 +307,8 @@ class Command(BaseCommand):
                     phone=phone,
                     name=name,
                     address=address,
-                    brand=brand,
-                    category=category,
+                    brand=brand_name,
+                    category=category_name,
                     model=model,
                     serial_number=serial,
                     purchase_date=purchase,

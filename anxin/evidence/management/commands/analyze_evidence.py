@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from anxin.evidence.analysis import analyze
 from anxin.evidence.detectors.base import EvidenceImage, UnreadableImage
 from anxin.evidence.detectors.reference_match import ReferenceSet
+from anxin.evidence.detectors.reuse import ImageLoader
 from anxin.evidence.hashindex import FeatureIndex, HashIndex, local_features
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff"}
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             index.add(path.name, analyze(image, want_heatmap=False).hashes)
             features.add(path.name, local_features(image.bgr))
             seen[path.name] = image.bgr
-        load_earlier = seen.get
+        load_earlier: ImageLoader = seen.get
         if options["use_index"]:
             if seen:
                 raise CommandError("--use-index and --seen cannot be combined")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import mailbox
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.core.exceptions import DomainError
 from anxin.intake.channels.email import repair_request_from_email
@@ -17,13 +18,13 @@ class Command(BaseCommand):
         "Read a Maildir (directory with cur/ new/) or an mbox file and file each message as a repair request."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="Maildir directory or mbox file")
         parser.add_argument(
             "--keep", action="store_true", help="leave messages in the mailbox (default: remove after filing)"
         )
 
-    def handle(self, *args, path: str, keep: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, path: str, keep: bool, **options: Any) -> None:
         location = Path(path)
         if location.is_dir():
             box: mailbox.Mailbox = mailbox.Maildir(location, factory=None, create=False)
