@@ -35,10 +35,11 @@ test: install ## Run the whole test suite (unit, API, browser)
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 .PHONY: lint
-lint: install ## ruff check + format check, import layering, function size/complexity, Django checks, migrations
+lint: install ## ruff check + format check, import layering, mypy, function size/complexity, Django checks, migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports pyproject.toml
+	$(VENV)/bin/mypy
 	$(PY) scripts/check_complexity.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run

@@ -5,8 +5,6 @@ apps under it may not import each other upward. URL names keep the `workorders:`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import can
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import Conflict, DomainError, NotFound
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
@@ -57,7 +56,7 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
     return render(request, "workorders/detail.html", _detail_context(request, order))
 
 
-def _detail_context(request: HttpRequest, order) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(request: AuthedRequest, order) -> dict:  # type: ignore[no-untyped-def]
     user = request.user
     sla_actions = {"pause": PAUSE, "resume": RESUME, "contacted": RECORD_CONTACT}
     return {

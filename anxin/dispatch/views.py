@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import require
+from anxin.accounts.requests import AuthedRequest, HtmxRequest
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm

@@ -9,6 +9,7 @@ from ninja import File, Form, Router, Status
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import require
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import PermissionDenied
 from anxin.core.schemas import errors
 from anxin.evidence import permissions, presenters, selectors, services

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anxin.accounts.permissions import can, require
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError
 from anxin.evidence import permissions, presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
@@ -23,7 +23,7 @@ from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
 
 @login_required
-def claim_new(request: HttpRequest) -> HttpResponse:
+def claim_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, permissions.FILE)
     form = ClaimForm(
         request.POST or None, request.FILES or None, buyer=getattr(request.user, "customer", None)
@@ -132,7 +132,7 @@ def _add_evidence(request: AuthedRequest, claim: Claim) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     require(request.user, permissions.REVIEW)
     status = request.GET.get("status") or None
     claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
@@ -140,7 +140,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, number: str) -> HttpResponse:
+def review(request: AuthedRequest, number: str) -> HttpResponse:
     require(request.user, permissions.REVIEW)
     claim = selectors.claim_get_for(actor=request.user, number=number)
     # An appealed claim is the platform's to settle (approve or reject); otherwise the merchant decides.
@@ -171,7 +171,7 @@ def review(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def heatmap(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+def heatmap(request: AuthedRequest, number: str, file_id: int) -> FileResponse:
     require(request.user, permissions.REVIEW)
     claim = selectors.claim_get_for(actor=request.user, number=number)
     evidence = selectors.claim_files(claim=claim).filter(pk=file_id).first()

@@ -11,6 +11,7 @@ from ninja import Header, Router, Status
 from pydantic import ValidationError
 
 from anxin.accounts.permissions import require
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import BadRequest, ValidationFailed
 from anxin.core.ratelimit import ratelimit
 from anxin.core.schemas import request_body_schema

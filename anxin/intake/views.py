@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anxin.accounts.permissions import require
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError
 from anxin.intake.forms import HotlineOrderForm
 from anxin.intake.permissions import HOTLINE_CONSOLE

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from anxin.accounts.requests import AuthedRequest
 from anxin.areas.coverage import coverage_text_parse
 from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
 from anxin.network.forms import BrandChoiceForm, CoverageImportForm, LookupForm

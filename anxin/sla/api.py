@@ -8,6 +8,7 @@ from ninja import Router
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import require
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import NotFound
 from anxin.sla import selectors, services
 from anxin.sla.permissions import REPORT
@@ -99,7 +100,7 @@ def order_sla_pause(request: AuthedRequest, number: str, payload: PauseIn) -> di
     response={200: OrderDetailOut, **ORDER_ERRORS},
     operation_id="anxin_workorders_api_order_sla_resume",
 )
-def order_sla_resume(request: HttpRequest, number: str):
+def order_sla_resume(request: AuthedRequest, number: str):
     order = workorder_get_for(actor=request.auth, number=number)
     sla_resume(order=order, actor=request.auth)
     return order_detail(order, list(workorder_timeline(order=order)))

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anxin.accounts.choices import Role
+from anxin.accounts.models import User
 from anxin.accounts.permissions import require
 from anxin.core.exceptions import Conflict
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move

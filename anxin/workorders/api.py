@@ -5,6 +5,7 @@ from typing import Any
 from ninja import Query, Router
 
 from anxin.accounts.auth import api_auth
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.ratelimit import client_ip
 from anxin.core.schemas import MAX_OFFSET, errors
 from anxin.network.selectors import technician_get_by_employee_no

@@ -8,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from anxin.core.management.commands import serve
 from anxin.core.management.commands.serve import Child, Supervisor

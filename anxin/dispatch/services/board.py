@@ -128,8 +128,9 @@ def _board_orders(
     orders = []
     suggested = 0
     for order in selectors.board_orders(actor=actor, service_point=dp.service_point):
-        clock = next(iter(order.confirm_clocks), None)  # type: ignore[attr-defined]
-        offer = next(iter(order.pending_offers), None)  # type: ignore[attr-defined]
+        prefetched = cast(selectors.BoardPrefetched, order)
+        clock = next(iter(prefetched.confirm_clocks), None)
+        offer = next(iter(prefetched.pending_offers), None)
         suggestion = None
         if offer is None and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
             suggested += 1
