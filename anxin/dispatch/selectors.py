@@ -21,7 +21,9 @@ from django.utils import timezone
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require_role, role_of
+from anxin.areas.coverage import covered_counties
 from anxin.areas.selectors import division_get
+from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Route, Stop
@@ -184,6 +186,13 @@ def point_location(point: ServicePoint) -> LatLon | None:
     if division is not None and division.lat is not None and division.lng is not None:
         return LatLon(division.lat, division.lng)
     return None
+
+
+def point_coverage_status(*, service_point: ServicePoint) -> dict[str, str]:
+    """County code → "covered" | "partial" for the counties the point serves (the board map's shading)."""
+    entries = list(service_point.coverage.values_list("division_code", "exclude"))
+    full, part = covered_counties(entries, get_tree())
+    return {**dict.fromkeys(part, "partial"), **dict.fromkeys(full, "covered")}
 
 
 def order_location(order: WorkOrder) -> LatLon | None:
