@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
+from anxin.dispatch.selectors import tracking_map
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
@@ -92,6 +93,7 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
         {
             "order": order,
             "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "map": tracking_map(order=order),
             "new": request.GET.get("new"),
         },
     )
@@ -125,5 +127,9 @@ def my_order(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "portal/track.html",
-        {"order": order, "events": selectors.workorder_timeline(order=order, for_customer=True)},
+        {
+            "order": order,
+            "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "map": tracking_map(order=order),
+        },
     )
