@@ -5,7 +5,7 @@
 Needs shapely >= 2.1 (``coverage_simplify``; a dev dependency). Reads the GCJ-02 set only: every point the
 project draws (division centres, geocoded addresses, technicians' positions) is GCJ-02.
 
-Output (see static/geo/README.md, which this script also writes):
+Output (described in static/geo/README.md; update its size table after a rebuild):
 - ``china.json``: the 31 provinces, for the country view.
 - ``p/<province>.json``: one province's second level: its prefectures, plus the county-level units that sit
   directly under it (municipalities' districts, 济源, 仙桃…), so the province is drawn without holes.

@@ -38,6 +38,7 @@ class Marker:
     lng: float
     kind: str  # technician | job | unassigned | service_point | destination
     label: str
+    label_shown: bool = False  # label always visible (else on hover/tap)
 
 
 @dataclass

@@ -124,7 +124,8 @@
       layer.addTo(self.outlineLayer);
       allBounds.extend(layer.getBounds());
     });
-    this.el.setAttribute("data-outlines-drawn", String(this.outlineLayer.getLayers().length));
+    var features = files.reduce(function (n, f) { return n + f.features.length; }, 0);
+    this.el.setAttribute("data-outlines-drawn", String(features));
     this.fitFirst(focusBounds, allBounds);
   };
 
@@ -157,7 +158,7 @@
     spec.markers.forEach(function (m) {
       var marker = L.circleMarker(self.toLatLng(m.lat, m.lng),
         {className: "anxin-marker anxin-marker--" + m.kind, radius: RADIUS[m.kind] || 5, weight: 2, fillOpacity: 1});
-      marker.bindTooltip(m.label, {permanent: m.kind === "technician", direction: "right", offset: [8, 0]});
+      marker.bindTooltip(m.label, {permanent: !!m.label_shown, direction: "right", offset: [8, 0]});
       marker.addTo(group);
     });
     this.el.setAttribute("data-markers-drawn", String(spec.markers.length));

@@ -197,7 +197,7 @@ def _board_map(
     jobs = {j.id: jittered(j.id, j.location.lat, j.location.lon) for j in dp.problem.jobs}
     planned = {s.job_id for r in routes.values() for s in r.stops}
     markers = [Marker(lat, lng, "job" if n in planned else "unassigned", n) for n, (lat, lng) in jobs.items()]
-    markers += [Marker(p.lat, p.lon, "technician", tid) for tid, p in techs.items()]
+    markers += [Marker(p.lat, p.lon, "technician", tid, label_shown=True) for tid, p in techs.items()]
     where = point_location(point)
     if where is not None:
         markers.insert(0, Marker(where.lat, where.lon, "service_point", point.name))
