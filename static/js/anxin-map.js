@@ -133,11 +133,11 @@
   MapView.prototype.fitFirst = function (focusBounds, allBounds) {
     if (this.fitted) return;
     this.fitted = true;
-    var markers = this.markerBounds();
-    if (focusBounds) this.map.fitBounds(focusBounds.extend(markers), {padding: [16, 16], maxZoom: 12});
-    else if (this.spec.fit === "markers" && markers.isValid()) this.map.fitBounds(markers.pad(0.3), {maxZoom: 13});
-    else if (allBounds.isValid()) this.map.fitBounds(allBounds, {padding: [8, 8]});
-    else if (markers.isValid()) this.map.fitBounds(markers.pad(0.3), {maxZoom: 13});
+    var markers = this.markerBounds(), still = {animate: false};
+    if (focusBounds) this.map.fitBounds(focusBounds.extend(markers), L.extend({padding: [16, 16], maxZoom: 12}, still));
+    else if (this.spec.fit === "markers" && markers.isValid()) this.map.fitBounds(markers.pad(0.3), L.extend({maxZoom: 13}, still));
+    else if (allBounds.isValid()) this.map.fitBounds(allBounds, L.extend({padding: [8, 8]}, still));
+    else if (markers.isValid()) this.map.fitBounds(markers.pad(0.3), L.extend({maxZoom: 13}, still));
   };
 
   MapView.prototype.markerBounds = function () {

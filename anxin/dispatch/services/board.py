@@ -196,8 +196,11 @@ def _board_map(
     techs = {t.id: t.location for t in dp.problem.technicians}
     jobs = {j.id: jittered(j.id, j.location.lat, j.location.lon) for j in dp.problem.jobs}
     planned = {s.job_id for r in routes.values() for s in r.stops}
-    markers = [Marker(lat, lng, "job" if n in planned else "unassigned", n) for n, (lat, lng) in jobs.items()]
-    markers += [Marker(p.lat, p.lon, "technician", tid, label_shown=True) for tid, p in techs.items()]
+    # Drawn in this order: the small job markers last, so a technician standing on a job never hides it.
+    markers = [Marker(p.lat, p.lon, "technician", tid, label_shown=True) for tid, p in techs.items()]
+    markers += [
+        Marker(lat, lng, "job" if n in planned else "unassigned", n) for n, (lat, lng) in jobs.items()
+    ]
     where = point_location(point)
     if where is not None:
         markers.insert(0, Marker(where.lat, where.lon, "service_point", point.name))
