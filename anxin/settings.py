@@ -320,6 +320,16 @@ ANXIN_OFFER_TIMEOUT_MINUTES = env_int("ANXIN_OFFER_TIMEOUT_MINUTES", 5)
 ANXIN_PLAN_TIME_LIMIT_S = float(env_str("ANXIN_PLAN_TIME_LIMIT_S", "1.0"))
 ANXIN_OSRM_URL = env_str("ANXIN_OSRM_URL")
 ANXIN_HOTLINE = env_str("ANXIN_HOTLINE", "400-820-1234")
+# Maps (static/js/anxin-map.js): outlines only by default, offline. A tile layer goes under them when
+# MAP_TILE_URL is set, e.g. a provider with an approved map licence for public maps in China (Tianditu,
+# AMap); "{key}" in the URL is replaced by MAP_TILE_KEY. No key is shipped. MAP_TILE_DATUM says which datum
+# the tiles are drawn in: AMap's are GCJ-02 like our data, Tianditu's are CGCS2000 ≈ WGS-84 (our overlays
+# are then shifted to match). See docs/maps.md.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+MAP_TILE_KEY = env_str("MAP_TILE_KEY")
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
+MAP_TILE_DATUM = env_choice("MAP_TILE_DATUM", "gcj02", {"gcj02", "wgs84"})
 
 LOGGING = {
     "version": 1,

@@ -18,11 +18,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import can, require, role_of
+from anxin.areas.coverage import covered_counties
+from anxin.areas.maps import MapSpec, Marker, county_outline
+from anxin.areas.maps import Route as MapRoute
 from anxin.areas.selectors import division_get
+from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.engine.model import Break, Job, Plan, Problem, Route, Stop
@@ -184,6 +189,58 @@ def point_location(point: ServicePoint) -> LatLon | None:
     if division is not None and division.lat is not None and division.lng is not None:
         return LatLon(division.lat, division.lng)
     return None
+
+
+def point_coverage_status(*, service_point: ServicePoint) -> dict[str, str]:
+    """County code → "covered" | "partial" for the counties the point serves (the board map's shading)."""
+    entries = list(service_point.coverage.values_list("division_code", "exclude"))
+    full, part = covered_counties(entries, get_tree())
+    return {**dict.fromkeys(part, "partial"), **dict.fromkeys(full, "covered")}
+
+
+TRACKING_FIX_MAX_AGE = dt.timedelta(minutes=30)
+TRACKING_DECIMALS = 2  # ~1 km: enough to see the technician coming, too coarse to pinpoint anyone's home
+
+
+def tracking_map(*, order: WorkOrder, now: dt.datetime | None = None) -> MapSpec | None:
+    """The map on the customer's tracking page: the order's county among its neighbours and, while the
+    technician is on the way to this order, where he is and a line to the order's area.
+
+    The technician's position is shown only if he shared it after setting off for this order (an older fix
+    could be the previous customer's home) and within the last half hour, and rounded to ~1 km. The order is
+    drawn at its township or county centre, never at the address. None when the county is not known.
+    """
+    if not order.county_code or get_tree().get(order.county_code) is None:
+        return None
+    spec = MapSpec(label=gettext("服务地点所在区县"), outlines=[county_outline(order.county_code)])
+    tech = order.technician
+    if order.status != Status.EN_ROUTE or tech is None or tech.last_located_at is None:
+        return spec
+    if tech.last_latitude is None or tech.last_longitude is None:
+        return spec
+    departed = (
+        order.events.filter(to_status=Status.EN_ROUTE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+    ).first()
+    now = now or timezone.now()
+    if (
+        departed is None
+        or tech.last_located_at < departed
+        or now - tech.last_located_at > TRACKING_FIX_MAX_AGE
+    ):
+        return spec
+    here = (round(tech.last_latitude, TRACKING_DECIMALS), round(tech.last_longitude, TRACKING_DECIMALS))
+    spec.markers.append(Marker(*here, kind="technician", label=gettext("技师（大致位置）")))
+    destination = order_location(order)
+    if destination is not None:
+        spec.markers.append(
+            Marker(
+                destination.lat, destination.lon, kind="destination", label=gettext("服务地点（区域中心）")
+            )
+        )
+        spec.routes.append(MapRoute([here, (destination.lat, destination.lon)], kind="approach"))
+    return spec
 
 
 def order_location(order: WorkOrder) -> LatLon | None:

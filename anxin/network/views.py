@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anxin.areas.coverage import coverage_text_parse
-from anxin.areas.svgmap import HEIGHT, WIDTH, county_dots
+from anxin.areas.maps import coverage_area_view
 from anxin.network.forms import BrandChoiceForm, CoverageImportForm, LookupForm
 from anxin.network.selectors import (
     brands_visible_to,
@@ -90,19 +92,18 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def coverage_map(request: HttpRequest) -> HttpResponse:
-    """Per-province and per-prefecture county counts and a dot map of covered and uncovered counties."""
+    """Per-province and per-prefecture county counts, and a map of one area (?area=, the country by default)
+    with its provinces, prefectures or counties shaded by coverage; clicking one opens its own map."""
     brands = brands_visible_to(actor=request.user)
     form = BrandChoiceForm(request.GET or None, brands=brands)
     brand = form.cleaned_data["brand"] if form.is_valid() else None
     summary = coverage_summary(actor=request.user, brand=brand)
-    dots, unplaced = county_dots(summary.county_status)
-    context = {
-        "form": form,
-        "brand": brand,
-        "summary": summary,
-        "dots": dots,
-        "unplaced": unplaced,
-        "width": WIDTH,
-        "height": HEIGHT,
-    }
+
+    def href(code: str) -> str:
+        return "?" + urlencode({"area": code, **({"brand": brand.pk} if brand else {})})
+
+    area = coverage_area_view(
+        area=request.GET.get("area", ""), county_status=summary.county_status, href=href
+    )
+    context = {"form": form, "brand": brand, "summary": summary, "area": area}
     return render(request, "network/coverage_map.html", context)

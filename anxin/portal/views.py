@@ -8,6 +8,7 @@ from django.utils import timezone
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
+from anxin.dispatch.selectors import tracking_map
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
@@ -93,6 +94,7 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
         {
             "order": order,
             "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "map": tracking_map(order=order),
             "new": request.GET.get("new"),
         },
     )
@@ -126,5 +128,9 @@ def my_order(request: AuthedRequest, number: str) -> HttpResponse:
     return render(
         request,
         "portal/track.html",
-        {"order": order, "events": selectors.workorder_timeline(order=order, for_customer=True)},
+        {
+            "order": order,
+            "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "map": tracking_map(order=order),
+        },
     )

@@ -64,9 +64,10 @@ def test_a_new_order_is_offered_reassigned_accepted_and_booked(
     board.wait_for_selector(card, timeout=20_000)
     assert re.fullmatch(r"-?\d+:\d\d", board.text_content(f"{card} .sla-left").strip())
     assert near.employee_no in board.text_content(f"{card} .suggestion")
+    board.wait_for_selector("#dispatch-map[data-outlines-drawn]")
     assert (
         board.locator(f"#lane-{near.employee_no}").count() == 1
-        and board.locator("#dispatch-map circle").count() == 2
+        and board.locator("#dispatch-map path.anxin-marker--technician").count() == 2
     )
     screenshot(board, "dispatch-board-new-order")
 

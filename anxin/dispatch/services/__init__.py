@@ -22,15 +22,11 @@ patch it where it is looked up: in the defining module when other services call 
 """
 
 from anxin.dispatch.services.board import (
-    MAP_H,
-    MAP_PAD,
-    MAP_W,
     SUGGEST_LIMIT,
     Board,
     BoardOrder,
     BoardStop,
     BoardTechnician,
-    MapDot,
     board_snapshot,
 )
 from anxin.dispatch.services.offers import (
@@ -117,14 +113,10 @@ __all__ = [
     "REPLAN_EVENTS",
     "dispatch_sweep",
     # board
-    "MAP_H",
-    "MAP_PAD",
-    "MAP_W",
     "SUGGEST_LIMIT",
     "Board",
     "BoardOrder",
     "BoardStop",
     "BoardTechnician",
-    "MapDot",
     "board_snapshot",
 ]

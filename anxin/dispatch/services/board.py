@@ -1,15 +1,22 @@
-"""The dispatcher board: today's orders with suggestions, technicians' routes, and the SVG map."""
+"""The dispatcher board: today's orders with suggestions, technicians' routes, and the map."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
+from anxin.areas.maps import MapSpec, Marker, Outline, county_file
+from anxin.areas.maps import Route as MapRoute
+from anxin.areas.tree import get_tree
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.engine.model import Route
@@ -22,6 +29,7 @@ from anxin.dispatch.selectors import (
     order_is_blocked,
     plan_stored,
     plan_to_engine,
+    point_location,
 )
 from anxin.dispatch.services.offers import Candidate, offer_candidates
 from anxin.dispatch.services.plans import plan_refresh_later
@@ -29,7 +37,6 @@ from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
 from anxin.workorders.models import WorkOrder
 
-MAP_W, MAP_H, MAP_PAD = 640, 380, 24
 SUGGEST_LIMIT = 10  # orders per board refresh that get a fresh engine suggestion
 
 
@@ -64,25 +71,14 @@ class BoardOrder:
 
 
 @dataclass
-class MapDot:
-    x: float
-    y: float
-    label: str
-    kind: str  # technician | job | unassigned
-
-
-@dataclass
 class Board:
     point: ServicePoint
     day: dt.date
     plan: DispatchPlan | None
     orders: list[BoardOrder]
     technicians: list[BoardTechnician]
-    dots: list[MapDot]
-    lines: list[tuple[float, float, float, float]]
+    map: MapSpec
     unassigned: list[str]
-    width: int = MAP_W
-    height: int = MAP_H
 
 
 def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime | None = None) -> Board:
@@ -101,16 +97,17 @@ def board_snapshot(*, actor: User, service_point: ServicePoint, now: dt.datetime
     staff = technicians_of_point(service_point=service_point)
     orders = _board_orders(actor=actor, dp=dp, staff=staff, now=now)
     routes = plan_to_engine(stored).routes if stored else {}
-    technicians = _board_technicians(staff, routes, day=day)
-    dots, lines = _board_map(dp, routes)
+    by_number = selectors.orders_by_number(numbers=[s.job_id for r in routes.values() for s in r.stops])
+    technicians = _board_technicians(staff, routes, day=day, by_number=by_number)
+    counties = [b.order.county_code for b in orders] + [o.county_code for o in by_number.values()]
+    board_map = _board_map(dp, routes, point=service_point, order_counties=counties)
     return Board(
         service_point,
         day,
         stored,
         orders,
         technicians,
-        dots,
-        lines,
+        board_map,
         list(stored.unassigned if stored else []),
     )
 
@@ -163,11 +160,9 @@ def _suggestion(
 
 
 def _board_technicians(
-    staff: list[Technician], routes: dict[str, Route], *, day: dt.date
+    staff: list[Technician], routes: dict[str, Route], *, day: dt.date, by_number: dict[str, WorkOrder]
 ) -> list[BoardTechnician]:
     """Each technician with the stops of his stored route: ETAs, lateness, pins, order status."""
-    numbers = [s.job_id for r in routes.values() for s in r.stops]
-    by_number = selectors.orders_by_number(numbers=numbers)
     technicians = []
     for tech in staff:
         route = routes.get(tech.employee_no)
@@ -198,46 +193,53 @@ def _has_pin(order: WorkOrder | None) -> bool:
         return False
 
 
-def _board_map(
-    dp: DayProblem, routes: dict[str, Route]
-) -> tuple[list[MapDot], list[tuple[float, float, float, float]]]:
-    """Technicians and jobs projected into the SVG box (equirectangular, scaled by cos(latitude)).
+MAP_OUTLINE_FILES = 4  # prefectures drawn at most: the point's own, then those with the most orders today
+JITTER_DEG = 0.004  # ~400 m: spreads orders that share a division centre (drawing only)
 
-    Orders are placed at their division centre, so several share a point; a small fixed offset
-    per order number keeps their markers apart (drawing only).
+
+def _board_map(
+    dp: DayProblem, routes: dict[str, Route], *, point: ServicePoint, order_counties: list[str]
+) -> MapSpec:
+    """Technicians, today's jobs and each technician's route in stop order, over the county outlines of the
+    point's prefecture (its covered counties shaded) and of the prefectures today's orders are in.
+
+    Orders are placed at their township or county centre, never at the customer's address, so several share a
+    point; a small fixed offset per order number keeps their markers apart.
     """
-    import math
-    import zlib
+    tree = get_tree()
+    files: Counter[str] = Counter(county_file(c, tree) for c in order_counties if c in tree.by_code)
+    own = county_file(point.county_code, tree) if point.county_code in tree.by_code else None
+    urls = ([own] if own else []) + [f for f, _ in files.most_common() if f != own]
+    shading = selectors.point_coverage_status(service_point=point)
+    outlines = [Outline(url=static(f), shading=shading) for f in urls[:MAP_OUTLINE_FILES]]
+
+    def jittered(number: str, lat: float, lng: float) -> tuple[float, float]:
+        h = zlib.crc32(number.encode())
+        return (
+            round(lat + ((h % 17) - 8) / 8 * JITTER_DEG, 5),
+            round(lng + (((h >> 8) % 17) - 8) / 8 * JITTER_DEG, 5),
+        )
 
     techs = {t.id: t.location for t in dp.problem.technicians}
-    jobs = {j.id: j.location for j in dp.problem.jobs}
-    points = list(techs.values()) + list(jobs.values())
-    if not points:
-        return [], []
-    lat0 = sum(p.lat for p in points) / len(points)
-    kx = math.cos(math.radians(lat0))
-    xs, ys = [p.lon * kx for p in points], [p.lat for p in points]
-    span_x, span_y = max(max(xs) - min(xs), 0.005), max(max(ys) - min(ys), 0.005)
-    scale = min((MAP_W - 2 * MAP_PAD) / span_x, (MAP_H - 2 * MAP_PAD) / span_y)
-    left = (MAP_W - span_x * scale) / 2  # centre the drawing in the box
-    top = (MAP_H - span_y * scale) / 2
-
-    def project(lat: float, lon: float, salt: str = "") -> tuple[float, float]:
-        x = left + (lon * kx - min(xs)) * scale
-        y = top + (max(ys) - lat) * scale
-        if salt:
-            h = zlib.crc32(salt.encode())
-            x, y = x + (h % 17) - 8, y + ((h >> 8) % 17) - 8
-        return round(x, 1), round(y, 1)
-
-    planned = {s.job_id: tid for tid, r in routes.items() for s in r.stops}
-    dots = [MapDot(*project(p.lat, p.lon), label=tid, kind="technician") for tid, p in techs.items()]
+    jobs = {j.id: jittered(j.id, j.location.lat, j.location.lon) for j in dp.problem.jobs}
+    planned = {s.job_id for r in routes.values() for s in r.stops}
+    # Drawn in this order: the small job markers last, so a technician standing on a job never hides it.
+    markers = [Marker(p.lat, p.lon, "technician", tid, label_shown=True) for tid, p in techs.items()]
+    markers += [
+        Marker(lat, lng, "job" if n in planned else "unassigned", n) for n, (lat, lng) in jobs.items()
+    ]
+    where = point_location(point)
+    if where is not None:
+        markers.insert(0, Marker(where.lat, where.lon, "service_point", point.name))
     lines = []
-    for number, p in jobs.items():
-        x, y = project(p.lat, p.lon, number)
-        dots.append(MapDot(x, y, label=number, kind="job" if number in planned else "unassigned"))
-        tid = planned.get(number)
-        if tid in techs:
-            tx, ty = project(techs[tid].lat, techs[tid].lon)
-            lines.append((tx, ty, x, y))
-    return dots, lines
+    for tid, route in routes.items():
+        stops = [jobs[s.job_id] for s in route.stops if s.job_id in jobs]
+        if tid in techs and stops:
+            lines.append(MapRoute([(techs[tid].lat, techs[tid].lon), *stops], "planned", tid))
+    return MapSpec(
+        label=gettext("%(point)s 今日技师与工单地图") % {"point": point.name},
+        outlines=outlines,
+        markers=markers,
+        routes=lines,
+        fit="markers",
+    )

@@ -43,7 +43,7 @@ def test_the_board_shows_waiting_orders_with_their_clock_and_technician(offered,
     assert response.status_code == 200
     assert f'id="order-{offered.order.number}"' in html and "sla-left" in html
     assert 'class="offered-to"' in html and str(offered.technician.user) in html
-    assert 'data-technician="T1001"' in html and "<svg" in html
+    assert 'data-technician="T1001"' in html and 'id="dispatch-map"' in html
 
 
 def test_the_board_fragment_is_served_to_htmx(offered, point, dispatcher):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
@@ -145,32 +143,43 @@ def test_the_coverage_map_counts_counties_per_province_and_prefecture_for_a_bran
     sichuan = next(p for p in summary.provinces if p.code == "510000")
     assert (sichuan.covered, sichuan.partial) == (6, 1)
     assert summary.county_status["511702"] == "partial" and summary.county_status["511703"] == "covered"
-    page = response.content.decode()
-    assert page.count("<circle") > 2800
-    assert 'class="covered"' in page and 'class="partial"' in page
+    country = response.context["area"].spec.outlines[0]
+    assert country.url == "/static/geo/china.json" and len(country.shading) == 31
+    assert country.shading["510000"] == "share-1" and country.shading["440000"] == "share-0"
+    assert 'id="coverage-map-data"' in response.content.decode()
+
+    dazhou_map = signed_in(dispatcher).get("/areas/coverage/", {"brand": brand.pk, "area": "511700"})
+    counties = dazhou_map.context["area"].spec.outlines[0]
+    assert counties.url == "/static/geo/c/511700.json"
+    assert counties.shading["511702"] == "partial" and counties.shading["511703"] == "covered"
+    assert counties.titles["511703"] == "达川区 · 全部覆盖" and not counties.links
 
 
-def test_the_coverage_map_folds_prefectures_into_provinces_and_draws_covered_counties_on_top(
-    dispatcher, brand
-):
+def test_the_coverage_map_folds_prefectures_into_provinces_and_opens_a_province_on_the_map(dispatcher, brand):
     make_point("达州网点", covers=["511700"], excludes=["511702"], brands=[brand])
     make_point("罗江镇网点", covers=["511702102"], brands=[brand])
 
-    response = signed_in(dispatcher).get("/areas/coverage/", {"brand": brand.pk})
+    response = signed_in(dispatcher).get("/areas/coverage/", {"brand": brand.pk, "area": "510000"})
 
     page = response.content.decode()
     provinces = response.context["summary"].provinces
     assert page.count('<details class="province"') == len(provinces) > 30
     assert '<details class="province" data-code="510000">' in page
     assert "<summary" in page and 'class="prefecture"><td>达州市</td>' in page
-    circles = re.findall(r'<circle [^>]*class="(\w+)"><title>([^<]*)</title>', page)
-    states = [state for state, _ in circles]
-    assert states.index("covered") > max(i for i, state in enumerate(states) if state == "none")
-    assert states.index("partial") > max(i for i, state in enumerate(states) if state == "none")
-    assert ("covered", "四川省/达州市/达川区 · 全部覆盖") in circles
-    assert ("partial", "四川省/达州市/通川区 · 部分乡镇覆盖") in circles
-    radius = {state: float(r) for r, state in re.findall(r'r="([\d.]+)" class="(\w+)"', page)}
-    assert radius["covered"] > radius["none"] and radius["partial"] > radius["none"]
+    area = response.context["area"]
+    assert area.crumbs == [("", "全国"), ("510000", "四川省")]
+    sichuan = area.spec.outlines[0]
+    assert sichuan.url == "/static/geo/p/510000.json"
+    assert sichuan.shading["511700"] == "share-4" and sichuan.shading["510100"] == "share-0"
+    assert sichuan.links["511700"] == f"?area=511700&brand={brand.pk}"
+    assert sichuan.titles["511700"] == "达州市 · 7 个县级区划，全部覆盖 6，部分覆盖 1"
+
+
+@pytest.mark.parametrize("area", ["999999", "511702", "abc"])
+def test_the_coverage_map_refuses_an_area_that_is_not_a_province_or_prefecture(dispatcher, area):
+    response = signed_in(dispatcher).get("/areas/coverage/", {"area": area})
+
+    assert response.status_code == 400 and "area" in response.content.decode()
 
 
 def test_the_coverage_map_takes_a_fixed_number_of_queries(dispatcher, brand, django_assert_max_num_queries):
