@@ -9,8 +9,8 @@ connections (asyncio, raw HTTP/1.1 to keep the client's own CPU use small).
     .venv/bin/python bench/intake.py --db postgres --rate 100 --seconds 15     # steady arrivals: p99 at 100/s
 
 Closed loop (default): each client sends its next order when the last one answered (saturation).
-``--rate R``: orders arrive at R per second whatever the answers (up to --clients in flight, 64 by
-default then); latency counts from the planned arrival, so queueing is not hidden.
+``--rate R``: orders arrive at R per second whatever the answers (up to --clients in flight, one per
+server thread by default); latency counts from the planned arrival, so queueing is not hidden.
 
 Prints one JSON line, before the server is stopped (a slow shutdown cannot lose it; ``--out FILE``
 also writes it): orders/s, p50/p99 latency (ms), errors, PostgreSQL's own CPU per order (its
@@ -276,13 +276,19 @@ def _server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
     return server
 
 
+def _clients(args: argparse.Namespace) -> int:
+    # At --rate, one connection per server thread: more would queue unevenly inside gunicorn workers
+    # (each keeps its own keep-alive connections); late arrivals wait here and their wait is counted.
+    return args.clients or (args.workers * args.threads if args.rate else 16)
+
+
 def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[str, object]:
     def run(number: int, seconds: float) -> tuple[list[float], list[int], float]:
         if args.rate:
             return asyncio.run(
-                _steady("127.0.0.1", args.port, token, args.rate, seconds, args.clients or 64, number)
+                _steady("127.0.0.1", args.port, token, args.rate, seconds, _clients(args), number)
             )
-        return asyncio.run(_load(args.port, token, args.clients or 16, seconds, run=number))
+        return asyncio.run(_load(args.port, token, _clients(args), seconds, run=number))
 
     run(1, 2)  # warm-up: imports, connections, caches
     backends = pg_backends(env) if args.db == "postgres" else []
@@ -297,7 +303,7 @@ def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[
     return {
         "db": args.db,
         "mode": f"steady {args.rate}/s" if args.rate else "closed loop",
-        "clients": args.clients or (64 if args.rate else 16),
+        "clients": _clients(args),
         "workers": args.workers,
         "threads": args.threads,
         "server_side_binding": args.server_side_binding,
@@ -323,7 +329,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--clients", type=int, default=0, help="connections (16 closed loop, 64 at --rate)")
+    parser.add_argument(
+        "--clients", type=int, default=0, help="connections (16 closed loop; at --rate, workers × threads)"
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=0, help="steady arrivals per second (open loop)")
     parser.add_argument(
