@@ -82,9 +82,12 @@ def outbox_unread(cursor: OutboxCursor, rows: QuerySet[_Row]) -> QuerySet[_Row]:
     took id 10 and commits after the one that took id 11 would be skipped forever by a reader going
     by id. So rows are read in (txid, id) order and only from transactions older than the oldest one
     still running (``pg_snapshot_xmin``): that set is final, and every later row sorts after it.
-    A reader running inside the writing transaction (tests do; production readers run in their own
-    transaction after the commit) also sees that transaction's own rows. On SQLite, the single
-    writer commits in id order and every txid is 0.
+    The oldest running transaction is server-wide: a long transaction anywhere on the PostgreSQL
+    server delays outbox reads (it never loses a row). A reader running inside the writing
+    transaction (tests do) also sees that transaction's own rows; production readers run in their
+    own transaction after the commit (the kick, the minute sweep) and must stay so, or their own rows
+    could carry the cursor past an older transaction still open. On SQLite, the single writer
+    commits in id order and every txid is 0.
     """
     after = Q(txid__gt=cursor.last_txid) | Q(txid=cursor.last_txid, id__gt=cursor.last_event_id)
     unread = rows.filter(after)
