@@ -14,6 +14,7 @@ def _isolated(settings, tmp_path):
     """Uploaded files in a temp folder; rate-limit counters reset between tests."""
     from django.core.cache import cache
 
+    from anxin.accounts.auth import token_cache_clear
     from anxin.catalog.selectors import catalog_cache_clear
     from anxin.intake.services import coverage_cache_clear
     from anxin.sla.services import sla_policy_cache_clear
@@ -21,6 +22,7 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     catalog_cache_clear()
+    token_cache_clear()
     coverage_cache_clear()
     sla_policy_cache_clear()
 

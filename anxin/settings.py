@@ -169,13 +169,19 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL")
+# Connections are kept for DB_CONN_MAX_AGE seconds on both engines: opening one costs a PostgreSQL
+# backend start, and on SQLite the file open plus the three PRAGMAs below (measured: docs/benchmarks.md §1).
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
+    if env_bool("DB_SERVER_SIDE_BINDING", False):  # psycopg 3: measured in docs/benchmarks.md §1
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "anxin.sqlite3"),
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside transactions.

@@ -5,9 +5,17 @@ token, then drives `POST /api/v1/orders` with unique customers from N keep-alive
 connections (asyncio, raw HTTP/1.1 to keep the client's own CPU use small).
 
     .venv/bin/python bench/intake.py --db sqlite --clients 16 --seconds 20
-    .venv/bin/python bench/intake.py --db postgres --clients 16 --seconds 20   # uses 127.0.0.1:5432, db anxin_bench
+    .venv/bin/python bench/intake.py --db postgres --clients 8 --seconds 15    # 127.0.0.1:5432, db anxin_bench
+    .venv/bin/python bench/intake.py --db postgres --rate 100 --seconds 15     # steady arrivals: p99 at 100/s
 
-Prints one JSON line: orders/s, p50/p99 latency (ms), errors, and the load average around the run.
+Closed loop (default): each client sends its next order when the last one answered (saturation).
+``--rate R``: orders arrive at R per second whatever the answers (up to --clients in flight, one per
+server thread by default); latency counts from the planned arrival, so queueing is not hidden.
+
+Prints one JSON line, before the server is stopped (a slow shutdown cannot lose it; ``--out FILE``
+also writes it): orders/s, p50/p99 latency (ms), errors, PostgreSQL's own CPU per order (its
+backends for the bench database, from /proc), the 1-minute load average before and after the run
+and the disk's fsync latency next to the database files (median and max of 20 fsyncs, ms).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +88,41 @@ def _prepare(env: dict[str, str], db: str) -> str:
     return run("create_api_token", "--role", "agent", "--name", f"bench-{int(time.time())}").stdout.strip()
 
 
+async def _order(reader, writer, host: str, token: str, rng: random.Random, worker: int, seq: int):  # type: ignore[no-untyped-def]
+    """Send one new-customer order on a keep-alive connection; (status, server closes)."""
+    brand, category = rng.choice(BRANDS)
+    body = json.dumps(
+        {
+            "phone": f"1{rng.randint(3, 9)}{worker:03d}{seq % 10**6:06d}"[:11],
+            "name": "压测用户",
+            "address": rng.choice(ADDRESSES),
+            "brand": brand,
+            "category": category,
+            "description": "压测：设备故障",
+        },
+        ensure_ascii=False,
+    ).encode()
+    head = (
+        f"POST /api/v1/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Idempotency-Key: bench-{worker}-{seq}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    writer.write(head + body)
+    await writer.drain()
+    status_line = await reader.readline()
+    length, close = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        lower = line.lower()
+        if lower.startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+        elif lower.startswith(b"connection:") and b"close" in lower:
+            close = True
+    await reader.readexactly(length)
+    return int(status_line.split()[1]), close
+
+
 async def _client(
     host: str,
     port: int,
@@ -91,41 +135,11 @@ async def _client(
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     rng = random.Random(worker)
-    seq = run * 100_000  # unique customers and keys across runs
+    seq = run * 100_000  # unique customers and keys across runs (under 100,000 orders a run)
     while time.perf_counter() < deadline:
         seq += 1
-        brand, category = rng.choice(BRANDS)
-        body = json.dumps(
-            {
-                "phone": f"1{rng.randint(3, 9)}{worker:03d}{seq:06d}"[:11],
-                "name": "压测用户",
-                "address": rng.choice(ADDRESSES),
-                "brand": brand,
-                "category": category,
-                "description": "压测：设备故障",
-            },
-            ensure_ascii=False,
-        ).encode()
-        head = (
-            f"POST /api/v1/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Idempotency-Key: bench-{worker}-{seq}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode()
         started = time.perf_counter()
-        writer.write(head + body)
-        await writer.drain()
-        status_line = await reader.readline()
-        length, close = 0, False
-        while True:
-            line = await reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            lower = line.lower()
-            if lower.startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-            elif lower.startswith(b"connection:") and b"close" in lower:
-                close = True
-        await reader.readexactly(length)
-        status = int(status_line.split()[1])
+        status, close = await _order(reader, writer, host, token, rng, worker, seq)
         if status == 201:
             latencies.append(time.perf_counter() - started)
         else:
@@ -134,6 +148,36 @@ async def _client(
             writer.close()
             reader, writer = await asyncio.open_connection(host, port)
     writer.close()
+
+
+async def _steady(
+    host: str, port: int, token: str, rate: float, seconds: float, in_flight: int, run: int
+) -> tuple[list[float], list[int], float]:
+    """Open loop: order i is due at start + i/rate; its latency counts from then."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    next_index = iter(range(total))
+
+    async def worker(w: int) -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        rng = random.Random(w)
+        for i in next_index:
+            due = started + i / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            status, close = await _order(reader, writer, host, token, rng, w, run * 100_000 + i)
+            if status == 201:
+                latencies.append(time.perf_counter() - due)
+            else:
+                errors.append(status)
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+        writer.close()
+
+    await asyncio.gather(*[worker(w) for w in range(in_flight)])
+    return latencies, errors, time.perf_counter() - started
 
 
 async def _load(
@@ -149,26 +193,62 @@ async def _load(
     return latencies, errors, time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY", "4")),
-        help="gunicorn worker processes",
-    )
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args()
+def fsync_latency_ms(db: str, env: dict[str, str]) -> dict[str, float]:
+    """Median and max of 20 write+fsync of 8 KiB next to the database files (commit latency floor)."""
+    folder = env.get("ANXIN_DATA_DIR") or tempfile.gettempdir()
+    if db == "postgres":
+        shown = subprocess.run(
+            ["psql", env["DATABASE_URL"], "-Atc", "SHOW data_directory"], capture_output=True, text=True
+        ).stdout.strip()
+        parent = str(Path(shown).parent) if shown else ""
+        folder = parent if parent and os.access(parent, os.W_OK) else folder
+    times = []
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="anxin-fsync-") as probe:
+        for _ in range(20):
+            probe.write(os.urandom(8192))
+            probe.flush()
+            started = time.perf_counter()
+            os.fsync(probe.fileno())
+            times.append((time.perf_counter() - started) * 1000)
+    return {"median": round(statistics.median(times), 3), "max": round(max(times), 3), "dir": folder}
 
-    data_dir = tempfile.mkdtemp(prefix="anxin-bench-")
-    env = _env(args.db, data_dir)
-    token = _prepare(env, args.db)
+
+def pg_backends(env: dict[str, str]) -> list[int]:
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    out = subprocess.run(
+        [
+            "psql",
+            env["DATABASE_URL"],
+            "-Atc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def pg_backend_cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these PostgreSQL processes (same machine: /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the backend exited
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
+
+
+def _pct(latencies: list[float], p: float) -> float | None:
+    if not latencies:
+        return None
+    return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
+
+
+def _server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
@@ -187,56 +267,104 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
-    try:
-        for _ in range(100):
-            try:
-                import urllib.request
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/v1/openapi.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
 
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/v1/openapi.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        asyncio.run(_load(args.port, token, args.clients, 2, run=1))  # warm-up: imports, connections, caches
-        load_before = os.getloadavg()
-        latencies, errors, elapsed = asyncio.run(_load(args.port, token, args.clients, args.seconds, run=2))
-        load_after = os.getloadavg()
+
+def _clients(args: argparse.Namespace) -> int:
+    # At --rate, one connection per server thread: more would queue unevenly inside gunicorn workers
+    # (each keeps its own keep-alive connections); late arrivals wait here and their wait is counted.
+    return args.clients or (args.workers * args.threads if args.rate else 16)
+
+
+def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[str, object]:
+    def run(number: int, seconds: float) -> tuple[list[float], list[int], float]:
+        if args.rate:
+            return asyncio.run(
+                _steady("127.0.0.1", args.port, token, args.rate, seconds, _clients(args), number)
+            )
+        return asyncio.run(_load(args.port, token, _clients(args), seconds, run=number))
+
+    run(1, 2)  # warm-up: imports, connections, caches
+    backends = pg_backends(env) if args.db == "postgres" else []
+    pg_before = pg_backend_cpu_s(backends)
+    load_before = os.getloadavg()
+    latencies, errors, elapsed = run(2, args.seconds)
+    load_after = os.getloadavg()
+    if args.db == "postgres":
+        backends = sorted(set(backends) | set(pg_backends(env)))  # a backend opened meanwhile started at 0
+    pg_cpu = pg_backend_cpu_s(backends) - pg_before
+    latencies.sort()
+    return {
+        "db": args.db,
+        "mode": f"steady {args.rate}/s" if args.rate else "closed loop",
+        "clients": _clients(args),
+        "workers": args.workers,
+        "threads": args.threads,
+        "server_side_binding": args.server_side_binding,
+        "seconds": round(elapsed, 1),
+        "orders": len(latencies),
+        "orders_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": _pct(latencies, 0.50),
+        "p99_ms": _pct(latencies, 0.99),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
+        # PostgreSQL backends of the bench database only (not the WAL writer or checkpointer).
+        "pg_cpu_ms_per_order": round(pg_cpu * 1000 / len(latencies), 2) if backends and latencies else None,
+        # The machine is shared: the 1-minute load average before and after the measured run.
+        "load_1m": [round(load_before[0], 2), round(load_after[0], 2)],
+        "fsync_ms": fsync_latency_ms(args.db, env),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--clients", type=int, default=0, help="connections (16 closed loop; at --rate, workers × threads)"
+    )
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=0, help="steady arrivals per second (open loop)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "4")),
+        help="gunicorn worker processes",
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--server-side-binding", action="store_true", help="psycopg server-side binding")
+    parser.add_argument("--out", help="also write the JSON result to this file")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="anxin-bench-")
+    env = _env(args.db, data_dir)
+    if args.server_side_binding:
+        env["DB_SERVER_SIDE_BINDING"] = "true"
+    token = _prepare(env, args.db)
+    server = _server(args, env)
+    try:
+        result = json.dumps(_measure(args, env, token), ensure_ascii=False)
+        print(result, flush=True)  # before the shutdown: a slow or hung server cannot lose it
+        if args.out:
+            Path(args.out).write_text(result + "\n")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=20)
-        except subprocess.TimeoutExpired:  # a slow shutdown must not lose the figures measured
+        except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
-    latencies.sort()
-
-    def pct(p: float) -> float | None:
-        return (
-            round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
-            if latencies
-            else None
-        )
-
-    print(
-        json.dumps(
-            {
-                "db": args.db,
-                "clients": args.clients,
-                "workers": args.workers,
-                "threads": args.threads,
-                "seconds": round(elapsed, 1),
-                "orders": len(latencies),
-                "orders_per_s": round(len(latencies) / elapsed, 1),
-                "p50_ms": pct(0.50),
-                "p99_ms": pct(0.99),
-                "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
-                "errors": len(errors),
-                "error_statuses": sorted(set(errors)),
-                # The machine is shared: the 1-minute load average before and after the measured run.
-                "load_1m": [round(load_before[0], 2), round(load_after[0], 2)],
-            }
-        )
-    )
 
 
 if __name__ == "__main__":

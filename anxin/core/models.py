@@ -33,15 +33,35 @@ class RevealLog(models.Model):
         return f"{self.actor} revealed {self.subject_type}:{self.subject_id}.{self.field}"
 
 
-class OutboxCursor(models.Model):
-    """How far one reader (dispatch, sla, …) has read the outbox, by the id of the last event read.
+class CurrentTransactionId(models.Func):
+    """The id of the transaction writing the row: on PostgreSQL ``pg_current_xact_id()`` (an xid8,
+    stored as bigint: 64 bits, it never wraps); 0 elsewhere. SQLite has a single writer, so its ids
+    are already in commit order. Used as the ``db_default`` of an outbox row's ``txid``."""
 
-    Core knows nothing of what the events are: a reader names itself and keeps one integer, moved
-    with a conditional update so that two workers never both take the same batch.
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
+class OutboxCursor(models.Model):
+    """How far one reader (dispatch, sla, …) has read the outbox: the (txid, id) of the last row read.
+
+    Core knows nothing of what the events are: a reader names itself and keeps one position, moved
+    with a conditional update so that two workers never both take the same batch. Rows are read in
+    (txid, id) order, not id order: see ``anxin.core.outbox.outbox_unread`` for why.
     """
 
     name = models.CharField(max_length=40, unique=True)
+    last_txid = models.BigIntegerField(default=0, db_default=0)  # db_default: older migrations insert cursors
     last_event_id = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.name}@{self.last_event_id}"
+        return f"{self.name}@{self.last_txid}:{self.last_event_id}"
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.last_txid, self.last_event_id

@@ -1,7 +1,7 @@
 """Wake the outbox readers when something happened, instead of waiting for their minute sweep.
 
 The work-order timeline is the outbox (STYLE §6): readers such as dispatch and sla keep a cursor
-(``OutboxCursor``) and re-read new rows. Apps register a task here at start-up (AppConfig.ready),
+(``OutboxCursor``) and read the rows after it with ``outbox_unread``. Apps register a task here at start-up (AppConfig.ready),
 with the events they react to; the writer calls ``outbox_kick(event)`` inside its transaction for
 every event it records and the interested readers are enqueued once it commits. The kick carries
 no data, so a lost kick only delays work until the reader's next periodic run.
@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import BigIntegerField, Func, Model, Q, QuerySet
 
 from anxin.core.models import OutboxCursor
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -42,19 +46,62 @@ def outbox_kick(event: str) -> None:
             transaction.on_commit(reader.enqueue)
 
 
-def outbox_cursor(name: str, *, start: Callable[[], int] = lambda: 0) -> tuple[OutboxCursor, bool]:
+Position = tuple[int, int]  # (txid, id) of an outbox row
+
+
+def outbox_cursor(name: str, *, start: Callable[[], Position] = lambda: (0, 0)) -> tuple[OutboxCursor, bool]:
     """The reader's cursor, created at ``start()`` the first time; (cursor, created)."""
     try:
         return OutboxCursor.objects.get(name=name), False
     except OutboxCursor.DoesNotExist:
-        return OutboxCursor.objects.get_or_create(name=name, defaults={"last_event_id": start()})
+        txid, event_id = start()
+        return OutboxCursor.objects.get_or_create(
+            name=name, defaults={"last_txid": txid, "last_event_id": event_id}
+        )
 
 
-def outbox_cursor_move(cursor: OutboxCursor, *, to: int) -> bool:
+class _SnapshotXmin(Func):
+    """The oldest transaction still running: every transaction below it has committed or rolled back."""
+
+    output_field = BigIntegerField()
+    template = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+
+
+class _OwnTransactionId(Func):
+    """This transaction's id, NULL while it has written nothing."""
+
+    output_field = BigIntegerField()
+    template = "(pg_current_xact_id_if_assigned()::text::bigint)"
+
+
+def outbox_unread(cursor: OutboxCursor, rows: QuerySet[_Row]) -> QuerySet[_Row]:
+    """The outbox rows after the cursor that no running transaction can still precede, in reading order.
+
+    ``rows`` is a queryset of a model with ``txid`` (``db_default=CurrentTransactionId()``) and ``id``.
+    An id is handed out at INSERT but the row appears at COMMIT: on PostgreSQL a transaction that
+    took id 10 and commits after the one that took id 11 would be skipped forever by a reader going
+    by id. So rows are read in (txid, id) order and only from transactions older than the oldest one
+    still running (``pg_snapshot_xmin``): that set is final, and every later row sorts after it.
+    The oldest running transaction is server-wide: a long transaction anywhere on the PostgreSQL
+    server delays outbox reads (it never loses a row). A reader running inside the writing
+    transaction (tests do) also sees that transaction's own rows; production readers run in their
+    own transaction after the commit (the kick, the minute sweep) and must stay so, or their own rows
+    could carry the cursor past an older transaction still open. On SQLite, the single writer
+    commits in id order and every txid is 0.
+    """
+    after = Q(txid__gt=cursor.last_txid) | Q(txid=cursor.last_txid, id__gt=cursor.last_event_id)
+    unread = rows.filter(after)
+    if connections[rows.db].vendor == "postgresql":
+        unread = unread.filter(Q(txid__lt=_SnapshotXmin()) | Q(txid=_OwnTransactionId()))
+    return unread.order_by("txid", "id")
+
+
+def outbox_cursor_move(cursor: OutboxCursor, *, to: Position) -> bool:
     """Move the cursor from where it was read to ``to``; False when another worker moved it first."""
-    moved = OutboxCursor.objects.filter(pk=cursor.pk, last_event_id=cursor.last_event_id).update(
-        last_event_id=to
-    )
+    txid, event_id = to
+    moved = OutboxCursor.objects.filter(
+        pk=cursor.pk, last_txid=cursor.last_txid, last_event_id=cursor.last_event_id
+    ).update(last_txid=txid, last_event_id=event_id)
     if moved:
-        cursor.last_event_id = to
+        cursor.last_txid, cursor.last_event_id = txid, event_id
     return bool(moved)

@@ -37,6 +37,7 @@ from anxin.dispatch.tasks import offer_new_order
 from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.network.models import ServicePoint
 from anxin.network.selectors import service_points_covering, service_points_nearest
+from anxin.notifications.jobs import jobs_enqueue
 from anxin.workorders.choices import AttentionReason, Channel, Event
 from anxin.workorders.models import Attachment, WorkOrder
 from anxin.workorders.selectors import workorder_open_for_customer
@@ -475,8 +476,7 @@ def _request_record(
     )
     intake = _intake_request_create(request=request, actor=actor, order=order, created_order=True)
     _attach_files(order=order, files=request.files)
-    _acknowledge_after_commit(order=order, linked=False)
-    offer_new_order.enqueue(order_id=order.pk)  # durable job: offer it to a technician at once
+    _new_order_jobs_enqueue(order=order)
     return IntakeResult(order=order, created=True, intake=intake)
 
 
@@ -515,6 +515,19 @@ def _acknowledge_after_commit(*, order: WorkOrder, linked: bool) -> None:
     from anxin.intake.tasks import acknowledge_request
 
     acknowledge_request.enqueue(order_id=order.pk, linked=linked)  # durable job, runs after commit
+
+
+def _new_order_jobs_enqueue(*, order: WorkOrder) -> None:
+    """Durable jobs, run after commit: acknowledge the request and offer the order to a technician
+    at once. One INSERT for both (one statement less per intake)."""
+    from anxin.intake.tasks import acknowledge_request
+
+    jobs_enqueue(
+        [
+            (acknowledge_request, {"order_id": order.pk, "linked": False}),
+            (offer_new_order, {"order_id": order.pk}),
+        ]
+    )
 
 
 def request_submit_idempotent(*, request: RepairRequest, client: User, key: str) -> IntakeResult:

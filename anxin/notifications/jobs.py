@@ -97,6 +97,18 @@ def job_enqueue(*, kind: str, payload: dict[str, int | bool]) -> Job:
     return job
 
 
+def jobs_enqueue(jobs: list[tuple[DurableJob, dict[str, int | bool]]]) -> list[Job]:
+    """Several jobs in one INSERT (intake enqueues two per order); each wakes its worker after commit."""
+    rows = []
+    for handler, payload in jobs:
+        _check_payload(payload)
+        rows.append(Job(kind=handler.kind, payload=payload, next_attempt_at=timezone.now()))
+    created = Job.objects.bulk_create(rows)
+    for job in created:
+        transaction.on_commit(lambda job_id=job.pk: _wake(job_id))
+    return created
+
+
 def _wake(job_id: int, *, eta: dt.datetime | None = None) -> None:
     from anxin.notifications.tasks import job_run_task
 

@@ -25,7 +25,7 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
 from anxin.core.exceptions import Conflict
-from anxin.core.outbox import outbox_cursor, outbox_cursor_move
+from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
 from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
@@ -205,24 +205,24 @@ def sla_outbox_read(*, batch: int = OUTBOX_BATCH) -> int:
 def _outbox_read_batch(*, limit: int) -> int:
     cursor, _ = outbox_cursor(OUTBOX)
     rows = list(
-        WorkOrderEvent.objects.filter(id__gt=cursor.last_event_id)
-        .order_by("id")
-        .values_list("id", "order_id", "event", "created_at")[:limit]
+        outbox_unread(cursor, WorkOrderEvent.objects.all()).values_list(
+            "txid", "id", "order_id", "event", "created_at"
+        )[:limit]
     )
     # The cursor moves in this transaction: a failed reaction leaves the batch to the next read,
     # and a concurrent reader waits for the row, then finds it moved and takes nothing.
-    if not rows or not outbox_cursor_move(cursor, to=rows[-1][0]):
+    if not rows or not outbox_cursor_move(cursor, to=rows[-1][:2]):
         return 0
     wanted = (
         {*MET_BY, Event.CANCEL, Event.REOPEN}
         | {t.starts_on for t in DEFAULT_TARGETS}
         | {t.starts_on for p in sla_policies_active() for t in p.targets.all()}
     )
-    relevant = [row for row in rows if row[2] in wanted]
+    relevant = [row[2:] for row in rows if row[3] in wanted]
     orders = WorkOrder.objects.only("id", "brand_id", "category_id", "priority").in_bulk(
-        {order_id for _, order_id, _, _ in relevant}
+        {order_id for order_id, _, _ in relevant}
     )
-    for _, order_id, event, at in relevant:
+    for order_id, event, at in relevant:
         if order_id in orders:
             sla_on_event(order=orders[order_id], event=event, at=at)
     return len(rows)

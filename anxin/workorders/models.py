@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from anxin.core.fields import EncryptedTextField
+from anxin.core.models import CurrentTransactionId
 from anxin.workorders.choices import Channel, Priority, Status
 
 
@@ -92,9 +93,12 @@ class WorkOrderEvent(models.Model):
     )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # The writing transaction (PostgreSQL; 0 on SQLite): outbox readers go by (txid, id), see core.outbox.
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["txid", "id"], name="workorders_event_outbox_idx")]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.event} {self.from_status}→{self.to_status}"

@@ -76,8 +76,7 @@ def workorder_create(
 ) -> WorkOrder:
     """A new order and its ``created`` event, the one place orders are made. ``number``: taken
     beforehand with ``workorder_number_next`` (outside the caller's transaction), else here."""
-    now = at or timezone.now()
-    attention = list(attention or [])
+    now, attention = at or timezone.now(), list(attention or [])
     order = WorkOrder.objects.create(
         number=number or workorder_number_next(when=now),
         channel=channel,

@@ -28,10 +28,10 @@ def test_a_kick_wakes_interested_readers_only_after_the_commit(
 
 
 def test_the_cursor_moves_only_from_where_it_was_read(db):
-    first, created = outbox.outbox_cursor("test", start=lambda: 7)
+    first, created = outbox.outbox_cursor("test", start=lambda: (3, 7))
     second, _ = outbox.outbox_cursor("test")
-    assert created and first.last_event_id == 7
+    assert created and first.position == (3, 7)
 
-    assert outbox.outbox_cursor_move(first, to=9)
-    assert not outbox.outbox_cursor_move(second, to=8)  # read at 7: another worker moved it meanwhile
-    assert outbox.outbox_cursor("test")[0].last_event_id == 9
+    assert outbox.outbox_cursor_move(first, to=(3, 9))
+    assert not outbox.outbox_cursor_move(second, to=(3, 8))  # read at 7: another worker moved it meanwhile
+    assert outbox.outbox_cursor("test")[0].position == (3, 9)

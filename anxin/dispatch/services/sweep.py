@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from anxin.core.outbox import outbox_cursor, outbox_cursor_move
+from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
 from anxin.dispatch.choices import PlanTrigger
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored, plan_to_engine
@@ -60,18 +60,20 @@ def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int
     """New timeline rows since the last sweep (the timeline is the outbox); the cursor moves conditionally."""
     cursor, created = outbox_cursor(
         OUTBOX,
-        start=lambda: WorkOrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+        start=lambda: (
+            WorkOrderEvent.objects.order_by("-txid", "-id").values_list("txid", "id").first() or (0, 0)
+        ),
     )
     if created:
         return set(), set()
     rows = list(
-        WorkOrderEvent.objects.filter(id__gt=cursor.last_event_id, event__in=REPLAN_EVENTS)
-        .select_related("order")
-        .order_by("id")[:500]
+        outbox_unread(cursor, WorkOrderEvent.objects.filter(event__in=REPLAN_EVENTS)).select_related("order")[
+            :500
+        ]
     )
     if not rows:
         return set(), set()
-    if not outbox_cursor_move(cursor, to=rows[-1].id):
+    if not outbox_cursor_move(cursor, to=(rows[-1].txid, rows[-1].id)):
         return set(), set()  # another worker took this batch
     touched = set()
     for row in rows:

@@ -106,7 +106,7 @@ def test_a_reopening_read_twice_does_not_restart_the_new_confirmation_clock(bran
     sla_outbox_read()
     fresh = confirm_clock(order)
     assert fresh.state == SlaState.RUNNING
-    OutboxCursor.objects.filter(name=OUTBOX).update(last_event_id=0)  # e.g. the row was lost
+    OutboxCursor.objects.filter(name=OUTBOX).update(last_txid=0, last_event_id=0)  # e.g. the row was lost
 
     sla_outbox_read()
 
