@@ -206,22 +206,8 @@ def _board_map(
     Orders are placed at their township or county centre, never at the customer's address, so several share a
     point; a small fixed offset per order number keeps their markers apart.
     """
-    tree = get_tree()
-    files: Counter[str] = Counter(county_file(c, tree) for c in order_counties if c in tree.by_code)
-    own = county_file(point.county_code, tree) if point.county_code in tree.by_code else None
-    urls = ([own] if own else []) + [f for f, _ in files.most_common() if f != own]
-    shading = selectors.point_coverage_status(service_point=point)
-    outlines = [Outline(url=static(f), shading=shading) for f in urls[:MAP_OUTLINE_FILES]]
-
-    def jittered(number: str, lat: float, lng: float) -> tuple[float, float]:
-        h = zlib.crc32(number.encode())
-        return (
-            round(lat + ((h % 17) - 8) / 8 * JITTER_DEG, 5),
-            round(lng + (((h >> 8) % 17) - 8) / 8 * JITTER_DEG, 5),
-        )
-
     techs = {t.id: t.location for t in dp.problem.technicians}
-    jobs = {j.id: jittered(j.id, j.location.lat, j.location.lon) for j in dp.problem.jobs}
+    jobs = {j.id: _jittered(j.id, j.location.lat, j.location.lon) for j in dp.problem.jobs}
     planned = {s.job_id for r in routes.values() for s in r.stops}
     # Drawn in this order: the small job markers last, so a technician standing on a job never hides it.
     markers = [Marker(p.lat, p.lon, "technician", tid, label_shown=True) for tid, p in techs.items()]
@@ -238,8 +224,26 @@ def _board_map(
             lines.append(MapRoute([(techs[tid].lat, techs[tid].lon), *stops], "planned", tid))
     return MapSpec(
         label=gettext("%(point)s 今日技师与工单地图") % {"point": point.name},
-        outlines=outlines,
+        outlines=_board_outlines(point=point, order_counties=order_counties),
         markers=markers,
         routes=lines,
         fit="markers",
+    )
+
+
+def _board_outlines(*, point: ServicePoint, order_counties: list[str]) -> list[Outline]:
+    """The point's own prefecture first, then those with the most orders today, each one county file."""
+    tree = get_tree()
+    files: Counter[str] = Counter(county_file(c, tree) for c in order_counties if c in tree.by_code)
+    own = county_file(point.county_code, tree) if point.county_code in tree.by_code else None
+    urls = ([own] if own else []) + [f for f, _ in files.most_common() if f != own]
+    shading = selectors.point_coverage_status(service_point=point)
+    return [Outline(url=static(f), shading=shading) for f in urls[:MAP_OUTLINE_FILES]]
+
+
+def _jittered(number: str, lat: float, lng: float) -> tuple[float, float]:
+    h = zlib.crc32(number.encode())
+    return (
+        round(lat + ((h % 17) - 8) / 8 * JITTER_DEG, 5),
+        round(lng + (((h >> 8) % 17) - 8) / 8 * JITTER_DEG, 5),
     )
