@@ -33,7 +33,8 @@ def toast_trigger(response: HttpResponse, *toasts: dict[str, str]) -> HttpRespon
     earlier = earlier if isinstance(earlier, list) else [earlier]
     items = earlier + list(toasts)
     events[TOAST_EVENT] = items[0] if len(items) == 1 else items
-    response["HX-Trigger"] = json.dumps(events, ensure_ascii=False)
+    # ASCII only: a header is Latin-1, so Chinese travels as \u escapes, which JSON.parse undoes.
+    response["HX-Trigger"] = json.dumps(events)
     return response
 
 
@@ -47,7 +48,12 @@ class HtmxMessagesMiddleware:
         response = self.get_response(request)
         is_htmx = request.headers.get("HX-Request") == "true"
         # A redirect (or htmx's own HX-Redirect/HX-Refresh) loads a full page, which shows them itself.
-        if not is_htmx or 300 <= response.status_code < 400 or "HX-Redirect" in response or "HX-Refresh" in response:
+        if (
+            not is_htmx
+            or 300 <= response.status_code < 400
+            or "HX-Redirect" in response
+            or "HX-Refresh" in response
+        ):
             return response
         storage = messages.get_messages(request)
         if getattr(storage, "used", False):  # the response is a full page that already showed them

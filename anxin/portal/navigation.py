@@ -20,7 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from anxin.accounts.choices import Role
 
 CUSTOMER, TECHNICIAN, STAFF = "customer", "technician", "staff"
-LAYOUTS = {CUSTOMER: "layouts/customer.html", TECHNICIAN: "layouts/technician.html", STAFF: "layouts/staff.html"}
+LAYOUTS = {
+    CUSTOMER: "layouts/customer.html",
+    TECHNICIAN: "layouts/technician.html",
+    STAFF: "layouts/staff.html",
+}
 # Signed-out visitors get the customer layout, except on the staff sign-in page.
 STAFF_NAMESPACES_FOR_VISITORS = frozenset({"accounts"})
 
@@ -75,9 +79,26 @@ TECHNICIAN_NAV = (
 )
 STAFF_NAV = (
     NavEntry(_("工单"), "workorders:list", "clipboard-list"),
-    NavEntry(_("坐席受理"), "intake:console", "headset", _roles(Role.AGENT, Role.DISPATCHER, Role.ADMIN), accesskey="n"),
-    NavEntry(_("售后申请审核"), "evidence:queue", "receipt-refund", _roles(Role.BRAND_STAFF, Role.AGENT, Role.ADMIN)),
-    NavEntry(_("调度看板"), "dispatch:board", "layout-kanban", _roles(Role.DISPATCHER, Role.ADMIN), dom_id="nav-board"),
+    NavEntry(
+        _("坐席受理"),
+        "intake:console",
+        "headset",
+        _roles(Role.AGENT, Role.DISPATCHER, Role.ADMIN),
+        accesskey="n",
+    ),
+    NavEntry(
+        _("售后申请审核"),
+        "evidence:queue",
+        "receipt-refund",
+        _roles(Role.BRAND_STAFF, Role.AGENT, Role.ADMIN),
+    ),
+    NavEntry(
+        _("调度看板"),
+        "dispatch:board",
+        "layout-kanban",
+        _roles(Role.DISPATCHER, Role.ADMIN),
+        dom_id="nav-board",
+    ),
     NavEntry(_("网点覆盖"), "network:service_points", "building-store", _roles(Role.DISPATCHER, Role.ADMIN)),
     NavEntry(_("覆盖查询"), "network:lookup", "search", _not_technician),
     NavEntry(_("覆盖地图"), "network:coverage_map", "map", _not_technician),

@@ -44,7 +44,9 @@ def pages_at(browser, live_server, login):
 def _visit(page, live_server, url_name: str, shot, name: str, width: int) -> None:
     page.goto(live_server.url + reverse(url_name))
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways at {width}px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+        f"{name} scrolls sideways at {width}px"
+    )
     # The icons come from the vendored sprite: it must load.
     assert page.evaluate(
         "(u => !u || fetch(u.href.baseVal).then(r => r.ok))(document.querySelector('svg.icon use'))"
@@ -75,7 +77,9 @@ def test_customer_pages_have_the_trust_header_and_a_bottom_bar_on_phones(
         assert page.locator(".app-nav .nav-entry.active").inner_text().strip() == "登录"
 
 
-def test_the_staff_sign_in_page_uses_the_back_office_layout_without_navigation(live_server, pages_at, screenshot):
+def test_the_staff_sign_in_page_uses_the_back_office_layout_without_navigation(
+    live_server, pages_at, screenshot
+):
     for width, page in pages_at(None).items():
         _visit(page, live_server, "accounts:login", screenshot, "staff-login", width)
         assert page.locator(".topbar .brand").is_visible()

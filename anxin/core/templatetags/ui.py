@@ -67,7 +67,9 @@ def icon(name: str, label: str = "", css: str = "") -> SafeString:
             label,
             href,
         )
-    return format_html('<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', css_class, href)
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', css_class, href
+    )
 
 
 @register.simple_tag
