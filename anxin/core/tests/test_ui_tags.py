@@ -61,3 +61,12 @@ def test_every_icon_in_use_is_in_the_sprite():
         used |= set(re.findall(r'{%\s*icon\s+"([a-z0-9-]+)"', template.read_text(encoding="utf-8")))
     assert used <= set(ICONS), used - set(ICONS)
     assert set(ICONS) == in_sprite, "rebuild the sprite: manage.py build_icon_sprite"
+
+
+def test_the_empty_state_says_what_to_do_next():
+    html = Template(
+        '{% include "partials/empty_state.html" with icon="clipboard-list" message="还没有工单" '
+        'action_url="/repair/" action_label="在线报修" %}'
+    ).render(Context())
+    assert "#i-clipboard-list" in html and "还没有工单" in html
+    assert 'href="/repair/"' in html and "在线报修" in html
