@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from anxin.core.exceptions import DomainError, error_headers
+from anxin.core.htmx import toast_trigger
 
 # Batch endpoints whose documented maximum input (1,000 addresses of 300 characters; a 20,000-character
 # coverage list) is larger than ANXIN_MAX_JSON_BYTES even as plain UTF-8: they get the general body limit,
@@ -93,8 +94,9 @@ class DomainErrorMiddleware:
 def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if _wants_fragment(request):
         response = HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
-        response["HX-Trigger"] = json.dumps(
-            {"anxin:error": {"message": exc.detail, "code": exc.code, "field": exc.field}}
+        # The one toast contract (docs/architecture.md §7): static/js/anxin.js shows it in place.
+        toast_trigger(
+            response, {"level": "error", "message": exc.detail, "code": exc.code, "field": exc.field or ""}
         )
     else:
         context = {"detail": exc.detail, "code": exc.code}

@@ -23,8 +23,8 @@ def test_a_page_load_gets_the_error_page_with_the_status(db):
 def test_htmx_gets_the_sentence_and_a_toast_event(db):
     response = _answer(NotFound("没有这个工单", field="number"), HTTP_HX_REQUEST="true")
     assert response.status_code == 404 and response.content.decode() == "没有这个工单"
-    event = json.loads(response["HX-Trigger"])["anxin:error"]
-    assert event == {"message": "没有这个工单", "code": "not_found", "field": "number"}
+    event = json.loads(response["HX-Trigger"])["anxin:toast"]
+    assert event == {"level": "error", "message": "没有这个工单", "code": "not_found", "field": "number"}
 
 
 def test_a_rate_limit_says_when_to_retry(db):
