@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
 from anxin.core.exceptions import NotFound
+from anxin.core.masking import normalize_phone
+from anxin.customers.services import phone_blind_index
 from anxin.workorders.choices import OPEN_STATUSES, Event
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 
@@ -42,8 +46,20 @@ def workorder_list_for(
     if attention_only:
         orders = orders.exclude(attention=[])
     if q:
-        orders = orders.filter(Q(number__icontains=q.strip()))
+        orders = orders.filter(_search(q))
     return orders.prefetch_related("sla_clocks")  # the clocks' own ordering: by due time
+
+
+PHONE_QUERY = re.compile(r"\+?[\d\s-]+")
+
+
+def _search(q: str) -> Q:
+    """An order number (or part of one), or the customer's full phone number, matched by its blind index."""
+    match = Q(number__icontains=q.strip())
+    digits = normalize_phone(q)
+    if PHONE_QUERY.fullmatch(q.strip()) and len(digits) >= 10:
+        match |= Q(customer__phone_index=phone_blind_index(digits))
+    return match
 
 
 def workorder_get_for(*, actor: User, number: str) -> WorkOrder:
