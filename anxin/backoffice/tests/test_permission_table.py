@@ -98,7 +98,7 @@ def _reset(order: WorkOrder, technician, status: str) -> WorkOrder:
     return WorkOrder.objects.select_related("technician", "customer").get(pk=order.pk)
 
 
-def _allowed_by_service(call) -> bool:  # type: ignore[no-untyped-def]
+def _allowed_by_service(call) -> bool:
     """True when the service went through, False on 403; any other refusal fails the walk."""
     try:
         call()

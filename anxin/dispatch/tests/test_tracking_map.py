@@ -16,7 +16,7 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 pytestmark = pytest.mark.django_db
 
 
-def _on_the_way(order: WorkOrder, technician, *, departed: dt.datetime, fix_at: dt.datetime) -> WorkOrder:  # type: ignore[no-untyped-def]
+def _on_the_way(order: WorkOrder, technician, *, departed: dt.datetime, fix_at: dt.datetime) -> WorkOrder:
     WorkOrder.objects.filter(pk=order.pk).update(status=Status.EN_ROUTE, technician=technician)
     WorkOrderEvent.objects.create(
         order=order,
