@@ -193,8 +193,8 @@ async def _load(
     return latencies, errors, time.perf_counter() - started
 
 
-def fsync_latency_ms(db: str, env: dict[str, str]) -> dict[str, float]:
-    """Median and max of 20 write+fsync of 8 KiB next to the database files (commit latency floor)."""
+def fsync_latency_ms(db: str, env: dict[str, str]) -> dict[str, float | str]:
+    """Median and max of 20 write+fsync of 8 KiB next to the database files (commit latency floor), and the dir."""
     folder = env.get("ANXIN_DATA_DIR") or tempfile.gettempdir()
     if db == "postgres":
         shown = subprocess.run(

@@ -165,7 +165,7 @@ def board(request: AuthedRequest, service_point_id: int) -> dict[str, Any]:
 
 
 @router.post("/orders/{number}/reassign", response={200: OfferOut, **ERRORS})
-def reassign(request: AuthedRequest, number: str, payload: ReassignIn):
+def reassign(request: AuthedRequest, number: str, payload: ReassignIn) -> dict | None:
     require(request.auth, REASSIGN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.auth, number=number)
     tech = technician_get_by_employee_no(employee_no=payload.technician)
@@ -173,7 +173,7 @@ def reassign(request: AuthedRequest, number: str, payload: ReassignIn):
 
 
 @router.post("/orders/{number}/pin", response={200: PinOut, **ERRORS})
-def pin(request: AuthedRequest, number: str):
+def pin(request: AuthedRequest, number: str) -> dict[str, Any]:
     require(request.auth, PIN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.auth, number=number)
     pinned = services.dispatch_pin(order=order, actor=request.auth)
@@ -181,7 +181,7 @@ def pin(request: AuthedRequest, number: str):
 
 
 @router.delete("/orders/{number}/pin", response={204: None, **ERRORS})
-def unpin(request: AuthedRequest, number: str):
+def unpin(request: AuthedRequest, number: str) -> Status:
     require(request.auth, PIN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.auth, number=number)
     services.dispatch_unpin(order=order, actor=request.auth)
@@ -197,7 +197,7 @@ def slots(request: AuthedRequest, number: str) -> list[dict[str, Any]]:
 
 
 @router.post("/orders/{number}/slot", response={200: AppointmentOut, **ERRORS})
-def slot_choose(request: AuthedRequest, number: str, payload: SlotChooseIn):
+def slot_choose(request: AuthedRequest, number: str, payload: SlotChooseIn) -> dict[str, Any]:
     require(request.auth, SLOT_BOOK)
     order = workorder_get_for(actor=request.auth, number=number)
     order = services.slot_choose(order=order, start=payload.start, actor=request.auth)

@@ -15,7 +15,7 @@ from anxin.workorders.permissions import order_in_scope
 
 D, ADM, A, T, C = Role.DISPATCHER, Role.ADMIN, Role.AGENT, Role.TECHNICIAN, Role.CUSTOMER
 ALL, OWN = Scope.ALL, Scope.OWN
-FIELD = {D: ALL, ADM: ALL}
+FIELD: dict[str, Scope] = {D: ALL, ADM: ALL}
 
 
 def technician_is_user(user: User, scope: Scope, obj: Any) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import require
-from anxin.accounts.requests import AuthedRequest, HtmxRequest
+from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.dispatch import selectors, services
 from anxin.dispatch.forms import LocationForm, SlotForm, StatusForm
@@ -42,7 +42,7 @@ VISIT_STEPS = [
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
     return _board_render(request, point)
 
@@ -56,7 +56,7 @@ def _board_render(request: AuthedRequest, point: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
+def board_reassign(request: AuthedRequest, number: str) -> HttpResponse:
     require(request.user, REASSIGN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.user, number=number)
     technician = technician_get_by_employee_no(employee_no=request.POST.get("technician", ""))
@@ -66,7 +66,7 @@ def board_reassign(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def board_pin(request: HttpRequest, number: str) -> HttpResponse:
+def board_pin(request: AuthedRequest, number: str) -> HttpResponse:
     require(request.user, PIN)  # 403 for a role that may never, before looking the order up
     order = workorder_get_for(actor=request.user, number=number)
     if request.POST.get("action") == "unpin":
@@ -84,7 +84,7 @@ def _board_after(request: AuthedRequest, order: WorkOrder) -> HttpResponse:
 
 
 @login_required
-def order_panel(request: HttpRequest, number: str) -> HttpResponse:
+def order_panel(request: AuthedRequest, number: str) -> HttpResponse:
     """htmx fragment on the order page: the offers so far and the engine's suggested technicians."""
     require(request.user, SUGGESTIONS)
     order = workorder_get_for(actor=request.user, number=number)
@@ -103,7 +103,7 @@ def order_panel(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthedRequest) -> HttpResponse:
     technician = technician_for_user(actor=request.user)
     jobs = selectors.technician_jobs_today(technician=technician)
     steps = {job.number: [e for e in events_from(job.status) if e in VISIT_STEPS] for job in jobs}
@@ -122,7 +122,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+def me_offer(request: AuthedRequest, offer_id: int) -> HttpResponse:
     offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
     if request.POST.get("action") == "accept":
         services.offer_accept(offer=offer, actor=request.user)
@@ -135,7 +135,7 @@ def me_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_advance(request: HttpRequest, number: str) -> HttpResponse:
+def me_advance(request: AuthedRequest, number: str) -> HttpResponse:
     order = workorder_get_for(actor=request.user, number=number)
     services.technician_order_advance(order=order, event=request.POST.get("event", ""), actor=request.user)
     return _me_after(request)
@@ -143,7 +143,7 @@ def me_advance(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_status(request: HttpRequest) -> HttpResponse:
+def me_status(request: AuthedRequest) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(form.errors.as_text(), field="status")
@@ -159,7 +159,7 @@ def me_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_location(request: HttpRequest) -> HttpResponse:
+def me_location(request: AuthedRequest) -> HttpResponse:
     """The phone posts ``navigator.geolocation`` coordinates here."""
     form = LocationForm(request.POST)
     if not form.is_valid():
@@ -175,7 +175,7 @@ def me_location(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _me_after(request: HtmxRequest) -> HttpResponse:
+def _me_after(request: AuthedRequest) -> HttpResponse:
     if request.htmx:
         return me(request)
     return redirect("dispatch:me")

@@ -42,10 +42,11 @@ class ClaimForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, buyer: Customer | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, buyer: Customer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orders = workorders_of_customer(customer_id=buyer.pk)[:20] if buyer is not None else []
-        self.fields["repair_order"].choices = [("", _("无"))] + [
+        # repair_order is the ChoiceField declared above; self.fields only knows it as a Field.
+        cast(forms.ChoiceField, self.fields["repair_order"]).choices = [("", _("无"))] + [
             (
                 o.number,
                 f"{o.number} · {o.brand.name if o.brand else ''} {o.category.name if o.category else ''}",

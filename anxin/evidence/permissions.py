@@ -14,7 +14,7 @@ from anxin.accounts.permissions import Action, Scope, action_declare
 from anxin.evidence.choices import Decision
 
 C, BS, ADM, A = Role.CUSTOMER, Role.BRAND_STAFF, Role.ADMIN, Role.AGENT
-MERCHANT = {BS: Scope.BRAND, ADM: Scope.ALL}
+MERCHANT: dict[str, Scope] = {BS: Scope.BRAND, ADM: Scope.ALL}
 
 
 def claim_in_scope(user: User, scope: Scope, obj: Any) -> bool:

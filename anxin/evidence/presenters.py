@@ -24,7 +24,7 @@ def claim_summary(claim: Claim) -> dict[str, Any]:
         "risk": claim.risk,
         "brand": claim.brand.code,
         "order_number": claim.order_number,
-        "repair_order": claim.work_order.number if claim.work_order_id else None,
+        "repair_order": claim.work_order.number if claim.work_order is not None else None,
         "amount_claimed": claim.amount_claimed,
         "created_at": claim.created_at,
     }

@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from anxin.accounts.requests import AuthedRequest
 from anxin.areas.coverage import coverage_text_parse
 from anxin.areas.maps import coverage_area_view
 from anxin.network.forms import BrandChoiceForm, CoverageImportForm, LookupForm
@@ -25,13 +26,13 @@ from anxin.network.services import coverage_delete, coverage_import
 
 
 @login_required
-def service_points(request: HttpRequest) -> HttpResponse:
+def service_points(request: AuthedRequest) -> HttpResponse:
     points = service_points_for(actor=request.user)
     return render(request, "network/service_points.html", {"points": points})
 
 
 @login_required
-def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET: current coverage and the paste box. POST action=preview: what each item resolves to.
     POST action=confirm: save the resolvable items and report the rest."""
     point = service_point_get_for(actor=request.user, pk=pk)
@@ -65,7 +66,7 @@ def coverage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResponse:
+def coverage_remove(request: AuthedRequest, pk: int, coverage_id: int) -> HttpResponse:
     point = service_point_get_for(actor=request.user, pk=pk)
     if request.method == "POST":
         coverage_delete(actor=request.user, service_point=point, coverage_id=coverage_id)
@@ -74,7 +75,7 @@ def coverage_remove(request: HttpRequest, pk: int, coverage_id: int) -> HttpResp
 
 
 @login_required
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthedRequest) -> HttpResponse:
     """Who serves this address for this brand and category; out of coverage shows the nearest points."""
     brands = brands_visible_to(actor=request.user)
     form = LookupForm(request.GET or None, brands=brands)
@@ -91,7 +92,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coverage_map(request: HttpRequest) -> HttpResponse:
+def coverage_map(request: AuthedRequest) -> HttpResponse:
     """Per-province and per-prefecture county counts, and a map of one area (?area=, the country by default)
     with its provinces, prefectures or counties shaded by coverage; clicking one opens its own map."""
     brands = brands_visible_to(actor=request.user)

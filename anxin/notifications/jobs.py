@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -105,7 +106,7 @@ def jobs_enqueue(jobs: list[tuple[DurableJob, dict[str, int | bool]]]) -> list[J
         rows.append(Job(kind=handler.kind, payload=payload, next_attempt_at=timezone.now()))
     created = Job.objects.bulk_create(rows)
     for job in created:
-        transaction.on_commit(lambda job_id=job.pk: _wake(job_id))
+        transaction.on_commit(partial(_wake, job.pk))  # binds this job's id, not the loop variable
     return created
 
 

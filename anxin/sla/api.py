@@ -100,7 +100,7 @@ def order_sla_pause(request: AuthedRequest, number: str, payload: PauseIn) -> di
     response={200: OrderDetailOut, **ORDER_ERRORS},
     operation_id="anxin_workorders_api_order_sla_resume",
 )
-def order_sla_resume(request: AuthedRequest, number: str):
+def order_sla_resume(request: AuthedRequest, number: str) -> dict[str, Any]:
     order = workorder_get_for(actor=request.auth, number=number)
     sla_resume(order=order, actor=request.auth)
     return order_detail(order, list(workorder_timeline(order=order)))

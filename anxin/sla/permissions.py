@@ -7,7 +7,7 @@ from anxin.accounts.permissions import Scope, action_declare
 from anxin.workorders.permissions import order_in_scope
 
 # Waiting on the customer or on parts: the case owners, and the technician on his own visit.
-_CLOCK_GRANTS = {
+_CLOCK_GRANTS: dict[str, Scope] = {
     Role.AGENT: Scope.ALL,
     Role.DISPATCHER: Scope.ALL,
     Role.ADMIN: Scope.ALL,

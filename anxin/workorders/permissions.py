@@ -33,9 +33,10 @@ def _declare(key: str, label: str, grants: dict[str, Scope]) -> Action:
     return action_declare(f"workorders.{key}", label, grants, in_scope=order_in_scope)
 
 
-OFFICE = {A: ALL, D: ALL, ADM: ALL}  # the customer's case: agents and up
-FIELD = {D: ALL, ADM: ALL}  # running the field work
-VISIT = {T: OWN, D: ALL, ADM: ALL}  # the technician's own visit, or a dispatcher on his behalf
+OFFICE: dict[str, Scope] = {A: ALL, D: ALL, ADM: ALL}  # the customer's case: agents and up
+FIELD: dict[str, Scope] = {D: ALL, ADM: ALL}  # running the field work
+# The technician's own visit, or a dispatcher on his behalf.
+VISIT: dict[str, Scope] = {T: OWN, D: ALL, ADM: ALL}
 
 # One action per event of the state machine (workorders.choices.TRANSITION_EVENTS), keyed by event.
 TRANSITIONS: dict[str, Action] = {

@@ -13,7 +13,7 @@ from anxin.areas.maps import MapSpec, Marker, Outline
 SPEC = MapSpec(label="测试地图", outlines=[Outline(url="/static/geo/c/110000.json", focus="110105")])
 
 
-def _render(spec: MapSpec, **options: str) -> tuple[str, dict]:  # type: ignore[type-arg]
+def _render(spec: MapSpec, **options: str) -> tuple[str, dict]:
     extra = "".join(f' {k}="{v}"' for k, v in options.items())
     html = Template('{% load maps %}{% anxin_map spec "m"' + extra + " %}").render(Context({"spec": spec}))
     data = re.search(r'<script id="m-data" type="application/json">(.*?)</script>', html, re.S)

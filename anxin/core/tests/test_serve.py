@@ -59,8 +59,15 @@ def test_a_killed_child_is_restarted_alone_with_backoff_and_logged(caplog):
         first = _process(worker).pid
         os.kill(first, signal.SIGKILL)
         checked_at: list[float] = []
-        _until(lambda: (checked_at.append(time.monotonic()), supervisor.check(), worker.restart_at)[2])
+
+        def restart_scheduled() -> bool:
+            checked_at.append(time.monotonic())
+            supervisor.check()
+            return bool(worker.restart_at)
+
+        _until(restart_scheduled)
         # Measured from before the check that scheduled it, so a slow assertion cannot eat into it.
+        assert worker.restart_at is not None
         assert worker.failures == 2 and worker.restart_at - checked_at[-1] > 1.9  # 2 s, was 1 s
     finally:
         supervisor.stop(timeout=5)

@@ -85,6 +85,7 @@ def _day_problem_shared(
     """The order's service point's day problem, built once per day when the caller shares ``problems``."""
     dp = problems.get(day) if problems is not None else None
     if dp is None:
+        assert order.service_point is not None  # offer_candidates returns early without a service point
         dp = day_problem(service_point=order.service_point, day=day, now=now)
         if problems is not None:
             problems[day] = dp

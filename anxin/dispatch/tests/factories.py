@@ -78,5 +78,5 @@ def always_on(tech: Technician) -> Technician:
     return tech
 
 
-def order_new(phone: str, address: str = "北京市朝阳区建国路88号", **extra) -> WorkOrder:  # type: ignore[no-untyped-def]
+def order_new(phone: str, address: str = "北京市朝阳区建国路88号", **extra) -> WorkOrder:
     return order_file(phone=phone, address=address, **extra)

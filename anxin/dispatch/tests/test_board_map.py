@@ -45,6 +45,7 @@ def test_the_board_map_draws_the_points_prefecture_with_its_coverage_and_todays_
     assert job.kind in ("job", "unassigned")
     # placed at the order's township/county centre, shifted by at most the drawing offset
     centre = order_location(order)
+    assert centre is not None
     assert abs(job.lat - centre.lat) <= JITTER_DEG and abs(job.lng - centre.lon) <= JITTER_DEG
     assert board_map.routes, "the plan routes the new order"
     for route in board_map.routes:

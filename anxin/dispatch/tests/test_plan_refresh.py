@@ -75,11 +75,12 @@ def test_the_stored_plan_reads_back_as_exactly_the_plan_that_was_computed(near, 
         _accepted(f"1380000001{i}")
     computed = []
     real_compute = services.plans.plan_compute
-    monkeypatch.setattr(
-        services.plans,
-        "plan_compute",
-        lambda dp, **kw: computed.append(real_compute(dp, **kw)) or computed[-1],
-    )
+
+    def capturing_compute(dp, **kw):
+        computed.append(real_compute(dp, **kw))
+        return computed[-1]
+
+    monkeypatch.setattr(services.plans, "plan_compute", capturing_compute)
 
     # When it is stored and read back through the typed reader
     read = plan_to_engine(_refresh())

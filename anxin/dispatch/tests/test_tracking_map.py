@@ -16,7 +16,7 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 pytestmark = pytest.mark.django_db
 
 
-def _on_the_way(order: WorkOrder, technician, *, departed: dt.datetime, fix_at: dt.datetime) -> WorkOrder:  # type: ignore[no-untyped-def]
+def _on_the_way(order: WorkOrder, technician, *, departed: dt.datetime, fix_at: dt.datetime) -> WorkOrder:
     WorkOrder.objects.filter(pk=order.pk).update(status=Status.EN_ROUTE, technician=technician)
     WorkOrderEvent.objects.create(
         order=order,
@@ -39,6 +39,7 @@ def test_a_new_order_shows_only_its_county_highlighted_in_its_prefecture_file():
 
     spec = tracking_map(order=order)
 
+    assert spec is not None
     assert [(o.url, o.focus) for o in spec.outlines] == [("/static/geo/c/110000.json", "110105")]
     assert spec.markers == [] and spec.routes == []
 
@@ -51,9 +52,11 @@ def test_the_technician_on_the_way_is_shown_roughly_with_a_line_to_the_orders_ar
 
     spec = tracking_map(order=order, now=now)
 
+    assert spec is not None
     tech, destination = spec.markers
     assert (tech.kind, tech.lat, tech.lng) == ("technician", 39.93, 116.46)
     centre = order_location(order)  # the township or county centre the address resolved to
+    assert centre is not None
     assert (destination.kind, destination.lat, destination.lng) == ("destination", centre.lat, centre.lon)
     assert spec.routes[0].points == [(39.93, 116.46), (destination.lat, destination.lng)]
 
@@ -74,6 +77,7 @@ def test_an_old_position_is_never_shown(technician, departed_ago, fix_ago):
 
     spec = tracking_map(order=order, now=now)
 
+    assert spec is not None
     assert spec.markers == [] and spec.outlines[0].focus == "110105"
 
 

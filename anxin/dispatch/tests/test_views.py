@@ -185,7 +185,7 @@ def test_the_board_page_neither_solves_nor_writes_on_a_get(
     plans_before = list(DispatchPlan.objects.values_list("pk", "version", "signature"))
     client = _client(dispatcher)
 
-    def solver_called(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def solver_called(*args, **kwargs):
         raise AssertionError("the board ran the solver on a GET")
 
     for module, name in ((plans, "plan_compute"), (plans, "plan_day"), (planner, "plan_day")):

@@ -79,6 +79,7 @@ def test_a_reminder_text_that_fails_is_retried_by_its_job_until_sent_once(
     claim = services.claim_decide(
         actor=brand_staff, claim=claim_in_review, decision="ask_more", reason="请拍摄序列号标签"
     )
+    assert claim.respond_by is not None
     with django_capture_on_commit_callbacks(execute=True):
         assert services.claim_reminders_send(now=claim.respond_by - dt.timedelta(hours=6)) == 1
     job = Job.objects.get(kind="anxin.evidence.tasks.claim_reminder_text")
@@ -100,6 +101,7 @@ def test_a_reminder_job_sends_nothing_once_the_buyer_has_answered(claim_in_revie
     claim = services.claim_decide(
         actor=brand_staff, claim=claim_in_review, decision="ask_more", reason="请拍摄序列号标签"
     )
+    assert claim.respond_by is not None
     services.claim_reminders_send(now=claim.respond_by - dt.timedelta(hours=6))  # job row, not yet run
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.ANALYZING)  # new evidence arrived
 

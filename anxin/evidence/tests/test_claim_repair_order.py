@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import pytest
+from django import forms
 
 from anxin.core.exceptions import ValidationFailed
 from anxin.evidence import presenters, services
@@ -67,7 +69,8 @@ def test_a_repair_of_another_brand_is_refused(buyer, other_brand, repair):
 
 def test_the_form_offers_only_the_buyers_own_orders(buyer, brand, category, repair):
     order_file(phone="13900000000")  # someone else's
-    choices = dict(ClaimForm(buyer=buyer.customer).fields["repair_order"].choices)
+    field = cast(forms.ChoiceField, ClaimForm(buyer=buyer.customer).fields["repair_order"])  # declared so
+    choices = dict(cast(list[tuple[str, str]], field.choices))  # the form sets a flat (number, label) list
     assert set(choices) == {"", repair.number}
     assert "repair_order" not in ClaimForm(buyer=None).fields  # nothing to pick: no field
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
 from django.test import Client
 
 from anxin.intake.channels.social import sign
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # the stubs' test-client response (has .json())
 
 
 def signed_post(
@@ -18,7 +21,7 @@ def signed_post(
     *,
     content_type: str = "application/json",
     timestamp: int | None = None,
-) -> HttpResponse:
+) -> _MonkeyPatchedWSGIResponse:
     """POST ``body`` signed with ``secret`` as the webhook senders do (timestamp header + HMAC)."""
     ts = str(timestamp if timestamp is not None else int(time.time()))
     return client.post(

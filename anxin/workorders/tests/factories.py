@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
 from django.test import Client
 
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.workorders.choices import Channel
 from anxin.workorders.models import WorkOrder
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # the stubs' test-client response (has .json())
 
 
 def order_file(
@@ -44,8 +47,9 @@ ORDER = {
 }
 
 
-def post_order(client: Client, body: dict | str, **headers: str) -> HttpResponse:
-    """File an order through the API; a string body is sent as it is (to test malformed JSON)."""
+def post_order(client: Client, body: dict | str, **headers: Any) -> _MonkeyPatchedWSGIResponse:
+    """File an order through the API; a string body is sent as it is (to test malformed JSON).
+    ``headers`` are WSGI environ keys (``HTTP_IDEMPOTENCY_KEY=...``), passed on as the client's extras."""
     return client.post(
         "/api/v1/orders",
         data=json.dumps(body) if not isinstance(body, str) else body,

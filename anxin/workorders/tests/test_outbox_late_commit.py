@@ -24,14 +24,14 @@ on_postgresql_only = pytest.mark.skipif(
 )
 
 
-def _note(order, text):  # type: ignore[no-untyped-def]
+def _note(order, text):
     return workorder_event_record(order=order, event=Event.FOLLOW_UP, actor=None, note=text)
 
 
 class _OpenTransaction(threading.Thread):
     """Records one event in its own connection and keeps the transaction open until released."""
 
-    def __init__(self, order) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, order) -> None:
         super().__init__(daemon=True)
         self.order, self.inserted, self.release = order, threading.Event(), threading.Event()
         self.event_id: int | None = None
@@ -46,7 +46,7 @@ class _OpenTransaction(threading.Thread):
             connection.close()
 
 
-def _read(cursor) -> list[int]:  # type: ignore[no-untyped-def]
+def _read(cursor) -> list[int]:
     """What one reader pass takes: the unread rows, then the cursor moved past them."""
     rows = list(outbox_unread(cursor, WorkOrderEvent.objects.all()).values_list("txid", "id"))
     if rows:
@@ -54,7 +54,7 @@ def _read(cursor) -> list[int]:  # type: ignore[no-untyped-def]
     return [event_id for _, event_id in rows]
 
 
-def _read_until(cursor, wanted: set[int], seconds: float = 30) -> list[int]:  # type: ignore[no-untyped-def]
+def _read_until(cursor, wanted: set[int], seconds: float = 30) -> list[int]:
     # The oldest running transaction is cluster-wide: another database's open transaction delays
     # (never loses) a row, so wait for it rather than assume a quiet server.
     taken: list[int] = []
