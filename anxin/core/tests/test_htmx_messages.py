@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
@@ -14,8 +15,9 @@ from anxin.core.htmx import HtmxMessagesMiddleware, toast_trigger
 
 def _request(htmx: bool):
     request = RequestFactory().post("/x/", headers={"HX-Request": "true"} if htmx else {})
-    request.session = {}
-    request._messages = FallbackStorage(request)
+    request.session = SessionStore()
+    # What MessageMiddleware sets on a request; the stubs do not declare this private attribute.
+    setattr(request, "_messages", FallbackStorage(request))  # noqa: B010
     return request
 
 
