@@ -24,9 +24,9 @@ from django.utils import timezone
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
-from anxin.network.models import ServicePoint
 from anxin.core.exceptions import Conflict
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
+from anxin.network.models import ServicePoint
 from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
