@@ -1,5 +1,6 @@
 """The worker's sweep: expire lapsed offers, re-plan after order events read from the outbox, catch overruns,
-and make sure no order is stranded (offered without a live offer, or waiting while someone is on shift).
+and (a job of its own, ``offers_consistency_check``) make sure no order is stranded: offered without a live
+offer, or waiting while someone is on shift.
 
 The work-order timeline is the outbox; a cursor row marks how far the sweep has read.
 """
@@ -65,7 +66,6 @@ def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     for order in WorkOrder.objects.filter(pk__in=reopened, status=Status.REOPENED):
         if offer_for_new_order(order_id=order.pk) is not None:
             counts["reoffered"] += 1
-    counts.update(offers_consistency_check(now=now))
     return counts
 
 
