@@ -133,3 +133,18 @@ def test_the_confirmation_clock_of_a_night_order_runs_on_the_points_hours(day_sh
     clock = SlaClock.objects.get(order=order, kind=SlaKind.TECHNICIAN_CONFIRMED)
     # 30 minutes of opening hours: 08:30 the next morning, not 00:20
     assert clock.due_at.astimezone(SHANGHAI) == WEDNESDAY_0800 + dt.timedelta(minutes=30)
+
+
+def test_no_demo_order_is_stranded(db, settings):
+    # Given the demo data
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    # Then every dispatched demo order has a live offer its technician can accept
+    for order in WorkOrder.objects.filter(status=Status.DISPATCHED):
+        offer = DispatchOffer.objects.get(order=order, state=OfferState.PENDING)
+        assert offer.technician_id == order.technician_id
+    # And no accepted demo order still carries a pending offer
+    for order in WorkOrder.objects.exclude(status=Status.DISPATCHED):
+        assert not DispatchOffer.objects.filter(order=order, state=OfferState.PENDING).exists()
