@@ -39,7 +39,8 @@ from anxin.network.choices import TechnicianStatus
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
 from anxin.sla.choices import SlaKind
-from anxin.sla.models import SlaClock
+from anxin.sla.models import SlaAlert, SlaClock
+from anxin.sla.selectors import sla_alerts_for
 from anxin.sla.services import service_point_calendar
 from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Priority, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
@@ -673,3 +674,23 @@ def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = N
         planned.plan_rank = entry[0] if entry else 999
         planned.plan_eta = at_minute(day, entry[1].arrival) if entry else None
     return sorted(orders, key=lambda o: cast(PlannedJob, o).plan_rank)
+
+
+@dataclass(frozen=True)
+class BoardAlerts:
+    """Open SLA warnings and breaches of the point's orders: the board's badge (count) and list (newest)."""
+
+    count: int
+    items: list[SlaAlert]
+
+
+BOARD_ALERTS_SHOWN = 20
+
+
+def board_sla_alerts(*, actor: User, service_point: ServicePoint) -> BoardAlerts:
+    require(actor, BOARD)
+    alerts = sla_alerts_for(actor=actor).filter(clock__order__service_point=service_point)
+    return BoardAlerts(
+        count=alerts.count(),
+        items=list(alerts.select_related("clock__order").order_by("-created_at")[:BOARD_ALERTS_SHOWN]),
+    )

@@ -148,3 +148,56 @@ def test_no_demo_order_is_stranded(db, settings):
     # And no accepted demo order still carries a pending offer
     for order in WorkOrder.objects.exclude(status=Status.DISPATCHED):
         assert not DispatchOffer.objects.filter(order=order, state=OfferState.PENDING).exists()
+
+
+def test_the_board_says_an_order_waits_for_the_first_shift_rather_than_nobody(day_shift, dispatcher):
+    # Given an order filed at 23:50
+    order = order_new("13800000019")
+    services.offer_for_new_order(order_id=order.pk, now=TUESDAY_2350)
+    # When the dispatcher looks at the board at 23:55
+    board = services.board_snapshot(
+        actor=dispatcher, service_point=day_shift, now=TUESDAY_2350 + dt.timedelta(minutes=5)
+    )
+    card = next(b for b in board.orders if b.order.pk == order.pk)
+    # Then the card says when it will be offered; nobody is offered and the card does not say "nobody"
+    assert card.who.waiting and card.who.first_shift == WEDNESDAY_0800
+    assert card.offer is None and card.suggestion is None and not card.who.on_shift
+
+
+def test_the_board_card_and_the_offer_loop_agree_on_who_is_available(day_shift, near, far, dispatcher):
+    order = order_new("13800000020")
+    at_nine = next_wednesday_at(9)
+    board = services.board_snapshot(actor=dispatcher, service_point=day_shift, now=at_nine)
+    card = next(b for b in board.orders if b.order.pk == order.pk)
+    offer = services.offer_for_new_order(order_id=order.pk, now=at_nine)
+    # The technician the loop offers it to is one the card listed as available
+    assert offer is not None and offer.technician in card.who.on_shift
+    assert not card.who.waiting
+
+
+def test_sla_warnings_and_breaches_reach_the_board_without_a_reload(point, near, dispatcher):
+    from django.test import Client
+    from django.utils import timezone
+
+    from anxin.sla.services import sla_outbox_read, sla_sweep
+
+    order = order_new("13800000021")
+    sla_outbox_read()
+    sla_sweep(now=timezone.now() + dt.timedelta(hours=2))  # warnings and breaches for the order's clocks
+    client = Client()
+    client.force_login(dispatcher)
+    response = client.get(f"/dispatch/board/alerts/?sp={point.pk}", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="sla-alert-count"' in body and order.number in body
+    page = client.get(f"/dispatch/board/?sp={point.pk}").content.decode()
+    assert 'hx-get="/dispatch/board/alerts/?sp=' in page and "every 20s" in page
+
+
+def test_the_board_alerts_are_for_dispatchers_only(point, agent, outsider):
+    from django.test import Client
+
+    for user in (agent, outsider):
+        client = Client()
+        client.force_login(user)
+        assert client.get(f"/dispatch/board/alerts/?sp={point.pk}").status_code == 403
