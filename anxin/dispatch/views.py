@@ -59,7 +59,7 @@ def _board_render(request: AuthedRequest, point: Any) -> HttpResponse:
 
 
 @login_required
-def board_alerts(request: HttpRequest) -> HttpResponse:
+def board_alerts(request: AuthedRequest) -> HttpResponse:
     """htmx fragment polled by the board: the SLA badge and list, fresh without a reload."""
     point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
     alerts = selectors.board_sla_alerts(actor=request.user, service_point=point)
