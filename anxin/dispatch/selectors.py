@@ -39,7 +39,9 @@ from anxin.network.choices import TechnicianStatus
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.selectors import technicians_of_point
 from anxin.sla.choices import SlaKind
-from anxin.sla.models import SlaClock
+from anxin.sla.models import SlaAlert, SlaClock
+from anxin.sla.selectors import sla_alerts_for
+from anxin.sla.services import service_point_calendar
 from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Priority, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
@@ -254,6 +256,88 @@ def order_location(order: WorkOrder) -> LatLon | None:
 
 def _works_on(technician: Technician, day: dt.date) -> bool:
     return str(day.isoweekday()) in (technician.work_days or "")
+
+
+def _shift_on(technician: Technician, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """His shift on ``day`` as local instants, or None when he does not work that day."""
+    if not technician.is_active or not _works_on(technician, day):
+        return None
+    tz = local_tz()
+    return (
+        dt.datetime.combine(day, technician.shift_start, tzinfo=tz),
+        dt.datetime.combine(day, technician.shift_end, tzinfo=tz),
+    )
+
+
+def technician_on_shift(technician: Technician, *, now: dt.datetime) -> bool:
+    """In his shift now, at a service point that is open now, and not signed off for today."""
+    if technician.status == TechnicianStatus.OFF:
+        return False
+    shift = _shift_on(technician, timezone.localdate(now))
+    if shift is None or not shift[0] <= now < shift[1]:
+        return False
+    return any(s <= now < e for s, e in _point_open_spans(technician.service_point, timezone.localdate(now)))
+
+
+def _point_open_spans(point: ServicePoint, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    return service_point_calendar(point).intervals_on(day)
+
+
+def first_shift_start(
+    *, technicians: list[Technician], now: dt.datetime, days: int = 8
+) -> dt.datetime | None:
+    """When the first of ``technicians`` will be on shift (``now`` if one is): where a waiting order goes."""
+    today = timezone.localdate(now)
+    starts = []
+    for technician in technicians:
+        for day in (today + dt.timedelta(days=i) for i in range(days)):
+            shift = _shift_on(technician, day)
+            if shift is None:
+                continue
+            for s, e in _point_open_spans(technician.service_point, day):
+                start, end = max(s, shift[0]), min(e, shift[1])
+                if start < end and end > now:
+                    starts.append(max(start, now))
+    return min(starts, default=None)
+
+
+def technicians_skilled(*, order: WorkOrder, staff: list[Technician]) -> list[Technician]:
+    """Active technicians of ``staff`` who service the order's brand and category (prefetched skills)."""
+    return [
+        t
+        for t in staff
+        if t.is_active
+        and (order.brand_id is None or any(b.pk == order.brand_id for b in t.brands.all()))
+        and (order.category_id is None or any(c.pk == order.category_id for c in t.categories.all()))
+    ]
+
+
+@dataclass(frozen=True)
+class OrderTechnicians:
+    """Who may get the order now: the one answer the offer loop acts on and the board shows.
+
+    ``on_shift``: skilled, on shift now, not refused; empty means "no technician available" unless
+    ``first_shift`` says when one comes on shift (the order waits for him, it is not escalated).
+    """
+
+    skilled: list[Technician]
+    on_shift: list[Technician]
+    first_shift: dt.datetime | None
+
+    @property
+    def waiting(self) -> bool:
+        return not self.on_shift and self.first_shift is not None
+
+
+def order_technicians(
+    *, order: WorkOrder, staff: list[Technician], refused: set[int], now: dt.datetime
+) -> OrderTechnicians:
+    skilled = technicians_skilled(order=order, staff=staff)
+    on_shift = [t for t in skilled if t.pk not in refused and technician_on_shift(t, now=now)]
+    first = None
+    if not on_shift:
+        first = first_shift_start(technicians=[t for t in skilled if t.pk not in refused], now=now)
+    return OrderTechnicians(skilled, on_shift, first)
 
 
 def _home_of(technician: Technician) -> LatLon | None:
@@ -590,3 +674,23 @@ def technician_jobs_today(*, technician: Technician, now: dt.datetime | None = N
         planned.plan_rank = entry[0] if entry else 999
         planned.plan_eta = at_minute(day, entry[1].arrival) if entry else None
     return sorted(orders, key=lambda o: cast(PlannedJob, o).plan_rank)
+
+
+@dataclass(frozen=True)
+class BoardAlerts:
+    """Open SLA warnings and breaches of the point's orders: the board's badge (count) and list (newest)."""
+
+    count: int
+    items: list[SlaAlert]
+
+
+BOARD_ALERTS_SHOWN = 20
+
+
+def board_sla_alerts(*, actor: User, service_point: ServicePoint) -> BoardAlerts:
+    require(actor, BOARD)
+    alerts = sla_alerts_for(actor=actor).filter(clock__order__service_point=service_point)
+    return BoardAlerts(
+        count=alerts.count(),
+        items=list(alerts.select_related("clock__order").order_by("-created_at")[:BOARD_ALERTS_SHOWN]),
+    )

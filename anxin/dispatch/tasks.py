@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -40,3 +41,9 @@ def dispatch_sweep_every_minute() -> dict[str, int]:
 def dispatch_sweep_now() -> dict[str, int]:
     """The same sweep, enqueued by an outbox kick right after a relevant order event."""
     return services.dispatch_sweep()
+
+
+@db_periodic_task(crontab(minute="*"))
+def offers_consistency_every_minute() -> dict[str, int]:
+    """Orders offered without a live offer, or waiting for the first shift: offer them (or escalate)."""
+    return services.offers_consistency_check(now=timezone.now())

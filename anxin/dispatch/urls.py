@@ -5,6 +5,7 @@ from anxin.dispatch import views
 app_name = "dispatch"
 urlpatterns = [
     path("board/", views.board, name="board"),
+    path("board/alerts/", views.board_alerts, name="board_alerts"),
     path("board/orders/<str:number>/reassign/", views.board_reassign, name="reassign"),
     path("board/orders/<str:number>/pin/", views.board_pin, name="pin"),
     path("orders/<str:number>/panel/", views.order_panel, name="order_panel"),

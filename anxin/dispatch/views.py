@@ -49,9 +49,21 @@ def board(request: AuthedRequest) -> HttpResponse:
 
 def _board_render(request: AuthedRequest, point: Any) -> HttpResponse:
     snapshot = services.board_snapshot(actor=request.user, service_point=point)
-    context = {"board": snapshot, "points": selectors.service_points_for_board(actor=request.user)}
+    context = {
+        "board": snapshot,
+        "points": selectors.service_points_for_board(actor=request.user),
+        "alerts": selectors.board_sla_alerts(actor=request.user, service_point=point),
+    }
     template = "dispatch/board.html#board" if request.htmx else "dispatch/board.html"
     return render(request, template, context)
+
+
+@login_required
+def board_alerts(request: AuthedRequest) -> HttpResponse:
+    """htmx fragment polled by the board: the SLA badge and list, fresh without a reload."""
+    point = selectors.service_point_for_board(actor=request.user, pk=request.GET.get("sp"))
+    alerts = selectors.board_sla_alerts(actor=request.user, service_point=point)
+    return render(request, "dispatch/board_alerts.html", {"alerts": alerts})
 
 
 @login_required

@@ -26,6 +26,7 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import require
 from anxin.core.exceptions import Conflict
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
+from anxin.network.models import ServicePoint
 from anxin.sla.calendars import BusinessCalendar
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPause, SlaPolicy
@@ -100,9 +101,22 @@ def sla_policy_for(*, order: WorkOrder) -> SlaPolicy | None:
     return max(candidates, key=specificity, default=None)
 
 
-def calendar_for(policy: SlaPolicy | None) -> BusinessCalendar:
-    if policy is None or policy.round_the_clock:
+def service_point_calendar(point: ServicePoint | None) -> BusinessCalendar:
+    """When a service point works: its published opening hours every day (technicians' shifts say which
+    days each of them works); round the clock when it is open 24 h or publishes no hours."""
+    if point is None or point.open_24h or not point.opening_hours.strip():
         return BusinessCalendar.always_open()
+    return BusinessCalendar.from_text(
+        point.opening_hours, weekend=frozenset(), holidays=frozenset(), makeup_workdays=frozenset()
+    )
+
+
+def calendar_for(policy: SlaPolicy | None, point: ServicePoint | None = None) -> BusinessCalendar:
+    """The policy's calendar; a round-the-clock promise at a point that closes at night follows the
+    point's hours, since nobody can confirm, call or visit while it is closed (an order filed at
+    23:50 is not overdue at 00:20)."""
+    if policy is None or policy.round_the_clock:
+        return service_point_calendar(point)
     extra = frozenset(
         dt.date.fromisoformat(d.strip()) for d in policy.region_holidays.split(",") if d.strip()
     )
@@ -133,7 +147,7 @@ def sla_clocks_start(
     targets = [target for target in _targets(policy) if target.starts_on == event]
     if not targets:
         return []
-    calendar = calendar_for(policy)
+    calendar = calendar_for(policy, order.service_point)
     later = list(SlaPause.objects.filter(order=order, started_at__gte=at))
     paused = any(p.ended_at is None for p in later)
     pauses = [(p.started_at, p.ended_at) for p in later if p.ended_at is not None]
@@ -219,8 +233,19 @@ def _outbox_read_batch(*, limit: int) -> int:
         | {t.starts_on for p in sla_policies_active() for t in p.targets.all()}
     )
     relevant = [row[2:] for row in rows if row[3] in wanted]
-    orders = WorkOrder.objects.only("id", "brand_id", "category_id", "priority").in_bulk(
-        {order_id for order_id, _, _ in relevant}
+    # Only what the policy and the calendar need: the encrypted fields stay undecrypted.
+    fields = (
+        "id",
+        "brand_id",
+        "category_id",
+        "priority",
+        "service_point__open_24h",
+        "service_point__opening_hours",
+    )
+    orders = (
+        WorkOrder.objects.select_related("service_point")
+        .only(*fields)
+        .in_bulk({order_id for order_id, _, _ in relevant})
     )
     for order_id, event, at in relevant:
         if order_id in orders:
@@ -270,7 +295,9 @@ def sla_resume(*, order: WorkOrder, actor: User, at: dt.datetime | None = None) 
     pause.save(update_fields=["ended_at", "resumed_by"])
     pauses = _pauses(order)
     for clock in SlaClock.objects.select_related("policy").filter(order=order, state=SlaState.PAUSED):
-        clock.due_at = calendar_for(clock.policy).deadline(clock.started_at, clock.target_minutes, pauses)
+        clock.due_at = calendar_for(clock.policy, order.service_point).deadline(
+            clock.started_at, clock.target_minutes, pauses
+        )
         clock.state = SlaState.RUNNING
         clock.save(update_fields=["due_at", "state"])
     workorder_event_record(order=order, event=Event.SLA_RESUMED, actor=actor, at=at)

@@ -63,7 +63,7 @@ from anxin.dispatch.services.slots import (
     slot_windows,
     slots_for_order,
 )
-from anxin.dispatch.services.sweep import OUTBOX, REPLAN_EVENTS, dispatch_sweep
+from anxin.dispatch.services.sweep import OUTBOX, REPLAN_EVENTS, dispatch_sweep, offers_consistency_check
 from anxin.dispatch.services.technicians import (
     technician_order_advance,
     technician_status_set,
@@ -112,6 +112,7 @@ __all__ = [
     "OUTBOX",
     "REPLAN_EVENTS",
     "dispatch_sweep",
+    "offers_consistency_check",
     # board
     "SUGGEST_LIMIT",
     "Board",

@@ -24,9 +24,11 @@ from anxin.dispatch.models import DispatchOffer, DispatchPin, DispatchPlan
 from anxin.dispatch.permissions import BOARD
 from anxin.dispatch.selectors import (
     DayProblem,
+    OrderTechnicians,
     at_minute,
     day_problem,
     order_is_blocked,
+    order_technicians,
     plan_stored,
     plan_to_engine,
     point_location,
@@ -68,6 +70,7 @@ class BoardOrder:
     suggestion: Candidate | None
     escalated: bool
     choices: list[Technician]  # technicians of the point with the skill, for the reassign select
+    who: OrderTechnicians  # who may get it now; "no technician available" only when nobody and no shift ahead
 
 
 @dataclass
@@ -121,39 +124,38 @@ def _board_orders(
     each against today's problem, read only); the day problem is shared by all of them.
     """
     problems = {dp.day: dp}
-    skills = {t.pk: ({b.pk for b in t.brands.all()}, {c.pk for c in t.categories.all()}) for t in staff}
+    for technician in staff:
+        technician.service_point = dp.service_point
     orders = []
     suggested = 0
     for order in selectors.board_orders(actor=actor, service_point=dp.service_point):
         prefetched = cast(selectors.BoardPrefetched, order)
         clock = next(iter(prefetched.confirm_clocks), None)
         offer = next(iter(prefetched.pending_offers), None)
+        refused = selectors.technicians_refused(order=order) if offer is None else set()
+        # The same answer the offer loop acts on: the card never says "nobody" while offering someone.
+        who = order_technicians(order=order, staff=staff, refused=refused, now=now)
         suggestion = None
-        if offer is None and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
+        if offer is None and who.on_shift and suggested < SUGGEST_LIMIT and not order_is_blocked(order):
             suggested += 1
-            suggestion = _suggestion(order, problems=problems, now=now)
+            suggestion = _suggestion(order, who=who, problems=problems, now=now)
         left = int((clock.due_at - now).total_seconds()) if clock and clock.state == "running" else None
-        choices = [
-            t
-            for t in staff
-            if (order.brand_id is None or order.brand_id in skills[t.pk][0])
-            and (order.category_id is None or order.category_id in skills[t.pk][1])
-        ]
         escalated = bool(prefetched.open_escalations)
-        orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, choices))
+        orders.append(BoardOrder(order, clock, left, offer, suggestion, escalated, who.skilled, who))
     return orders
 
 
 def _suggestion(
-    order: WorkOrder, *, problems: dict[dt.date, DayProblem], now: dt.datetime
+    order: WorkOrder, *, who: OrderTechnicians, problems: dict[dt.date, DayProblem], now: dt.datetime
 ) -> Candidate | None:
-    """The engine's best technician for the order among those who did not refuse it; never solves."""
+    """The engine's best technician for the order among those on shift who did not refuse it; never solves."""
+    allowed = {t.pk for t in who.on_shift}
     found = offer_candidates(
         order=order,
         now=now,
         limit=1,
         problems=problems,
-        exclude=selectors.technicians_refused(order=order),
+        exclude={t.pk for t in who.skilled if t.pk not in allowed},
         read_only=True,
     )
     return found[0] if found else None

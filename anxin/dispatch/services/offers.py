@@ -28,12 +28,14 @@ from anxin.dispatch.selectors import (
     day_problem,
     order_is_blocked,
     order_job,
+    order_technicians,
     plan_stored,
     plan_to_engine,
 )
 from anxin.dispatch.services.plans import plan_refresh_later, plan_without
 from anxin.dispatch.services.problem import network_for, offer_timeout, on_commit, order_days
-from anxin.network.models import Technician
+from anxin.network.models import ServicePoint, Technician
+from anxin.network.selectors import technicians_of_point
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_event_record, workorder_transition
@@ -108,6 +110,16 @@ def _candidates_on(
     return [Candidate(dp.technicians[o.technician_id], o, dp.day) for o in offers]
 
 
+def point_staff(point: ServicePoint | None) -> list[Technician]:
+    """The point's active technicians with skills, each knowing his point without another query."""
+    if point is None:
+        return []
+    staff = technicians_of_point(service_point=point)
+    for technician in staff:
+        technician.service_point = point
+    return staff
+
+
 def offer_for_new_order(*, order_id: int, now: dt.datetime | None = None) -> DispatchOffer | None:
     """Intake's hook: a new order with a service point and no blocking attention is offered at once."""
     order = WorkOrder.objects.select_related("service_point", "category").filter(pk=order_id).first()
@@ -119,7 +131,10 @@ def offer_for_new_order(*, order_id: int, now: dt.datetime | None = None) -> Dis
 
 
 def offer_next(*, order: WorkOrder, now: dt.datetime | None = None) -> DispatchOffer | None:
-    """Offer the order to the best technician not yet asked; nobody left → escalate to the dispatcher.
+    """Offer the order to the best technician on shift not yet asked; nobody left → escalate to the dispatcher.
+
+    Outside working hours (nobody skilled on shift now, one later) the order waits without an offer or an
+    escalation; the sweep offers it when the first shift starts.
 
     Idempotent: a pending offer is returned as is; the partial unique index makes a second
     pending offer impossible even when two workers race.
@@ -131,11 +146,17 @@ def offer_next(*, order: WorkOrder, now: dt.datetime | None = None) -> DispatchO
     order = WorkOrder.objects.select_related("service_point", "category", "technician").get(pk=order.pk)
     if order.status not in OFFERABLE_STATUSES or order.service_point_id is None:
         return None
-    candidates = offer_candidates(order=order, now=now, exclude=selectors.technicians_refused(order=order))
+    refused = selectors.technicians_refused(order=order)
+    who = order_technicians(order=order, staff=point_staff(order.service_point), refused=refused, now=now)
+    if who.waiting:
+        return None  # nobody on shift now: the sweep offers it when the first shift starts
+    allowed = {t.pk for t in who.on_shift}
+    excluded = {t.pk for t in who.skilled if t.pk not in allowed} | refused
+    candidates = offer_candidates(order=order, now=now, exclude=excluded) if allowed else []
     if not candidates:
-        tried = bool(selectors.technicians_refused(order=order))
         dispatch_escalate(
-            order=order, reason=EscalationReason.ALL_DECLINED if tried else EscalationReason.NOBODY_AVAILABLE
+            order=order,
+            reason=EscalationReason.ALL_DECLINED if refused else EscalationReason.NOBODY_AVAILABLE,
         )
         return None
     best = candidates[0]

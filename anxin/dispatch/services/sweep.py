@@ -1,4 +1,6 @@
-"""The worker's sweep: expire lapsed offers, re-plan after order events read from the outbox, catch overruns.
+"""The worker's sweep: expire lapsed offers, re-plan after order events read from the outbox, catch overruns,
+and (a job of its own, ``offers_consistency_check``) make sure no order is stranded: offered without a live
+offer, or waiting while someone is on shift.
 
 The work-order timeline is the outbox; a cursor row marks how far the sweep has read.
 """
@@ -7,17 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
-from anxin.dispatch.choices import PlanTrigger
-from anxin.dispatch.models import DispatchPlan
-from anxin.dispatch.selectors import STARTED_STATUSES, day_problem, minute_of, plan_stored, plan_to_engine
-from anxin.dispatch.services.offers import offer_for_new_order, offers_expire_due
+from anxin.dispatch.choices import OfferState, PlanTrigger
+from anxin.dispatch.models import DispatchEscalation, DispatchOffer, DispatchPlan
+from anxin.dispatch.selectors import (
+    OFFERABLE_STATUSES,
+    STARTED_STATUSES,
+    day_problem,
+    minute_of,
+    order_is_blocked,
+    plan_stored,
+    plan_to_engine,
+)
+from anxin.dispatch.services.offers import offer_for_new_order, offer_next, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
 from anxin.network.models import ServicePoint
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.services import workorder_transition
 
 OUTBOX = "dispatch"
 REPLAN_EVENTS = {
@@ -54,6 +67,50 @@ def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         if offer_for_new_order(order_id=order.pk) is not None:
             counts["reoffered"] += 1
     return counts
+
+
+CONSISTENCY_BATCH = 100
+
+
+def offers_consistency_check(*, now: dt.datetime) -> dict[str, int]:
+    """No order may sit where nobody can accept it and nothing will re-offer it.
+
+    An order offered (dispatched) without a pending offer is taken back and offered again (or escalated);
+    an order waiting for a technician with no offer and no open escalation (filed after hours, or its
+    offer lapsed after the shift ended) is offered as soon as someone is on shift, else escalated.
+    """
+    live = DispatchOffer.objects.filter(order=OuterRef("pk"), state=OfferState.PENDING)
+    escalated = DispatchEscalation.objects.filter(order=OuterRef("pk"), resolved_at__isnull=True)
+    stranded = WorkOrder.objects.filter(status=Status.DISPATCHED).exclude(Exists(live))
+    counts = {"stranded": 0, "waiting_offered": 0}
+    for order in stranded.select_related("technician")[:CONSISTENCY_BATCH]:
+        if _stranded_release(order=order, now=now) and offer_next(order=order, now=now) is not None:
+            counts["stranded"] += 1
+    waiting = (
+        WorkOrder.objects.filter(status__in=OFFERABLE_STATUSES, service_point__isnull=False)
+        .exclude(Exists(live))
+        .exclude(Exists(escalated))
+        .order_by("created_at", "id")
+    )
+    for order in waiting.select_related("service_point", "category")[:CONSISTENCY_BATCH]:
+        if not order_is_blocked(order) and offer_next(order=order, now=now) is not None:
+            counts["waiting_offered"] += 1
+    return counts
+
+
+@transaction.atomic
+def _stranded_release(*, order: WorkOrder, now: dt.datetime) -> bool:
+    """Take back a dispatched order whose offer is gone (conditional: False when it changed meanwhile)."""
+    locked = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=order.pk).first()
+    if locked is None or locked.status != Status.DISPATCHED:
+        return False
+    if DispatchOffer.objects.filter(order=locked, state=OfferState.PENDING).exists():
+        return False
+    workorder_transition(
+        order=locked, event=Event.WITHDRAW, actor=None, note="派单无有效邀约，系统收回重新派单"
+    )
+    order.status, order.technician = locked.status, locked.technician
+    return True
 
 
 def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int]]:

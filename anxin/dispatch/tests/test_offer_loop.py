@@ -11,7 +11,7 @@ from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.dispatch import services
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchEscalation, DispatchOffer
-from anxin.dispatch.tests.factories import NOW, order_new
+from anxin.dispatch.tests.factories import NOW, always_on, order_new
 from anxin.network.choices import TechnicianStatus
 from anxin.sla.choices import SlaKind, SlaState
 from anxin.sla.services import sla_outbox_read
@@ -37,7 +37,8 @@ def _new_order(phone: str = "13800000001") -> WorkOrder:
 def test_a_new_order_is_offered_to_the_best_technician_as_soon_as_it_is_committed(
     near, far, django_capture_on_commit_callbacks
 ):
-    # Given two skilled technicians, when a covered order is filed
+    # Given two skilled technicians on shift whenever the test runs, when a covered order is filed
+    always_on(near), always_on(far)
     with django_capture_on_commit_callbacks(execute=True):
         order = _new_order()
     # Then the system accepted and dispatched it and the nearer technician has a pending offer

@@ -16,6 +16,8 @@ from django.db import transaction
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.dispatch.selectors import offer_pending_of
+from anxin.dispatch.services import dispatch_reassign, offer_accept
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.services import coverage_import
@@ -317,12 +319,23 @@ class Command(BaseCommand):
             )
             order = result.order
             for step in events:
-                event, employee_no = step if isinstance(step, tuple) else (step, "")
-                technician = Technician.objects.get(employee_no=employee_no) if employee_no else None
-                workorder_transition(
-                    order=order, event=event, actor=dispatcher, technician=technician, note="演示数据"
-                )
+                self._step(order, step, dispatcher)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
+
+    def _step(self, order: WorkOrder, step: Any, dispatcher: User) -> None:
+        """One demo event. Dispatch and acceptance go through the offer loop, so a dispatched demo order has a
+        live offer its technician can accept (and the sweep can re-offer), never a bare status."""
+        event, employee_no = step if isinstance(step, tuple) else (step, "")
+        technician = Technician.objects.get(employee_no=employee_no) if employee_no else None
+        if event == Event.DISPATCH and technician is not None:
+            dispatch_reassign(order=order, technician=technician, actor=dispatcher)
+        elif event == Event.TECHNICIAN_ACCEPT and (offer := offer_pending_of(order=order)) is not None:
+            offer_accept(offer=offer, actor=offer.technician.user)
+        else:
+            workorder_transition(
+                order=order, event=event, actor=dispatcher, technician=technician, note="演示数据"
+            )
+        order.refresh_from_db()
 
     def _user(
         self, username: str, display: str, role: str, *, is_staff: bool = False, is_superuser: bool = False
