@@ -108,3 +108,17 @@ def workorders_of_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
 
 def workorder_open_for_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES)
+
+
+def workorders_open_flagged(*, reason: str) -> list[WorkOrder]:
+    """Open orders carrying one attention flag (internal: for the workers that clear flags).
+
+    Flagged orders are few; the flag is matched in Python (SQLite has no JSON containment lookup).
+    """
+    flagged = (
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(attention=[])
+        .select_related("brand", "category", "device__product_model", "service_point", "customer")
+        .order_by("created_at", "id")
+    )
+    return [order for order in flagged if reason in order.attention]
