@@ -93,7 +93,7 @@ CUSTOMER_TIMELINE_EVENTS = {
 
 
 def workorder_timeline(*, order: WorkOrder, for_customer: bool = False) -> QuerySet[WorkOrderEvent]:
-    events = order.events.select_related("actor").order_by("created_at", "id")
+    events = order.events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     return events.filter(event__in=CUSTOMER_TIMELINE_EVENTS) if for_customer else events
 
 
