@@ -358,7 +358,9 @@ def _values_clean(values: OrderValues) -> OrderValues:
         raise ValidationFailed("型号不属于所选品牌", field="model")
     start, end = values.appointment_start, values.appointment_end
     if (start is None) != (end is None):
-        raise ValidationFailed("预约时间需要开始和结束", field="appointment_end" if start else "appointment_start")
+        raise ValidationFailed(
+            "预约时间需要开始和结束", field="appointment_end" if start else "appointment_start"
+        )
     if start is not None and end is not None and end <= start:
         raise ValidationFailed("预约结束时间须晚于开始时间", field="appointment_end")
     return replace(
@@ -400,9 +402,7 @@ def _place_of(address: str) -> tuple[str, str]:
     return "", ""
 
 
-def workorder_placement(
-    *, order: WorkOrder, values: OrderValues, address_changed: bool
-) -> _Placement:
+def workorder_placement(*, order: WorkOrder, values: OrderValues, address_changed: bool) -> _Placement:
     """The address resolved again (when it changed), coverage re-evaluated, the flags recomputed.
 
     A job already with a technician keeps its service point: moving it is the dispatcher's call.
@@ -481,9 +481,7 @@ def workorder_correct(*, order: WorkOrder, actor: User, values: OrderValues, ver
     changed = [f for f in CORRECTABLE_FIELDS if getattr(values, f) != getattr(before, f)]
     if not changed:
         return order
-    placement = workorder_placement(
-        order=order, values=values, address_changed="service_address" in changed
-    )
+    placement = workorder_placement(order=order, values=values, address_changed="service_address" in changed)
     device = _device_for_values(order=order, values=values)
     updates: dict[str, object] = {
         **{f: getattr(values, f) for f in CORRECTABLE_FIELDS if f != "product_model"},
@@ -506,7 +504,8 @@ def workorder_correct(*, order: WorkOrder, actor: User, values: OrderValues, ver
         setattr(order, key, value)
     details = {
         "changes": [
-            {"field": f, "old": _shown(getattr(before, f)), "new": _shown(getattr(values, f))} for f in changed
+            {"field": f, "old": _shown(getattr(before, f)), "new": _shown(getattr(values, f))}
+            for f in changed
         ],
         "attention": {"old": old_attention, "new": placement.attention},
     }

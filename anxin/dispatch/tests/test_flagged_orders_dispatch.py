@@ -90,9 +90,7 @@ def test_a_coverage_change_elsewhere_leaves_uncovered_orders_flagged(
     other = ServicePoint.objects.create(name="天津网点", county_code="120101", latitude=39.1, longitude=117.2)
     with django_capture_on_commit_callbacks(execute=True):
         coverage_import(actor=dispatcher, service_point=other, text="天津市和平区")
-        coverage_delete(
-            actor=dispatcher, service_point=other, coverage_id=other.coverage.get().pk
-        )
+        coverage_delete(actor=dispatcher, service_point=other, coverage_id=other.coverage.get().pk)
     order.refresh_from_db()
     assert AttentionReason.OUT_OF_COVERAGE in order.attention and order.service_point is None
     assert CoverageChange.objects.filter(service_point=other).count() == 2

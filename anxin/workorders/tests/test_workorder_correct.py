@@ -52,16 +52,16 @@ def test_the_event_row_holds_no_personal_data_in_plain_text(agent_client):
     _patch(agent_client, number, {"version": _version(agent_client, number), "contact_phone": "13900139000"})
     event = WorkOrderEvent.objects.get(event=Event.CORRECTED)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT note, details FROM workorders_workorderevent WHERE id = %s", [event.pk]
-        )
+        cursor.execute("SELECT note, details FROM workorders_workorderevent WHERE id = %s", [event.pk])
         note, stored = cursor.fetchone()
     assert "13900139000" not in note and "13800138000" not in note
     assert "1390013" not in stored and "1380013" not in stored  # ciphertext
     assert json.loads(event.details)["changes"][0]["new"] == "13900139000"  # decrypted in Python
 
 
-def test_a_stale_version_is_refused_with_409_and_nothing_changes(agent_client, dispatcher, api_client, token_for):
+def test_a_stale_version_is_refused_with_409_and_nothing_changes(
+    agent_client, dispatcher, api_client, token_for
+):
     # Given two editors who read the same version
     number = post_order(agent_client, ORDER).json()["number"]
     version = _version(agent_client, number)
@@ -78,7 +78,9 @@ def test_a_stale_version_is_refused_with_409_and_nothing_changes(agent_client, d
 
 def test_an_unchanged_correction_writes_no_event(agent_client):
     number = post_order(agent_client, ORDER).json()["number"]
-    response = _patch(agent_client, number, {"version": _version(agent_client, number), "contact_name": "张伟"})
+    response = _patch(
+        agent_client, number, {"version": _version(agent_client, number), "contact_name": "张伟"}
+    )
     assert response.status_code == 200
     assert not WorkOrderEvent.objects.filter(event=Event.CORRECTED).exists()
 
