@@ -1,7 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # The outbox kick a coverage change sends (anxin.core.outbox): readers register for it.
 COVERAGE_CHANGED = "coverage_changed"
 
