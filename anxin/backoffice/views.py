@@ -5,15 +5,20 @@ apps under it may not import each other upward. URL names keep the `workorders:`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import can
 from anxin.accounts.requests import AuthedRequest
-from anxin.core.exceptions import Conflict, DomainError, NotFound
+from anxin.catalog.selectors import brands_all, categories_all
+from anxin.core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
 from anxin.dispatch.permissions import SUGGESTIONS
@@ -23,7 +28,7 @@ from anxin.sla.permissions import PAUSE, RESUME
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services
 from anxin.workorders.choices import OPEN_STATUSES, Event, Status
-from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
+from anxin.workorders.permissions import EDIT, RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from
 
 MASKERS = {
@@ -74,7 +79,54 @@ def _detail_context(request: AuthedRequest, order) -> dict:  # type: ignore[no-u
         "pause_reasons": PauseReason.choices,
         "paused": order.sla_pauses.filter(ended_at__isnull=True).first(),
         "is_open": order.status in OPEN_STATUSES,
+        "can_edit": order.status in OPEN_STATUSES and can(user, EDIT, order),
+        "version": services.workorder_version(order),
+        "brands": brands_all(),
+        "categories": categories_all(),
     }
+
+
+def _local_datetime(value: str, field: str) -> dt.datetime | None:
+    """An <input type=datetime-local> value in the site's time zone; blank is None."""
+    if not value.strip():
+        return None
+    try:
+        return timezone.make_aware(dt.datetime.fromisoformat(value.strip()))
+    except ValueError:
+        raise ValidationFailed("日期时间格式不正确", field=field) from None
+
+
+@login_required
+@require_POST
+def order_correct(request: AuthedRequest, number: str) -> HttpResponse:
+    """The correction form. Personal fields start blank (showing them would be an unaudited reveal):
+    a blank field keeps its value. The service records only what changed."""
+    try:
+        order = selectors.workorder_get_for(actor=request.user, number=number)
+        posted = {f: request.POST.get(f, "").strip() for f in CORRECTION_TEXT_FIELDS}
+        given: dict[str, object] = {f: value for f, value in posted.items() if value}
+        given |= {f: _local_datetime(request.POST.get(f, ""), f) for f in CORRECTION_TIME_FIELDS}
+        values = services.workorder_values_from(order=order, given=given)
+        services.workorder_correct(
+            order=order, actor=request.user, values=values, version=request.POST.get("version", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("workorders:detail", number=number)
+    messages.success(request, gettext("工单已更正"))
+    return redirect("workorders:detail", number=number)
+
+
+CORRECTION_TEXT_FIELDS = (
+    "contact_name",
+    "contact_phone",
+    "service_address",
+    "brand",
+    "category",
+    "model",
+    "description",
+)
+CORRECTION_TIME_FIELDS = ("appointment_start", "appointment_end")
 
 
 @login_required

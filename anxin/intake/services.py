@@ -39,7 +39,7 @@ from anxin.network.models import ServicePoint
 from anxin.network.selectors import service_points_covering, service_points_nearest
 from anxin.notifications.jobs import jobs_enqueue
 from anxin.workorders.choices import AttentionReason, Channel, Event
-from anxin.workorders.models import Attachment, WorkOrder
+from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_open_for_customer
 from anxin.workorders.services import workorder_create, workorder_event_record, workorder_number_next
 
@@ -284,12 +284,15 @@ def _attachment_content(incoming: IncomingFile) -> tuple[bytes, str]:
     return picture.data, picture.content_type
 
 
-def _attach_files(*, order: WorkOrder, files: list[IncomingFile]) -> None:
+def _attach_files(
+    *, order: WorkOrder, files: list[IncomingFile], event: WorkOrderEvent | None = None
+) -> None:
     for incoming in files[:MAX_ATTACHMENTS]:
         original = attachment_name_clean(incoming.filename)
         content, content_type = _attachment_content(incoming)
         attachment = Attachment(
             order=order,
+            event=event,
             filename=original,  # encrypted at rest
             content_type=content_type,
             size=len(content),
@@ -494,9 +497,14 @@ def _intake_request_create(
 
 
 def _request_link(*, request: RepairRequest, actor: User | None, order: WorkOrder) -> IntakeResult:
-    """Another request for an order that is still open: a receipt and a timeline note, no new order."""
+    """Another request for an order that is still open: a receipt and a timeline entry, no new order.
+
+    The entry keeps what the customer said this time (encrypted in its details, masked on display)
+    and the photos that came with it (attached to the order, linked to the entry).
+    """
     intake = _intake_request_create(request=request, actor=actor, order=order, created_order=False)
-    workorder_event_record(
+    description = request.description.strip()[:4000]
+    event = workorder_event_record(
         order=order,
         event=Event.LINKED_REQUEST,
         actor=actor,
@@ -505,8 +513,9 @@ def _request_link(*, request: RepairRequest, actor: User | None, order: WorkOrde
             f"Another request for the same device arrived via {request.channel} "
             f"(receipt {intake.receipt_number}); linked here instead of a new order."
         ),
+        details=json.dumps({"description": description}, ensure_ascii=False) if description else "",
     )
-    _attach_files(order=order, files=request.files)
+    _attach_files(order=order, files=request.files, event=event)
     _acknowledge_after_commit(order=order, linked=True)
     return IntakeResult(order=order, created=False, intake=intake)
 

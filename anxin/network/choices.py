@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The outbox kick a coverage change sends (anxin.core.outbox): readers register for it.
+COVERAGE_CHANGED = "coverage_changed"
+
 
 class TechnicianStatus(models.TextChoices):
     """What the technician is doing right now (set from the phone, or by the visit's events)."""

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from anxin.areas.choices import DivisionLevel
-from anxin.core.models import TimestampedModel
+from anxin.core.models import CurrentTransactionId, TimestampedModel
 from anxin.network.choices import TechnicianStatus
 
 
@@ -120,3 +120,22 @@ class CoverageArea(TimestampedModel):
     def __str__(self) -> str:
         sign = "−" if self.exclude else "+"
         return f"{self.service_point_id} {sign}{self.name_path}"
+
+
+class CoverageChange(models.Model):
+    """An outbox row: a service point's coverage changed (import or delete).
+
+    Apps above network react to it (dispatch offers the out-of-coverage orders the new area now
+    covers) by reading these rows after their own cursor (anxin.core.outbox), so network never
+    calls upward and a lost wake-up only delays the reaction until the reader's next sweep.
+    """
+
+    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["txid", "id"], name="network_coverage_outbox_idx")]
+
+    def __str__(self) -> str:
+        return f"coverage of {self.service_point_id} changed at {self.created_at}"

@@ -13,7 +13,9 @@ from anxin.accounts.permissions import require
 from anxin.areas.coverage import CoverageLine, coverage_text_parse
 from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound, ValidationFailed
-from anxin.network.models import CoverageArea, ServicePoint, Technician
+from anxin.core.outbox import outbox_kick
+from anxin.network.choices import COVERAGE_CHANGED
+from anxin.network.models import CoverageArea, CoverageChange, ServicePoint, Technician
 from anxin.network.permissions import COVERAGE_EDIT
 
 
@@ -66,6 +68,8 @@ def coverage_import(
             row.source_text = line.text[:100]
             row.save(update_fields=["exclude", "source_text", "updated_at"])
             updated += 1
+    if created or updated or removed:
+        coverage_change_record(service_point=service_point)
     return CoverageImportResult(created=created, updated=updated, removed=removed, skipped=skipped)
 
 
@@ -76,6 +80,14 @@ def coverage_delete(*, actor: User, service_point: ServicePoint, coverage_id: in
     deleted, _ = CoverageArea.objects.filter(service_point=service_point, pk=coverage_id).delete()
     if not deleted:
         raise NotFound("服务范围条目不存在")
+    coverage_change_record(service_point=service_point)
+
+
+def coverage_change_record(*, service_point: ServicePoint) -> CoverageChange:
+    """Tell the apps above that this point's coverage changed: an outbox row, and a wake-up on commit."""
+    change = CoverageChange.objects.create(service_point=service_point)
+    outbox_kick(COVERAGE_CHANGED)
+    return change
 
 
 @transaction.atomic

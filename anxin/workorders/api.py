@@ -12,6 +12,7 @@ from anxin.network.selectors import technician_get_by_employee_no
 from anxin.workorders import presenters, selectors, services
 from anxin.workorders.schemas import (
     ContactedIn,
+    OrderCorrectIn,
     OrderDetailOut,
     OrderSummaryOut,
     RevealIn,
@@ -40,6 +41,20 @@ def order_list(
 @router.get("/{number}", response={200: OrderDetailOut, **ERRORS})
 def order_get(request: AuthedRequest, number: str) -> dict[str, Any]:
     order = selectors.workorder_get_for(actor=request.auth, number=number)
+    return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
+
+
+@router.patch("/{number}", response={200: OrderDetailOut, **ERRORS})
+def order_correct(request: AuthedRequest, number: str, payload: OrderCorrectIn) -> dict[str, Any]:
+    """Correct contact, address, product, fault or appointment (fields left out stay as they are).
+
+    ``version`` is the order's as last read: if the order changed since, 409 ``stale_version``.
+    The change is one ``corrected`` timeline event; a flagged order is re-evaluated and dispatched.
+    """
+    order = selectors.workorder_get_for(actor=request.auth, number=number)
+    given = payload.model_dump(exclude={"version"}, exclude_unset=True)
+    values = services.workorder_values_from(order=order, given=given)
+    services.workorder_correct(order=order, actor=request.auth, values=values, version=payload.version)
     return presenters.order_detail(order, list(selectors.workorder_timeline(order=order)))
 
 

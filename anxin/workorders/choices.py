@@ -67,6 +67,8 @@ class Event(models.TextChoices):
     DISPATCH_ESCALATED = "dispatch_escalated", _("无人接单，已转调度员处理")
     DISPATCH_PINNED = "dispatch_pinned", _("调度员锁定派单")
     DISPATCH_UNPINNED = "dispatch_unpinned", _("调度员解除锁定")
+    CORRECTED = "corrected", _("工单信息已更正")
+    COVERAGE_FOUND = "coverage_found", _("服务范围调整，已有网点覆盖")
 
 
 # The events that move an order through the state machine, in the order above (buttons list them so).
@@ -116,3 +118,19 @@ class AttentionReason(models.TextChoices):
     NAME_MISSING = "name_missing", _("缺少姓名")
     DESCRIPTION_MISSING = "description_missing", _("缺少故障描述")
     PHONE_MISSING = "phone_missing", _("缺少电话")
+
+
+# The fields an order correction may change (workorders.services.OrderValues), as the timeline names them.
+CORRECTABLE_LABELS = {
+    "contact_name": _("联系人"),
+    "contact_phone": _("电话"),
+    "service_address": _("地址"),
+    "brand": _("品牌"),
+    "category": _("品类"),
+    "product_model": _("型号"),
+    "description": _("故障描述"),
+    "appointment_start": _("预约开始"),
+    "appointment_end": _("预约结束"),
+}
+# Their values are personal data: shown masked, kept only in the event's encrypted details.
+PERSONAL_FIELDS = frozenset({"contact_name", "contact_phone", "service_address", "description"})

@@ -91,7 +91,11 @@ class WorkOrderEvent(models.Model):
     actor_label = models.CharField(
         max_length=80, blank=True, help_text="who, when there is no user (system, channel)"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="never personal data: that goes in details")
+    details = EncryptedTextField(
+        blank=True,
+        help_text="JSON, encrypted: a correction's old and new values, a linked request's description",
+    )
     created_at = models.DateTimeField(db_index=True)
     # The writing transaction (PostgreSQL; 0 on SQLite): outbox readers go by (txid, id), see core.outbox.
     txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
@@ -121,6 +125,14 @@ class Attachment(models.Model):
     """
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        WorkOrderEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        help_text="the timeline entry it came with (a linked duplicate request)",
+    )
     file = models.FileField(upload_to="attachments/%Y/%m/")
     filename = EncryptedTextField(help_text="the original name, without any folder part")
     content_type = models.CharField(max_length=100, blank=True)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
+from anxin.workorders.choices import CORRECTABLE_LABELS
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
+
+# How each personal field of an order is masked wherever it is shown (pages, API, timeline).
+MASKERS: dict[str, Callable[[str | None], str]] = {
+    "contact_phone": mask_phone,
+    "contact_name": mask_name,
+    "service_address": mask_address,
+    "description": mask_free_text,
+}
 
 
 def tracking_url(order: WorkOrder) -> str:
@@ -48,6 +60,36 @@ def order_summary(order: WorkOrder) -> dict:
     }
 
 
+def _details(event: WorkOrderEvent) -> dict:
+    try:
+        details = json.loads(event.details) if event.details else {}
+    except ValueError:
+        return {}
+    return details if isinstance(details, dict) else {}
+
+
+def event_changes(event: WorkOrderEvent) -> list[dict[str, str]]:
+    """A correction's fields with old and new values, personal ones masked as everywhere else."""
+    rows = []
+    for change in _details(event).get("changes", []):
+        field = str(change.get("field", ""))
+        mask = MASKERS.get(field, lambda value: value or "")
+        rows.append(
+            {
+                "field": field,
+                "label": str(CORRECTABLE_LABELS.get(field, field)),
+                "old": mask(str(change.get("old", ""))),
+                "new": mask(str(change.get("new", ""))),
+            }
+        )
+    return rows
+
+
+def event_report(event: WorkOrderEvent) -> str:
+    """What a linked duplicate request said (masked): it stays on the order's timeline."""
+    return mask_free_text(str(_details(event).get("description", "")))
+
+
 def event_row(event: WorkOrderEvent) -> dict:
     return {
         "event": event.event,
@@ -55,6 +97,7 @@ def event_row(event: WorkOrderEvent) -> dict:
         "to_status": event.to_status,
         "actor": event.actor_label or (str(event.actor) if event.actor else "system"),
         "note": event.note,
+        "changes": [{k: c[k] for k in ("field", "old", "new")} for c in event_changes(event)],
         "created_at": event.created_at,
     }
 
@@ -66,5 +109,8 @@ def order_detail(order: WorkOrder, events: list[WorkOrderEvent]) -> dict:
         "description": mask_free_text(order.description),
         "township_code": order.township_code,
         "preferred_time": mask_free_text(order.preferred_time),
+        "appointment_start": order.appointment_start,
+        "appointment_end": order.appointment_end,
+        "version": order.updated_at.isoformat(),
         "timeline": [event_row(e) for e in events],
     }

@@ -23,12 +23,19 @@ class SlaClockOut(Schema):
     finished_at: dt.datetime | None
 
 
+class OrderChangeOut(Schema):
+    field: str
+    old: str = Field(description="masked when the field is personal data")
+    new: str
+
+
 class OrderEventOut(Schema):
     event: str
     from_status: str
     to_status: str
     actor: str
     note: str
+    changes: list[OrderChangeOut] = Field(description="a correction's fields, old and new")
     created_at: dt.datetime
 
 
@@ -54,7 +61,25 @@ class OrderDetailOut(OrderSummaryOut):
     description: str
     township_code: str
     preferred_time: str
+    appointment_start: dt.datetime | None
+    appointment_end: dt.datetime | None
+    version: str = Field(description="send it back with a correction (PATCH): a stale one gets 409")
     timeline: list[OrderEventOut]
+
+
+class OrderCorrectIn(StrictIn):
+    """A correction: only the fields given change; ``version`` is the order's as last read."""
+
+    version: str = Field(..., max_length=40)
+    contact_name: str | None = Field(None, max_length=60)
+    contact_phone: str | None = Field(None, max_length=30)
+    service_address: str | None = Field(None, max_length=300)
+    brand: str | None = Field(None, max_length=60, description="brand code or name")
+    category: str | None = Field(None, max_length=60, description="category code or name")
+    model: str | None = Field(None, max_length=60, description="model code of the brand; empty clears it")
+    description: str | None = Field(None, max_length=4000)
+    appointment_start: dt.datetime | None = None
+    appointment_end: dt.datetime | None = None
 
 
 class TransitionIn(StrictIn):

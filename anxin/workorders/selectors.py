@@ -109,7 +109,7 @@ CUSTOMER_TIMELINE_EVENTS = {
 
 
 def workorder_timeline(*, order: WorkOrder, for_customer: bool = False) -> QuerySet[WorkOrderEvent]:
-    events = order.events.select_related("actor").order_by("created_at", "id")
+    events = order.events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     return events.filter(event__in=CUSTOMER_TIMELINE_EVENTS) if for_customer else events
 
 
@@ -124,3 +124,17 @@ def workorders_of_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
 
 def workorder_open_for_customer(*, customer_id: int) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES)
+
+
+def workorders_open_flagged(*, reason: str) -> list[WorkOrder]:
+    """Open orders carrying one attention flag (internal: for the workers that clear flags).
+
+    Flagged orders are few; the flag is matched in Python (SQLite has no JSON containment lookup).
+    """
+    flagged = (
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(attention=[])
+        .select_related("brand", "category", "device__product_model", "service_point", "customer")
+        .order_by("created_at", "id")
+    )
+    return [order for order in flagged if reason in order.attention]

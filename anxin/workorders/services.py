@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
@@ -13,13 +15,24 @@ from django.utils import timezone
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require, role_of
-from anxin.catalog.models import Brand, ProductCategory
-from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.areas.resolver import resolve
+from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
+from anxin.core.masking import normalize_phone
 from anxin.core.outbox import outbox_kick
 from anxin.customers.models import Customer, Device
-from anxin.workorders.choices import OPEN_STATUSES, TRANSITION_EVENT_VALUES, Event, Status
+from anxin.customers.services import device_register
+from anxin.network.selectors import service_points_covering
+from anxin.workorders.choices import (
+    CORRECTABLE_LABELS,
+    OPEN_STATUSES,
+    TRANSITION_EVENT_VALUES,
+    AttentionReason,
+    Event,
+    Status,
+)
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
-from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
+from anxin.workorders.permissions import EDIT, RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from, next_status
 
 if TYPE_CHECKING:  # for annotations only
@@ -123,8 +136,12 @@ def workorder_event_record(
     to_status: str = "",
     actor_label: str = "",
     at: dt.datetime | None = None,
+    details: str = "",
 ) -> WorkOrderEvent:
-    """Append to the timeline; the apps that react to `event` (sla, dispatch) are woken on commit."""
+    """Append to the timeline; the apps that react to `event` (sla, dispatch) are woken on commit.
+
+    ``note`` is stored as is: never put personal data in it. ``details`` (JSON) is encrypted.
+    """
     row = WorkOrderEvent.objects.create(
         order=order,
         event=event,
@@ -133,6 +150,7 @@ def workorder_event_record(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor_label or (str(actor) if actor is not None else "system"),
         note=note,
+        details=details,
         created_at=at or timezone.now(),
     )
     outbox_kick(event)  # after the row exists: outside a transaction the kick runs at once
@@ -274,3 +292,303 @@ def workorder_contact_reveal(
         ip_address=ip_address,
     )
     return cast(str, getattr(order, field))  # one of REVEALABLE_FIELDS, all text
+
+
+# --- corrections (issue #11): agents and dispatchers fix what intake got wrong -----------------
+
+
+@dataclass(frozen=True)
+class OrderValues:
+    """What an editor may correct on an order; the form and the API send the whole set."""
+
+    contact_name: str
+    contact_phone: str
+    service_address: str
+    brand: Brand | None
+    category: ProductCategory | None
+    product_model: ProductModel | None
+    description: str
+    appointment_start: dt.datetime | None
+    appointment_end: dt.datetime | None
+
+    @classmethod
+    def of(cls, order: WorkOrder) -> OrderValues:
+        device = order.device
+        return cls(
+            contact_name=order.contact_name,
+            contact_phone=order.contact_phone,
+            service_address=order.service_address,
+            brand=order.brand,
+            category=order.category,
+            product_model=device.product_model if device is not None else None,
+            description=order.description,
+            appointment_start=order.appointment_start,
+            appointment_end=order.appointment_end,
+        )
+
+
+# Personal fields: their old and new values go only into the encrypted ``details`` of the event.
+CORRECTABLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderValues))
+
+
+def workorder_version(order: WorkOrder) -> str:
+    """The token an editor sends back: the order's last change; a mismatch means someone else wrote."""
+    return order.updated_at.isoformat()
+
+
+def _version_parse(version: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(version.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationFailed(
+            "version must be the order's version as last read (reload the order)", field="version"
+        )
+    return parsed
+
+
+def _values_clean(values: OrderValues) -> OrderValues:
+    """Trimmed and checked; a bad value is a 422 naming its field."""
+    phone = normalize_phone(values.contact_phone) if values.contact_phone.strip() else ""
+    if values.contact_phone.strip() and not 7 <= len(phone) <= 15:
+        raise ValidationFailed("电话号码应为 7 到 15 位数字", field="contact_phone", code="invalid_phone")
+    model = values.product_model
+    if model is not None and values.brand is not None and model.brand_id != values.brand.pk:
+        raise ValidationFailed("型号不属于所选品牌", field="model")
+    start, end = values.appointment_start, values.appointment_end
+    if (start is None) != (end is None):
+        raise ValidationFailed(
+            "预约时间需要开始和结束", field="appointment_end" if start else "appointment_start"
+        )
+    if start is not None and end is not None and end <= start:
+        raise ValidationFailed("预约结束时间须晚于开始时间", field="appointment_end")
+    return replace(
+        values,
+        contact_name=values.contact_name.strip()[:60],
+        contact_phone=phone,
+        service_address=values.service_address.strip()[:300],
+        description=values.description.strip()[:4000],
+    )
+
+
+def _shown(value: object) -> str:
+    """A value as the event's details keep it (model and product names by code, times local)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, ProductModel):
+        return value.code
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where an order stands after a correction or a coverage change: place, point and flags."""
+
+    county_code: str
+    township_code: str
+    service_point: ServicePoint | None
+    attention: list[str]
+
+
+def _place_of(address: str) -> tuple[str, str]:
+    if not address:
+        return "", ""
+    resolution = resolve(address)
+    if resolution.status == "ok" and resolution.county_code:
+        return resolution.county_code, resolution.township_code
+    return "", ""
+
+
+def workorder_placement(*, order: WorkOrder, values: OrderValues, address_changed: bool) -> _Placement:
+    """The address resolved again (when it changed), coverage re-evaluated, the flags recomputed.
+
+    A job already with a technician keeps its service point: moving it is the dispatcher's call.
+    """
+    county, township = (order.county_code, order.township_code)
+    if address_changed:
+        county, township = _place_of(values.service_address)
+    point: ServicePoint | None = order.service_point
+    covered: bool | None = None
+    if county and values.brand is not None and values.category is not None:
+        covering = service_points_covering(
+            county_code=county, township_code=township, brand=values.brand, category=values.category
+        )
+        covered = bool(covering)
+        if order.technician_id is None:
+            point = covering[0] if covering else None
+    flags = [
+        (values.brand is None, AttentionReason.UNKNOWN_BRAND),
+        (values.category is None, AttentionReason.UNKNOWN_CATEGORY),
+        (not values.contact_name, AttentionReason.NAME_MISSING),
+        (not values.contact_phone, AttentionReason.PHONE_MISSING),
+        (not values.description, AttentionReason.DESCRIPTION_MISSING),
+        (not values.service_address, AttentionReason.ADDRESS_MISSING),
+        (bool(values.service_address) and not county, AttentionReason.ADDRESS_UNRESOLVED),
+        (covered is False, AttentionReason.OUT_OF_COVERAGE),
+    ]
+    attention = [str(reason) for flagged, reason in flags if flagged]
+    return _Placement(county, township, point, attention)
+
+
+def _device_for_values(*, order: WorkOrder, values: OrderValues) -> Device | None:
+    """The customer's appliance matching the corrected brand, category and model (registered if new)."""
+    if values.brand is None or values.category is None:
+        return order.device
+    device = order.device
+    if device is not None and (device.brand_id, device.category_id, device.product_model_id) == (
+        values.brand.pk,
+        values.category.pk,
+        values.product_model.pk if values.product_model else None,
+    ):
+        return device
+    return device_register(
+        customer=order.customer,
+        brand=values.brand,
+        category=values.category,
+        product_model=values.product_model,
+        purchase_date=device.purchase_date if device is not None else None,
+    )
+
+
+def _correction_note(changed: list[str], before: list[str], after: list[str], point: object) -> str:
+    """The plain note (field names and flags only: the values are in the encrypted details)."""
+    parts = ["更正：" + "、".join(str(CORRECTABLE_LABELS[f]) for f in changed)] if changed else []
+    cleared = [str(AttentionReason(r).label) for r in before if r not in after]
+    if cleared:
+        parts.append("已解除：" + "、".join(cleared))
+    if point is not None:
+        parts.append(f"服务网点：{point}")
+    return "；".join(parts)
+
+
+@transaction.atomic
+def workorder_correct(*, order: WorkOrder, actor: User, values: OrderValues, version: str) -> WorkOrder:
+    """Apply an editor's corrections: one ``corrected`` event with old and new values (encrypted).
+
+    Conditional on ``version`` (the order's ``updated_at`` as the editor read it): if anyone or
+    anything changed the order meanwhile, 409 instead of overwriting their change. The address is
+    resolved again, coverage re-evaluated and the flags recomputed; dispatch reads the event from
+    the outbox and offers an order that is no longer blocked (anxin.dispatch.services.sweep).
+    """
+    require(actor, EDIT, order)
+    if order.status not in OPEN_STATUSES:
+        raise Conflict("只能更正未结束的工单", code="illegal_transition", field="status")
+    expected = _version_parse(version)
+    values, before = _values_clean(values), OrderValues.of(order)
+    changed = [f for f in CORRECTABLE_FIELDS if getattr(values, f) != getattr(before, f)]
+    if not changed:
+        return order
+    placement = workorder_placement(order=order, values=values, address_changed="service_address" in changed)
+    device = _device_for_values(order=order, values=values)
+    updates: dict[str, object] = {
+        **{f: getattr(values, f) for f in CORRECTABLE_FIELDS if f != "product_model"},
+        "device": device,
+        "in_warranty": device.in_warranty_on(timezone.localdate()) if device else order.in_warranty,
+        "county_code": placement.county_code,
+        "township_code": placement.township_code,
+        "service_point": placement.service_point,
+        "attention": placement.attention,
+        "updated_at": timezone.now(),
+    }
+    if WorkOrder.objects.filter(pk=order.pk, updated_at=expected, status=order.status).update(**updates) != 1:
+        raise Conflict(
+            "这张工单在您编辑期间已被他人或系统修改；请重新打开工单查看最新内容后再更正",
+            code="stale_version",
+            field="version",
+        )
+    old_attention, old_point_id = list(order.attention), order.service_point_id
+    for key, value in updates.items():
+        setattr(order, key, value)
+    details = {
+        "changes": [
+            {"field": f, "old": _shown(getattr(before, f)), "new": _shown(getattr(values, f))}
+            for f in changed
+        ],
+        "attention": {"old": old_attention, "new": placement.attention},
+    }
+    workorder_event_record(
+        order=order,
+        event=Event.CORRECTED,
+        actor=actor,
+        note=_correction_note(
+            changed,
+            old_attention,
+            placement.attention,
+            placement.service_point if order.service_point_id != old_point_id else None,
+        ),
+        details=json.dumps(details, ensure_ascii=False),
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_coverage_refresh(*, order: WorkOrder) -> bool:
+    """An out-of-coverage order re-evaluated after a coverage change; True when it is covered now.
+
+    Conditional on the order not having changed since it was read (a concurrent correction
+    re-evaluates coverage itself).
+    """
+    placement = workorder_placement(order=order, values=OrderValues.of(order), address_changed=False)
+    if AttentionReason.OUT_OF_COVERAGE in placement.attention or placement.service_point is None:
+        return False
+    now = timezone.now()
+    updated = WorkOrder.objects.filter(pk=order.pk, updated_at=order.updated_at).update(
+        service_point=placement.service_point, attention=placement.attention, updated_at=now
+    )
+    if updated != 1:
+        return False
+    old_attention = list(order.attention)
+    order.service_point, order.attention, order.updated_at = placement.service_point, placement.attention, now
+    workorder_event_record(
+        order=order,
+        event=Event.COVERAGE_FOUND,
+        actor=None,
+        actor_label="network",
+        note=_correction_note([], old_attention, placement.attention, placement.service_point),
+        at=now,
+    )
+    return True
+
+
+def _catalog_pick(rows: Collection[Brand] | Collection[ProductCategory], text: str, field: str) -> object:
+    wanted = text.strip().lower()
+    for row in rows:
+        if wanted in {row.code.lower(), row.name.lower()}:
+            return row
+    raise ValidationFailed(f"未知的{CORRECTABLE_LABELS[field]}：{text.strip()[:60]}", field=field)
+
+
+def workorder_values_from(*, order: WorkOrder, given: dict[str, object]) -> OrderValues:
+    """The order's values with what an editor gave (None or absent: unchanged), names resolved.
+
+    ``brand``/``category``: code or name; ``model``: the brand's model code, blank clears it.
+    """
+    current = OrderValues.of(order)
+    texts = {f: given.get(f) for f in ("contact_name", "contact_phone", "service_address", "description")}
+    brand = current.brand
+    if given.get("brand") not in (None, ""):
+        brand = cast(Brand, _catalog_pick(Brand.objects.all(), str(given["brand"]), "brand"))
+    category = current.category
+    if given.get("category") not in (None, ""):
+        category = cast(
+            ProductCategory, _catalog_pick(ProductCategory.objects.all(), str(given["category"]), "category")
+        )
+    model = current.product_model if brand == current.brand else None
+    if given.get("model") is not None:
+        code = str(given["model"]).strip()
+        model = ProductModel.objects.filter(brand=brand, code__iexact=code).first() if code else None
+        if code and model is None:
+            raise ValidationFailed(f"所选品牌没有型号 {code[:60]}", field="model")
+    times = {f: given.get(f, getattr(current, f)) for f in ("appointment_start", "appointment_end")}
+    return replace(
+        current,
+        **{f: str(v) for f, v in texts.items() if v is not None},
+        brand=brand,
+        category=category,
+        product_model=model,
+        appointment_start=cast("dt.datetime | None", times["appointment_start"]),
+        appointment_end=cast("dt.datetime | None", times["appointment_end"]),
+    )

@@ -111,7 +111,15 @@ def test_the_order_timeline_is_documented_with_the_order_event_fields(document):
     timeline = schemas["OrderDetailOut"]["properties"]["timeline"]["items"]
     event = schemas[timeline["$ref"].rsplit("/", 1)[1]]
 
-    assert set(event["properties"]) == {"event", "from_status", "to_status", "actor", "note", "created_at"}
+    assert set(event["properties"]) == {
+        "event",
+        "from_status",
+        "to_status",
+        "actor",
+        "note",
+        "changes",
+        "created_at",
+    }
 
 
 def test_the_claim_timeline_is_documented_with_the_claim_event_fields(document):

@@ -25,6 +25,7 @@ from anxin.dispatch.selectors import (
     plan_stored,
     plan_to_engine,
 )
+from anxin.dispatch.services.coverage import coverage_changes_apply
 from anxin.dispatch.services.offers import offer_for_new_order, offer_next, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
 from anxin.network.models import ServicePoint
@@ -44,13 +45,17 @@ REPLAN_EVENTS = {
     Event.APPOINTMENT_SET,
     Event.TECHNICIAN_ACCEPT,
     Event.DISPATCH,
+    Event.CORRECTED,
 }
+# Orders these events may have made offerable again: offered like a new order (a no-op when blocked).
+REOFFER_EVENTS = {Event.REOPEN, Event.CORRECTED}
 
 
 def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Every minute: expire lapsed offers, re-plan after order events from elsewhere, catch overruns."""
     now = now or timezone.now()
     counts = {"expired": offers_expire_due(now=now), "replanned": 0, "reoffered": 0}
+    counts["covered"] = coverage_changes_apply(now=now)
     touched, reopened = _outbox_read(now=now)
     today = timezone.localdate(now)
     overrunning = _overrunning_points(now)
@@ -63,7 +68,7 @@ def dispatch_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             if stored is None or stored.signature != dp.signature or forced:
                 plan_refresh(service_point=point, day=day, trigger=PlanTrigger.ORDER_EVENT, now=now)
                 counts["replanned"] += 1
-    for order in WorkOrder.objects.filter(pk__in=reopened, status=Status.REOPENED):
+    for order in WorkOrder.objects.filter(pk__in=reopened, status__in=OFFERABLE_STATUSES):
         if offer_for_new_order(order_id=order.pk) is not None:
             counts["reoffered"] += 1
     return counts
@@ -141,7 +146,7 @@ def _outbox_read(*, now: dt.datetime) -> tuple[set[tuple[int, dt.date]], set[int
                 else timezone.localdate(now)
             )
             touched.add((row.order.service_point_id, day))
-    reopened = {row.order_id for row in rows if row.event == "reopen"}
+    reopened = {row.order_id for row in rows if row.event in REOFFER_EVENTS}
     return touched, reopened
 
 

@@ -1,6 +1,8 @@
 from django import template
 
+from anxin.workorders import presenters
 from anxin.workorders.choices import AttentionReason, Event, Status
+from anxin.workorders.models import WorkOrderEvent
 
 register = template.Library()
 
@@ -22,3 +24,15 @@ def event_label(value: str) -> str:
 @register.filter
 def attention_label(value: str) -> str:
     return str(_ATTENTION.get(value, value))
+
+
+@register.filter
+def event_changes(event: WorkOrderEvent) -> list[dict[str, str]]:
+    """A correction's fields, old → new, personal ones masked."""
+    return presenters.event_changes(event)
+
+
+@register.filter
+def event_report(event: WorkOrderEvent) -> str:
+    """What a linked duplicate request said, masked."""
+    return presenters.event_report(event)

@@ -67,6 +67,8 @@ def test_stored_names_are_unchanged():
         Event.DISPATCH_ESCALATED: "dispatch_escalated",
         Event.DISPATCH_PINNED: "dispatch_pinned",
         Event.DISPATCH_UNPINNED: "dispatch_unpinned",
+        Event.CORRECTED: "corrected",
+        Event.COVERAGE_FOUND: "coverage_found",
     } == {member: member.value for member in Event if member not in TRANSITION_EVENTS}
 
 
