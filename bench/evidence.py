@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import zlib
@@ -88,6 +89,10 @@ GENUINE_CLASSES = (
     "screenshot",
     "other_object_same_dark_backdrop",
 )
+# Real catalog photographs (ABO, from the mirror snapshot): a fixed number of samples per photo,
+# added after the classes above (whose sample count ``--total`` sets).
+REAL_PRODUCT_FORGED = ("painted_on_real_product_photo", "laundered_real_product_photo")
+REAL_PRODUCT_GENUINE = ("real_product_other_view",)
 
 
 @dataclass
@@ -99,6 +104,38 @@ class Sample:
     references: ReferenceSet
     source: str  # the product model or real photograph it comes from: the unit of the held-out split
     earlier_key: str = ""  # reused samples: the indexed photo they were made from
+
+
+# Real product photographs: Amazon Berkeley Objects catalog images (CC BY 4.0), several views per
+# product, as shipped in a public repository's samples folder; read from its git snapshot (fetched
+# under /work/.mirror), never copied here. See bench/data/evidence/SOURCE.md.
+ABO_REPO = "aws-samples/aws-smart-product-onboarding"
+ABO_COMMIT = "8091f49c9dd8df707d56f7b759e8a46662ae7aa9"
+
+
+def abo_products(mirror: Path) -> dict[str, dict[str, np.ndarray]]:
+    """Product id -> {file stem: photo} from the snapshot of ABO_REPO; empty (with a NOTE) when absent."""
+    git_dir = mirror / ABO_REPO.replace("/", "+") / "repo"
+
+    def git(*command: str) -> bytes:
+        return subprocess.run(
+            ["git", "--git-dir", str(git_dir), *command], capture_output=True, check=True
+        ).stdout
+
+    try:
+        names = git("ls-tree", "-r", "--name-only", ABO_COMMIT, "samples").decode().split()
+    except (OSError, subprocess.CalledProcessError):
+        print(
+            f"NOTE: no snapshot of {ABO_REPO} at commit {ABO_COMMIT[:10]} in {git_dir}: real product photos skipped"
+        )
+        return {}
+    products: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
+    for name in sorted(names):
+        if name.endswith(".jpg"):
+            _, product, file_name = name.split("/")
+            data = np.frombuffer(git("show", f"{ABO_COMMIT}:{name}"), np.uint8)
+            products[product][Path(file_name).stem] = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return dict(products)
 
 
 def skimage_photos() -> dict[str, np.ndarray]:
@@ -259,7 +296,7 @@ def external_pairs(folder: str | None) -> list[tuple[str, np.ndarray, np.ndarray
 
 
 def build(
-    seed: int, total: int, photos_dir: str | None = None
+    seed: int, total: int, photos_dir: str | None = None, mirror: Path | None = None
 ) -> tuple[list[Sample], HashIndex, FeatureIndex, dict[str, np.ndarray]]:
     rng = np.random.default_rng(seed)
     photos = skimage_photos()
@@ -482,6 +519,52 @@ def build(
             refs,
             f"pair:{name}",
         )
+
+    # Real product photographs (ABO): each catalog view is a listing photo; the product's other
+    # views are the rest of the listing. Appended last so the samples above stay as they were.
+    # Split unit: the photograph the sample is made from (as photo:<name> above). By product, all
+    # three products fall in the tuning half; by photograph, views of one product fall in both.
+    for product, views in (abo_products(mirror) if mirror else {}).items():
+        for number, (stem, photo) in enumerate(views.items()):
+            source = f"photo:abo-{product}-{stem}"
+            listing = ReferenceSet()
+            for other, other_photo in views.items():
+                listing.add(f"listing-{product}-{other}", other_photo)
+            method = DERIVED[number % len(DERIVED)]
+            image, _ = post_process(paint(method, photo, rng), rng)
+            add(
+                "forged",
+                "painted_on_real_product_photo",
+                method,
+                encode_claim(image, rng, forged=True),
+                listing,
+                source,
+            )
+            laundered_method = DERIVED[(number + 1) % len(DERIVED)]
+            image = launder(paint(laundered_method, photo, rng), rng)
+            add(
+                "forged",
+                "laundered_real_product_photo",
+                laundered_method,
+                encode_claim(image, rng, forged=True),
+                listing,
+                source,
+            )
+            # Genuine: this view sent as the claim photo, the product's other views as the listing.
+            others = ReferenceSet()
+            for other, other_photo in views.items():
+                if other != stem:
+                    others.add(f"listing-{product}-{other}", other_photo)
+            for _ in range(2):
+                image = T.crop(photo, rng, float(rng.uniform(0.75, 1.0)))
+                add(
+                    "genuine",
+                    "real_product_other_view",
+                    f"abo_{product}",
+                    encode_claim(image, rng, forged=False),
+                    others,
+                    source,
+                )
     return samples, index, features, earlier
 
 
@@ -569,7 +652,7 @@ def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, 
 
 def lookup_bench(args: argparse.Namespace) -> None:
     """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
-    samples, _, _, earlier = build(args.seed, args.total, args.photos)
+    samples, _, _, earlier = build(args.seed, args.total, args.photos, args.mirror)
     reused = [s for s in samples if s.cls == "reused_after_crop"]
     new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
     queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
@@ -689,7 +772,10 @@ def table(outcomes: list[tuple[Sample, str, list[str]]], title: str) -> None:
         counts[1] += risk != "low"
     print(f"\n{title}\n\n| set | class | n | flagged (medium+high) |\n|---|---|---:|---:|")
     totals = {"genuine": [0, 0], "forged": [0, 0]}
-    for truth, classes in (("forged", FORGED_CLASSES), ("genuine", GENUINE_CLASSES)):
+    for truth, classes in (
+        ("forged", FORGED_CLASSES + REAL_PRODUCT_FORGED),
+        ("genuine", GENUINE_CLASSES + REAL_PRODUCT_GENUINE),
+    ):
         for cls in classes:
             n, flagged = per_class.get((truth, cls), [0, 0])
             if n:
@@ -714,6 +800,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--index-size", type=int, default=0, help="pad the reuse index to this many photos")
     parser.add_argument("--photos", help="folder of extra real multi-view pairs (<object>_<view>.png)")
+    parser.add_argument(
+        "--mirror",
+        type=Path,
+        default=Path("/work/.mirror"),
+        help="git snapshots of public repositories (real product photos, bench/data/evidence/SOURCE.md)",
+    )
     parser.add_argument("--half", choices=("both", "tuning", "held-out"), default="both")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--dump", help="write one JSON line per sample (half, class, risk, reasons) here")
@@ -732,7 +824,7 @@ def main() -> None:
         lookup_bench(args)
         return
     built = time.perf_counter()
-    samples, index, features, earlier = build(args.seed, args.total, args.photos)
+    samples, index, features, earlier = build(args.seed, args.total, args.photos, args.mirror)
     print(
         f"built {len(samples)} samples in {time.perf_counter() - built:.0f}s; load {os.getloadavg()[0]:.2f}"
     )
