@@ -130,8 +130,11 @@ MATCH_DISTANCE = 64  # bits out of 256: a descriptor "matches" at or below this 
 MIN_VOTES = 6  # matched descriptors an indexed photo needs before it is verified
 MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the same picture
 TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
-IVF_LISTS = 1024  # first training; ``rebuild`` with more lists as the index grows (4096 at 1 M photos)
-IVF_PROBE = 1  # with 200 query descriptors: recall as 400 x 2 at 1 M, half the CPU (benchmarks)
+IVF_LISTS = 1024  # first training; ``lists_due`` grows it 4x at a time as the index grows
+# Codes per inverted list the index aims for: 16 384 lists at 1 M photos (48 M descriptors), where
+# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md).
+CODES_PER_LIST = 3000
+IVF_PROBE = 2
 
 _FEATURE_ORB = None
 
@@ -257,8 +260,22 @@ class FeatureIndex:
                 ids.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
         return np.concatenate(codes), np.concatenate(ids)
 
-    def _train(self, lists: int = IVF_LISTS) -> None:
-        self.rebuild(lists)
+    def _train(self) -> None:
+        self.rebuild(IVF_LISTS)  # read at call time (a default argument would freeze it at import)
+
+    def lists_due(self) -> int | None:
+        """More inverted lists the index should be rebuilt with now, or None while it has enough.
+
+        The target is a power of 4 near ``descriptor_count / CODES_PER_LIST``; a rebuild is due
+        when the target is at least 4x the current lists, so it happens about twice on the way
+        to 1 M photos (1024 -> 4096 near 250 k photos, -> 16 384 near 1 M).
+        """
+        if self._ivf is None:
+            return None
+        target = IVF_LISTS
+        while target * CODES_PER_LIST * 2 < self.descriptor_count:
+            target *= 4
+        return target if target >= 4 * self._ivf.nlist else None
 
     def rebuild(self, lists: int) -> None:
         """Re-train the inverted file with ``lists`` cells (a periodic job as the index grows)."""

@@ -35,8 +35,9 @@ NEAR_COPY_PHASH = 6
 NEAR_COPY_DHASH = 8
 VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
 # Strongest claim descriptors looked up per orientation (of QUERY_FEATURES computed): the IVF scan
-# cost is proportional to it; see docs/benchmarks/evidence.md for recall at 200 vs 400.
-QUERY_LOOKUP = 200
+# cost is proportional to it. 100 x 2 probes found 30/30 reused photos at 1 M photos and 16 384
+# lists, as many as 200 x 2 (docs/benchmarks/evidence.md).
+QUERY_LOOKUP = 100
 
 ImageLoader = Callable[[str], np.ndarray | None]
 
