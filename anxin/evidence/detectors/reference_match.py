@@ -53,16 +53,19 @@ TEXTURED_GATE = 0.5  # below this share of agreeing textured tiles, they cap the
 EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
 EDGE_AGREEMENT = 0.8  # share of edge pixels that must agree for a copy (tuning half, seed 1)
 CROP_ZOOM = 0.8
+# A motion-blurred or soft photo has few corners above the FAST threshold (the scikit-image clock
+# photo: 26 at 640 px), too few for a homography after laundering: look again for fainter ones.
+FEW_KEYPOINTS = 300
+FAINT_FAST_THRESHOLD = 4
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
 
-_ORB = None
+_ORB: dict[int, cv2.ORB] = {}
 
 
-def _orb() -> cv2.ORB:
-    global _ORB
-    if _ORB is None:
-        _ORB = cv2.ORB_create(nfeatures=ORB_FEATURES, fastThreshold=12)
-    return _ORB
+def _orb(fast_threshold: int = 12) -> cv2.ORB:
+    if fast_threshold not in _ORB:
+        _ORB[fast_threshold] = cv2.ORB_create(nfeatures=ORB_FEATURES, fastThreshold=fast_threshold)
+    return _ORB[fast_threshold]
 
 
 @dataclass
@@ -101,6 +104,8 @@ class Features:
         # Sensor noise and JPEG blocking make FAST fire on noise; a light blur keeps the real corners.
         gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (0, 0), 1.0)
         keypoints, descriptors = _orb().detectAndCompute(gray, None)
+        if len(keypoints) < FEW_KEYPOINTS:
+            keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
         return cls(bgr=small, keypoints=points, descriptors=descriptors)
 
