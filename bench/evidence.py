@@ -650,16 +650,21 @@ def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, 
     features._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
 
 
+def descriptor_pool(samples: list[Sample], earlier: dict[str, np.ndarray]) -> np.ndarray:
+    """Real ORB descriptors (earlier photos and every other claim photo) that ``fast_fill`` perturbs."""
+    return np.concatenate(
+        [local_features(image).descriptors for image in list(earlier.values())]
+        + [local_features(EvidenceImage(s.data).bgr).descriptors for s in samples[::2]]
+    )
+
+
 def lookup_bench(args: argparse.Namespace) -> None:
     """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
     samples, _, _, earlier = build(args.seed, args.total, args.photos, args.mirror)
     reused = [s for s in samples if s.cls == "reused_after_crop"]
     new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
     queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
-    pool = np.concatenate(
-        [local_features(image).descriptors for image in list(earlier.values())]
-        + [local_features(EvidenceImage(s.data).bgr).descriptors for s in samples[::2]]
-    )
+    pool = descriptor_pool(samples, earlier)
     for lists in (int(value) for value in str(args.lists).split(",")):
         features = FeatureIndex()
         for key, photo in earlier.items():
@@ -799,6 +804,13 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=660)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--index-size", type=int, default=0, help="pad the reuse index to this many photos")
+    parser.add_argument(
+        "--fill",
+        choices=("fast", "kmeans"),
+        default="fast",
+        help="--index-size: fast_fill (sampled quantizer, --lists lists, ~1 min at 1 M) or synthetic_fill "
+        "(k-means re-training with 4096 lists, ~20 min at 1 M)",
+    )
     parser.add_argument("--photos", help="folder of extra real multi-view pairs (<object>_<view>.png)")
     parser.add_argument(
         "--mirror",
@@ -813,7 +825,9 @@ def main() -> None:
         "--lookup", action="store_true", help="time the reuse lookup alone (with --index-size)"
     )
     parser.add_argument(
-        "--lists", default="4096", help="--lookup: inverted lists (comma-separated: one index each)"
+        "--lists",
+        default="16384",
+        help="inverted lists at --index-size (--lookup: comma-separated, one index each)",
     )
     parser.add_argument(
         "--configs", default="400x2,200x2,200x1", help="--lookup: <descriptors looked up>x<nprobe>, ..."
@@ -829,11 +843,15 @@ def main() -> None:
         f"built {len(samples)} samples in {time.perf_counter() - built:.0f}s; load {os.getloadavg()[0]:.2f}"
     )
     if args.index_size:
-        filled = time.perf_counter()
-        added = synthetic_fill(features, args.index_size, args.seed)
+        filled, rss = time.perf_counter(), _rss_mib()
+        if args.fill == "fast":
+            lists = int(str(args.lists).split(",")[0])
+            fast_fill(features, args.index_size, lists, descriptor_pool(samples, earlier), args.seed)
+        else:
+            synthetic_fill(features, args.index_size, args.seed)
         print(
-            f"reuse index: {len(features)} photos, {features.descriptor_count} descriptors, "
-            f"+{added:.0f} MiB RSS, filled in {time.perf_counter() - filled:.0f}s"
+            f"reuse index: {len(features)} photos, {features.descriptor_count} descriptors, {args.fill} fill, "
+            f"+{_rss_mib() - rss:.0f} MiB, RSS {_rss_mib():.0f} MiB, filled in {time.perf_counter() - filled:.0f}s"
         )
     if args.half != "both":
         want = args.half == "held-out"
