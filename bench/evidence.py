@@ -15,9 +15,11 @@ import argparse
 import datetime as dt
 import gc
 import io
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import zlib
@@ -88,6 +90,10 @@ GENUINE_CLASSES = (
     "screenshot",
     "other_object_same_dark_backdrop",
 )
+# Real catalog photographs (ABO, from the mirror snapshot): a fixed number of samples per photo,
+# added after the classes above (whose sample count ``--total`` sets).
+REAL_PRODUCT_FORGED = ("painted_on_real_product_photo", "laundered_real_product_photo")
+REAL_PRODUCT_GENUINE = ("real_product_other_view",)
 
 
 @dataclass
@@ -99,6 +105,40 @@ class Sample:
     references: ReferenceSet
     source: str  # the product model or real photograph it comes from: the unit of the held-out split
     earlier_key: str = ""  # reused samples: the indexed photo they were made from
+
+
+# Real product photographs: Amazon Berkeley Objects catalog images (CC BY 4.0), several views per
+# product, as shipped in a public repository's samples folder; read from its git snapshot (fetched
+# under /work/.mirror), never copied here. See bench/data/evidence/SOURCE.md.
+ABO_REPO = "aws-samples/aws-smart-product-onboarding"
+ABO_COMMIT = "8091f49c9dd8df707d56f7b759e8a46662ae7aa9"
+
+
+def abo_products(mirror: Path) -> dict[str, dict[str, np.ndarray]]:
+    """Product id -> {file stem: photo} from the snapshot of ABO_REPO; empty (with a NOTE) when absent."""
+    git_dir = mirror / ABO_REPO.replace("/", "+") / "repo"
+
+    def git(*command: str) -> bytes:
+        return subprocess.run(
+            ["git", "--git-dir", str(git_dir), *command], capture_output=True, check=True
+        ).stdout
+
+    try:
+        names = git("ls-tree", "-r", "--name-only", ABO_COMMIT, "samples").decode().split()
+    except (OSError, subprocess.CalledProcessError):
+        print(
+            f"NOTE: no snapshot of {ABO_REPO} at commit {ABO_COMMIT[:10]} in {git_dir}: real product photos skipped"
+        )
+        return {}
+    products: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
+    for name in sorted(names):
+        if name.endswith(".jpg"):
+            _, product, file_name = name.split("/")
+            data = np.frombuffer(git("show", f"{ABO_COMMIT}:{name}"), np.uint8)
+            photo = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            assert photo is not None, name  # a JPEG from the pinned snapshot
+            products[product][Path(file_name).stem] = photo
+    return dict(products)
 
 
 def skimage_photos() -> dict[str, np.ndarray]:
@@ -268,7 +308,7 @@ def external_pairs(folder: str | None) -> list[tuple[str, np.ndarray, np.ndarray
 
 
 def build(
-    seed: int, total: int, photos_dir: str | None = None
+    seed: int, total: int, photos_dir: str | None = None, mirror: Path | None = None
 ) -> tuple[list[Sample], HashIndex, FeatureIndex, dict[str, np.ndarray]]:
     rng = np.random.default_rng(seed)
     photos = skimage_photos()
@@ -490,6 +530,52 @@ def build(
             refs,
             f"pair:{name}",
         )
+
+    # Real product photographs (ABO): each catalog view is a listing photo; the product's other
+    # views are the rest of the listing. Appended last so the samples above stay as they were.
+    # Split unit: the photograph the sample is made from (as photo:<name> above). By product, all
+    # three products fall in the tuning half; by photograph, views of one product fall in both.
+    for product, views in (abo_products(mirror) if mirror else {}).items():
+        for number, (stem, photo) in enumerate(views.items()):
+            source = f"photo:abo-{product}-{stem}"
+            product_listing = ReferenceSet()
+            for other, other_photo in views.items():
+                product_listing.add(f"listing-{product}-{other}", other_photo)
+            method = DERIVED[number % len(DERIVED)]
+            image, _ = post_process(paint(method, photo, rng), rng)
+            add(
+                "forged",
+                "painted_on_real_product_photo",
+                method,
+                encode_claim(image, rng, forged=True),
+                product_listing,
+                source,
+            )
+            laundered_method = DERIVED[(number + 1) % len(DERIVED)]
+            image = launder(paint(laundered_method, photo, rng), rng)
+            add(
+                "forged",
+                "laundered_real_product_photo",
+                laundered_method,
+                encode_claim(image, rng, forged=True),
+                product_listing,
+                source,
+            )
+            # Genuine: this view sent as the claim photo, the product's other views as the listing.
+            others = ReferenceSet()
+            for other, other_photo in views.items():
+                if other != stem:
+                    others.add(f"listing-{product}-{other}", other_photo)
+            for _ in range(2):
+                image = T.crop(photo, rng, float(rng.uniform(0.75, 1.0)))
+                add(
+                    "genuine",
+                    "real_product_other_view",
+                    f"abo_{product}",
+                    encode_claim(image, rng, forged=False),
+                    others,
+                    source,
+                )
     return samples, index, features, earlier
 
 
@@ -578,16 +664,21 @@ def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, 
     features._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
 
 
-def lookup_bench(args: argparse.Namespace) -> None:
-    """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
-    samples, _, _, earlier = build(args.seed, args.total, args.photos)
-    reused = [s for s in samples if s.cls == "reused_after_crop"]
-    new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
-    queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
-    pool = np.concatenate(
+def descriptor_pool(samples: list[Sample], earlier: dict[str, np.ndarray]) -> np.ndarray:
+    """Real ORB descriptors (earlier photos and every other claim photo) that ``fast_fill`` perturbs."""
+    return np.concatenate(
         [local_features(image).descriptors for image in list(earlier.values())]
         + [local_features(EvidenceImage(s.data).bgr).descriptors for s in samples[::2]]
     )
+
+
+def lookup_bench(args: argparse.Namespace) -> None:
+    """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
+    samples, _, _, earlier = build(args.seed, args.total, args.photos, args.mirror)
+    reused = [s for s in samples if s.cls == "reused_after_crop"]
+    new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
+    queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
+    pool = descriptor_pool(samples, earlier)
     for lists in (int(value) for value in str(args.lists).split(",")):
         features = FeatureIndex()
         for key, photo in earlier.items():
@@ -667,10 +758,15 @@ def _rss_mib() -> float:
 
 def run(
     samples: list[Sample], index: HashIndex, features: FeatureIndex, earlier: dict[str, np.ndarray]
-) -> tuple[list[tuple[Sample, str, list[str]]], list[float], list[float]]:
-    outcomes, times, lookups = [], [], []
+) -> tuple[list[tuple[Sample, str, list[str]]], list[float], list[float], list[float]]:
+    """Analyse every sample: outcomes, wall and CPU seconds per image, feature-lookup CPU seconds.
+
+    CPU time (``time.process_time``) is what one core spends on the image; on this shared machine
+    wall time also counts the time spent waiting for the core.
+    """
+    outcomes, times, cpu_times, lookups = [], [], [], []
     for sample in samples:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         image = EvidenceImage(sample.data)
         report = analyze(
             image,
@@ -681,11 +777,12 @@ def run(
             want_heatmap=True,
         )
         times.append(time.perf_counter() - started)
-        lookup = time.perf_counter()
+        cpu_times.append(time.process_time() - started_cpu)
+        lookup = time.process_time()
         features.search(local_features(image.bgr))
-        lookups.append(time.perf_counter() - lookup)
+        lookups.append(time.process_time() - lookup)
         outcomes.append((sample, report.risk, [f"{s.check}:{s.finding}" for s in report.reasons]))
-    return outcomes, times, lookups
+    return outcomes, times, cpu_times, lookups
 
 
 def table(outcomes: list[tuple[Sample, str, list[str]]], title: str) -> None:
@@ -696,7 +793,10 @@ def table(outcomes: list[tuple[Sample, str, list[str]]], title: str) -> None:
         counts[1] += risk != "low"
     print(f"\n{title}\n\n| set | class | n | flagged (medium+high) |\n|---|---|---:|---:|")
     totals = {"genuine": [0, 0], "forged": [0, 0]}
-    for truth, classes in (("forged", FORGED_CLASSES), ("genuine", GENUINE_CLASSES)):
+    for truth, classes in (
+        ("forged", FORGED_CLASSES + REAL_PRODUCT_FORGED),
+        ("genuine", GENUINE_CLASSES + REAL_PRODUCT_GENUINE),
+    ):
         for cls in classes:
             n, flagged = per_class.get((truth, cls), [0, 0])
             if n:
@@ -720,14 +820,30 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=660)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--index-size", type=int, default=0, help="pad the reuse index to this many photos")
+    parser.add_argument(
+        "--fill",
+        choices=("fast", "kmeans"),
+        default="fast",
+        help="--index-size: fast_fill (sampled quantizer, --lists lists, ~1 min at 1 M) or synthetic_fill "
+        "(k-means re-training with 4096 lists, ~20 min at 1 M)",
+    )
     parser.add_argument("--photos", help="folder of extra real multi-view pairs (<object>_<view>.png)")
+    parser.add_argument(
+        "--mirror",
+        type=Path,
+        default=Path("/work/.mirror"),
+        help="git snapshots of public repositories (real product photos, bench/data/evidence/SOURCE.md)",
+    )
     parser.add_argument("--half", choices=("both", "tuning", "held-out"), default="both")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--dump", help="write one JSON line per sample (half, class, risk, reasons) here")
     parser.add_argument(
         "--lookup", action="store_true", help="time the reuse lookup alone (with --index-size)"
     )
     parser.add_argument(
-        "--lists", default="4096", help="--lookup: inverted lists (comma-separated: one index each)"
+        "--lists",
+        default="16384",
+        help="inverted lists at --index-size (--lookup: comma-separated, one index each)",
     )
     parser.add_argument(
         "--configs", default="400x2,200x2,200x1", help="--lookup: <descriptors looked up>x<nprobe>, ..."
@@ -738,26 +854,40 @@ def main() -> None:
         lookup_bench(args)
         return
     built = time.perf_counter()
-    samples, index, features, earlier = build(args.seed, args.total, args.photos)
+    samples, index, features, earlier = build(args.seed, args.total, args.photos, args.mirror)
     print(
         f"built {len(samples)} samples in {time.perf_counter() - built:.0f}s; load {os.getloadavg()[0]:.2f}"
     )
     if args.index_size:
-        filled = time.perf_counter()
-        added = synthetic_fill(features, args.index_size, args.seed)
+        filled, rss = time.perf_counter(), _rss_mib()
+        if args.fill == "fast":
+            lists = int(str(args.lists).split(",")[0])
+            fast_fill(features, args.index_size, lists, descriptor_pool(samples, earlier), args.seed)
+        else:
+            synthetic_fill(features, args.index_size, args.seed)
         print(
-            f"reuse index: {len(features)} photos, {features.descriptor_count} descriptors, "
-            f"+{added:.0f} MiB RSS, filled in {time.perf_counter() - filled:.0f}s"
+            f"reuse index: {len(features)} photos, {features.descriptor_count} descriptors, {args.fill} fill, "
+            f"+{_rss_mib() - rss:.0f} MiB, RSS {_rss_mib():.0f} MiB, filled in {time.perf_counter() - filled:.0f}s"
         )
     if args.half != "both":
         want = args.half == "held-out"
         samples = [s for s in samples if held_out(s.source, args.split_seed) == want]
-    medians, lookup_medians = [], []
+    medians, cpu_medians, lookup_medians = [], [], []
     outcomes: list[tuple[Sample, str, list[str]]] = []
+    load_before = os.getloadavg()[0]
     for _ in range(args.runs):
-        outcomes, times, lookups = run(samples, index, features, earlier)
+        outcomes, times, cpu_times, lookups = run(samples, index, features, earlier)
         medians.append(statistics.median(times))
+        cpu_medians.append(statistics.median(cpu_times))
         lookup_medians.append(statistics.median(lookups))
+    if args.dump:
+        # One line per sample, in build order: compare two code versions sample by sample.
+        with open(args.dump, "w", encoding="utf-8") as handle:
+            for number, (sample, risk, why) in enumerate(outcomes):
+                half = "held-out" if held_out(sample.source, args.split_seed) else "tuning"
+                row = {"n": number, "half": half, "truth": sample.truth, "cls": sample.cls}
+                row |= {"method": sample.method, "source": sample.source, "risk": risk, "why": why}
+                handle.write(json.dumps(row) + "\n")
     for sample, risk, why in outcomes:
         if args.verbose and (sample.truth == "genuine") == (risk != "low"):
             half = "held-out" if held_out(sample.source, args.split_seed) else "tuning"
@@ -783,9 +913,12 @@ def main() -> None:
                 reasons[reason] += 1
     print(f"\ngenuine flagged because of: {dict(reasons)}")
     print(
-        f"time per image (one core, all checks + reuse against {len(features)} indexed photos): median "
-        f"{statistics.median(medians) * 1000:.0f} ms (runs: {', '.join(f'{m * 1000:.0f}' for m in medians)}); "
-        f"feature-index lookup alone median {statistics.median(lookup_medians) * 1000:.1f} ms"
+        f"time per image (one core, decode + all checks + heat map + reuse against {len(features)} indexed "
+        f"photos): CPU median {statistics.median(cpu_medians) * 1000:.0f} ms (runs: "
+        f"{', '.join(f'{m * 1000:.0f}' for m in cpu_medians)}), wall median "
+        f"{statistics.median(medians) * 1000:.0f} ms; feature-index lookup alone CPU median "
+        f"{statistics.median(lookup_medians) * 1000:.1f} ms; 1-min load {load_before:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after"
     )
     print(
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}, "

@@ -79,9 +79,14 @@ def combine(signals: list[Signal]) -> str:
     return Risk.LOW
 
 
-def image_hashes(image: EvidenceImage) -> ImageHashes:
-    """The reuse-index key of a picture (computed on the upright working copy)."""
-    return compute_hashes(cv2.cvtColor(downscale(image.bgr, reference_match.MATCH_SIDE), cv2.COLOR_BGR2RGB))
+def image_hashes(image: EvidenceImage, small: np.ndarray | None = None) -> ImageHashes:
+    """The reuse-index key of a picture (computed on the upright working copy at MATCH_SIDE).
+
+    ``small`` is that copy when the caller already has it.
+    """
+    if small is None:
+        small = downscale(image.bgr, reference_match.MATCH_SIDE)
+    return compute_hashes(cv2.cvtColor(small, cv2.COLOR_BGR2RGB))
 
 
 def analyze(
@@ -102,9 +107,11 @@ def analyze(
     a candidate is verified before it is called a reuse.
     """
     started = time.perf_counter()
-    hashes = image_hashes(image)
+    # One downscaled copy serves the hashes and the reference match (which would make it again).
+    small = downscale(image.bgr, reference_match.MATCH_SIDE)
+    hashes = image_hashes(image, small)
     references = references or reference_match.ReferenceSet()
-    matches = reference_match.match(image.bgr, hashes, references)
+    matches = reference_match.match(small, hashes, references)
     signals = [
         aigc_label.check(image),
         c2pa_manifest.check(image),

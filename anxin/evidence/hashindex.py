@@ -130,8 +130,11 @@ MATCH_DISTANCE = 64  # bits out of 256: a descriptor "matches" at or below this 
 MIN_VOTES = 6  # matched descriptors an indexed photo needs before it is verified
 MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the same picture
 TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
-IVF_LISTS = 1024  # first training; ``rebuild`` with more lists as the index grows (4096 at 1 M photos)
-IVF_PROBE = 1  # with 200 query descriptors: recall as 400 x 2 at 1 M, half the CPU (benchmarks)
+IVF_LISTS = 1024  # first training; ``lists_due`` grows it 4x at a time as the index grows
+# Codes per inverted list the index aims for: 16 384 lists at 1 M photos (48 M descriptors), where
+# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md).
+CODES_PER_LIST = 3000
+IVF_PROBE = 2
 
 _FEATURE_ORB: cv2.ORB | None = None
 
@@ -259,8 +262,22 @@ class FeatureIndex:
                 id_lists.append(faiss.rev_swig_ptr(invlists.get_ids(number), size).copy())
         return np.concatenate(code_lists), np.concatenate(id_lists)
 
-    def _train(self, lists: int = IVF_LISTS) -> None:
-        self.rebuild(lists)
+    def _train(self) -> None:
+        self.rebuild(IVF_LISTS)  # read at call time (a default argument would freeze it at import)
+
+    def lists_due(self) -> int | None:
+        """More inverted lists the index should be rebuilt with now, or None while it has enough.
+
+        The target is a power of 4 near ``descriptor_count / CODES_PER_LIST``; a rebuild is due
+        when the target is at least 4x the current lists, so it happens about twice on the way
+        to 1 M photos (1024 -> 4096 near 250 k photos, -> 16 384 near 1 M).
+        """
+        if self._ivf is None:
+            return None
+        target = IVF_LISTS
+        while target * CODES_PER_LIST * 2 < self.descriptor_count:
+            target *= 4
+        return target if target >= 4 * self._ivf.nlist else None
 
     def rebuild(self, lists: int) -> None:
         """Re-train the inverted file with ``lists`` cells (a periodic job as the index grows)."""
@@ -349,7 +366,8 @@ def _similarity_inliers(source: np.ndarray, target: np.ndarray) -> tuple[int, np
     return int(mask.sum()), transform
 
 
-def _normalised_gray(bgr: np.ndarray, mirrored: bool = False) -> np.ndarray:
+def normalised_gray(bgr: np.ndarray, mirrored: bool = False) -> np.ndarray:
+    """Grey levels at FEATURE_SIDE (longest side), optionally mirrored: the frame features live in."""
     gray = bgr if bgr.ndim == 2 else cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     height, width = gray.shape
     scale = FEATURE_SIDE / max(height, width)
@@ -363,8 +381,26 @@ TILE_CORRELATION = 0.6
 MIN_SAME_OVERLAP = 0.5
 
 
+def verification_view(gray: np.ndarray) -> np.ndarray:
+    """A ``normalised_gray`` picture at a quarter of its size, blurred: what ``same_view`` compares."""
+    height, width = gray.shape
+    small = (max(8, width // 4), max(8, height // 4))
+    return cv2.GaussianBlur(
+        cv2.resize(gray, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0
+    )
+
+
 def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit) -> tuple[bool, float]:
-    """Does the earlier photo, moved by the hit's similarity transform, show the claim's very pixels?
+    """Does the earlier photo, moved by the hit's similarity transform, show the claim's very pixels?"""
+    return same_view(
+        verification_view(normalised_gray(earlier_bgr)),
+        verification_view(normalised_gray(claim_bgr, hit.mirrored)),
+        hit,
+    )
+
+
+def same_view(e_small: np.ndarray, a: np.ndarray, hit: FeatureHit) -> tuple[bool, float]:
+    """``same_picture`` on ``verification_view``s of the earlier photo and of the claim as searched.
 
     Compared at 1/4 of FEATURE_SIDE on blurred grey levels, tile by tile with a normalised
     correlation (indifferent to colour filters, gamma and JPEG blocking). A new photograph of the
@@ -373,23 +409,13 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
     """
     if hit.transform is None:
         return False, 0.0
-    claim = _normalised_gray(claim_bgr, hit.mirrored)
-    earlier = _normalised_gray(earlier_bgr)
-    height, width = claim.shape
     # Work at a quarter size; refine the feature transform there with ECC (intensity alignment,
     # indifferent to gain and offset), since a dozen matched corners only place it roughly.
     quarter = np.diag([0.25, 0.25, 1.0])
     transform = (quarter @ np.vstack([hit.transform, [0, 0, 1]]) @ np.linalg.inv(quarter))[:2].astype(
         np.float32
     )
-    small = (max(8, width // 4), max(8, height // 4))
-    a = cv2.GaussianBlur(
-        cv2.resize(claim, small, interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0
-    )
-    e_small = cv2.resize(
-        earlier, (max(8, earlier.shape[1] // 4), max(8, earlier.shape[0] // 4)), interpolation=cv2.INTER_AREA
-    )
-    e_small = cv2.GaussianBlur(e_small.astype(np.float32), (0, 0), 1.0)
+    small = (a.shape[1], a.shape[0])
     try:
         # ECC's warp maps template (earlier) coordinates to input (claim) ones, like ``transform``.
         _, transform = cv2.findTransformECC(
@@ -407,27 +433,37 @@ def same_picture(earlier_bgr: np.ndarray, claim_bgr: np.ndarray, hit: FeatureHit
     valid = cv2.warpAffine(np.full(e_small.shape, 255, np.uint8), transform, small) > 0
     if valid.mean() < MIN_SAME_OVERLAP:
         return False, 0.0
-    inside = valid
-    inside = cv2.erode(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    grid, good, total = 6, 0, 0
-    rows, cols = a.shape
-    for i in range(grid):
-        for j in range(grid):
-            window = (
-                slice(i * rows // grid, (i + 1) * rows // grid),
-                slice(j * cols // grid, (j + 1) * cols // grid),
-            )
-            mask = inside[window]
-            if mask.mean() < 0.7:
-                continue
-            x, y = a[window][mask], b[window][mask]
-            if x.std() < 2.0 and y.std() < 2.0:
-                continue  # flat in both: says nothing either way
-            total += 1
-            if x.std() >= 2.0 and y.std() >= 2.0:
-                good += float(np.corrcoef(x, y)[0, 1]) >= TILE_CORRELATION
+    inside = cv2.erode(valid.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    # Per tile of a 6 x 6 grid (tiles at least 70 % inside the overlap): standard deviations and
+    # the correlation of the two pictures' pixels, from sums.
+    grid = 6
+    labels = tile_labels(a.shape, grid)[inside]
+    x, y = a[inside].astype(np.float64), b[inside].astype(np.float64)
+
+    def per_tile(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(labels, weights=weights, minlength=grid * grid)
+
+    count = per_tile()
+    used = count >= 0.7 * np.bincount(tile_labels(a.shape, grid).ravel(), minlength=grid * grid)
+    n = np.maximum(count, 1)
+    mean_x, mean_y = per_tile(x) / n, per_tile(y) / n
+    std_x = np.sqrt(np.maximum(per_tile(x * x) / n - mean_x**2, 0))
+    std_y = np.sqrt(np.maximum(per_tile(y * y) / n - mean_y**2, 0))
+    structured = used & ((std_x >= 2.0) | (std_y >= 2.0))  # flat in both: says nothing either way
+    both = structured & (std_x >= 2.0) & (std_y >= 2.0)
+    correlation = (per_tile(x * y) / n - mean_x * mean_y) / np.maximum(std_x * std_y, 1e-9)
+    total, good = int(structured.sum()), int((both & (correlation >= TILE_CORRELATION)).sum())
     share = good / total if total >= 6 else 0.0
     return share >= SAME_PICTURE_TILES, share
+
+
+def tile_labels(shape: tuple[int, ...], grid: int) -> np.ndarray:
+    """Each pixel's tile number (row-major) in a ``grid`` x ``grid`` split: tile ``i`` spans rows
+    ``i*h//grid`` to ``(i+1)*h//grid``, likewise for columns."""
+    height, width = shape[:2]
+    rows = np.searchsorted([i * height // grid for i in range(1, grid)], np.arange(height), side="right")
+    cols = np.searchsorted([j * width // grid for j in range(1, grid)], np.arange(width), side="right")
+    return rows[:, None] * grid + cols[None, :]
 
 
 @functools.lru_cache(maxsize=4)

@@ -35,6 +35,17 @@ def _unblocks(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return blocks.reshape(rows, cols, BLOCK, BLOCK).transpose(0, 2, 1, 3).reshape(rows * BLOCK, cols * BLOCK)
 
 
+def _approximation(channel: np.ndarray) -> np.ndarray:
+    """``pywt.dwt2(channel, "haar")[0]`` bit for bit, about 4x faster.
+
+    pywt's transform along axis 0 of a C-ordered array is slow; each output value is the same
+    sum of the same products whichever axis is walked, so transforming transposed copies along
+    their last axis gives identical floats.
+    """
+    rows = pywt.dwt(np.ascontiguousarray(channel.T, dtype=np.float64), "haar", axis=-1)[0]
+    return pywt.dwt(np.ascontiguousarray(rows.T), "haar", axis=-1)[0]
+
+
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per watermarked channel: each block's vote (0/1) and whether it may be trusted.
 
@@ -49,7 +60,7 @@ def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.
         scale = SCALES[channel]
         if scale <= 0:
             continue
-        ca1, _ = pywt.dwt2(yuv[: height // 4 * 4, : width // 4 * 4, channel], "haar")
+        ca1 = _approximation(yuv[: height // 4 * 4, : width // 4 * 4, channel])
         blocks, rows, cols = _blocks(ca1)
         index = np.arange(len(blocks))
         pos = np.argmax(np.abs(blocks[:, 1:]), axis=1) + 1
@@ -58,9 +69,15 @@ def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.
         trusted = np.ones(len(blocks), bool)
         if skip_clipped and len(blocks):
             # One ca1 block of 4x4 covers 8x8 pixels.
-            pixels = bgr[: rows * 8, : cols * 8]
-            clipped = ((pixels <= 1) | (pixels >= 254)).any(axis=2)
-            trusted = ~clipped.reshape(rows, 8, cols, 8).any(axis=(1, 3)).reshape(-1)
+            b, g, r = cv2.split(bgr[: rows * 8, : cols * 8])
+            # cv2.compare takes a scalar at run time; its stubs want an array, so give it one.
+            clipped = cv2.bitwise_or(
+                cv2.compare(cv2.min(cv2.min(b, g), r), np.array(1.0), cv2.CMP_LE),
+                cv2.compare(cv2.max(cv2.max(b, g), r), np.array(254.0), cv2.CMP_GE),
+            )
+            # Area averaging of a 0/255 mask over 8 x 8 pixels is > 0 exactly when one is clipped.
+            any_clipped = cv2.resize(clipped, (cols, rows), interpolation=cv2.INTER_AREA) > 0
+            trusted = ~any_clipped.reshape(-1)
         out.append((votes, trusted))
     return out
 

@@ -24,14 +24,18 @@ def block_scores(bgr: np.ndarray, quality: int = 90) -> np.ndarray:
         return np.zeros((0, 0))
     again = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
     assert again is not None  # decoding what imencode just wrote
-    error = np.abs(bgr.astype(np.int16) - again.astype(np.int16)).max(axis=2).astype(np.float32)
+    b, g, r = cv2.split(cv2.absdiff(bgr, again))
+    error = cv2.max(cv2.max(b, g), r).astype(np.float32)
     # Divide by local texture so busy regions do not dominate.
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
     texture = np.abs(cv2.Laplacian(gray, cv2.CV_32F))
     rows, cols = gray.shape[0] // BLOCK, gray.shape[1] // BLOCK
+    if not rows or not cols:
+        return np.zeros((rows, cols), np.float32)
     crop = (slice(0, rows * BLOCK), slice(0, cols * BLOCK))
-    err = error[crop].reshape(rows, BLOCK, cols, BLOCK).mean(axis=(1, 3))
-    tex = texture[crop].reshape(rows, BLOCK, cols, BLOCK).mean(axis=(1, 3))
+    # Area resampling by a whole factor is the mean of each BLOCK x BLOCK block.
+    err = cv2.resize(error[crop], (cols, rows), interpolation=cv2.INTER_AREA)
+    tex = cv2.resize(texture[crop], (cols, rows), interpolation=cv2.INTER_AREA)
     return err / (1.0 + tex)
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
+import faiss
 import numpy as np
 
-from ..hashindex import ImageHashes, compute_hashes
+from ..hashindex import ImageHashes, compute_hashes, tile_labels
 from .base import Signal, Strength, downscale
 
 CHECK = "reference_match"
@@ -29,10 +30,10 @@ COMPARE_SIDE = 320  # pixels are compared at this size (enough for 8x8 tiles and
 ORB_FEATURES = 1000
 RATIO = 0.8
 MIN_INLIERS = 15
-AGREE_RESIDUAL = 16.0
+AGREE_RESIDUAL = 16.0  # grey levels: a pixel "agrees" below this after tone fitting
 MAX_EXCLUDED_BLOBS = 2
 MAX_EXCLUDED_AREA = 0.25
-TILE_AGREE = 0.8  # share of a tile's textured pixels that must agree for the tile to agree  # grey levels: a pixel "agrees" below this after tone fitting
+TILE_AGREE = 0.8  # share of a tile's considered pixels that must agree for the tile to agree
 CHANGE_RESIDUAL = 40.0  # grey levels: a pixel is "changed" above this
 COPY_AGREEMENT = 0.78  # share of overlap tiles that agree: a geometric copy (tuned on seed 1)
 # Shipping photos are phone photos of the very item, so a buyer's close-up of the same flat front
@@ -52,16 +53,19 @@ TEXTURED_GATE = 0.5  # below this share of agreeing textured tiles, they cap the
 EDGE_GRADIENT = 40.0  # Sobel |dx|+|dy| (blurred) of a clear edge at COMPARE_SIDE
 EDGE_AGREEMENT = 0.8  # share of edge pixels that must agree for a copy (tuning half, seed 1)
 CROP_ZOOM = 0.8
+# A motion-blurred or soft photo has few corners above the FAST threshold (the scikit-image clock
+# photo: 26 at 640 px), too few for a homography after laundering: look again for fainter ones.
+FEW_KEYPOINTS = 300
+FAINT_FAST_THRESHOLD = 4
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
 
-_ORB = None
+_ORB: dict[int, cv2.ORB] = {}
 
 
-def _orb() -> cv2.ORB:
-    global _ORB
-    if _ORB is None:
-        _ORB = cv2.ORB.create(nfeatures=ORB_FEATURES, fastThreshold=12)
-    return _ORB
+def _orb(fast_threshold: int = 12) -> cv2.ORB:
+    if fast_threshold not in _ORB:
+        _ORB[fast_threshold] = cv2.ORB.create(nfeatures=ORB_FEATURES, fastThreshold=fast_threshold)
+    return _ORB[fast_threshold]
 
 
 @dataclass
@@ -69,6 +73,18 @@ class Features:
     bgr: np.ndarray
     keypoints: np.ndarray  # (n, 2) float32 coordinates
     descriptors: np.ndarray | None
+    _search: faiss.IndexBinaryFlat | None = field(default=None, repr=False)
+
+    def nearest_two(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hamming distances and indices of each query descriptor's two nearest descriptors here.
+
+        faiss's binary flat search is ~4x faster than OpenCV's brute-force matcher on one core;
+        the index over a claim's descriptors is built once and searched by every reference.
+        """
+        if self._search is None:
+            self._search = faiss.IndexBinaryFlat(256)
+            self._search.add(self.descriptors)
+        return self._search.search(query, 2)
 
     @classmethod
     def of(cls, bgr: np.ndarray, zoom: float = 1.0) -> Features:
@@ -88,6 +104,8 @@ class Features:
         # Sensor noise and JPEG blocking make FAST fire on noise; a light blur keeps the real corners.
         gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (0, 0), 1.0)
         keypoints, descriptors = _orb().detectAndCompute(gray, None)
+        if len(keypoints) < FEW_KEYPOINTS:
+            keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
         return cls(bgr=small, keypoints=points, descriptors=descriptors)
 
@@ -113,7 +131,8 @@ class MatchResult:
     phash_distance: int
     inlier_ratio: float = 1.0
     edge_agreement: float = 1.0
-    source: tuple[Reference, Features, np.ndarray] | None = field(default=None, repr=False)
+    # reference, claim features, homography, colour transform: what ``_localize`` redoes at MATCH_SIDE
+    source: tuple[Reference, Features, np.ndarray, np.ndarray | None] | None = field(default=None, repr=False)
     residual: np.ndarray | None = field(default=None, repr=False)
     valid: np.ndarray | None = field(default=None, repr=False)
     claim_bgr: np.ndarray | None = field(default=None, repr=False)
@@ -151,13 +170,12 @@ class ReferenceSet:
 def _homography(ref: Features, claim: Features) -> tuple[np.ndarray, int, float] | None:
     if ref.descriptors is None or claim.descriptors is None or len(ref.keypoints) < MIN_INLIERS:
         return None
-    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-    pairs = matcher.knnMatch(ref.descriptors, claim.descriptors, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    distances, nearest = claim.nearest_two(ref.descriptors)
+    good = np.flatnonzero((nearest[:, 1] >= 0) & (distances[:, 0] < RATIO * distances[:, 1]))
     if len(good) < MIN_INLIERS:
         return None
-    src = ref.keypoints[[m.queryIdx for m in good]]
-    dst = claim.keypoints[[m.trainIdx for m in good]]
+    src = ref.keypoints[good]
+    dst = claim.keypoints[nearest[good, 0]]
     homography, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, 2.5, maxIters=2000, confidence=0.995)
     if homography is None:
         return None
@@ -168,32 +186,56 @@ def _homography(ref: Features, claim: Features) -> tuple[np.ndarray, int, float]
     return homography, inliers, inliers / len(good)
 
 
-def _tone_fit(reference: np.ndarray, claim: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Predict claim colours from reference colours with one global quadratic colour transform.
+def _design(values: np.ndarray) -> np.ndarray:
+    """The ten terms of the colour transform for (n, 3) colours scaled to 0..1."""
+    r, g, b = values[:, 0], values[:, 1], values[:, 2]
+    terms = np.empty((len(values), 10), values.dtype)
+    terms[:, 0] = 1.0
+    terms[:, 1:4] = values
+    terms[:, 4], terms[:, 5], terms[:, 6] = r * r, g * g, b * b
+    terms[:, 7], terms[:, 8], terms[:, 9] = r * g, r * b, g * b
+    return terms
+
+
+def _tone_coefficients(reference: np.ndarray, claim: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Fit claim colours from reference colours with one global quadratic colour transform (10, 3).
 
     Ten terms per output channel (1, r, g, b, r², g², b², rg, rb, gb) cover what filters do:
     gamma, contrast, saturation, tint and channel mixing. It has no spatial term, so it cannot
     explain a change of lighting across the frame: that is what a new photograph has.
     """
-    ref = reference[mask] / 255.0
-    target = claim[mask] / 255.0
-    if len(ref) > 20000:
-        pick = np.linspace(0, len(ref) - 1, 20000).astype(int)
-        ref, target = ref[pick], target[pick]
-
-    def design(values: np.ndarray) -> np.ndarray:
-        r, g, b = values[:, 0], values[:, 1], values[:, 2]
-        return np.stack([np.ones_like(r), r, g, b, r * r, g * g, b * b, r * g, r * b, g * b], axis=1)
-
-    coefficients, *_ = np.linalg.lstsq(design(ref), target, rcond=None)
+    where = np.flatnonzero(mask)
+    if len(where) > 20000:
+        where = where[np.linspace(0, len(where) - 1, 20000).astype(int)]
+    ref = reference.reshape(-1, 3)[where] / 255.0
+    target = claim.reshape(-1, 3)[where] / 255.0
+    design = _design(ref)
+    coefficients = _least_squares(design, target)
     # Refit without the worst pixels so the painted damage does not bend the colour transform.
-    error = np.abs(design(ref) @ coefficients - target).max(axis=1)
+    error = np.abs(design @ coefficients - target).max(axis=1)
     keep = error <= np.quantile(error, 0.8)
     if keep.sum() > 50:
-        coefficients, *_ = np.linalg.lstsq(design(ref[keep]), target[keep], rcond=None)
-    flat = reference.reshape(-1, 3) / 255.0
-    # Clip: the quadratic extrapolates wildly for colours the fit barely saw (a saturated display).
-    return np.clip(design(flat) @ coefficients * 255.0, 0, 255).reshape(reference.shape).astype(np.float32)
+        coefficients = _least_squares(design[keep], target[keep])
+    return coefficients
+
+
+def _least_squares(design: np.ndarray, target: np.ndarray) -> np.ndarray:
+    return np.linalg.lstsq(design, target, rcond=None)[0]
+
+
+def _tone_apply(reference: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
+    """The reference's colours (float32 H x W x 3, 0..255) through the fitted transform."""
+    r, g, b = (channel * np.float32(1 / 255) for channel in cv2.split(reference.astype(np.float32)))
+    terms = (r, g, b, r * r, g * g, b * b, r * g, r * b, g * b)
+    weights = (coefficients * 255.0).astype(np.float32)
+    channels = []
+    for out in range(3):
+        predicted = np.full(r.shape, weights[0, out], np.float32)
+        for term, weight in zip(terms, weights[1:, out], strict=True):
+            predicted += weight * term
+        # Clip: the quadratic extrapolates wildly for colours the fit barely saw (a saturated display).
+        channels.append(np.clip(predicted, 0, 255, out=predicted))
+    return cv2.merge(channels)
 
 
 def _tile_agreement(
@@ -202,25 +244,21 @@ def _tile_agreement(
     """Share of tiles where most considered pixels agree: one painted region spoils only a few tiles.
 
     Returns (all tiles, textured tiles only, number of textured tiles); ``textured`` marks pixels
-    with visible structure in the claim.
+    with visible structure in the claim. Tile ``i`` spans rows ``i*h//grid .. (i+1)*h//grid``.
     """
-    height, width = agree.shape
-    good = total = good_textured = total_textured = 0
-    for i in range(grid):
-        for j in range(grid):
-            window = (
-                slice(i * height // grid, (i + 1) * height // grid),
-                slice(j * width // grid, (j + 1) * width // grid),
-            )
-            count = int(considered[window].sum())
-            if count < 0.05 * agree[window].size:
-                continue
-            total += 1
-            tile_good = float(agree[window][considered[window]].mean()) >= TILE_AGREE
-            good += tile_good
-            if textured is not None and float(textured[window][considered[window]].mean()) >= 0.25:
-                total_textured += 1
-                good_textured += tile_good
+    labels = tile_labels(agree.shape, grid)
+    cells = grid * grid
+    size = np.bincount(labels.ravel(), minlength=cells)
+    count = np.bincount(labels[considered], minlength=cells)
+    agreeing = np.bincount(labels[considered & agree], minlength=cells)
+    used = count >= 0.05 * size
+    tile_good = used & (agreeing / np.maximum(count, 1) >= TILE_AGREE)
+    total, good = int(used.sum()), int(tile_good.sum())
+    good_textured = total_textured = 0
+    if textured is not None:
+        textured_count = np.bincount(labels[considered & textured], minlength=cells)
+        is_textured = used & (textured_count / np.maximum(count, 1) >= 0.25)
+        total_textured, good_textured = int(is_textured.sum()), int((is_textured & tile_good).sum())
     return (
         good / total if total else 0.0,
         good_textured / total_textured if total_textured else 0.0,
@@ -229,9 +267,16 @@ def _tile_agreement(
 
 
 def _residual(
-    ref: Reference, claim: Features, homography: np.ndarray, side: int, *, chroma_weight: float = 1.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Claim pixels at ``side``, and how far each is from the tone-fitted, warped reference.
+    ref: Reference,
+    claim: Features,
+    homography: np.ndarray,
+    side: int,
+    *,
+    chroma_weight: float = 1.0,
+    coefficients: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Claim pixels at ``side``, how far each is from the tone-fitted, warped reference, the valid
+    mask and the colour transform (fitted here unless ``coefficients`` are given).
 
     With ``chroma_weight`` 1 the distance is the largest per-channel (BGR) difference; below 1 it
     is measured as luma plus damped chroma, which ignores JPEG's chroma-subsampling fringes.
@@ -249,26 +294,31 @@ def _residual(
     )
     valid = cv2.erode(valid_u8, np.ones((3, 3), np.uint8)) > 0
     if valid.sum() < 100:
-        return claim_bgr, np.zeros(valid.shape, np.float32), valid
+        return claim_bgr, np.zeros(valid.shape, np.float32), valid, None
     claim_f = cv2.GaussianBlur(claim_bgr, (0, 0), 0.8).astype(np.float32)
     warped_f = cv2.GaussianBlur(warped, (0, 0), 0.8).astype(np.float32)
-    predicted = _tone_fit(warped_f, claim_f, valid)
+    if coefficients is None:
+        coefficients = _tone_coefficients(warped_f, claim_f, valid)
+    predicted = _tone_apply(warped_f, coefficients)
     # A laundered copy (rotated, perspective-warped, resampled twice) can sit a pixel off the fitted
     # homography; on fine texture that alone reads as "different". So a claim pixel is compared with
     # the range its reference neighbourhood spans (3x3 min..max): a new photograph differs in light
     # and content, which no one-pixel slack repairs.
     kernel = np.ones((3, 3), np.uint8)
-    high, low = cv2.dilate(predicted, kernel), cv2.erode(predicted, kernel)
-    difference = np.where(claim_f > high, claim_f - high, np.where(claim_f < low, claim_f - low, 0.0))
+    above = claim_f - cv2.dilate(predicted, kernel)
+    below = cv2.erode(predicted, kernel) - claim_f
+    np.maximum(above, 0, out=above)
+    np.maximum(below, 0, out=below)
     if chroma_weight < 1.0:
-        d_b, d_g, d_r = difference[..., 0], difference[..., 1], difference[..., 2]
+        d_b, d_g, d_r = cv2.split(above - below)
         d_y = 0.114 * d_b + 0.587 * d_g + 0.299 * d_r
         distance = np.maximum(np.abs(d_y), chroma_weight * np.maximum(np.abs(d_r - d_y), np.abs(d_b - d_y)))
     else:
-        distance = np.abs(difference).max(axis=2)
+        d_b, d_g, d_r = cv2.split(above + below)  # one of the two is zero at each pixel
+        distance = cv2.max(cv2.max(d_b, d_g), d_r)
     residual = cv2.GaussianBlur(distance, (0, 0), 1.0)
     residual[~valid] = 0
-    return claim_bgr, residual, valid
+    return claim_bgr, residual, valid, coefficients
 
 
 def _changed(
@@ -298,7 +348,7 @@ def _compare(
     ref: Reference, claim: Features, homography: np.ndarray, inliers: int, inlier_ratio: float, mirrored: bool
 ) -> MatchResult:
     """Warp the reference onto the claim (at COMPARE_SIDE) and measure where the pixels agree."""
-    claim_bgr, residual, valid = _residual(ref, claim, homography, COMPARE_SIDE)
+    claim_bgr, residual, valid, coefficients = _residual(ref, claim, homography, COMPARE_SIDE)
     overlap = float(valid.mean())
     if valid.sum() < 100:
         return MatchResult(ref.key, ref.kind, inliers, overlap, 0.0, 0.0, [], mirrored, 64, inlier_ratio)
@@ -354,7 +404,7 @@ def _compare(
     )
     result.edge_agreement = edge_agreement
     _set_regions(result, regions)
-    result.source = (ref, claim, homography)
+    result.source = (ref, claim, homography, coefficients)
     return result
 
 
@@ -367,7 +417,11 @@ def _localize(result: MatchResult) -> None:
     """Redo the residual at MATCH_SIDE for a copy, so thin painted cracks are found and drawn."""
     if result.source is None:
         return
-    claim_bgr, residual, valid = _residual(*result.source, MATCH_SIDE, chroma_weight=0.5)
+    ref, claim, homography, coefficients = result.source
+    # The colour transform is global: the one fitted at COMPARE_SIDE holds at MATCH_SIDE too.
+    claim_bgr, residual, valid, _ = _residual(
+        ref, claim, homography, MATCH_SIDE, chroma_weight=0.5, coefficients=coefficients
+    )
     if valid.sum() < 100:
         return
     _set_regions(result, _changed(residual, valid, LOCALIZE_RESIDUAL, LOCALIZE_MIN_AREA)[3])

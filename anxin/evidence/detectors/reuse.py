@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
 from ..hashindex import (
@@ -22,7 +23,9 @@ from ..hashindex import (
     Hit,
     ImageHashes,
     local_features,
-    same_picture,
+    normalised_gray,
+    same_view,
+    verification_view,
 )
 from .base import Signal, Strength
 
@@ -32,8 +35,9 @@ NEAR_COPY_PHASH = 6
 NEAR_COPY_DHASH = 8
 VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
 # Strongest claim descriptors looked up per orientation (of QUERY_FEATURES computed): the IVF scan
-# cost is proportional to it; see docs/benchmarks/evidence.md for recall at 200 vs 400.
-QUERY_LOOKUP = 200
+# cost is proportional to it. 100 x 2 probes found 30/30 reused photos at 1 M photos and 16 384
+# lists, as many as 200 x 2 (docs/benchmarks/evidence.md).
+QUERY_LOOKUP = 100
 
 ImageLoader = Callable[[str], np.ndarray | None]
 
@@ -55,17 +59,37 @@ def _reused(matches: list[dict[str, object]], how: str) -> Signal:
 def feature_candidates(
     claim_bgr: np.ndarray, index: FeatureIndex, *, mirrored: bool = False, exclude: tuple[str, ...] = ()
 ) -> list[FeatureHit]:
-    """Earlier photos sharing geometrically consistent local features with the claim (or its mirror)."""
+    """Earlier photos sharing geometrically consistent local features with the claim (or its mirror).
+
+    ``claim_bgr`` may also be the claim's ``normalised_gray`` (then it is not resized again).
+    """
     query = local_features(claim_bgr, mirrored=mirrored).strongest(QUERY_LOOKUP)
     return index.search(query, mirrored=mirrored, exclude=exclude)
 
 
-def _verify(claim_bgr: np.ndarray, hit: FeatureHit, loader: ImageLoader) -> float | None:
-    earlier = loader(hit.key)
-    if earlier is None:
-        return None
-    same, share = same_picture(earlier, claim_bgr, hit)
-    return share if same else None
+class _Verifier:
+    """Verifies candidates of one claim: each picture's comparison view is made once per check."""
+
+    def __init__(self, claim_gray: np.ndarray, loader: ImageLoader) -> None:
+        self.claim_gray, self.loader = claim_gray, loader
+        self.claim_views: dict[bool, np.ndarray] = {}
+        self.earlier_views: dict[str, np.ndarray | None] = {}
+
+    def share(self, hit: FeatureHit) -> float | None:
+        """Share of agreeing tiles when the hit is the same picture, else None."""
+        if hit.key not in self.earlier_views:
+            earlier = self.loader(hit.key)
+            self.earlier_views[hit.key] = (
+                None if earlier is None else verification_view(normalised_gray(earlier))
+            )
+        earlier_view = self.earlier_views[hit.key]
+        if earlier_view is None:
+            return None
+        if hit.mirrored not in self.claim_views:
+            gray = cv2.flip(self.claim_gray, 1) if hit.mirrored else self.claim_gray
+            self.claim_views[hit.mirrored] = verification_view(gray)
+        same, share = same_view(earlier_view, self.claim_views[hit.mirrored], hit)
+        return share if same else None
 
 
 def check(
@@ -95,12 +119,14 @@ def check(
         # The mirror image is searched only when the photo as sent verifies against nothing: a
         # plain reuse (most of them) costs one ORB pass and one lookup.
         candidates: list[FeatureHit] = []
+        claim_gray = normalised_gray(claim_bgr)  # one resize serves both orientations and verification
+        verifier = _Verifier(claim_gray, loader) if loader is not None else None
         for mirrored in (False, True):
-            found = feature_candidates(claim_bgr, feature_index, mirrored=mirrored, exclude=exclude)
+            found = feature_candidates(claim_gray, feature_index, mirrored=mirrored, exclude=exclude)
             candidates = sorted(candidates + found, key=lambda hit: (-hit.inliers, hit.key))
             # Per orientation: a photo's plain-pass hit may be spurious while its mirror hit is right.
             for hit in found[:VERIFY_CANDIDATES]:
-                verified = _verify(claim_bgr, hit, loader) if loader is not None else None
+                verified = verifier.share(hit) if verifier is not None else None
                 if verified is not None:
                     return _reused(
                         [

@@ -70,3 +70,19 @@ def test_a_half_written_journal_line_is_read_once_it_is_complete(tmp_path):
     assert len(reader.index()) == 0
     (tmp_path / "journal.jsonl").write_bytes(line)
     assert reader.index().keys == ["CL261202AAAAAA/1"]
+
+
+def test_a_compaction_retrains_an_index_that_outgrew_its_inverted_lists(tmp_path, monkeypatch):
+    from anxin.evidence import hashindex
+
+    monkeypatch.setattr(hashindex, "TRAIN_AT", 2000)
+    monkeypatch.setattr(hashindex, "IVF_LISTS", 16)
+    monkeypatch.setattr(hashindex, "CODES_PER_LIST", 100)
+    store = FeatureStore(tmp_path, compact_every=80)
+    for number in range(80):
+        store.add(f"CL261202AAAAAA/{number}", _features(number))
+
+    reader = FeatureStore(tmp_path)  # a worker starting now loads the new snapshot
+
+    assert reader.index().index.nlist == 64
+    assert [hit.key for hit in reader.index().search(_features(7))] == ["CL261202AAAAAA/7"]

@@ -149,3 +149,32 @@ def test_a_process_opens_the_persisted_index_once(tmp_path, genuine_photo):
     assert first is open_feature_index(str(tmp_path / "reuse"))
     assert first.search(local_features(genuine_photo))[0].key == "claim-41/photo-1"
     assert len(open_feature_index(str(tmp_path / "missing"))) == 0
+
+
+def test_the_feature_index_asks_for_four_times_more_lists_once_they_grow_long(monkeypatch):
+    from anxin.evidence import hashindex
+    from anxin.evidence.hashindex import FeatureIndex, LocalFeatures
+
+    monkeypatch.setattr(hashindex, "TRAIN_AT", 2000)
+    monkeypatch.setattr(hashindex, "IVF_LISTS", 16)
+    monkeypatch.setattr(hashindex, "CODES_PER_LIST", 100)
+    rng = np.random.default_rng(5)
+    photos = [
+        LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8))
+        for _ in range(80)
+    ]
+    index = FeatureIndex()
+    for number, features in enumerate(photos[:42]):
+        index.add(f"photo-{number}", features)
+    assert index.index.nlist == 16  # trained on reaching 2000 descriptors (42 x 48 = 2016)
+    assert index.lists_due() is None
+
+    for number, features in enumerate(photos[42:], start=42):
+        index.add(f"photo-{number}", features)
+    # 3840 codes in 16 lists: over 2 x 100 per list, so 4x the lists are due.
+    assert index.lists_due() == 64
+
+    index.rebuild(64)
+
+    assert index.index.nlist == 64 and index.lists_due() is None
+    assert index.search(photos[50])[0].key == "photo-50"

@@ -147,3 +147,17 @@ def test_a_shipping_photo_copy_cropped_by_a_fifth_and_rotated_is_still_a_copy(ge
     signal, _ = _check(forged, refs)
 
     assert signal.strength == Strength.STRONG, signal.details
+
+
+def test_a_copy_of_a_blurred_photo_with_few_sharp_corners_is_still_a_copy():
+    from skimage import data as skdata
+
+    rng = np.random.default_rng(15)
+    clock = cv2.cvtColor(skdata.clock(), cv2.COLOR_GRAY2BGR)  # motion-blurred: few corners at threshold 12
+    refs = reference_match.ReferenceSet()
+    refs.add("listing-clock", clock)
+    laundered = T.recompress(T.resize(T.rotate(T.draw_stain(clock, rng), 3), 0.7), 50)
+
+    signal, _ = _check(laundered, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
