@@ -77,6 +77,8 @@ def message_render(*, kind: str, language: str, **params: str) -> str:
 def quiet_hours_end(*, at: dt.datetime) -> dt.datetime | None:
     """The end of the quiet period ``at`` falls in (local time), or None outside quiet hours."""
     start, end = settings.ANXIN_QUIET_HOURS_START, settings.ANXIN_QUIET_HOURS_END
+    if start == end:  # configured off
+        return None
     local = timezone.localtime(at)
     in_evening = local.hour >= start
     if not in_evening and local.hour >= end:

@@ -117,3 +117,14 @@ def test_a_kick_after_commit_sends_the_milestone_without_waiting_for_the_sweep(
     # Huey runs immediately in tests: the reader enqueued the job and the job ran (daytime or not).
     job = Job.objects.get(kind=JOB)
     assert job.status == JobStatus.DONE or job.next_attempt_at > timezone.now()
+
+
+def test_quiet_hours_run_from_nine_in_the_evening_to_eight_and_can_be_switched_off(settings):
+    from anxin.notifications.customer_messages import quiet_hours_end
+
+    assert quiet_hours_end(at=at(20, 59)) is None
+    assert quiet_hours_end(at=at(21)) == at(8, days=2)
+    assert quiet_hours_end(at=at(7, 59)) == at(8)
+    assert quiet_hours_end(at=at(8)) is None
+    settings.ANXIN_QUIET_HOURS_START = settings.ANXIN_QUIET_HOURS_END = 0
+    assert quiet_hours_end(at=at(23)) is None
