@@ -60,7 +60,9 @@ def milestones_read(*, batch: int = BATCH, now: dt.datetime | None = None) -> in
 @transaction.atomic
 def _read_batch(*, limit: int, now: dt.datetime) -> int:
     cursor, _ = outbox_cursor(OUTBOX, start=_timeline_end)
-    rows = list(outbox_unread(cursor, WorkOrderEvent.objects.all()).values_list("txid", "id", "event")[:limit])
+    rows = list(
+        outbox_unread(cursor, WorkOrderEvent.objects.all()).values_list("txid", "id", "event")[:limit]
+    )
     if not rows or not outbox_cursor_move(cursor, to=rows[-1][:2]):
         return 0
     wanted = [event_id for _, event_id, event in rows if event in MILESTONES]

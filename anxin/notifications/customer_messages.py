@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,7 @@ def _check_payload(payload: dict[str, Any]) -> None:
             raise TypeError(f"job payload {key!r} must be an id or a flag, not {type(value).__name__}")
 
 
-def job_enqueue(
-    *, kind: str, payload: dict[str, int | bool], not_before: dt.datetime | None = None
-) -> Job:
+def job_enqueue(*, kind: str, payload: dict[str, int | bool], not_before: dt.datetime | None = None) -> Job:
     """Insert the job row in the current transaction; wake the worker once it has committed.
 
     A job deferred with ``not_before`` is scheduled in Huey for that time; the row is the truth, so
