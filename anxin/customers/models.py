@@ -29,9 +29,13 @@ class Customer(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
     language = models.CharField(
-        _("消息语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("消息语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written by other code paths (migrations, raw SQL)
     )
-    messages_opted_out = models.BooleanField(_("已退订非必要短信"), default=False)
+    messages_opted_out = models.BooleanField(_("已退订非必要短信"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("客户")

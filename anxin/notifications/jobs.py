@@ -100,8 +100,12 @@ def job_enqueue(*, kind: str, payload: dict[str, int | bool], not_before: dt.dat
     now = timezone.now()
     due = max(not_before, now) if not_before is not None else now
     job = Job.objects.create(kind=kind, payload=payload, next_attempt_at=due)
-    eta = due if due > now else None
-    transaction.on_commit(lambda: _wake(job.pk, eta=eta))
+    eta: dt.datetime | None = due if due > now else None
+
+    def wake() -> None:
+        _wake(job.pk, eta=eta)
+
+    transaction.on_commit(wake)
     return job
 
 

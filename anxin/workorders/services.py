@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -139,15 +140,21 @@ def workorder_event_record(
     return row
 
 
+# A customer may cancel until the technician sets off; after that the visit is under way.
+CUSTOMER_CANCELLABLE = frozenset(
+    {Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED, Status.REOPENED}
+)
+
+
 def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:
     if actor is None:  # the system itself (timers, workers)
         return
     require(actor, TRANSITIONS[event], order, code="forbidden_transition", field="event")
     role = role_of(actor)
     if role == Role.CUSTOMER:
-        if event == Event.CANCEL and order.status not in {Status.RECEIVED, Status.ACCEPTED}:
+        if event == Event.CANCEL and order.status not in CUSTOMER_CANCELLABLE:
             raise PermissionDenied(
-                "Call the hotline to cancel once a technician is assigned", code="forbidden_transition"
+                _("技师已出发，如需取消请致电客服热线"), code="forbidden_transition", field="event"
             )
         if event in {Event.START_REPAIR, Event.COMPLETE} and order.status != Status.AWAITING_APPROVAL:
             raise PermissionDenied("Customers only answer a quote", code="forbidden_transition")
@@ -161,8 +168,11 @@ def workorder_transition(
     actor: User | None,
     note: str = "",
     technician: Technician | None = None,
+    actor_label: str = "",
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
+
+    ``actor_label`` names an actor without a user (a customer through their tracking link).
 
     The update is conditional on the status we read (a concurrent transition
     makes this one fail with 409 instead of silently overwriting it).
@@ -202,9 +212,31 @@ def workorder_transition(
 
     now = timezone.now()
     workorder_event_record(
-        order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
+        order=order,
+        event=event,
+        actor=actor,
+        note=note,
+        from_status=current,
+        to_status=target,
+        actor_label=actor_label,
+        at=now,
     )
     return order
+
+
+@transaction.atomic
+def workorder_cancel_by_customer(*, order: WorkOrder, actor: User | None, reason: str = "") -> WorkOrder:
+    """The customer cancels, signed in (``actor``) or through their tracking link (``actor`` None),
+    until the technician sets off; after that only the hotline can (the visit is under way)."""
+    if order.status not in CUSTOMER_CANCELLABLE:
+        raise Conflict(_("技师已出发，如需取消请致电客服热线"), code="forbidden_transition", field="event")
+    return workorder_transition(
+        order=order,
+        event=Event.CANCEL,
+        actor=actor,
+        note=reason.strip()[:300],
+        actor_label="" if actor is not None else "customer (tracking link)",
+    )
 
 
 @transaction.atomic
