@@ -7,8 +7,9 @@ import secrets
 from collections.abc import Collection
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
@@ -18,7 +19,14 @@ from anxin.catalog.models import Brand, ProductCategory
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.core.outbox import outbox_kick
 from anxin.customers.models import Customer, Device
-from anxin.workorders.choices import OPEN_STATUSES, TRANSITION_EVENT_VALUES, Event, Status
+from anxin.workorders.choices import (
+    OPEN_STATUSES,
+    TRANSITION_EVENT_VALUES,
+    AttentionReason,
+    Channel,
+    Event,
+    Status,
+)
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.permissions import RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from, next_status
@@ -101,17 +109,33 @@ def workorder_create(
         created_by=actor if actor is not None and actor.pk else None,
         created_at=now,
     )
-    flagged = "Flagged for an agent: " + ", ".join(attention) if attention else ""
     workorder_event_record(
         order=order,
         event=Event.CREATED,
         to_status=order.status,
         actor=actor,
-        actor_label="" if actor else f"{channel} channel",
-        note="; ".join(filter(None, [flagged, note])),
+        actor_label="" if actor else channel_label(channel),
+        note="；".join(filter(None, [attention_note(attention), note])),
         at=now,
     )
     return order
+
+
+def attention_note(attention: Collection[str]) -> str:
+    """Why an order was flagged, in words (the timeline is stored in the site's default language)."""
+    if not attention:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = [
+            str(AttentionReason(code).label) if code in AttentionReason.values else code for code in attention
+        ]
+        return _("需人工处理：") + "、".join(labels)
+
+
+def channel_label(channel: str) -> str:
+    """The channel as the timeline names an actor without a user (「网页/手机表单」)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Channel(channel).label) if channel in Channel.values else channel
 
 
 def workorder_event_record(
