@@ -96,6 +96,8 @@ class Technician(TimestampedModel):
     last_located_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("技师")
+        verbose_name_plural = _("技师")
         db_table = "dispatch_technician"  # created by dispatch before this app existed
         ordering = ["employee_no"]
 
@@ -119,6 +121,8 @@ class CoverageArea(TimestampedModel):
     source_text = models.CharField(max_length=100, blank=True, help_text="the pasted text this came from")
 
     class Meta:
+        verbose_name = _("覆盖区域")
+        verbose_name_plural = _("覆盖区域")
         db_table = "areas_coveragearea"  # created by areas before this app existed
         ordering = ["division_code"]
         constraints = [
