@@ -23,7 +23,6 @@ from anxin.workorders.choices import (
     OPEN_STATUSES,
     TRANSITION_EVENT_VALUES,
     AttentionReason,
-    Channel,
     Event,
     Status,
 )
@@ -114,7 +113,7 @@ def workorder_create(
         event=Event.CREATED,
         to_status=order.status,
         actor=actor,
-        actor_label="" if actor else channel_label(channel),
+        actor_label="" if actor else f"{channel} channel",  # shown in words by the event_actor filter
         note="；".join(filter(None, [attention_note(attention), note])),
         at=now,
     )
@@ -130,12 +129,6 @@ def attention_note(attention: Collection[str]) -> str:
             str(AttentionReason(code).label) if code in AttentionReason.values else code for code in attention
         ]
         return _("需人工处理：") + "、".join(labels)
-
-
-def channel_label(channel: str) -> str:
-    """The channel as the timeline names an actor without a user (「网页/手机表单」)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(Channel(channel).label) if channel in Channel.values else channel
 
 
 def workorder_event_record(

@@ -42,7 +42,7 @@ def test_it_makes_the_order_and_its_created_event(customer, agent, brand, catego
 
 def test_without_an_actor_the_channel_is_named(customer):
     order = workorder_create(channel=Channel.WEB, customer=customer, device=None, brand=None, category=None)
-    assert WorkOrderEvent.objects.get(order=order).actor_label == "网页/手机表单"
+    assert WorkOrderEvent.objects.get(order=order).actor_label == "web channel"
 
 
 def test_a_number_taken_beforehand_is_used(customer):
