@@ -227,17 +227,10 @@ def workorder_transition(
     for key, value in changes.items():
         setattr(order, key, value)
 
-    now = timezone.now()
     workorder_event_record(
-        order=order,
-        event=event,
-        actor=actor,
-        note=note,
-        from_status=current,
-        to_status=target,
-        actor_label=actor_label,
-        at=now,
-    )
+        order=order, event=event, actor=actor, note=note, from_status=current, to_status=target,
+        actor_label=actor_label, at=timezone.now(),
+    )  # fmt: skip
     return order
 
 
