@@ -299,6 +299,9 @@ ANXIN_MESSAGES_PER_HOUR = env_int("ANXIN_MESSAGES_PER_HOUR", 5)
 ANXIN_MESSAGES_PER_DAY = env_int("ANXIN_MESSAGES_PER_DAY", 20)
 ANXIN_MESSAGES_ESSENTIAL_PER_HOUR = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_HOUR", 10)
 ANXIN_MESSAGES_ESSENTIAL_PER_DAY = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_DAY", 30)
+# Quiet hours (local time): non-urgent customer messages written then wait for the end hour.
+ANXIN_QUIET_HOURS_START = env_int("ANXIN_QUIET_HOURS_START", 21)
+ANXIN_QUIET_HOURS_END = env_int("ANXIN_QUIET_HOURS_END", 8)
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
 # HMAC secrets of the webhooks. The demo values exist only in the demo (DEBUG on, not production);
 # elsewhere an unset secret refuses every webhook call, and production refuses to start.

@@ -4,6 +4,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.accounts.choices import Role
 
@@ -17,6 +18,10 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
     display_name = models.CharField(max_length=60, blank=True)
     brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="staff")
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -32,6 +37,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -50,6 +59,10 @@ class OneTimeCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
 
     def __str__(self) -> str:
         return f"OTP {self.phone_index[:8]}… until {self.expires_at:%H:%M}"

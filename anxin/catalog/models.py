@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from anxin.core.i18n import localized_name
 from anxin.core.models import TimestampedModel
 
 
@@ -10,15 +12,24 @@ class Brand(TimestampedModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60, unique=True)
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("语言为英文时显示；留空则显示中文名称"),
+    )
     hotline = models.CharField(max_length=30, blank=True)
     hotline_24h = models.BooleanField(default=False)
     default_warranty_months = models.PositiveSmallIntegerField(default=12)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("品牌")
+        verbose_name_plural = _("品牌")
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self.name, self.name_en)
 
 
 class ProductCategory(TimestampedModel):
@@ -26,16 +37,24 @@ class ProductCategory(TimestampedModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60, unique=True)
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("语言为英文时显示；留空则显示中文名称"),
+    )
     visit_minutes = models.PositiveSmallIntegerField(
         default=60, help_text="typical on-site time, for planning"
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "product categories"
+        verbose_name = _("产品品类")
+        verbose_name_plural = _("产品品类")
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self.name, self.name_en)
 
 
 class ProductModel(TimestampedModel):
@@ -49,7 +68,9 @@ class ProductModel(TimestampedModel):
 
     class Meta:
         ordering = ["brand__name", "code"]
+        verbose_name = _("产品型号")
+        verbose_name_plural = _("产品型号")
         constraints = [models.UniqueConstraint(fields=["brand", "code"], name="uniq_model_code_per_brand")]
 
     def __str__(self) -> str:
-        return f"{self.brand.name} {self.code}"
+        return f"{self.brand} {self.code}"

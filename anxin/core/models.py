@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -32,6 +33,8 @@ class RevealLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
@@ -76,6 +79,10 @@ class OutboxCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     last_txid = models.BigIntegerField(default=0, db_default=0)  # db_default: older migrations insert cursors
     last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("事件读取进度")
+        verbose_name_plural = _("事件读取进度")
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_txid}:{self.last_event_id}"

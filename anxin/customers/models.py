@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import TimestampedModel
@@ -11,7 +12,12 @@ from anxin.core.models import TimestampedModel
 
 class Customer(TimestampedModel):
     """A person who owns appliances. Name, phone, email and address are encrypted at rest;
-    ``phone_index``/``email_index`` are HMAC blind indexes for lookups."""
+    ``phone_index``/``email_index`` are HMAC blind indexes for lookups.
+
+    ``language`` is the language of every message we send them (and of their pages once they sign
+    in); ``messages_opted_out`` stops the non-essential ones (technician on the way, arrived,
+    completed), never the essential ones (codes, order accepted, claim decided).
+    """
 
     name = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
@@ -22,6 +28,18 @@ class Customer(TimestampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
+    language = models.CharField(
+        _("消息语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # rows written by other code paths (migrations, raw SQL)
+    )
+    messages_opted_out = models.BooleanField(_("已退订非必要短信"), default=False, db_default=False)
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
 
     def __str__(self) -> str:
         return f"Customer #{self.pk}"
@@ -42,6 +60,8 @@ class Device(TimestampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("设备")
+        verbose_name_plural = _("设备")
 
     def __str__(self) -> str:
         return f"{self.brand} {self.category} {self.serial_number or ''}".strip()

@@ -245,3 +245,14 @@ def _customer_login_user(*, phone_index: str) -> User:
         customer.user = user
         customer.save(update_fields=["user", "updated_at"])
     return customer.user
+
+
+@transaction.atomic
+def customer_messages_set(*, customer: Customer, language: str, opted_out: bool) -> Customer:
+    """The language of the customer's messages and whether they get the non-essential ones."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationFailed(gettext("不支持该语言"), field="language")
+    customer.language, customer.messages_opted_out = language, opted_out
+    customer.full_clean(exclude=["name", "phone", "email", "address", "user"])
+    customer.save(update_fields=["language", "messages_opted_out", "updated_at"])
+    return customer

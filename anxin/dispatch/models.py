@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.dispatch.choices import EscalationReason, OfferState, PlanTrigger
 from anxin.network.models import ServicePoint, Technician
@@ -38,6 +39,8 @@ class DispatchOffer(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("派单邀约")
+        verbose_name_plural = _("派单邀约")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -68,6 +71,10 @@ class DispatchPin(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("锁定派单")
+        verbose_name_plural = _("锁定派单")
+
     def __str__(self) -> str:
         return f"{self.order_id} pinned to {self.technician_id}"
 
@@ -86,6 +93,8 @@ class DispatchEscalation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("派单升级")
+        verbose_name_plural = _("派单升级")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -121,6 +130,8 @@ class DispatchPlan(models.Model):
     planned_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("派单计划")
+        verbose_name_plural = _("派单计划")
         ordering = ["service_point", "day"]
         constraints = [
             models.UniqueConstraint(fields=["service_point", "day"], name="one_plan_per_point_day")

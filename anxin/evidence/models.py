@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import TimestampedModel
@@ -30,6 +31,8 @@ class RefundRule(TimestampedModel):
     auto_approve_max_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
 
     class Meta:
+        verbose_name = _("退款规则")
+        verbose_name_plural = _("退款规则")
         constraints = [
             models.UniqueConstraint(fields=["brand", "claim_type"], name="evidence_rule_brand_type")
         ]
@@ -67,6 +70,8 @@ class Claim(TimestampedModel):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("售后申请")
+        verbose_name_plural = _("售后申请")
         indexes = [models.Index(fields=["brand", "status"])]
 
     def __str__(self) -> str:
@@ -101,6 +106,10 @@ class EvidenceFile(models.Model):
     phash_c2 = models.IntegerField(null=True, blank=True, db_index=True)
     phash_c3 = models.IntegerField(null=True, blank=True, db_index=True)
 
+    class Meta:
+        verbose_name = _("证据文件")
+        verbose_name_plural = _("证据文件")
+
     def __str__(self) -> str:
         return f"{self.kind}:{self.sha256[:12]}"
 
@@ -114,6 +123,10 @@ class EvidenceAnalysis(models.Model):
     heatmap = models.FileField(upload_to="evidence/heatmaps/%Y/%m/", blank=True)
     engine_seconds = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证据分析")
+        verbose_name_plural = _("证据分析")
 
     def __str__(self) -> str:
         return f"{self.file_id}:{self.risk}"
@@ -135,6 +148,8 @@ class ClaimEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("售后申请记录")
+        verbose_name_plural = _("售后申请记录")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

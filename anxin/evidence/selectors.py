@@ -14,6 +14,7 @@ from anxin.core.exceptions import NotFound
 from anxin.evidence.choices import EvidenceKind
 from anxin.evidence.hashindex import HashIndex, ImageHashes, from_signed64, probe_values
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceFile, RefundRule
+from anxin.workorders.models import WorkOrder
 
 
 def claims_visible_to(actor: User) -> QuerySet[Claim]:
@@ -38,6 +39,11 @@ def claim_get_for(*, actor: User, number: str) -> Claim:
 def claim_list_for(*, actor: User, status: str | None = None) -> QuerySet[Claim]:
     claims = claims_visible_to(actor).order_by("-created_at")
     return claims.filter(status=status) if status else claims
+
+
+def claim_list_for_order(*, order: WorkOrder) -> QuerySet[Claim]:
+    """The claims filed about one repair order, for its customer's page (reached by its link)."""
+    return Claim.objects.filter(work_order=order).order_by("-created_at")
 
 
 def claim_timeline(*, claim: Claim) -> QuerySet[ClaimEvent]:

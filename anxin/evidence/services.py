@@ -25,7 +25,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from anxin.accounts.models import User
@@ -52,6 +53,7 @@ from anxin.evidence.featurestore import FeatureStore, feature_store
 from anxin.evidence.hashindex import DEFAULT_RADIUS, ImageHashes, chunks, local_features, to_signed64
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceAnalysis, EvidenceFile
 from anxin.evidence.permissions import APPEAL, ARBITRATE, DECIDE, FILE
+from anxin.notifications.customer_messages import message_delivery, message_render
 from anxin.notifications.models import Notification
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorders_of_customer
@@ -111,7 +113,21 @@ def _transition(
         raise Conflict("Claim changed meanwhile; reload and try again", code="stale")
     claim.refresh_from_db()
     _event(claim=claim, kind=kind, actor=actor, old=old, new=new, **extra)
+    if kind in DECISION_EVENTS:
+        _claim_decided_text_enqueue(claim=claim, now=now)
     return claim
+
+
+# The buyer is texted when their claim is decided (by the merchant, the rules, or arbitration).
+DECISION_EVENTS = frozenset({EventKind.DECIDED, EventKind.AUTO_APPROVED, EventKind.ARBITRATED})
+
+
+def _claim_decided_text_enqueue(*, claim: Claim, now: dt.datetime) -> None:
+    from anxin.evidence.tasks import claim_decided_text
+
+    delivery = message_delivery(kind="claim_decided", opted_out=claim.buyer.messages_opted_out, at=now)
+    if delivery.send:
+        claim_decided_text.enqueue(claim_id=claim.pk, not_before=delivery.not_before)
 
 
 @transaction.atomic
@@ -701,6 +717,28 @@ def claim_reminders_send(*, now: dt.datetime | None = None) -> int:
             claim_reminder_text.enqueue(claim_id=claim.pk)
         sent += 1
     return sent
+
+
+def claim_decided_text_send(*, claim_id: int) -> Notification | None:
+    """The buyer's SMS saying how their claim was decided, in their language, with its page's link.
+
+    Called by the ``claim_decided_text`` durable job: a provider failure raises, and the job retries.
+    """
+    from anxin.notifications.services import sms_send
+
+    claim = Claim.objects.select_related("buyer").filter(pk=claim_id).first()
+    if claim is None or not claim.buyer.phone:
+        return None
+    with translation.override(claim.buyer.language):
+        decision = str(ClaimStatus(claim.status).label)
+    text = message_render(
+        kind="claim_decided",
+        language=claim.buyer.language,
+        number=claim.number,
+        decision=decision,
+        link=settings.ANXIN_PUBLIC_URL + reverse("evidence:status", kwargs={"number": claim.number}),
+    )
+    return sms_send(kind="claim_decided", phone=claim.buyer.phone, text=text)
 
 
 def claim_reminder_text_send(*, claim_id: int) -> Notification | None:

@@ -30,3 +30,9 @@ def claim_reminders_task() -> int:
 def claim_reminder_text(*, claim_id: int) -> None:
     """Durable job enqueued by the reminder sweep: retried with backoff until the buyer's SMS is sent once."""
     services.claim_reminder_text_send(claim_id=claim_id)
+
+
+@durable_job
+def claim_decided_text(*, claim_id: int) -> None:
+    """Durable job enqueued with the decision: the buyer's SMS, sent once (quiet hours may defer it)."""
+    services.claim_decided_text_send(claim_id=claim_id)

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.workorders.choices import Channel
@@ -43,6 +44,8 @@ class IntakeRequest(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("报修请求")
+        verbose_name_plural = _("报修请求")
         ordering = ["-received_at"]
         # Redeliveries are matched per (channel, submitter): one API client's reference
         # never answers for another's.
@@ -69,6 +72,8 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="uniq_idempotency_key_per_client")
         ]

@@ -18,9 +18,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -244,13 +246,16 @@ def _covering_point_query(
     covering = service_points_covering(
         county_code=county_code, township_code=township_code, brand=brand, category=category
     )
+    # Stored on the timeline in the site's language (a note is written once, read in either).
     if covering:
-        return covering[0], f"Covered by {covering[0].name}"
+        with translation.override(settings.LANGUAGE_CODE):
+            return covering[0], gettext("由 %(point)s 负责") % {"point": covering[0].name}
     nearest = service_points_nearest(
         county_code=county_code, township_code=township_code, brand=brand, category=category
     )
-    listed = ", ".join(f"{point.name} ({km:.0f} km)" for point, km in nearest) or "none"
-    return None, f"Out of coverage; nearest service points: {listed}"
+    with translation.override(settings.LANGUAGE_CODE):
+        listed = "、".join(f"{point.name}（{km:.0f} 公里）" for point, km in nearest) or gettext("无")
+        return None, gettext("超出服务范围；最近的网点：%(points)s") % {"points": listed}
 
 
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")

@@ -10,8 +10,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.areas.choices import DivisionLevel
+from anxin.core.i18n import localized_name
 from anxin.core.models import CurrentTransactionId, TimestampedModel
 from anxin.network.choices import TechnicianStatus
 
@@ -20,6 +22,13 @@ class ServicePoint(TimestampedModel):
     """A repair shop (网点) that serves some brands and categories in an area."""
 
     name = models.CharField(max_length=100, unique=True)
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("语言为英文时显示；留空则显示中文名称"),
+    )
     address = models.CharField(max_length=200, blank=True)
     county_code = models.CharField(max_length=6, blank=True, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -34,9 +43,11 @@ class ServicePoint(TimestampedModel):
     class Meta:
         db_table = "dispatch_servicepoint"  # created by dispatch before this app existed
         ordering = ["name"]
+        verbose_name = _("服务网点")
+        verbose_name_plural = _("服务网点")
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self.name, self.name_en)
 
 
 def _default_certifications() -> list[str]:
@@ -85,6 +96,8 @@ class Technician(TimestampedModel):
     last_located_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("技师")
+        verbose_name_plural = _("技师")
         db_table = "dispatch_technician"  # created by dispatch before this app existed
         ordering = ["employee_no"]
 
@@ -108,6 +121,8 @@ class CoverageArea(TimestampedModel):
     source_text = models.CharField(max_length=100, blank=True, help_text="the pasted text this came from")
 
     class Meta:
+        verbose_name = _("覆盖区域")
+        verbose_name_plural = _("覆盖区域")
         db_table = "areas_coveragearea"  # created by areas before this app existed
         ordering = ["division_code"]
         constraints = [

@@ -50,8 +50,9 @@ class DurableJob:
     def __call__(self, **payload: Any) -> object:
         return self.fn(**payload)
 
-    def enqueue(self, **payload: int | bool) -> Job:
-        return job_enqueue(kind=self.kind, payload=payload)
+    def enqueue(self, *, not_before: dt.datetime | None = None, **payload: int | bool) -> Job:
+        """Run after commit, or not before ``not_before`` (a deferred message: quiet hours)."""
+        return job_enqueue(kind=self.kind, payload=payload, not_before=not_before)
 
 
 def durable_job(fn: Callable[..., object]) -> DurableJob:
@@ -89,12 +90,23 @@ def _check_payload(payload: dict[str, Any]) -> None:
             raise TypeError(f"job payload {key!r} must be an id or a flag, not {type(value).__name__}")
 
 
-def job_enqueue(*, kind: str, payload: dict[str, int | bool]) -> Job:
-    """Insert the job row in the current transaction; wake the worker once it has committed."""
+def job_enqueue(*, kind: str, payload: dict[str, int | bool], not_before: dt.datetime | None = None) -> Job:
+    """Insert the job row in the current transaction; wake the worker once it has committed.
+
+    A job deferred with ``not_before`` is scheduled in Huey for that time; the row is the truth, so
+    a lost schedule (Redis flushed overnight) is picked up by the sweeper once the row is due.
+    """
     _check_payload(payload)
     _handler_for(kind)
-    job = Job.objects.create(kind=kind, payload=payload, next_attempt_at=timezone.now())
-    transaction.on_commit(lambda: _wake(job.pk))
+    now = timezone.now()
+    due = max(not_before, now) if not_before is not None else now
+    job = Job.objects.create(kind=kind, payload=payload, next_attempt_at=due)
+    eta: dt.datetime | None = due if due > now else None
+
+    def wake() -> None:
+        _wake(job.pk, eta=eta)
+
+    transaction.on_commit(wake)
     return job
 
 

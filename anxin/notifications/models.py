@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.notifications.choices import JobStatus
@@ -28,6 +29,8 @@ class Job(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
         indexes = [
             # The sweeper only ever reads unfinished rows; keep its index small.
@@ -70,6 +73,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient_index", "sent_at"], name="notification_budget_idx")]
 

@@ -1,19 +1,28 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, NotFound
 from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
+from anxin.customers.services import customer_messages_set
 from anxin.dispatch.selectors import tracking_map
+from anxin.evidence.selectors import claim_list_for, claim_list_for_order
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
 from anxin.workorders import selectors
 from anxin.workorders.choices import Channel
+from anxin.workorders.models import WorkOrder
+from anxin.workorders.presenters import order_link_path
+from anxin.workorders.services import CUSTOMER_CANCELLABLE, workorder_cancel_by_customer
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,8 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
         if request.user.role == "customer":
             return redirect("portal:my_orders")
         return redirect("workorders:list")
-    from django.conf import settings
-
     return render(request, "portal/home.html", {"hotline": settings.ANXIN_HOTLINE})
 
 
@@ -30,8 +37,6 @@ def repair(request: HttpRequest) -> HttpResponse:
     """Public repair form (phone-friendly, rate-limited per client address)."""
     form = RepairRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from django.conf import settings
-
         try:
             ratelimit_hit(scope="repair-form", key=client_ip(request), rate=settings.ANXIN_PUBLIC_FORM_RATE)
             ratelimit_phone(scope="repair-form", phone=form.cleaned_data["phone"])
@@ -82,22 +87,90 @@ def _repair_request(form: RepairRequestForm) -> RepairRequest:
     )
 
 
-def track(request: HttpRequest, number: str) -> HttpResponse:
-    """What the customer sees from the link in the acknowledgement: status, SLA, timeline."""
-    try:
-        order = selectors.workorder_get_by_tracking(number=number, token=request.GET.get("t", ""))
-    except NotFound:
-        return render(request, "portal/track_missing.html", {"number": number}, status=404)
+def _order_by_link(request: HttpRequest, number: str) -> WorkOrder:
+    token = request.POST.get("t") or request.GET.get("t", "")
+    return selectors.workorder_get_by_tracking(number=number, token=token)
+
+
+def _order_page(
+    request: HttpRequest, order: WorkOrder, *, claims: object = (), status: int = 200
+) -> HttpResponse:
+    """The customer's order page: what they reported, milestones, cancel, their claims, messages."""
     return render(
         request,
         "portal/track.html",
         {
             "order": order,
             "events": selectors.workorder_timeline(order=order, for_customer=True),
+            "photos": selectors.workorder_photos(order=order),
             "map": tracking_map(order=order),
             "new": request.GET.get("new"),
+            "cancellable": order.status in CUSTOMER_CANCELLABLE,
+            "claims": claims,
+            "languages": settings.LANGUAGES,
         },
+        status=status,
     )
+
+
+def track(request: HttpRequest, number: str) -> HttpResponse:
+    """What the customer sees from the link in our messages (the token in it is the key)."""
+    try:
+        order = _order_by_link(request, number)
+    except NotFound:
+        return render(request, "portal/track_missing.html", {"number": number}, status=404)
+    return _order_page(request, order, claims=claim_list_for_order(order=order))
+
+
+@require_POST
+def track_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer cancels before the technician sets off (signed in, or through their link)."""
+    try:
+        order = _order_by_link(request, number)
+    except NotFound:
+        return render(request, "portal/track_missing.html", {"number": number}, status=404)
+    signed_in = request.user.is_authenticated and request.user.role == "customer"
+    try:
+        workorder_cancel_by_customer(
+            order=order,
+            actor=request.user if signed_in else None,  # type: ignore[arg-type]  # narrowed by signed_in
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, gettext("工单已取消。"))
+    return redirect(order_link_path(order))
+
+
+@require_POST
+def track_messages(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer's message settings: language, and opting out of non-essential messages."""
+    try:
+        order = _order_by_link(request, number)
+    except NotFound:
+        return render(request, "portal/track_missing.html", {"number": number}, status=404)
+    try:
+        customer_messages_set(
+            customer=order.customer,
+            language=request.POST.get("language", order.customer.language),
+            opted_out=request.POST.get("opted_out") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, gettext("短信设置已保存。"))
+    return redirect(f"{order_link_path(order)}#messages")
+
+
+def track_photo(request: HttpRequest, number: str, photo_id: int) -> FileResponse:
+    """A photo the customer sent with their request, for whoever holds the link."""
+    try:
+        order = _order_by_link(request, number)
+        photo = selectors.workorder_photo_get(order=order, photo_id=photo_id)
+    except NotFound:
+        raise Http404 from None
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type or "image/jpeg")
 
 
 def verify(request: HttpRequest) -> HttpResponse:
@@ -115,7 +188,12 @@ def my_orders(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "portal/my_orders.html",
-        {"orders": orders, "devices": devices, "today": timezone.localdate()},
+        {
+            "orders": orders,
+            "devices": devices,
+            "claims": claim_list_for(actor=request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -125,12 +203,4 @@ def my_order(request: AuthedRequest, number: str) -> HttpResponse:
         order = selectors.workorder_get_for(actor=request.user, number=number)
     except NotFound:
         return render(request, "portal/track_missing.html", {"number": number}, status=404)
-    return render(
-        request,
-        "portal/track.html",
-        {
-            "order": order,
-            "events": selectors.workorder_timeline(order=order, for_customer=True),
-            "map": tracking_map(order=order),
-        },
-    )
+    return _order_page(request, order, claims=claim_list_for(actor=request.user).filter(work_order=order))

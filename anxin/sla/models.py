@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.models import TimestampedModel
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
@@ -42,7 +43,8 @@ class SlaPolicy(TimestampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name_plural = "SLA policies"
+        verbose_name = _("时效策略")
+        verbose_name_plural = _("时效策略")
 
     def __str__(self) -> str:
         return self.name
@@ -60,6 +62,8 @@ class SlaTarget(models.Model):
     warn_before_minutes = models.PositiveIntegerField(default=10)
 
     class Meta:
+        verbose_name = _("时效目标")
+        verbose_name_plural = _("时效目标")
         constraints = [models.UniqueConstraint(fields=["policy", "kind"], name="uniq_target_kind_per_policy")]
 
     def __str__(self) -> str:
@@ -83,6 +87,8 @@ class SlaClock(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("时效计时")
+        verbose_name_plural = _("时效计时")
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(fields=["order", "kind"], name="uniq_sla_clock_kind_per_order")
@@ -109,6 +115,8 @@ class SlaPause(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("时效暂停")
+        verbose_name_plural = _("时效暂停")
         ordering = ["started_at"]
         constraints = [
             models.UniqueConstraint(
@@ -134,6 +142,8 @@ class SlaAlert(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("时效告警")
+        verbose_name_plural = _("时效告警")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["clock", "level"], name="one_alert_per_level_per_clock")

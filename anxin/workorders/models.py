@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import CurrentTransactionId
@@ -15,6 +16,10 @@ class OrderNumberCounter(models.Model):
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("工单编号计数")
+        verbose_name_plural = _("工单编号计数")
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
@@ -71,6 +76,8 @@ class WorkOrder(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["customer", "status"])]
 
@@ -101,6 +108,8 @@ class WorkOrderEvent(models.Model):
     txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["txid", "id"], name="workorders_event_outbox_idx")]
 
@@ -139,6 +148,10 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
 
     def __str__(self) -> str:
         return f"attachment {self.pk} of {self.order_id}"

@@ -21,10 +21,15 @@ MASKERS: dict[str, Callable[[str | None], str]] = {
 }
 
 
-def tracking_url(order: WorkOrder) -> str:
-    """The customer's link to their order's page (the token in it is the only key needed)."""
+def order_link_path(order: WorkOrder) -> str:
+    """The path of the customer's order page with its key (the token is the only key needed)."""
     path = reverse("portal:track", kwargs={"number": order.number})
-    return f"{settings.ANXIN_PUBLIC_URL}{path}?t={order.tracking_token}"
+    return f"{path}?t={order.tracking_token}"
+
+
+def tracking_url(order: WorkOrder) -> str:
+    """The customer's link to their order's page, as sent in messages."""
+    return f"{settings.ANXIN_PUBLIC_URL}{order_link_path(order)}"
 
 
 def sla_rows(order: WorkOrder) -> list[dict]:

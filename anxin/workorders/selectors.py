@@ -13,7 +13,7 @@ from anxin.core.exceptions import NotFound
 from anxin.core.masking import normalize_phone
 from anxin.customers.services import phone_blind_index
 from anxin.workorders.choices import OPEN_STATUSES, Event
-from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 
 
 def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:
@@ -79,7 +79,7 @@ def workorder_get_for(*, actor: User, number: str) -> WorkOrder:
 def workorder_get_by_tracking(*, number: str, token: str) -> WorkOrder:
     """The anonymous customer's view after filing a web request: number + secret token from the link."""
     order = (
-        WorkOrder.objects.select_related("brand", "category", "technician__user")
+        WorkOrder.objects.select_related("brand", "category", "technician__user", "customer")
         .filter(number=number, tracking_token=token)
         .first()
     )
@@ -138,3 +138,15 @@ def workorders_open_flagged(*, reason: str) -> list[WorkOrder]:
         .order_by("created_at", "id")
     )
     return [order for order in flagged if reason in order.attention]
+
+
+def workorder_photos(*, order: WorkOrder) -> QuerySet[Attachment]:
+    """The pictures that came with the order (the caller has already been allowed to see it)."""
+    return order.attachments.filter(content_type__startswith="image/").order_by("created_at", "id")
+
+
+def workorder_photo_get(*, order: WorkOrder, photo_id: int) -> Attachment:
+    photo = workorder_photos(order=order).filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound("No such photo", field="photo")
+    return photo

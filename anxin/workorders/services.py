@@ -9,8 +9,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -113,17 +115,27 @@ def workorder_create(
         created_by=actor if actor is not None and actor.pk else None,
         created_at=now,
     )
-    flagged = "Flagged for an agent: " + ", ".join(attention) if attention else ""
     workorder_event_record(
         order=order,
         event=Event.CREATED,
         to_status=order.status,
         actor=actor,
-        actor_label="" if actor else f"{channel} channel",
-        note="; ".join(filter(None, [flagged, note])),
+        actor_label="" if actor else f"{channel} channel",  # shown in words by the event_actor filter
+        note="；".join(filter(None, [attention_note(attention), note])),
         at=now,
     )
     return order
+
+
+def attention_note(attention: Collection[str]) -> str:
+    """Why an order was flagged, in words (the timeline is stored in the site's default language)."""
+    if not attention:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = [
+            str(AttentionReason(code).label) if code in AttentionReason.values else code for code in attention
+        ]
+        return _("需人工处理：") + "、".join(labels)
 
 
 def workorder_event_record(
@@ -157,15 +169,21 @@ def workorder_event_record(
     return row
 
 
+# A customer may cancel until the technician sets off; after that the visit is under way.
+CUSTOMER_CANCELLABLE = frozenset(
+    {Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.TECHNICIAN_ACCEPTED, Status.REOPENED}
+)
+
+
 def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> None:
     if actor is None:  # the system itself (timers, workers)
         return
     require(actor, TRANSITIONS[event], order, code="forbidden_transition", field="event")
     role = role_of(actor)
     if role == Role.CUSTOMER:
-        if event == Event.CANCEL and order.status not in {Status.RECEIVED, Status.ACCEPTED}:
+        if event == Event.CANCEL and order.status not in CUSTOMER_CANCELLABLE:
             raise PermissionDenied(
-                "Call the hotline to cancel once a technician is assigned", code="forbidden_transition"
+                _("技师已出发，如需取消请致电客服热线"), code="forbidden_transition", field="event"
             )
         if event in {Event.START_REPAIR, Event.COMPLETE} and order.status != Status.AWAITING_APPROVAL:
             raise PermissionDenied("Customers only answer a quote", code="forbidden_transition")
@@ -179,8 +197,11 @@ def workorder_transition(
     actor: User | None,
     note: str = "",
     technician: Technician | None = None,
+    actor_label: str = "",
 ) -> WorkOrder:
     """Move an order through the state machine; the only place status changes.
+
+    ``actor_label`` names an actor without a user (a customer through their tracking link).
 
     The update is conditional on the status we read (a concurrent transition
     makes this one fail with 409 instead of silently overwriting it).
@@ -218,11 +239,26 @@ def workorder_transition(
     for key, value in changes.items():
         setattr(order, key, value)
 
-    now = timezone.now()
     workorder_event_record(
-        order=order, event=event, actor=actor, note=note, from_status=current, to_status=target, at=now
-    )
+        order=order, event=event, actor=actor, note=note, from_status=current, to_status=target,
+        actor_label=actor_label, at=timezone.now(),
+    )  # fmt: skip
     return order
+
+
+@transaction.atomic
+def workorder_cancel_by_customer(*, order: WorkOrder, actor: User | None, reason: str = "") -> WorkOrder:
+    """The customer cancels, signed in (``actor``) or through their tracking link (``actor`` None),
+    until the technician sets off; after that only the hotline can (the visit is under way)."""
+    if order.status not in CUSTOMER_CANCELLABLE:
+        raise Conflict(_("技师已出发，如需取消请致电客服热线"), code="forbidden_transition", field="event")
+    return workorder_transition(
+        order=order,
+        event=Event.CANCEL,
+        actor=actor,
+        note=reason.strip()[:300],
+        actor_label="" if actor is not None else "customer (tracking link)",
+    )
 
 
 @transaction.atomic

@@ -39,4 +39,4 @@ def test_an_order_outside_all_coverage_is_flagged_with_the_nearest_points(humen_
     assert order.service_point is None
     assert AttentionReason.OUT_OF_COVERAGE in order.attention
     note = WorkOrderEvent.objects.get(order=order, event="created").note
-    assert "Out of coverage" in note and humen_point.name in note
+    assert "超出服务范围" in note and humen_point.name in note

@@ -29,14 +29,14 @@ def test_it_makes_the_order_and_its_created_event(customer, agent, brand, catego
         description="不加热" + "x" * 5000,
         attention=[AttentionReason.ADDRESS_MISSING],
         actor=agent,
-        note="Covered by 网点",
+        note="由 网点 负责",
     )
     assert re.fullmatch(r"WO\d{8}-\d{6}", order.number) and len(order.tracking_token) == 24
     assert order.status == Status.RECEIVED and order.created_by == agent and order.contact_name == "张伟"
     assert len(order.description) == 4000
     created = WorkOrderEvent.objects.get(order=order)
     assert created.event == Event.CREATED and created.to_status == Status.RECEIVED
-    assert created.note == "Flagged for an agent: address_missing; Covered by 网点"
+    assert created.note == "需人工处理：缺少地址；由 网点 负责"
     assert created.actor == agent and created.created_at == order.created_at
 
 

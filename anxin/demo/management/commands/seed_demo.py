@@ -55,6 +55,20 @@ BRANDS = [
     ),
 ]
 
+# The catalogue's names in English (shown when the reader chose English).
+ENGLISH_NAMES = {
+    "乐创": "Lechuang",
+    "千百饰": "Qianbaishi",
+    "昌尔特": "Changerte",
+    "消毒柜": "Disinfection cabinet",
+    "保险柜": "Safe",
+    "热水器": "Water heater",
+    "北京朝阳网点": "Beijing Chaoyang service point",
+    "上海徐汇网点": "Shanghai Xuhui service point",
+    "达州通川网点": "Dazhou Tongchuan service point",
+    "东莞虎门网点": "Dongguan Humen service point",
+}
+
 SERVICE_POINTS = [
     # name, address, county, lat, lng, phone, 24h, coverage (as the brands' pages list it)
     (
@@ -242,9 +256,17 @@ class Command(BaseCommand):
         brands = {}
         for code, name, hotline, h24, (cat_code, cat_name), models in BRANDS:
             brand, _ = Brand.objects.get_or_create(
-                code=code, defaults={"name": name, "hotline": hotline, "hotline_24h": h24}
+                code=code,
+                defaults={
+                    "name": name,
+                    "name_en": ENGLISH_NAMES.get(name, ""),
+                    "hotline": hotline,
+                    "hotline_24h": h24,
+                },
             )
-            category, _ = ProductCategory.objects.get_or_create(code=cat_code, defaults={"name": cat_name})
+            category, _ = ProductCategory.objects.get_or_create(
+                code=cat_code, defaults={"name": cat_name, "name_en": ENGLISH_NAMES.get(cat_name, "")}
+            )
             for model_code, model_name in models:
                 ProductModel.objects.get_or_create(
                     brand=brand, code=model_code, defaults={"category": category, "name": model_name}
@@ -263,6 +285,7 @@ class Command(BaseCommand):
             point, _ = ServicePoint.objects.get_or_create(
                 name=name,
                 defaults={
+                    "name_en": ENGLISH_NAMES.get(name, ""),
                     "address": address,
                     "county_code": county,
                     "latitude": lat,
