@@ -58,6 +58,9 @@ def two_servers():
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     demo_env = {**env, "DEBUG": "true"}  # demo logins are created only in the demo
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=demo_env, check=True, capture_output=True)
     subprocess.run(
