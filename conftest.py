@@ -13,6 +13,7 @@ from anxin.accounts.choices import Role
 def _isolated(settings, tmp_path):
     """Uploaded files in a temp folder; rate-limit counters reset between tests."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from anxin.accounts.auth import token_cache_clear
     from anxin.catalog.selectors import catalog_cache_clear
@@ -20,6 +21,8 @@ def _isolated(settings, tmp_path):
     from anxin.sla.services import sla_policy_cache_clear
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A request in English leaves English active in the thread (LocaleMiddleware never resets it).
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     catalog_cache_clear()
     token_cache_clear()

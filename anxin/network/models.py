@@ -150,6 +150,8 @@ class CoverageChange(models.Model):
     txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
+        verbose_name = _("服务范围变更记录")
+        verbose_name_plural = _("服务范围变更记录")
         indexes = [models.Index(fields=["txid", "id"], name="network_coverage_outbox_idx")]
 
     def __str__(self) -> str:
