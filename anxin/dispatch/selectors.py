@@ -269,9 +269,28 @@ def _shift_on(technician: Technician, day: dt.date) -> tuple[dt.datetime, dt.dat
     )
 
 
+def technician_off_until(technician: Technician) -> dt.datetime | None:
+    """When his 下班/请假 lapses: the end of the local day he pressed it on (None: not off; an "off" with
+    no time stamp, set by hand, holds until someone changes it).
+
+    "Off" means "not for the rest of today": pressed after the evening shift it must not keep him from
+    the first offer the next morning; pressed before his shift (sick) it covers that day's shift.
+    """
+    if technician.status != TechnicianStatus.OFF:
+        return None
+    if technician.status_changed_at is None:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return local_midnight(timezone.localdate(technician.status_changed_at) + dt.timedelta(days=1))
+
+
+def technician_signed_off(technician: Technician, *, now: dt.datetime) -> bool:
+    until = technician_off_until(technician)
+    return until is not None and now < until
+
+
 def technician_on_shift(technician: Technician, *, now: dt.datetime) -> bool:
     """In his shift now, at a service point that is open now, and not signed off for today."""
-    if technician.status == TechnicianStatus.OFF:
+    if technician_signed_off(technician, now=now):
         return False
     shift = _shift_on(technician, timezone.localdate(now))
     if shift is None or not shift[0] <= now < shift[1]:
@@ -292,7 +311,7 @@ def first_shift_start(
     for technician in technicians:
         for day in (today + dt.timedelta(days=i) for i in range(days)):
             shift = _shift_on(technician, day)
-            if shift is None:
+            if shift is None or technician_signed_off(technician, now=max(shift[0], now)):
                 continue
             for s, e in _point_open_spans(technician.service_point, day):
                 start, end = max(s, shift[0]), min(e, shift[1])
@@ -380,7 +399,7 @@ def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime)
     is_today = day == timezone.localdate(now)
     if not technician.is_active or not _works_on(technician, day):
         return None
-    if is_today and technician.status == TechnicianStatus.OFF:
+    if is_today and technician_signed_off(technician, now=now):
         return None
     home = _home_of(technician)
     location = (_fresh_location(technician, now) if is_today else None) or home

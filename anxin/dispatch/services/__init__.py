@@ -67,6 +67,7 @@ from anxin.dispatch.services.sweep import OUTBOX, REPLAN_EVENTS, dispatch_sweep,
 from anxin.dispatch.services.technicians import (
     technician_order_advance,
     technician_status_set,
+    technicians_back_on_duty,
 )
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     # technicians
     "technician_order_advance",
     "technician_status_set",
+    "technicians_back_on_duty",
     # slots
     "SLOT_DAYS",
     "SLOT_LEAD_MINUTES",

@@ -56,6 +56,15 @@ def technician_status_set(
     return technician
 
 
+def technicians_back_on_duty(*, now: dt.datetime) -> int:
+    """Put technicians whose 下班/请假 has lapsed (a previous day's) back to available, so that the
+    phone and the board show it; the offer loop already ignores a lapsed "off" (``technician_signed_off``)."""
+    today_start = selectors.local_midnight(timezone.localdate(now))
+    return Technician.objects.filter(status=TechnicianStatus.OFF, status_changed_at__lt=today_start).update(
+        status=TechnicianStatus.AVAILABLE, status_changed_at=now, available_from=None
+    )
+
+
 def _technician_release(*, technician: Technician, now: dt.datetime) -> list[WorkOrder]:
     """Withdraw his pending offers and hand back today's jobs he has not started."""
     today_end = selectors.local_midnight(timezone.localdate(now) + dt.timedelta(days=1))
