@@ -16,8 +16,9 @@ from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
@@ -43,7 +44,7 @@ from anxin.sla.models import SlaAlert, SlaClock
 from anxin.sla.selectors import sla_alerts_for
 from anxin.sla.services import service_point_calendar
 from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Priority, Status
-from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
 # Orders that occupy a technician's day (received ones unless an agent must look at them first).
@@ -713,3 +714,65 @@ def board_sla_alerts(*, actor: User, service_point: ServicePoint) -> BoardAlerts
         count=alerts.count(),
         items=list(alerts.select_related("clock__order").order_by("-created_at")[:BOARD_ALERTS_SHOWN]),
     )
+
+
+# --- the technician's phone cards --------------------------------------------------------------
+
+
+def order_area(order: WorkOrder) -> str:
+    """District and street (街道/乡镇) from the resolved codes: where the job is, no house number."""
+    names = [d.name for d in (division_get(c) for c in (order.county_code, order.township_code) if c) if d]
+    return " ".join(names)
+
+
+def map_link(*, address: str, location: LatLon | None) -> str:
+    """A link that opens the phone's map app (AMap) searching for the address.
+
+    AMap's URI API (uri.amap.com) opens the AMap app when installed (``callnative=1``), else its web map,
+    on Android and iOS alike (``geo:`` URIs do nothing on iOS). It searches the full address rather than
+    putting a marker on our coordinates: those are the township's centre (GCJ-02, which AMap expects),
+    kilometres off the house; they only bias the search (``center``).
+    """
+    params = {"keyword": address, "src": "anxin", "coordinate": "gaode", "callnative": "1", "view": "map"}
+    if location is not None:
+        params["center"] = f"{location.lon:.6f},{location.lat:.6f}"
+    return "https://uri.amap.com/search?" + urlencode(params)
+
+
+def platform_tel() -> str:
+    """``tel:`` target for calling the customer: the platform's number, which connects by order number;
+    the customer's own number never reaches the technician's page."""
+    return "tel:" + "".join(ch for ch in settings.ANXIN_HOTLINE if ch.isdigit() or ch == "+")
+
+
+@dataclass(frozen=True)
+class OfferCard:
+    """What a technician decides on before accepting: where (district and street), what, when."""
+
+    offer: DispatchOffer
+    area: str
+    photo_count: int
+
+
+def offer_cards(*, technician: Technician) -> list[OfferCard]:
+    offers = offers_pending_for(technician=technician).annotate(photo_count=Count("order__attachments"))
+    return [OfferCard(o, order_area(o.order), cast(int, getattr(o, "photo_count", 0))) for o in offers]
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    """A job on the phone. ``address`` is the full address once he has accepted (revealed, audited),
+    else empty; ``nav_url`` and ``photos`` likewise only after acceptance; ``primary``: this card holds
+    the screen's one primary action (the next step of the first job on his route)."""
+
+    order: WorkOrder
+    area: str
+    address: str
+    nav_url: str
+    steps: list[str]
+    photos: list[Attachment] = field(default_factory=list)
+    primary: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.address)
