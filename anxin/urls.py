@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("anxin.accounts.urls")),
     path("accounts/", include("anxin.customers.urls")),  # customer sign-in, same address as before
+    path("orders/", include("anxin.workorders.urls")),  # an order's photos, for everyone who may see it
     path("orders/", include("anxin.backoffice.urls")),
     path("console/", include("anxin.intake.urls")),
     path("areas/", include("anxin.network.urls")),  # coverage pages kept their /areas/ URLs

@@ -16,8 +16,9 @@ from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
@@ -43,7 +44,7 @@ from anxin.sla.models import SlaAlert, SlaClock
 from anxin.sla.selectors import sla_alerts_for
 from anxin.sla.services import service_point_calendar
 from anxin.workorders.choices import OPEN_STATUSES, AttentionReason, Event, Priority, Status
-from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_visible_to
 
 # Orders that occupy a technician's day (received ones unless an agent must look at them first).
@@ -269,9 +270,28 @@ def _shift_on(technician: Technician, day: dt.date) -> tuple[dt.datetime, dt.dat
     )
 
 
+def technician_off_until(technician: Technician) -> dt.datetime | None:
+    """When his 下班/请假 lapses: the end of the local day he pressed it on (None: not off; an "off" with
+    no time stamp, set by hand, holds until someone changes it).
+
+    "Off" means "not for the rest of today": pressed after the evening shift it must not keep him from
+    the first offer the next morning; pressed before his shift (sick) it covers that day's shift.
+    """
+    if technician.status != TechnicianStatus.OFF:
+        return None
+    if technician.status_changed_at is None:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return local_midnight(timezone.localdate(technician.status_changed_at) + dt.timedelta(days=1))
+
+
+def technician_signed_off(technician: Technician, *, now: dt.datetime) -> bool:
+    until = technician_off_until(technician)
+    return until is not None and now < until
+
+
 def technician_on_shift(technician: Technician, *, now: dt.datetime) -> bool:
     """In his shift now, at a service point that is open now, and not signed off for today."""
-    if technician.status == TechnicianStatus.OFF:
+    if technician_signed_off(technician, now=now):
         return False
     shift = _shift_on(technician, timezone.localdate(now))
     if shift is None or not shift[0] <= now < shift[1]:
@@ -292,7 +312,7 @@ def first_shift_start(
     for technician in technicians:
         for day in (today + dt.timedelta(days=i) for i in range(days)):
             shift = _shift_on(technician, day)
-            if shift is None:
+            if shift is None or technician_signed_off(technician, now=max(shift[0], now)):
                 continue
             for s, e in _point_open_spans(technician.service_point, day):
                 start, end = max(s, shift[0]), min(e, shift[1])
@@ -380,7 +400,7 @@ def engine_technician(technician: Technician, *, day: dt.date, now: dt.datetime)
     is_today = day == timezone.localdate(now)
     if not technician.is_active or not _works_on(technician, day):
         return None
-    if is_today and technician.status == TechnicianStatus.OFF:
+    if is_today and technician_signed_off(technician, now=now):
         return None
     home = _home_of(technician)
     location = (_fresh_location(technician, now) if is_today else None) or home
@@ -694,3 +714,65 @@ def board_sla_alerts(*, actor: User, service_point: ServicePoint) -> BoardAlerts
         count=alerts.count(),
         items=list(alerts.select_related("clock__order").order_by("-created_at")[:BOARD_ALERTS_SHOWN]),
     )
+
+
+# --- the technician's phone cards --------------------------------------------------------------
+
+
+def order_area(order: WorkOrder) -> str:
+    """District and street (街道/乡镇) from the resolved codes: where the job is, no house number."""
+    names = [d.name for d in (division_get(c) for c in (order.county_code, order.township_code) if c) if d]
+    return " ".join(names)
+
+
+def map_link(*, address: str, location: LatLon | None) -> str:
+    """A link that opens the phone's map app (AMap) searching for the address.
+
+    AMap's URI API (uri.amap.com) opens the AMap app when installed (``callnative=1``), else its web map,
+    on Android and iOS alike (``geo:`` URIs do nothing on iOS). It searches the full address rather than
+    putting a marker on our coordinates: those are the township's centre (GCJ-02, which AMap expects),
+    kilometres off the house; they only bias the search (``center``).
+    """
+    params = {"keyword": address, "src": "anxin", "coordinate": "gaode", "callnative": "1", "view": "map"}
+    if location is not None:
+        params["center"] = f"{location.lon:.6f},{location.lat:.6f}"
+    return "https://uri.amap.com/search?" + urlencode(params)
+
+
+def platform_tel() -> str:
+    """``tel:`` target for calling the customer: the platform's number, which connects by order number;
+    the customer's own number never reaches the technician's page."""
+    return "tel:" + "".join(ch for ch in settings.ANXIN_HOTLINE if ch.isdigit() or ch == "+")
+
+
+@dataclass(frozen=True)
+class OfferCard:
+    """What a technician decides on before accepting: where (district and street), what, when."""
+
+    offer: DispatchOffer
+    area: str
+    photo_count: int
+
+
+def offer_cards(*, technician: Technician) -> list[OfferCard]:
+    offers = offers_pending_for(technician=technician).annotate(photo_count=Count("order__attachments"))
+    return [OfferCard(o, order_area(o.order), cast(int, getattr(o, "photo_count", 0))) for o in offers]
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    """A job on the phone. ``address`` is the full address once he has accepted (revealed, audited),
+    else empty; ``nav_url`` and ``photos`` likewise only after acceptance; ``primary``: this card holds
+    the screen's one primary action (the next step of the first job on his route)."""
+
+    order: WorkOrder
+    area: str
+    address: str
+    nav_url: str
+    steps: list[str]
+    photos: list[Attachment] = field(default_factory=list)
+    primary: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.address)

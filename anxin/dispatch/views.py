@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,20 +24,8 @@ from anxin.dispatch.permissions import PIN, REASSIGN, SLOT_BOOK, SUGGESTIONS
 from anxin.network.choices import TechnicianStatus
 from anxin.network.selectors import technician_for_user, technician_get_by_employee_no
 from anxin.network.services import technician_location_update
-from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
-from anxin.workorders.statemachine import events_from
-
-VISIT_STEPS = [
-    Event.DEPART,
-    Event.ARRIVE,
-    Event.DIAGNOSE,
-    Event.REQUEST_APPROVAL,
-    Event.START_REPAIR,
-    Event.COMPLETE,
-]
-
 
 # --- dispatcher board ----------------------------------------------------------------------
 
@@ -117,12 +106,12 @@ def order_panel(request: AuthedRequest, number: str) -> HttpResponse:
 @login_required
 def me(request: AuthedRequest) -> HttpResponse:
     technician = technician_for_user(actor=request.user)
-    jobs = selectors.technician_jobs_today(technician=technician)
-    steps = {job.number: [e for e in events_from(job.status) if e in VISIT_STEPS] for job in jobs}
     context = {
         "tech": technician,
-        "offers": selectors.offers_pending_for(technician=technician),
-        "jobs": [(job, steps[job.number]) for job in jobs],
+        "offers": selectors.offer_cards(technician=technician),
+        "jobs": services.technician_task_cards(technician=technician, actor=request.user),
+        "hotline": settings.ANXIN_HOTLINE,
+        "tel": selectors.platform_tel(),
         "statuses": [
             (TechnicianStatus.AVAILABLE, TechnicianStatus.AVAILABLE.label),
             (TechnicianStatus.OFF, TechnicianStatus.OFF.label),

@@ -9,7 +9,6 @@ urlpatterns = [
     path("track/<str:number>/", views.track, name="track"),
     path("track/<str:number>/cancel/", views.track_cancel, name="track_cancel"),
     path("track/<str:number>/messages/", views.track_messages, name="track_messages"),
-    path("track/<str:number>/photos/<int:photo_id>/", views.track_photo, name="track_photo"),
     path("verify/", views.verify, name="verify"),
     path("my/", views.my_orders, name="my_orders"),
     path("my/<str:number>/", views.my_order, name="my_order"),

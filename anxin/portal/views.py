@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -161,16 +161,6 @@ def track_messages(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, gettext("短信设置已保存。"))
     return redirect(f"{order_link_path(order)}#messages")
-
-
-def track_photo(request: HttpRequest, number: str, photo_id: int) -> FileResponse:
-    """A photo the customer sent with their request, for whoever holds the link."""
-    try:
-        order = _order_by_link(request, number)
-        photo = selectors.workorder_photo_get(order=order, photo_id=photo_id)
-    except NotFound:
-        raise Http404 from None
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type or "image/jpeg")
 
 
 def verify(request: HttpRequest) -> HttpResponse:

@@ -67,6 +67,8 @@ from anxin.dispatch.services.sweep import OUTBOX, REPLAN_EVENTS, dispatch_sweep,
 from anxin.dispatch.services.technicians import (
     technician_order_advance,
     technician_status_set,
+    technician_task_cards,
+    technicians_back_on_duty,
 )
 
 __all__ = [
@@ -99,6 +101,8 @@ __all__ = [
     # technicians
     "technician_order_advance",
     "technician_status_set",
+    "technicians_back_on_duty",
+    "technician_task_cards",
     # slots
     "SLOT_DAYS",
     "SLOT_LEAD_MINUTES",

@@ -28,6 +28,7 @@ from anxin.dispatch.selectors import (
 from anxin.dispatch.services.coverage import coverage_changes_apply
 from anxin.dispatch.services.offers import offer_for_new_order, offer_next, offers_expire_due
 from anxin.dispatch.services.plans import plan_refresh
+from anxin.dispatch.services.technicians import technicians_back_on_duty
 from anxin.network.models import ServicePoint
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
@@ -83,11 +84,12 @@ def offers_consistency_check(*, now: dt.datetime) -> dict[str, int]:
     An order offered (dispatched) without a pending offer is taken back and offered again (or escalated);
     an order waiting for a technician with no offer and no open escalation (filed after hours, or its
     offer lapsed after the shift ended) is offered as soon as someone is on shift, else escalated.
+    Technicians who signed off on a previous day are shown as available again first.
     """
     live = DispatchOffer.objects.filter(order=OuterRef("pk"), state=OfferState.PENDING)
     escalated = DispatchEscalation.objects.filter(order=OuterRef("pk"), resolved_at__isnull=True)
     stranded = WorkOrder.objects.filter(status=Status.DISPATCHED).exclude(Exists(live))
-    counts = {"stranded": 0, "waiting_offered": 0}
+    counts = {"stranded": 0, "waiting_offered": 0, "back_on_duty": technicians_back_on_duty(now=now)}
     for order in stranded.select_related("technician")[:CONSISTENCY_BATCH]:
         if _stranded_release(order=order, now=now) and offer_next(order=order, now=now) is not None:
             counts["stranded"] += 1

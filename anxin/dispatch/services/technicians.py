@@ -1,4 +1,5 @@
-"""Technician writes: phone location, live status (off sick releases his jobs), visit steps."""
+"""Technician writes: phone location, live status (off sick releases his jobs), visit steps, and his task
+cards (they reveal the address of an accepted job, audited)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
 from anxin.core.exceptions import ValidationFailed
+from anxin.core.models import RevealLog
 from anxin.dispatch import selectors
 from anxin.dispatch.choices import OfferState, PlanTrigger
 from anxin.dispatch.models import DispatchOffer, DispatchPin
@@ -21,7 +23,10 @@ from anxin.network.choices import TechnicianStatus
 from anxin.network.models import Technician
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
-from anxin.workorders.services import workorder_transition
+from anxin.workorders.permissions import REVEAL
+from anxin.workorders.selectors import IMAGE_TYPES, attachments_of
+from anxin.workorders.services import workorder_contact_reveal, workorder_transition
+from anxin.workorders.statemachine import events_from
 
 
 def technician_status_set(
@@ -56,6 +61,15 @@ def technician_status_set(
     return technician
 
 
+def technicians_back_on_duty(*, now: dt.datetime) -> int:
+    """Put technicians whose 下班/请假 has lapsed (a previous day's) back to available, so that the
+    phone and the board show it; the offer loop already ignores a lapsed "off" (``technician_signed_off``)."""
+    today_start = selectors.local_midnight(timezone.localdate(now))
+    return Technician.objects.filter(status=TechnicianStatus.OFF, status_changed_at__lt=today_start).update(
+        status=TechnicianStatus.AVAILABLE, status_changed_at=now, available_from=None
+    )
+
+
 def _technician_release(*, technician: Technician, now: dt.datetime) -> list[WorkOrder]:
     """Withdraw his pending offers and hand back today's jobs he has not started."""
     today_end = selectors.local_midnight(timezone.localdate(now) + dt.timedelta(days=1))
@@ -78,17 +92,57 @@ def _technician_release(*, technician: Technician, now: dt.datetime) -> list[Wor
     return released
 
 
+VISIT_STEPS = [
+    Event.DEPART,
+    Event.ARRIVE,
+    Event.DIAGNOSE,
+    Event.REQUEST_APPROVAL,
+    Event.START_REPAIR,
+    Event.COMPLETE,
+]
+# One audit row per technician and order per working day, not one per 30-second refresh of his phone.
+REVEAL_AUDIT_WINDOW = dt.timedelta(hours=12)
+
+
+def technician_task_cards(*, technician: Technician, actor: User) -> list[selectors.TaskCard]:
+    """His jobs as phone cards. An accepted job shows the full address (a reveal to the assigned
+    technician, audited), the navigation link and the photos; an offered one only district and street."""
+    jobs = selectors.technician_jobs_today(technician=technician)
+    cards = []
+    for job in jobs:
+        steps = [e for e in events_from(job.status) if e in VISIT_STEPS]
+        if job.status == Status.DISPATCHED:  # offered, not yet accepted
+            cards.append(selectors.TaskCard(job, selectors.order_area(job), "", "", steps))
+            continue
+        address = _task_address(order=job, actor=actor)
+        nav_url = selectors.map_link(address=address, location=selectors.order_location(job))
+        photos = [a for a in attachments_of(order=job) if a.content_type in IMAGE_TYPES]
+        primary = bool(steps) and not any(c.primary for c in cards)
+        cards.append(
+            selectors.TaskCard(job, selectors.order_area(job), address, nav_url, steps, photos, primary)
+        )
+    return cards
+
+
+def _task_address(*, order: WorkOrder, actor: User) -> str:
+    seen = RevealLog.objects.filter(
+        actor=actor,
+        subject_type="workorder",
+        subject_id=order.number,
+        field="service_address",
+        created_at__gte=timezone.now() - REVEAL_AUDIT_WINDOW,
+    ).exists()
+    if not seen:
+        return workorder_contact_reveal(
+            order=order, actor=actor, field="service_address", reason="技师接单后上门（手机任务卡）"
+        )
+    require(actor, REVEAL, order, field="field")  # audited within the window: still his job?
+    return order.service_address
+
+
 def technician_order_advance(*, order: WorkOrder, event: str, actor: User) -> WorkOrder:
     """A status button on the phone (depart, arrive, …): the transition plus the technician's live status."""
-    allowed = {
-        Event.DEPART,
-        Event.ARRIVE,
-        Event.DIAGNOSE,
-        Event.REQUEST_APPROVAL,
-        Event.START_REPAIR,
-        Event.COMPLETE,
-    }
-    if event not in allowed:
+    if event not in VISIT_STEPS:
         raise ValidationFailed(f"'{event}' is not a visit step", field="event")
     with transaction.atomic():
         order = workorder_transition(order=order, event=event, actor=actor)

@@ -44,7 +44,7 @@ def test_the_page_shows_what_the_customer_reported_masked_and_no_sla_table(order
 
 def test_the_photo_opens_with_the_link_and_not_without(order):
     photo = order.attachments.get()
-    url = link(order, f"photos/{photo.pk}/")
+    url = f"/orders/{order.number}/attachments/{photo.pk}/"
     assert Client().get(url, {"t": order.tracking_token}).status_code == 200
     assert Client().get(url, {"t": "wrong"}).status_code == 404
 
