@@ -53,7 +53,9 @@ class OrderListForm(ListFilterForm):
         brand_field = self.fields["brand"]
         assert isinstance(brand_field, forms.ChoiceField)
         # Only the viewer's brands: a brand staff member cannot even name another brand.
-        brand_field.choices = [("", _("全部品牌"))] + [(b.code, b.name) for b in brands_visible_to(actor=actor)]
+        brand_field.choices = [("", _("全部品牌"))] + [
+            (b.code, b.name) for b in brands_visible_to(actor=actor)
+        ]
 
     def filters(self) -> dict[str, Any]:
         """The cleaned data with the date range as [since, until) datetimes, for the selector."""

@@ -46,7 +46,12 @@ def order_list(request: AuthedRequest) -> HttpResponse:
     filters_or_400(form)
     orders = order_list_for(actor=request.user, filters=form.filters(), now=timezone.now())
     page = page_of(orders, form.cleaned_data["page"])
-    context = {"form": form, "page": page, "orders": page.object_list, "can_export": can(request.user, EXPORT)}
+    context = {
+        "form": form,
+        "page": page,
+        "orders": page.object_list,
+        "can_export": can(request.user, EXPORT),
+    }
     if request.htmx:
         return render(request, "workorders/list.html#results", context)
     context["figures"] = staff_key_figures(actor=request.user)

@@ -119,7 +119,9 @@ class ClaimQueueForm(ListFilterForm):
         status_field.choices = [("", _("全部")), (TO_DECIDE, _("待处理")), *ClaimStatus.choices]
         brand_field = cast(forms.ChoiceField, self.fields["brand"])
         # Only the viewer's brands: a brand staff member cannot even name another brand.
-        brand_field.choices = [("", _("全部品牌"))] + [(b.code, b.name) for b in brands_visible_to(actor=actor)]
+        brand_field.choices = [("", _("全部品牌"))] + [
+            (b.code, b.name) for b in brands_visible_to(actor=actor)
+        ]
 
     def filters(self) -> dict[str, Any]:
         since, until = self.created_range()

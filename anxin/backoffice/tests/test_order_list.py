@@ -84,7 +84,11 @@ def test_sorting_by_sla_due_puts_the_tightest_first_and_orders_without_a_clock_l
     now = timezone.now()
     for order, minutes in ((orders["other"], 90), (orders["flagged"], 15)):
         SlaClock.objects.create(
-            order=order, kind="on_site", target_minutes=120, started_at=now, due_at=now + dt.timedelta(minutes=minutes)
+            order=order,
+            kind="on_site",
+            target_minutes=120,
+            started_at=now,
+            due_at=now + dt.timedelta(minutes=minutes),
         )
     client.force_login(dispatcher)
 
