@@ -35,7 +35,10 @@ class OrderListForm(ListFilterForm):
     sla = forms.ChoiceField(
         required=False, choices=[("", _("全部")), (SLA_AT_RISK, _("时效预警"))], label=_("时效")
     )
-    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()), label=_("排序"))
+    # The whitelist is the selector's table itself: a key without a label fails at import, not at run time.
+    sort = forms.ChoiceField(
+        required=False, choices=[(key, SORT_LABELS[key]) for key in ORDER_SORTS], label=_("排序")
+    )
 
     def __init__(self, data: QueryDict, *, actor: User, **kwargs: Any) -> None:
         data = data.copy()

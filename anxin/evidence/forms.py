@@ -6,8 +6,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from anxin.catalog.models import Brand, ProductModel
 from anxin.accounts.models import User
+from anxin.catalog.models import Brand, ProductModel
 from anxin.core.exceptions import ValidationFailed
 from anxin.core.images import image_inspect
 from anxin.core.listing import ListFilterForm

@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from anxin.catalog.selectors import brands_all
-
 from anxin.workorders.choices import Event
 from anxin.workorders.services import workorder_transition
 from anxin.workorders.tests.factories import order_file
