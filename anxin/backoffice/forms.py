@@ -28,7 +28,14 @@ SORT_LABELS = {
 
 
 class OrderListForm(ListFilterForm):
-    q = forms.CharField(required=False, max_length=40, strip=True, label=_("工单号 / 手机号"))
+    q = forms.CharField(
+        required=False,
+        max_length=40,
+        label=_("工单号 / 手机号"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("工单号 / 手机号"), "autocomplete": "off"}
+        ),
+    )
     status = forms.ChoiceField(required=False, label=_("状态"))
     brand = forms.ChoiceField(required=False, label=_("品牌"))
     attention = forms.BooleanField(required=False, label=_("仅看待人工处理"))
