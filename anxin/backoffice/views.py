@@ -15,10 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from anxin.accounts.permissions import can
+from anxin.accounts.permissions import can, require
 from anxin.accounts.requests import AuthedRequest
+from anxin.backoffice.exports import order_csv_header, order_csv_rows
+from anxin.backoffice.forms import OrderListForm
+from anxin.backoffice.selectors import order_list_for, staff_key_figures
 from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
+from anxin.core.listing import EXPORT_ROW_LIMIT, csv_response, filters_or_400, page_of
 from anxin.core.masking import mask_address, mask_free_text, mask_name, mask_phone
 from anxin.core.ratelimit import client_ip
 from anxin.dispatch.permissions import SUGGESTIONS
@@ -28,7 +32,7 @@ from anxin.sla.permissions import PAUSE, RESUME
 from anxin.sla.services import sla_pause, sla_resume
 from anxin.workorders import selectors, services
 from anxin.workorders.choices import OPEN_STATUSES, Event, Status
-from anxin.workorders.permissions import EDIT, RECORD_CONTACT, REVEAL, TRANSITIONS
+from anxin.workorders.permissions import EDIT, EXPORT, RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from
 
 MASKERS = {
@@ -41,15 +45,32 @@ MASKERS = {
 
 @login_required
 def order_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    orders = selectors.workorder_list_for(
-        actor=request.user,
-        status=status,
-        attention_only=request.GET.get("attention") == "1",
-        q=request.GET.get("q", ""),
-    )[:200]
-    template = "workorders/list.html#rows" if request.htmx else "workorders/list.html"
-    return render(request, template, {"orders": orders, "status": status, "statuses": Status.choices})
+    """The staff home: key figures, then the filtered, sorted list, 50 a page (htmx: just the results)."""
+    form = OrderListForm(request.GET, actor=request.user)
+    filters_or_400(form)
+    orders = order_list_for(actor=request.user, filters=form.filters(), now=timezone.now())
+    page = page_of(orders, form.cleaned_data["page"])
+    context = {
+        "form": form,
+        "page": page,
+        "orders": page.object_list,
+        "can_export": can(request.user, EXPORT),
+    }
+    if request.htmx:
+        return render(request, "workorders/list.html#results", context)
+    context["figures"] = staff_key_figures(actor=request.user)
+    return render(request, "workorders/list.html", context)
+
+
+@login_required
+def order_export(request: AuthedRequest) -> HttpResponse:
+    """The filtered list as CSV (masked, at most EXPORT_ROW_LIMIT rows, the viewer's scope only)."""
+    require(request.user, EXPORT)
+    form = OrderListForm(request.GET, actor=request.user)
+    filters_or_400(form)
+    orders = order_list_for(actor=request.user, filters=form.filters(), now=timezone.now())
+    rows = order_csv_rows(orders.prefetch_related(None)[:EXPORT_ROW_LIMIT])  # the CSV needs no clocks
+    return csv_response(f"orders-{timezone.localdate():%Y%m%d}.csv", order_csv_header(), rows)
 
 
 @login_required

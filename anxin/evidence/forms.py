@@ -6,13 +6,16 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from anxin.accounts.models import User
 from anxin.catalog.models import Brand, ProductModel
 from anxin.core.exceptions import ValidationFailed
 from anxin.core.images import image_inspect
+from anxin.core.listing import ListFilterForm
 from anxin.customers.models import Customer
-from anxin.evidence.choices import ClaimType, Decision
+from anxin.evidence.choices import ClaimStatus, ClaimType, Decision
+from anxin.evidence.selectors import TO_DECIDE
 from anxin.evidence.services import evidence_size_check
-from anxin.workorders.selectors import workorders_of_customer
+from anxin.workorders.selectors import brands_visible_to, workorders_of_customer
 
 
 class ClaimForm(forms.Form):
@@ -102,3 +105,29 @@ class MoreEvidenceForm(forms.Form):
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.detail, code=exc.code) from exc
         return upload
+
+
+class ClaimQueueForm(ListFilterForm):
+    """The review queue's filters; a value outside the choices is a 400 naming the field."""
+
+    status = forms.ChoiceField(required=False, label=_("状态"))
+    brand = forms.ChoiceField(required=False, label=_("品牌"))
+
+    def __init__(self, data: Any, *, actor: User, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        status_field = cast(forms.ChoiceField, self.fields["status"])
+        status_field.choices = [("", _("全部")), (TO_DECIDE, _("待处理")), *ClaimStatus.choices]
+        brand_field = cast(forms.ChoiceField, self.fields["brand"])
+        # Only the viewer's brands: a brand staff member cannot even name another brand.
+        brand_field.choices = [("", _("全部品牌"))] + [
+            (b.code, b.name) for b in brands_visible_to(actor=actor)
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        since, until = self.created_range()
+        return {
+            "status": self.cleaned_data["status"],
+            "brand_code": self.cleaned_data["brand"],
+            "created_since": since,
+            "created_until": until,
+        }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -129,3 +132,39 @@ def _status_label(status: str) -> str:
 
 def claim_detail_for(viewer: User, claim: Claim) -> dict[str, Any]:
     return claim_detail(claim, viewer=viewer, with_analysis=shows_analysis(viewer))
+
+
+def claim_csv_header() -> list[str]:
+    return [
+        _("编号"),
+        _("类型"),
+        _("状态"),
+        _("证据风险"),
+        _("品牌"),
+        _("订单号"),
+        _("维修工单"),
+        _("申请金额"),
+        _("提交时间"),
+        _("处理期限"),
+    ]
+
+
+def claim_csv_rows(claims: Iterable[Claim]) -> Iterator[list[str]]:
+    """The queue's columns; no buyer data (the queue shows none either)."""
+    for claim in claims:
+        yield [
+            claim.number,
+            claim.get_claim_type_display(),
+            claim.get_status_display(),
+            claim.get_risk_display(),
+            claim.brand.name,
+            claim.order_number,
+            claim.work_order.number if claim.work_order is not None else "",
+            str(claim.amount_claimed),
+            _local(claim.created_at),
+            _local(claim.respond_by),
+        ]
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.db.models import Q, QuerySet
 
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import role_of
+from anxin.accounts.permissions import can, role_of
 from anxin.catalog.models import Brand, ProductModel
 from anxin.core.exceptions import NotFound
-from anxin.evidence.choices import EvidenceKind
+from anxin.evidence.choices import ClaimStatus, EvidenceKind
 from anxin.evidence.hashindex import HashIndex, ImageHashes, from_signed64, probe_values
 from anxin.evidence.models import Claim, ClaimEvent, EvidenceFile, RefundRule
+from anxin.evidence.permissions import ARBITRATE
 from anxin.workorders.models import WorkOrder
 
 
@@ -36,9 +38,37 @@ def claim_get_for(*, actor: User, number: str) -> Claim:
     return claim
 
 
-def claim_list_for(*, actor: User, status: str | None = None) -> QuerySet[Claim]:
+TO_DECIDE = "to_decide"  # the queue's status filter value for "waiting on a decision"
+
+
+def claim_statuses_to_decide(*, actor: User) -> frozenset[str]:
+    """What waits on a decision: the merchant's review; for the platform also appeals to arbitrate."""
+    if can(actor, ARBITRATE):
+        return frozenset({ClaimStatus.REVIEW, ClaimStatus.APPEALED})
+    return frozenset({ClaimStatus.REVIEW})
+
+
+def claim_list_for(
+    *,
+    actor: User,
+    status: str | None = None,
+    brand_code: str = "",
+    created_since: dt.datetime | None = None,
+    created_until: dt.datetime | None = None,
+) -> QuerySet[Claim]:
+    """The review queue, newest first; ``status`` is a ClaimStatus value or TO_DECIDE; dates are [since, until)."""
     claims = claims_visible_to(actor).order_by("-created_at")
-    return claims.filter(status=status) if status else claims
+    if status == TO_DECIDE:
+        claims = claims.filter(status__in=claim_statuses_to_decide(actor=actor))
+    elif status:
+        claims = claims.filter(status=status)
+    if brand_code:
+        claims = claims.filter(brand__code=brand_code)
+    if created_since:
+        claims = claims.filter(created_at__gte=created_since)
+    if created_until:
+        claims = claims.filter(created_at__lt=created_until)
+    return claims
 
 
 def claim_list_for_order(*, order: WorkOrder) -> QuerySet[Claim]:

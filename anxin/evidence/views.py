@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from anxin.accounts.permissions import can, require
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError
+from anxin.core.listing import EXPORT_ROW_LIMIT, csv_response, filters_or_400, page_of
 from anxin.evidence import permissions, presenters, selectors, services
 from anxin.evidence.choices import APPEALABLE, ClaimStatus, EvidenceKind
-from anxin.evidence.forms import AppealForm, ClaimForm, DecisionForm, MoreEvidenceForm
+from anxin.evidence.forms import AppealForm, ClaimForm, ClaimQueueForm, DecisionForm, MoreEvidenceForm
 from anxin.evidence.models import Claim
 from anxin.evidence.services import OPEN_FOR_EVIDENCE
 
@@ -133,10 +134,24 @@ def _add_evidence(request: AuthedRequest, claim: Claim) -> HttpResponse:
 
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
+    """The review queue, filtered, newest first, 50 a page."""
     require(request.user, permissions.REVIEW)
-    status = request.GET.get("status") or None
-    claims = selectors.claim_list_for(actor=request.user, status=status)[:200]
-    return render(request, "evidence/queue.html", {"claims": claims, "status": status, "now": timezone.now()})
+    form = ClaimQueueForm(request.GET, actor=request.user)
+    filters_or_400(form)
+    page = page_of(selectors.claim_list_for(actor=request.user, **form.filters()), form.cleaned_data["page"])
+    context = {"form": form, "page": page, "claims": page.object_list, "now": timezone.now()}
+    return render(request, "evidence/queue.html", context)
+
+
+@login_required
+def queue_export(request: AuthedRequest) -> HttpResponse:
+    """The filtered queue as CSV: the reviewer's scope only, no buyer data, at most EXPORT_ROW_LIMIT rows."""
+    require(request.user, permissions.REVIEW)
+    form = ClaimQueueForm(request.GET, actor=request.user)
+    filters_or_400(form)
+    claims = selectors.claim_list_for(actor=request.user, **form.filters())[:EXPORT_ROW_LIMIT]
+    rows = presenters.claim_csv_rows(claims)
+    return csv_response(f"claims-{timezone.localdate():%Y%m%d}.csv", presenters.claim_csv_header(), rows)
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -69,3 +69,16 @@ def sla_breach_report(
         .order_by("-breached_at")
     )
     return rows, breaches
+
+
+def sla_at_risk_clocks(*, now: dt.datetime) -> QuerySet[SlaClock]:
+    """Promises someone must act on now: running past the warning point (the warning task has sent it,
+    ``warn_before_minutes`` before due), running past due, or already broken."""
+    running = Q(state=SlaState.RUNNING) & (Q(warned_at__isnull=False) | Q(due_at__lte=now))
+    return SlaClock.objects.filter(running | Q(state=SlaState.BREACHED))
+
+
+def sla_next_due() -> Subquery:
+    """Per order (annotate a WorkOrder queryset): the due time of its earliest running clock, or NULL."""
+    running = SlaClock.objects.filter(order=OuterRef("pk"), state=SlaState.RUNNING).order_by("due_at")
+    return Subquery(running.values("due_at")[:1])

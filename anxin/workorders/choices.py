@@ -33,6 +33,10 @@ OPEN_STATUSES = frozenset(
         Status.REOPENED,
     }
 )
+# Confirmed but no technician has taken the job yet: not dispatched, or offered and not accepted.
+WAITING_FOR_TECHNICIAN = frozenset({Status.ACCEPTED, Status.DISPATCHED})
+# Status filter values that stand for a group of statuses (the lists and their key figures link to them).
+STATUS_GROUPS: dict[str, frozenset[Status]] = {"open": OPEN_STATUSES, "waiting": WAITING_FOR_TECHNICIAN}
 
 
 class Event(models.TextChoices):

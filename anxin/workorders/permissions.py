@@ -14,7 +14,8 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import Action, Scope, action_declare, role_of
 
 A, D, T, C, ADM = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.CUSTOMER, Role.ADMIN
-ALL, OWN = Scope.ALL, Scope.OWN
+BS = Role.BRAND_STAFF
+ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 
 def order_in_scope(user: User, scope: Scope, order: Any) -> bool:
@@ -62,3 +63,5 @@ REVEAL = _declare(
 RECORD_CONTACT = _declare("record_contact", "record that the customer was contacted", {**OFFICE, T: OWN})
 # No service yet: the order-correction form of issue #11 will require it.
 EDIT = _declare("edit", "correct an order's contact, product, fault or appointment", OFFICE)
+# The staff list as a spreadsheet (masked); rows stay inside the viewer's scope (brand staff: their brands).
+EXPORT = _declare("export", "export the order list as CSV (personal data masked)", {**OFFICE, BS: BRAND})

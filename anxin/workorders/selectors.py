@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.db.models import Q, QuerySet
@@ -9,11 +10,13 @@ from django.db.models import Q, QuerySet
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
+from anxin.catalog.models import Brand
+from anxin.catalog.selectors import brands_all
 from anxin.core.exceptions import NotFound
 from anxin.core.images import image_ingest
 from anxin.core.masking import normalize_phone
 from anxin.customers.services import phone_blind_index
-from anxin.workorders.choices import OPEN_STATUSES, Event
+from anxin.workorders.choices import OPEN_STATUSES, STATUS_GROUPS, Event
 from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 
 
@@ -34,20 +37,44 @@ def workorder_visible_to(*, actor: User) -> QuerySet[WorkOrder]:
     return orders.none()
 
 
+def brands_visible_to(*, actor: User) -> list[Brand]:
+    """The brands a viewer's lists may be filtered by: all for operations staff, brand staff their own."""
+    role = role_of(actor)
+    if role in OPERATIONS_ROLES:
+        return sorted(brands_all(), key=lambda brand: brand.code)
+    if role == Role.BRAND_STAFF:
+        return list(actor.brands.order_by("code"))
+    return []
+
+
 def workorder_list_for(
-    *, actor: User, status: str = "", attention_only: bool = False, q: str = ""
+    *,
+    actor: User,
+    status: str = "",
+    attention_only: bool = False,
+    q: str = "",
+    brand_code: str = "",
+    created_since: dt.datetime | None = None,
+    created_until: dt.datetime | None = None,
 ) -> QuerySet[WorkOrder]:
+    """The staff list: ``status`` is a Status value or a group ("open", "waiting"); dates are [since, until)."""
     orders = workorder_visible_to(actor=actor).select_related(
         "brand", "category", "technician__user", "service_point"
     )
-    if status == "open":
-        orders = orders.filter(status__in=OPEN_STATUSES)
+    if status in STATUS_GROUPS:
+        orders = orders.filter(status__in=STATUS_GROUPS[status])
     elif status:
         orders = orders.filter(status=status)
     if attention_only:
         orders = orders.exclude(attention=[])
     if q:
         orders = orders.filter(_search(q))
+    if brand_code:
+        orders = orders.filter(brand__code=brand_code)
+    if created_since:
+        orders = orders.filter(created_at__gte=created_since)
+    if created_until:
+        orders = orders.filter(created_at__lt=created_until)
     return orders.prefetch_related("sla_clocks")  # the clocks' own ordering: by due time
 
 

@@ -77,4 +77,9 @@
   });
 
   document.querySelectorAll(".anxin-toast").forEach(dismissLater);
+
+  // List filters are a closed <details> on phones (the list comes first) and open on wider screens.
+  document.querySelectorAll("details[data-open-from]").forEach(function (details) {
+    if (window.matchMedia("(min-width: " + details.dataset.openFrom + "px)").matches) details.open = true;
+  });
 })();
