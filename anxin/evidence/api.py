@@ -73,9 +73,10 @@ def evidence_upload(
     The bytes must match ``kind`` (a photo: JPEG, PNG, WebP, HEIF, AVIF; a video: MP4, MOV, 3GP);
     anything else, SVG and HTML included, is answered 422 naming ``file``.
     """
-    claim = selectors.claim_get_for(actor=request.auth, number=number)
     if kind not in UPLOAD_ACTIONS:
         raise PermissionDenied("Your role may not upload this kind of evidence")
+    require(request.auth, UPLOAD_ACTIONS[kind])  # 403 for a role that may never, before the lookup
+    claim = selectors.claim_get_for(actor=request.auth, number=number)
     require(request.auth, UPLOAD_ACTIONS[kind], claim)
     services.evidence_size_check(size=file.size)
     evidence = services.evidence_add(
