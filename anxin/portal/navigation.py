@@ -18,6 +18,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from anxin.accounts.choices import Role
+from anxin.accounts.permissions import Action, can
+from anxin.dispatch.permissions import BOARD
+from anxin.evidence.permissions import FILE, REVIEW
+from anxin.intake.permissions import HOTLINE_CONSOLE
+from anxin.network.permissions import COVERAGE_EDIT, COVERAGE_VIEW
 
 CUSTOMER, TECHNICIAN, STAFF = "customer", "technician", "staff"
 LAYOUTS = {
@@ -47,8 +52,9 @@ def _roles(*roles: Role, superuser: bool = True) -> Rule:
     return lambda user: (superuser and user.is_superuser) or getattr(user, "role", None) in roles
 
 
-def _not_technician(user: Any) -> bool:
-    return user.is_superuser or user.role != Role.TECHNICIAN
+def _may(action: Action) -> Rule:
+    """Shown iff the permission table lets the user take the entry's action."""
+    return lambda user: can(user, action)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class NavEntry:
     url_name: str
     icon: str
     show: Rule = _anyone
+    action: Action | None = None  # the table's action the entry opens: data-action on the link
     fragment: str = ""  # "#jobs": a section of the page until it has a page of its own
     dom_id: str = ""  # kept stable for the browser tests and access keys
     accesskey: str = ""
@@ -66,7 +73,7 @@ CUSTOMER_NAV = (
     NavEntry(_("首页"), "home", "home"),
     NavEntry(_("我要报修"), "portal:repair", "tool"),
     NavEntry(_("我的工单"), "portal:my_orders", "clipboard-list", _signed_in),
-    NavEntry(_("售后申请"), "evidence:new", "receipt-refund", _signed_in),
+    NavEntry(_("售后申请"), "evidence:new", "receipt-refund", _may(FILE), action=FILE),
     NavEntry(_("身份核验"), "portal:verify", "shield-check", _visitor),
     NavEntry(_("登录"), "customers:login", "user", _visitor),
 )
@@ -83,25 +90,28 @@ STAFF_NAV = (
         _("坐席受理"),
         "intake:console",
         "headset",
-        _roles(Role.AGENT, Role.DISPATCHER, Role.ADMIN),
+        _may(HOTLINE_CONSOLE),
+        action=HOTLINE_CONSOLE,
         accesskey="n",
     ),
     NavEntry(
         _("售后申请审核"),
         "evidence:queue",
         "receipt-refund",
-        _roles(Role.BRAND_STAFF, Role.AGENT, Role.ADMIN),
+        _may(REVIEW),
+        action=REVIEW,
     ),
     NavEntry(
         _("调度看板"),
         "dispatch:board",
         "layout-kanban",
-        _roles(Role.DISPATCHER, Role.ADMIN),
+        _may(BOARD),
+        action=BOARD,
         dom_id="nav-board",
     ),
-    NavEntry(_("网点覆盖"), "network:service_points", "building-store", _roles(Role.DISPATCHER, Role.ADMIN)),
-    NavEntry(_("覆盖查询"), "network:lookup", "search", _not_technician),
-    NavEntry(_("覆盖地图"), "network:coverage_map", "map", _not_technician),
+    NavEntry(_("网点覆盖"), "network:service_points", "building-store", _may(COVERAGE_EDIT), COVERAGE_EDIT),
+    NavEntry(_("覆盖查询"), "network:lookup", "search", _may(COVERAGE_VIEW), COVERAGE_VIEW),
+    NavEntry(_("覆盖地图"), "network:coverage_map", "map", _may(COVERAGE_VIEW), COVERAGE_VIEW),
     NavEntry(_("后台"), "admin:index", "settings", _roles(Role.ADMIN)),
 )
 NAV = {CUSTOMER: CUSTOMER_NAV, TECHNICIAN: TECHNICIAN_NAV, STAFF: STAFF_NAV}
@@ -148,6 +158,7 @@ def nav_entries_for(request: HttpRequest, audience: str) -> list[dict[str, Any]]
                 "active": active,
                 "dom_id": entry.dom_id,
                 "accesskey": entry.accesskey,
+                "action": entry.action.key if entry.action else "",
             }
         )
     return entries
