@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import Action, permission_table
+from anxin.accounts.permissions import Action, Scope, permission_table
 from anxin.backoffice.tests.permission_walk import PEOPLE, World, expected, signed_in, world_build
 from anxin.dispatch.choices import OfferState
 from anxin.dispatch.models import DispatchOffer
@@ -32,7 +32,7 @@ from anxin.workorders.permissions import EDIT, EXPORT, RECORD_CONTACT, REVEAL, T
 from anxin.workorders.statemachine import events_from
 from anxin.workorders.tests.factories import order_file
 
-LIST = frozenset()
+LIST: frozenset[Scope] = frozenset()
 ACTIONS = {a.key: a for a in permission_table()}
 # Who cannot open the order at all (the order page answers 404): not theirs, not their brand.
 STRANGERS = {"other_technician", "other_customer", "other_brand_staff", "outsider"}

@@ -60,9 +60,10 @@ OK, FORBIDDEN, HIDDEN = "ok", "403", "404"
 
 @dataclass(frozen=True)
 class Case:
-    """How to take one action as ``user``: ``call(world, user)`` returns an HTTP status or None (a service)."""
+    """How to take one action as ``user``: ``call(world, user)`` returns an HTTP status (an endpoint) or
+    whatever the service returns (ignored)."""
 
-    call: Callable[[World, User], int | None]
+    call: Callable[[World, User], object]
     hidden: bool = False  # out-of-scope objects answer 404, not 403 (looked up in the caller's scope)
     narrowed: frozenset[Scope] = OBJECT_SCOPES  # empty: a list or board, narrowed row by row instead
     # Domain refusals that still mean "the permission check let him through" (the walk does not build
@@ -166,7 +167,7 @@ def _resume(w: World, user: User) -> None:
     sla_resume(order=order, actor=user)
 
 
-def _transition(event: str) -> Callable[[World, User], None]:
+def _transition(event: str) -> Callable[[World, User], object]:
     def call(w: World, user: User) -> None:
         extra = {"technician": w.technician} if event == Event.DISPATCH else {}
         order = _order(w, _source_for(event))
@@ -175,7 +176,7 @@ def _transition(event: str) -> Callable[[World, User], None]:
     return call
 
 
-def _decide(decision: str) -> Callable[[World, User], None]:
+def _decide(decision: str) -> Callable[[World, User], object]:
     return lambda w, u: evidence.claim_decide(actor=u, claim=_claim(w), decision=decision, reason="walk")
 
 
