@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from anxin.core.masking import mask_name
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
+from anxin.dispatch.choices import OfferState
+from anxin.dispatch.models import DispatchOffer
 from anxin.notifications.customer_messages import message_delivery, message_render
 from anxin.notifications.jobs import durable_job
 from anxin.notifications.models import Notification
@@ -76,10 +78,27 @@ def _read_batch(*, limit: int, now: dt.datetime) -> int:
     return len(rows)
 
 
-def _window(order: WorkOrder) -> str:
-    if order.appointment_start is None or order.appointment_end is None:
-        return "—"
-    start, end = timezone.localtime(order.appointment_start), timezone.localtime(order.appointment_end)
+# Half the width of the window quoted around the planned arrival when the customer booked no slot.
+ETA_HALF_WINDOW = dt.timedelta(minutes=30)
+
+
+def _window(order: WorkOrder, *, accepted_at: dt.datetime) -> str:
+    start, end = order.appointment_start, order.appointment_end
+    if start is None or end is None:
+        # No booked slot: the technician accepted an offer planned to arrive at its ETA; quote the
+        # hour around it (never starting before he accepted) rather than no time at all.
+        eta = (
+            DispatchOffer.objects.filter(
+                order=order, technician_id=order.technician_id, state=OfferState.ACCEPTED, eta__isnull=False
+            )
+            .order_by("-created_at")
+            .values_list("eta", flat=True)
+            .first()
+        )
+        if eta is None:
+            return "—"
+        start, end = max(eta - ETA_HALF_WINDOW, accepted_at), eta + ETA_HALF_WINDOW
+    start, end = timezone.localtime(start), timezone.localtime(end)
     return f"{start:%m-%d %H:%M}–{end:%H:%M}"
 
 
@@ -100,7 +119,7 @@ def milestone_text_send(*, event_id: int) -> Notification | None:
         language=customer.language,
         number=order.number,
         technician=f" {mask_name(str(technician.user))}（{technician.employee_no}）" if technician else "",
-        window=_window(order),
+        window=_window(order, accepted_at=event.created_at),
         link=tracking_url(order),
     )
     phone = order.contact_phone or customer.phone

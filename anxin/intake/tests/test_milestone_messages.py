@@ -128,3 +128,31 @@ def test_quiet_hours_run_from_nine_in_the_evening_to_eight_and_can_be_switched_o
     assert quiet_hours_end(at=at(8)) is None
     settings.ANXIN_QUIET_HOURS_START = settings.ANXIN_QUIET_HOURS_END = 0
     assert quiet_hours_end(at=at(23)) is None
+
+
+def test_without_a_booked_slot_the_accepted_text_quotes_the_hour_around_the_accepted_offers_eta(
+    db, technician, sms
+):
+    # Given an order with no appointment, dispatched to a technician whose accepted offer plans 10:00
+    from anxin.dispatch.choices import OfferState
+    from anxin.dispatch.models import DispatchOffer
+
+    order = order_file()
+    milestones_read()
+    workorder_transition(order=order, event=Event.ACCEPT, actor=None)
+    workorder_transition(order=order, event=Event.DISPATCH, actor=None, technician=technician)
+    DispatchOffer.objects.create(
+        order=order,
+        technician=technician,
+        state=OfferState.ACCEPTED,
+        eta=at(10),
+        created_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(minutes=5),
+    )
+    # When he accepts and the milestone is texted
+    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=None)
+    milestones_read(now=at(10))
+    run_due(timezone.now())
+    # Then the text gives the window around the planned arrival, not "—"
+    (line,) = sms()
+    assert f"上门时间 {at(9, 30):%m-%d %H:%M}–10:30" in line.split("\t")[2]
