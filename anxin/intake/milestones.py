@@ -84,6 +84,8 @@ ETA_HALF_WINDOW = dt.timedelta(minutes=30)
 
 def _window(order: WorkOrder, *, accepted_at: dt.datetime) -> str:
     start, end = order.appointment_start, order.appointment_end
+    if (start is None or end is None) and order.technician_id is None:
+        return "—"
     if start is None or end is None:
         # No booked slot: the technician accepted an offer planned to arrive at its ETA; quote the
         # hour around it (never starting before he accepted) rather than no time at all.
