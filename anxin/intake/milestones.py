@@ -84,14 +84,15 @@ ETA_HALF_WINDOW = dt.timedelta(minutes=30)
 
 def _window(order: WorkOrder, *, accepted_at: dt.datetime) -> str:
     start, end = order.appointment_start, order.appointment_end
-    if (start is None or end is None) and order.technician_id is None:
-        return "—"
     if start is None or end is None:
         # No booked slot: the technician accepted an offer planned to arrive at its ETA; quote the
         # hour around it (never starting before he accepted) rather than no time at all.
+        technician_id = order.technician_id
+        if technician_id is None:
+            return "—"
         eta = (
             DispatchOffer.objects.filter(
-                order=order, technician_id=order.technician_id, state=OfferState.ACCEPTED, eta__isnull=False
+                order=order, technician_id=technician_id, state=OfferState.ACCEPTED, eta__isnull=False
             )
             .order_by("-created_at")
             .values_list("eta", flat=True)
