@@ -1,11 +1,30 @@
-"""The message a customer gets when a request is accepted: the order number and a tracking link."""
+"""The message a customer gets when a request is accepted: the order number and a tracking link.
+
+It promises only what dispatch can keep: a technician confirmed within 30 minutes while someone is on
+shift; after hours, the time the first technician who can take the order comes on shift.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import formats, timezone
+
+from anxin.dispatch.selectors import order_technicians
+from anxin.network.selectors import technicians_for_order
+from anxin.notifications.customer_messages import message_render
 from anxin.notifications.models import Notification
 from anxin.notifications.services import email_send, sms_send
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.presenters import tracking_url
+
+
+def confirmation_waits_until(order: WorkOrder, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the first technician who can take ``order`` comes on shift, if nobody can now (else None)."""
+    technicians = order_technicians(
+        order=order, staff=technicians_for_order(order=order), refused=set(), now=now or timezone.now()
+    )
+    return technicians.first_shift if technicians.waiting else None
 
 
 def acknowledgement_send(*, order_id: int, linked: bool) -> Notification | None:
@@ -16,12 +35,7 @@ def acknowledgement_send(*, order_id: int, linked: bool) -> Notification | None:
     # Idempotent: a retried task does not text the customer twice for the same event.
     if not linked and Notification.objects.filter(order=order, kind=kind, error="").exists():
         return None
-    if linked:
-        text = (
-            f"【安心】您的报修已合并到处理中的工单 {order.number}，无需重复提交。进度：{tracking_url(order)}"
-        )
-    else:
-        text = f"【安心】您的报修已受理，工单号 {order.number}。我们将在30分钟内为您确认技师。进度：{tracking_url(order)}"
+    text = _receipt_text(order, kind=kind)
     phone = order.contact_phone or order.customer.phone
     if phone:
         return sms_send(kind=kind, phone=phone, text=text, order=order)
@@ -34,3 +48,12 @@ def acknowledgement_send(*, order_id: int, linked: bool) -> Notification | None:
             order=order,
         )
     return None
+
+
+def _receipt_text(order: WorkOrder, *, kind: str) -> str:
+    params = {"number": order.number, "link": tracking_url(order)}
+    waits_until = confirmation_waits_until(order) if kind == "ack" else None
+    if waits_until is not None:
+        kind = "ack_after_hours"
+        params["when"] = formats.date_format(timezone.localtime(waits_until), "m-d H:i")
+    return message_render(kind=kind, language=order.customer.language, **params)

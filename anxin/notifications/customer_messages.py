@@ -33,6 +33,28 @@ _SIGNATURE = _("【安心】")
 KINDS: dict[str, MessageKind] = {
     k.code: k
     for k in (
+        # Receipts answer the customer's own request at once, night or day (urgent).
+        MessageKind(
+            "ack",
+            _("您的报修已受理，工单号 %(number)s。我们将在30分钟内为您确认技师。进度：%(link)s"),
+            essential=True,
+            urgent=True,
+        ),
+        MessageKind(
+            "ack_after_hours",
+            _(
+                "您的报修已受理，工单号 %(number)s。现在是非工作时间，技师 %(when)s 上班后将优先为您安排。"
+                "进度：%(link)s"
+            ),
+            essential=True,
+            urgent=True,
+        ),
+        MessageKind(
+            "ack_linked",
+            _("您的报修已合并到处理中的工单 %(number)s，无需重复提交。进度：%(link)s"),
+            essential=True,
+            urgent=True,
+        ),
         MessageKind(
             "accepted",
             _("您的工单 %(number)s 已由技师%(technician)s接单，上门时间 %(window)s。进度：%(link)s"),

@@ -15,6 +15,7 @@ from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
 from anxin.customers.services import customer_messages_set
 from anxin.dispatch.selectors import tracking_map
 from anxin.evidence.selectors import claim_list_for, claim_list_for_order
+from anxin.intake.acknowledgements import confirmation_waits_until
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
@@ -105,6 +106,8 @@ def _order_page(
             "photos": selectors.workorder_photos(order=order),
             "map": tracking_map(order=order),
             "new": request.GET.get("new"),
+            # Only on the page right after filing: the promise the receipt SMS also makes.
+            "waits_until": confirmation_waits_until(order) if request.GET.get("new") == "1" else None,
             "cancellable": order.status in CUSTOMER_CANCELLABLE,
             "claims": claims,
             "languages": settings.LANGUAGES,
