@@ -96,7 +96,14 @@ def test_every_admin_page_renders_for_a_superuser(model, model_admin, language, 
     assert add.status_code == (200 if can_add else 403)
 
 
-def test_the_index_and_search_render_in_both_languages(superuser, one_of_each):
+def test_the_index_names_our_apps_in_chinese(superuser):
+    page = _client(superuser, "zh-hans").get(reverse("admin:index"))
+    ours = [str(app["name"]) for app in page.context["app_list"] if app["app_label"] != "auth"]
+    assert ours
+    assert [name for name in ours if _english_words(name)] == []
+
+
+def test_the_index_renders_in_both_languages(superuser, one_of_each):
     for language, title in [("zh-hans", "安心售后 · 管理后台"), ("en", "安心售后 · 管理后台")]:
         page = _client(superuser, language).get(reverse("admin:index"))
         assert page.status_code == 200
@@ -119,6 +126,7 @@ def test_our_changelists_have_no_english_labels_in_chinese(model, model_admin, s
     labels = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
     labels += [str(header["text"]) for header in _result_headers(changelist)]
     labels += [str(spec.title) for spec in changelist.filter_specs]
+    labels.append(str(page.context["opts"].app_config.verbose_name))
     english = [label for label in labels if _english_words(label)]
     assert english == []
 
