@@ -272,7 +272,12 @@ UNFOLD = {
     "SITE_ICON": lambda request: static("img/favicon.svg"),
     "SITE_SYMBOL": "support_agent",
     "SITE_FAVICONS": [
-        {"rel": "icon", "sizes": "any", "type": "image/svg+xml", "href": lambda request: static("img/favicon.svg")}
+        {
+            "rel": "icon",
+            "sizes": "any",
+            "type": "image/svg+xml",
+            "href": lambda request: static("img/favicon.svg"),
+        }
     ],
     "SHOW_VIEW_ON_SITE": True,
     "SHOW_HISTORY": True,

@@ -9,14 +9,36 @@ from unfold.admin import ModelAdmin, TabularInline
 from anxin.core.masking import mask_address, mask_name, mask_phone
 from anxin.customers.admin import PhoneSearchMixin
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.templatetags.workorders import attention_label, event_label, status_label
 
 
 class EventInline(TabularInline):
     model = WorkOrderEvent
-    fields = ["created_at", "event", "from_status", "to_status", "actor", "actor_label", "note"]
+    fields = [
+        "created_at",
+        "event_name",
+        "from_status_name",
+        "to_status_name",
+        "actor",
+        "actor_label",
+        "note",
+    ]
     readonly_fields = cast("list[str]", fields)  # a flat list of names
     extra = 0
     can_delete = False
+    hide_title = True  # the row's str() repeats the columns
+
+    @admin.display(description=_("事件"))
+    def event_name(self, obj: WorkOrderEvent) -> str:
+        return event_label(obj.event)
+
+    @admin.display(description=_("原状态"))
+    def from_status_name(self, obj: WorkOrderEvent) -> str:
+        return status_label(obj.from_status) if obj.from_status else "-"
+
+    @admin.display(description=_("新状态"))
+    def to_status_name(self, obj: WorkOrderEvent) -> str:
+        return status_label(obj.to_status) if obj.to_status else "-"
 
     def has_add_permission(
         self, request: HttpRequest, obj: WorkOrder | None = None
@@ -57,13 +79,17 @@ class WorkOrderAdmin(PhoneSearchMixin, ModelAdmin):
         "masked_service_address",
         "county_code",
         "township_code",
-        "attention",
+        "attention_names",
         "technician",
         "service_point",
         "created_at",
     ]
     readonly_fields = cast("list[str]", fields)  # a flat list of names
     inlines = [EventInline]
+
+    @admin.display(description=_("提醒事项"))
+    def attention_names(self, obj: WorkOrder) -> str:
+        return "、".join(attention_label(reason) for reason in obj.attention or []) or "-"
 
     @admin.display(description=_("联系人"))
     def masked_contact_name(self, obj: WorkOrder) -> str:
@@ -82,3 +108,9 @@ class WorkOrderAdmin(PhoneSearchMixin, ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: WorkOrder | None = None) -> bool:
+        return False  # the change page is a read-only view
+
+    def has_delete_permission(self, request: HttpRequest, obj: WorkOrder | None = None) -> bool:
+        return False  # orders are cancelled or closed through the state machine, never deleted

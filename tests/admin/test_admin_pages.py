@@ -45,7 +45,9 @@ def superuser(db) -> User:
 
 
 @pytest.fixture
-def one_of_each(brand, category, product_model, service_point, technician, superuser, token_for) -> dict[str, Model]:
+def one_of_each(
+    brand, category, product_model, service_point, technician, superuser, token_for
+) -> dict[str, Model]:
     """At least one row of every registered model, so each change page has something to show."""
     order = order_file(phone=PHONE, name="王小明", address="北京市朝阳区建国路88号院3号楼")
     claim = make_claim(buyer=make_buyer(), brand=brand, product_model=product_model)
@@ -53,12 +55,19 @@ def one_of_each(brand, category, product_model, service_point, technician, super
     token_for(superuser)
     Group.objects.create(name="调度员")
     evidence = EvidenceFile.objects.create(
-        claim=claim, kind="claim_photo", file="evidence/x.jpg", filename="13800000000.jpg", size=3, sha256="0" * 64
+        claim=claim,
+        kind="claim_photo",
+        file="evidence/x.jpg",
+        filename="13800000000.jpg",
+        size=3,
+        sha256="0" * 64,
     )
     EvidenceAnalysis.objects.create(file=evidence, risk="low", signals={}, engine_seconds=0.1)
     if not ClaimEvent.objects.exists():
         ClaimEvent.objects.create(claim=claim, kind="created", new_status=claim.status, actor=superuser)
-    CoverageArea.objects.create(service_point=service_point, division_code="110105", level=3, name_path="北京市/朝阳区")
+    CoverageArea.objects.create(
+        service_point=service_point, division_code="110105", level=3, name_path="北京市/朝阳区"
+    )
     DispatchOffer.objects.create(
         order=order, technician=technician, created_at=timezone.now(), expires_at=timezone.now()
     )
@@ -67,7 +76,9 @@ def one_of_each(brand, category, product_model, service_point, technician, super
     DispatchPlan.objects.create(
         service_point=service_point, day=date(2026, 7, 1), engine="greedy", solve_seconds=0.1, planned_at=now
     )
-    RevealLog.objects.create(actor=superuser, subject_type="workorder", subject_id=order.number, field="phone")
+    RevealLog.objects.create(
+        actor=superuser, subject_type="workorder", subject_id=order.number, field="phone"
+    )
     if not Job.objects.exists():
         Job.objects.create(kind="test", payload={})
     return {"order": order, "claim": claim}
@@ -145,7 +156,8 @@ OTHER_HOST = re.compile(r"""(?:src|href|url\()\s*=?\s*["']?(?:https?:)?//(?!test
 
 
 @pytest.mark.parametrize(
-    "url_name", ["admin:index", "admin:workorders_workorder_changelist", "admin:customers_customer_changelist"]
+    "url_name",
+    ["admin:index", "admin:workorders_workorder_changelist", "admin:customers_customer_changelist"],
 )
 def test_admin_pages_load_nothing_from_another_host(url_name, superuser, one_of_each):
     html = _client(superuser, "zh-hans").get(reverse(url_name)).content.decode()
