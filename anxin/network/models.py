@@ -188,11 +188,15 @@ class CoverageChange(models.Model):
     calls upward and a lost wake-up only delays the reaction until the reader's next sweep.
     """
 
-    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="+", verbose_name=_("服务网点")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False, verbose_name=_("事务号"))
 
     class Meta:
+        verbose_name = _("覆盖范围变更")
+        verbose_name_plural = _("覆盖范围变更")
         indexes = [models.Index(fields=["txid", "id"], name="network_coverage_outbox_idx")]
 
     def __str__(self) -> str:
