@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -23,7 +21,7 @@ class EventInline(TabularInline):
         "actor_label",
         "note",
     ]
-    readonly_fields = cast("list[str]", fields)  # a flat list of names
+    readonly_fields = fields
     extra = 0
     can_delete = False
     hide_title = True  # the row's str() repeats the columns
@@ -84,7 +82,7 @@ class WorkOrderAdmin(PhoneSearchMixin, ModelAdmin):
         "service_point",
         "created_at",
     ]
-    readonly_fields = cast("list[str]", fields)  # a flat list of names
+    readonly_fields = fields
     inlines = [EventInline]
 
     @admin.display(description=_("提醒事项"))
