@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +106,7 @@ ANXIN_TRUSTED_PROXIES = env_str("ANXIN_TRUSTED_PROXIES")
 ANXIN_TRUSTED_PROXY_HOPS = env_int("ANXIN_TRUSTED_PROXY_HOPS", 1)
 
 INSTALLED_APPS = [
+    "unfold",  # admin theme (ADR 20): before django.contrib.admin so its templates win
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -241,7 +243,11 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "anxin" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "anxin" / "locale",
+    # Chinese for the admin theme's own English strings (Unfold ships no zh_Hans catalogue; ADR 20).
+    BASE_DIR / "anxin" / "admin_theme" / "locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -256,6 +262,43 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The admin theme (ADR 20): Unfold, every asset vendored in the package (no CDN). Colours are ADR 18's
+# brand green (#0a6e5c at 600, #07503f at 700) as an OKLCH scale on the same hue.
+UNFOLD = {
+    "SITE_TITLE": _("安心售后 · 管理后台"),
+    "SITE_HEADER": _("安心售后 · 管理后台"),
+    "SITE_URL": "/",
+    "SITE_LOGO": lambda request: static("img/logo.svg"),
+    "SITE_ICON": lambda request: static("img/favicon.svg"),
+    "SITE_SYMBOL": "support_agent",
+    "SITE_FAVICONS": [
+        {
+            "rel": "icon",
+            "sizes": "any",
+            "type": "image/svg+xml",
+            "href": lambda request: static("img/favicon.svg"),
+        }
+    ],
+    "SHOW_VIEW_ON_SITE": True,
+    "SHOW_HISTORY": True,
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.9% .012 178)",
+            "100": "oklch(94.8% .022 179)",
+            "200": "oklch(90% .045 178)",
+            "300": "oklch(83% .075 177)",
+            "400": "oklch(72% .1 176)",
+            "500": "oklch(60% .1 176)",
+            "600": "oklch(48.2% .088 175.7)",
+            "700": "oklch(38.5% .072 171.6)",
+            "800": "oklch(32% .06 172)",
+            "900": "oklch(26% .05 173)",
+            "950": "oklch(18% .035 173)",
+        },
+    },
+}
+
 MEDIA_ROOT = Path(env_str("ANXIN_MEDIA_DIR", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 

@@ -15,9 +15,13 @@ class User(AbstractUser):
     ``brands`` scopes brand staff (and optionally API partners) to their brands' orders.
     """
 
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
-    display_name = models.CharField(max_length=60, blank=True)
-    brands = models.ManyToManyField("catalog.Brand", blank=True, related_name="staff")
+    role = models.CharField(
+        max_length=20, choices=Role.choices, default=Role.CUSTOMER, verbose_name=_("角色")
+    )
+    display_name = models.CharField(max_length=60, blank=True, verbose_name=_("显示名称"))
+    brands = models.ManyToManyField(
+        "catalog.Brand", blank=True, related_name="staff", verbose_name=_("所属品牌")
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -30,13 +34,15 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A bearer token for the brand's app or a partner; only its SHA-256 is stored."""
 
-    name = models.CharField(max_length=80, unique=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    token_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=80, unique=True, verbose_name=_("名称"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("令牌摘要"))
+    prefix = models.CharField(max_length=8, verbose_name=_("令牌前缀"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("最近使用时间"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("吊销时间"))
 
     class Meta:
         verbose_name = _("接口令牌")

@@ -1,21 +1,25 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(ModelAdmin):
     list_display = ["name", "code", "hotline", "hotline_24h", "default_warranty_months"]
+    list_filter = ["hotline_24h"]
     search_fields = ["name", "code"]
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+class ProductCategoryAdmin(ModelAdmin):
+    list_display = ["name", "code", "visit_minutes"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(ProductModel)
-class ProductModelAdmin(admin.ModelAdmin):
+class ProductModelAdmin(ModelAdmin):
     list_display = ["brand", "code", "name", "category", "warranty_months"]
     list_filter = ["brand", "category"]
+    list_select_related = ["brand", "category"]
     search_fields = ["code", "name"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "anxin.catalog"
     label = "catalog"
+    verbose_name = _("品牌与产品")

@@ -10,8 +10,8 @@ from anxin.core.models import TimestampedModel
 class Brand(TimestampedModel):
     """An appliance brand whose after-sales service runs on Anxin."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=60, unique=True)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("编码"))
+    name = models.CharField(max_length=60, unique=True, verbose_name=_("名称"))
     name_en = models.CharField(
         _("英文名称"),
         max_length=60,
@@ -19,9 +19,9 @@ class Brand(TimestampedModel):
         db_default="",
         help_text=_("语言为英文时显示；留空则显示中文名称"),
     )
-    hotline = models.CharField(max_length=30, blank=True)
-    hotline_24h = models.BooleanField(default=False)
-    default_warranty_months = models.PositiveSmallIntegerField(default=12)
+    hotline = models.CharField(max_length=30, blank=True, verbose_name=_("服务热线"))
+    hotline_24h = models.BooleanField(default=False, verbose_name=_("24 小时热线"))
+    default_warranty_months = models.PositiveSmallIntegerField(default=12, verbose_name=_("默认保修期（月）"))
 
     class Meta:
         ordering = ["name"]
@@ -35,8 +35,8 @@ class Brand(TimestampedModel):
 class ProductCategory(TimestampedModel):
     """A kind of appliance (消毒柜, 保险柜, 热水器); technician skills are per brand × category."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=60, unique=True)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("编码"))
+    name = models.CharField(max_length=60, unique=True, verbose_name=_("名称"))
     name_en = models.CharField(
         _("英文名称"),
         max_length=60,
@@ -45,7 +45,7 @@ class ProductCategory(TimestampedModel):
         help_text=_("语言为英文时显示；留空则显示中文名称"),
     )
     visit_minutes = models.PositiveSmallIntegerField(
-        default=60, help_text="typical on-site time, for planning"
+        default=60, help_text="typical on-site time, for planning", verbose_name=_("上门作业时长（分钟）")
     )
 
     class Meta:
@@ -60,11 +60,13 @@ class ProductCategory(TimestampedModel):
 class ProductModel(TimestampedModel):
     """A model a brand sells, e.g. 乐创 ZTP-108."""
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="models")
-    category = models.ForeignKey(ProductCategory, on_delete=models.PROTECT, related_name="models")
-    code = models.CharField(max_length=60)
-    name = models.CharField(max_length=120)
-    warranty_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="models", verbose_name=_("品牌"))
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="models", verbose_name=_("品类")
+    )
+    code = models.CharField(max_length=60, verbose_name=_("型号"))
+    name = models.CharField(max_length=120, verbose_name=_("名称"))
+    warranty_months = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("保修期（月）"))
 
     class Meta:
         ordering = ["brand__name", "code"]

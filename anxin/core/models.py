@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 class TimestampedModel(models.Model):
     """Creation and update times for every domain row."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         abstract = True
@@ -24,13 +24,15 @@ class TimestampedModel(models.Model):
 class RevealLog(models.Model):
     """One row per time a person saw a customer's unmasked data. Append-only."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    subject_type = models.CharField(max_length=40)  # e.g. "customer", "workorder"
-    subject_id = models.CharField(max_length=40)
-    field = models.CharField(max_length=40)
-    reason = models.CharField(max_length=200, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    subject_type = models.CharField(max_length=40, verbose_name=_("对象类型"))  # e.g. "customer", "workorder"
+    subject_id = models.CharField(max_length=40, verbose_name=_("对象编号"))
+    field = models.CharField(max_length=40, verbose_name=_("字段"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("查看原因"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP 地址"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("查看时间"))
 
     class Meta:
         verbose_name = _("个人信息查看记录")

@@ -19,14 +19,19 @@ class Customer(TimestampedModel):
     completed), never the essential ones (codes, order accepted, claim decided).
     """
 
-    name = EncryptedTextField(blank=True)
-    phone = EncryptedTextField(blank=True)
-    email = EncryptedTextField(blank=True)
-    address = EncryptedTextField(blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
-    email_index = models.CharField(max_length=64, blank=True, db_index=True)
+    name = EncryptedTextField(blank=True, verbose_name=_("姓名"))
+    phone = EncryptedTextField(blank=True, verbose_name=_("电话"))
+    email = EncryptedTextField(blank=True, verbose_name=_("邮箱"))
+    address = EncryptedTextField(blank=True, verbose_name=_("地址"))
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("电话检索索引"))
+    email_index = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("邮箱检索索引"))
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+        verbose_name=_("登录账号"),
     )
     language = models.CharField(
         _("消息语言"),
@@ -48,15 +53,26 @@ class Customer(TimestampedModel):
 class Device(TimestampedModel):
     """An appliance registered to a customer; decides whether a repair is under warranty."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices")
-    brand = models.ForeignKey("catalog.Brand", on_delete=models.PROTECT, related_name="devices")
-    category = models.ForeignKey("catalog.ProductCategory", on_delete=models.PROTECT, related_name="devices")
-    product_model = models.ForeignKey(
-        "catalog.ProductModel", null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="devices", verbose_name=_("客户")
     )
-    serial_number = models.CharField(max_length=60, blank=True)
-    purchase_date = models.DateField(null=True, blank=True)
-    warranty_end = models.DateField(null=True, blank=True)
+    brand = models.ForeignKey(
+        "catalog.Brand", on_delete=models.PROTECT, related_name="devices", verbose_name=_("品牌")
+    )
+    category = models.ForeignKey(
+        "catalog.ProductCategory", on_delete=models.PROTECT, related_name="devices", verbose_name=_("品类")
+    )
+    product_model = models.ForeignKey(
+        "catalog.ProductModel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name=_("产品型号"),
+    )
+    serial_number = models.CharField(max_length=60, blank=True, verbose_name=_("序列号"))
+    purchase_date = models.DateField(null=True, blank=True, verbose_name=_("购买日期"))
+    warranty_end = models.DateField(null=True, blank=True, verbose_name=_("保修截止"))
 
     class Meta:
         ordering = ["-created_at"]

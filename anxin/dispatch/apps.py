@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DispatchConfig(AppConfig):
     name = "anxin.dispatch"
     label = "dispatch"
+    verbose_name = _("派单")
 
     def ready(self) -> None:
         from anxin.core.outbox import outbox_register

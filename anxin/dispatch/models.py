@@ -15,10 +15,18 @@ class DispatchOffer(models.Model):
     double-offer, even with two workers racing.
     """
 
-    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="offers")
-    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="offers")
+    order = models.ForeignKey(
+        "workorders.WorkOrder", on_delete=models.CASCADE, related_name="offers", verbose_name=_("工单")
+    )
+    technician = models.ForeignKey(
+        Technician, on_delete=models.CASCADE, related_name="offers", verbose_name=_("技师")
+    )
     state = models.CharField(
-        max_length=12, choices=OfferState.choices, default=OfferState.PENDING, db_index=True
+        max_length=12,
+        choices=OfferState.choices,
+        default=OfferState.PENDING,
+        db_index=True,
+        verbose_name=_("状态"),
     )
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -27,16 +35,21 @@ class DispatchOffer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="empty: the system's offer loop",
+        verbose_name=_("派单人"),
     )
-    rank = models.PositiveSmallIntegerField(default=1, help_text="1 = the engine's best technician")
-    score = models.FloatField(null=True, blank=True)
-    planned_day = models.DateField(null=True, blank=True)
-    eta = models.DateTimeField(null=True, blank=True, help_text="planned arrival if accepted")
-    distance_m = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-    expires_at = models.DateTimeField(db_index=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        default=1, help_text="1 = the engine's best technician", verbose_name=_("排名")
+    )
+    score = models.FloatField(null=True, blank=True, verbose_name=_("评分"))
+    planned_day = models.DateField(null=True, blank=True, verbose_name=_("计划日期"))
+    eta = models.DateTimeField(
+        null=True, blank=True, help_text="planned arrival if accepted", verbose_name=_("预计到达")
+    )
+    distance_m = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("距离（米）"))
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("创建时间"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("过期时间"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("答复时间"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("备注"))
 
     class Meta:
         verbose_name = _("派单邀约")
@@ -83,13 +96,21 @@ class DispatchEscalation(models.Model):
     """The offer loop ran out of technicians: a dispatcher must act (shown on the board)."""
 
     order = models.ForeignKey(
-        "workorders.WorkOrder", on_delete=models.CASCADE, related_name="dispatch_escalations"
+        "workorders.WorkOrder",
+        on_delete=models.CASCADE,
+        related_name="dispatch_escalations",
+        verbose_name=_("工单"),
     )
-    reason = models.CharField(max_length=20, choices=EscalationReason.choices)
-    created_at = models.DateTimeField(db_index=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=EscalationReason.choices, verbose_name=_("升级原因"))
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("创建时间"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("处理时间"))
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("处理人"),
     )
 
     class Meta:
@@ -116,18 +137,22 @@ class DispatchPlan(models.Model):
     reader can tell whether the plan still matches the orders and technicians it was made for.
     """
 
-    service_point = models.ForeignKey(ServicePoint, on_delete=models.CASCADE, related_name="plans")
-    day = models.DateField()
-    engine = models.CharField(max_length=20)
-    solve_seconds = models.FloatField(default=0.0)
-    fallback_reason = models.CharField(max_length=300, blank=True)
-    routes = models.JSONField(default=dict)
-    unassigned = models.JSONField(default=list)
-    stats = models.JSONField(default=dict)
-    signature = models.CharField(max_length=64, blank=True)
-    trigger = models.CharField(max_length=20, choices=PlanTrigger.choices, default=PlanTrigger.MANUAL)
-    version = models.PositiveIntegerField(default=1)
-    planned_at = models.DateTimeField()
+    service_point = models.ForeignKey(
+        ServicePoint, on_delete=models.CASCADE, related_name="plans", verbose_name=_("服务网点")
+    )
+    day = models.DateField(verbose_name=_("日期"))
+    engine = models.CharField(max_length=20, verbose_name=_("求解引擎"))
+    solve_seconds = models.FloatField(default=0.0, verbose_name=_("求解耗时（秒）"))
+    fallback_reason = models.CharField(max_length=300, blank=True, verbose_name=_("降级原因"))
+    routes = models.JSONField(default=dict, verbose_name=_("路线"))
+    unassigned = models.JSONField(default=list, verbose_name=_("未分配工单"))
+    stats = models.JSONField(default=dict, verbose_name=_("统计"))
+    signature = models.CharField(max_length=64, blank=True, verbose_name=_("输入签名"))
+    trigger = models.CharField(
+        max_length=20, choices=PlanTrigger.choices, default=PlanTrigger.MANUAL, verbose_name=_("触发原因")
+    )
+    version = models.PositiveIntegerField(default=1, verbose_name=_("版本"))
+    planned_at = models.DateTimeField(verbose_name=_("规划时间"))
 
     class Meta:
         verbose_name = _("派单计划")

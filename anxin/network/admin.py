@@ -1,20 +1,27 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from unfold.admin import ModelAdmin
 
 from anxin.network.models import CoverageArea, ServicePoint, Technician
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
-    list_display = ["name", "county_code", "opening_hours", "is_active"]
-    list_filter = ["is_active"]
+class ServicePointAdmin(ModelAdmin):
+    """Coverage is edited on the coverage page (map, division search, conflicts); "view on site" goes there."""
+
+    list_display = ["name", "county_code", "opening_hours", "open_24h", "is_active"]
+    list_filter = ["is_active", "open_24h", "brands"]
     search_fields = ["name", "county_code"]
     filter_horizontal = ["brands", "categories"]
 
+    def view_on_site(self, obj: ServicePoint) -> str:
+        return reverse("network:coverage_edit", args=[obj.pk])
+
 
 @admin.register(Technician)
-class TechnicianAdmin(admin.ModelAdmin):
+class TechnicianAdmin(ModelAdmin):
     list_display = [
         "employee_no",
         "user",
@@ -26,15 +33,20 @@ class TechnicianAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["service_point", "status", "is_active"]
+    list_select_related = ["user", "service_point"]
     search_fields = ["employee_no", "user__username"]
     filter_horizontal = ["brands", "categories"]
+    raw_id_fields = ["user"]
     readonly_fields = ["last_latitude", "last_longitude", "last_located_at", "status_changed_at"]
 
 
 @admin.register(CoverageArea)
-class CoverageAreaAdmin(admin.ModelAdmin):
+class CoverageAreaAdmin(ModelAdmin):
     list_display = ("service_point", "name_path", "division_code", "level", "exclude", "updated_at")
     list_filter = ("level", "exclude")
     search_fields = ("division_code", "name_path", "service_point__name")
     list_select_related = ("service_point",)
     raw_id_fields = ("service_point",)
+
+    def view_on_site(self, obj: CoverageArea) -> str:
+        return reverse("network:coverage_edit", args=[obj.service_point_id])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
@@ -6,3 +7,4 @@ class NetworkConfig(AppConfig):
 
     name = "anxin.network"
     label = "network"
+    verbose_name = _("服务网络")

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.jobs import job_retry
@@ -14,7 +15,7 @@ from anxin.notifications.models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -26,6 +27,7 @@ class JobAdmin(admin.ModelAdmin):
         "done_at",
     ]
     list_filter = ["status", "kind"]
+    search_fields = ["=id", "kind"]
     readonly_fields = [f.name for f in Job._meta.fields]
     actions = ["retry_dead_jobs"]
     date_hierarchy = "created_at"

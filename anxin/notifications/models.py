@@ -18,15 +18,24 @@ class Job(models.Model):
     look at in the admin. The payload holds ids and flags only, never personal data.
     """
 
-    kind = models.CharField(max_length=100, db_index=True, help_text="Dotted path of the registered handler")
-    payload = models.JSONField(default=dict, help_text="Ids and flags only")
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True, help_text="Lease of the worker running it")
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(
+        max_length=100,
+        db_index=True,
+        help_text="Dotted path of the registered handler",
+        verbose_name=_("任务类型"),
+    )
+    payload = models.JSONField(default=dict, help_text="Ids and flags only", verbose_name=_("参数"))
+    status = models.CharField(
+        max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING, verbose_name=_("状态")
+    )
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("尝试次数"))
+    next_attempt_at = models.DateTimeField(default=timezone.now, verbose_name=_("下次尝试时间"))
+    locked_until = models.DateTimeField(
+        null=True, blank=True, help_text="Lease of the worker running it", verbose_name=_("锁定至")
+    )
+    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("最近错误"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("完成时间"))
 
     class Meta:
         verbose_name = _("后台任务")

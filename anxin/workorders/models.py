@@ -35,45 +35,87 @@ class WorkOrder(models.Model):
     resolved…); such orders are kept and worked, never dropped.
     """
 
-    number = models.CharField(max_length=20, unique=True)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True)
-    channel = models.CharField(max_length=12, choices=Channel.choices)
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(max_length=20, unique=True, verbose_name=_("工单号"))
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True, verbose_name=_("状态")
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices, verbose_name=_("来源渠道"))
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.NORMAL, verbose_name=_("优先级")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name=_("客户")
+    )
     device = models.ForeignKey(
-        "customers.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        "customers.Device",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name=_("设备"),
     )
     brand = models.ForeignKey(
-        "catalog.Brand", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+        "catalog.Brand",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("品牌"),
     )
     category = models.ForeignKey(
-        "catalog.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+        "catalog.ProductCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("品类"),
     )
-    brand_text = EncryptedTextField(blank=True, help_text="brand as the customer gave it")
-    category_text = EncryptedTextField(blank=True)
-    contact_name = EncryptedTextField(blank=True)
-    contact_phone = EncryptedTextField(blank=True)
-    service_address = EncryptedTextField(blank=True)
-    description = EncryptedTextField(blank=True)
-    county_code = models.CharField(max_length=6, blank=True, db_index=True)
-    township_code = models.CharField(max_length=9, blank=True)
-    in_warranty = models.BooleanField(null=True)
-    preferred_time = EncryptedTextField(blank=True, help_text="as the customer said it")
-    appointment_start = models.DateTimeField(null=True, blank=True, help_text="promised arrival window")
-    appointment_end = models.DateTimeField(null=True, blank=True)
-    attention = models.JSONField(default=list, blank=True)
+    brand_text = EncryptedTextField(
+        blank=True, help_text="brand as the customer gave it", verbose_name=_("品牌（原文）")
+    )
+    category_text = EncryptedTextField(blank=True, verbose_name=_("品类（原文）"))
+    contact_name = EncryptedTextField(blank=True, verbose_name=_("联系人"))
+    contact_phone = EncryptedTextField(blank=True, verbose_name=_("联系电话"))
+    service_address = EncryptedTextField(blank=True, verbose_name=_("服务地址"))
+    description = EncryptedTextField(blank=True, verbose_name=_("故障描述"))
+    county_code = models.CharField(max_length=6, blank=True, db_index=True, verbose_name=_("区县代码"))
+    township_code = models.CharField(max_length=9, blank=True, verbose_name=_("乡镇代码"))
+    in_warranty = models.BooleanField(null=True, verbose_name=_("在保"))
+    preferred_time = EncryptedTextField(
+        blank=True, help_text="as the customer said it", verbose_name=_("期望上门时间")
+    )
+    appointment_start = models.DateTimeField(
+        null=True, blank=True, help_text="promised arrival window", verbose_name=_("预约开始")
+    )
+    appointment_end = models.DateTimeField(null=True, blank=True, verbose_name=_("预约结束"))
+    attention = models.JSONField(default=list, blank=True, verbose_name=_("提醒事项"))
     technician = models.ForeignKey(
-        "network.Technician", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        "network.Technician",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name=_("技师"),
     )
     service_point = models.ForeignKey(
-        "network.ServicePoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+        "network.ServicePoint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name=_("服务网点"),
     )
-    tracking_token = models.CharField(max_length=32, unique=True)
+    tracking_token = models.CharField(max_length=32, unique=True, verbose_name=_("查询令牌"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
-    created_at = models.DateTimeField(db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("创建时间"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         verbose_name = _("工单")
@@ -88,24 +130,37 @@ class WorkOrder(models.Model):
 class WorkOrderEvent(models.Model):
     """An immutable timeline entry: a state transition, or a note such as a linked duplicate request."""
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
-    event = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单")
+    )
+    event = models.CharField(max_length=30, verbose_name=_("事件"))
+    from_status = models.CharField(max_length=24, blank=True, verbose_name=_("原状态"))
+    to_status = models.CharField(max_length=24, blank=True, verbose_name=_("新状态"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(
-        max_length=80, blank=True, help_text="who, when there is no user (system, channel)"
+        max_length=80,
+        blank=True,
+        help_text="who, when there is no user (system, channel)",
+        verbose_name=_("操作人名称"),
     )
-    note = models.TextField(blank=True, help_text="never personal data: that goes in details")
+    note = models.TextField(
+        blank=True, help_text="never personal data: that goes in details", verbose_name=_("备注")
+    )
     details = EncryptedTextField(
         blank=True,
         help_text="JSON, encrypted: a correction's old and new values, a linked request's description",
+        verbose_name=_("详情"),
     )
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("时间"))
     # The writing transaction (PostgreSQL; 0 on SQLite): outbox readers go by (txid, id), see core.outbox.
-    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False, verbose_name=_("事务号"))
 
     class Meta:
         verbose_name = _("工单记录")
