@@ -18,6 +18,7 @@ from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.core.crypto import get_keyring
 from anxin.core.exceptions import RateLimited, ValidationFailed
 from anxin.core.masking import normalize_email, normalize_phone
+from anxin.core.rows import rows_insert
 from anxin.core.ratelimit import (
     login_guard_check,
     login_guard_fail,
@@ -66,8 +67,9 @@ def customer_get_or_create(
             phone_index=phone_blind_index(phone),
             email_index=email_blind_index(email),
         )
-        customer.full_clean()
-        customer.save()
+        # No full_clean(): nothing in it can fail here (text fields without limits, the blind
+        # indexes are 64-character digests), and it cost a tenth of an intake's CPU.
+        rows_insert([customer])
         return customer, True
     changed = []
     for field, value, index_field, index_value in (
@@ -101,6 +103,9 @@ def warranty_end_for(
     return dt.date(year, month, day) - dt.timedelta(days=1)
 
 
+SERIAL_NUMBER_MAX = 60  # Device.serial_number's max_length
+
+
 @transaction.atomic(savepoint=False)
 def device_register(
     *,
@@ -126,9 +131,12 @@ def device_register(
         purchase_date=purchase_date,
         warranty_end=warranty_end_for(purchase_date=purchase_date, brand=brand, product_model=product_model),
     )
-    # The related objects are already loaded instances: skip re-querying each foreign key.
-    device.full_clean(exclude=["customer", "brand", "category", "product_model"])
-    device.save()
+    # What full_clean() checked, without its cost (the related objects are loaded instances).
+    if len(serial_number) > SERIAL_NUMBER_MAX:
+        raise ValidationFailed(
+            f"Serial number must have at most {SERIAL_NUMBER_MAX} characters", field="serial_number"
+        )
+    rows_insert([device])
     return device
 
 

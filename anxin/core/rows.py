@@ -1,0 +1,67 @@
+"""Lean INSERTs for hot write paths: new model instances written with one ``cursor.execute``.
+
+Why: ``Model.save()`` and ``bulk_create`` spend most of their CPU in the ORM's bookkeeping (the
+insert compiler, signals, related-object checks), about 0.3-0.5 ms per row; the API intake writes
+seven rows per order (docs/benchmarks.md §1, "third pass"). Here the SQL text is built once per
+(model, columns, row count) and each value still goes through the field's own ``pre_save`` and
+``get_db_prep_save``, the very calls ``save()`` makes: defaults, ``auto_now_add`` times, JSON and
+the AES-GCM of ``EncryptedTextField`` come out the same, and so do the rows. A column with a
+database default (``db_default``) is left to the database, as the ORM leaves it, and read back.
+
+Not done here, by design: ``full_clean()`` (callers validate their input first), ``pre_save`` /
+``post_save`` signals (no receiver exists for the models written this way; do not use it for models
+that get one), and the ``save()`` overrides of the model. Use it only for new rows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import NotSupportedError, connections, models
+from django.db.models.expressions import DatabaseDefault
+
+M = TypeVar("M", bound=models.Model)
+
+
+def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
+    """INSERT the new instances ``objs`` (all of one model) in one statement; set their primary
+    keys and database-default columns as ``save()`` would, and return them."""
+    if not objs:
+        return objs
+    connection = connections[using]
+    meta = type(objs[0])._meta
+    first = objs[0]
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not (field.primary_key and getattr(first, field.attname) is None)
+        and not isinstance(getattr(first, field.attname), DatabaseDefault)
+    ]
+    params: list[Any] = []
+    for obj in objs:
+        params += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    returning = meta.db_returning_fields  # the auto primary key and db_default columns
+    if returning and not connection.features.can_return_rows_from_bulk_insert:
+        raise NotSupportedError("rows_insert needs INSERT … RETURNING (PostgreSQL, SQLite ≥ 3.35)")
+    sql = _insert_sql(using, type(objs[0]), tuple(field.attname for field in fields), len(objs))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall() if returning else [()] * len(objs)
+    for obj, values in zip(objs, returned, strict=True):  # integers: no converters needed
+        for field, value in zip(returning, values, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(using: str, model: type[models.Model], attnames: tuple[str, ...], rows: int) -> str:
+    """The statement text, built once per shape: quoting and joining cost more than the insert."""
+    quote, meta = connections[using].ops.quote_name, model._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in attnames)
+    row = "(" + ", ".join(["%s"] * len(attnames)) + ")"
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES " + ", ".join([row] * rows)
+    returning = ", ".join(quote(field.column) for field in meta.db_returning_fields)
+    return sql + (f" RETURNING {returning}" if returning else "")
