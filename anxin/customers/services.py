@@ -6,7 +6,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -53,19 +53,20 @@ def customer_get_or_create(
     """
     phone = normalize_phone(phone)
     email = normalize_email(email)
+    phone_index, email_index = phone_blind_index(phone), email_blind_index(email)
     customer = None
     if phone:
-        customer = Customer.objects.select_for_update().filter(phone_index=phone_blind_index(phone)).first()
+        customer = _customer_locked_by(column="phone_index", digest=phone_index)
     if customer is None and email:
-        customer = Customer.objects.select_for_update().filter(email_index=email_blind_index(email)).first()
+        customer = _customer_locked_by(column="email_index", digest=email_index)
     if customer is None:
         customer = Customer(
             phone=phone,
             email=email,
             name=name,
             address=address,
-            phone_index=phone_blind_index(phone),
-            email_index=email_blind_index(email),
+            phone_index=phone_index,
+            email_index=email_index,
         )
         # No full_clean(): nothing in it can fail here (text fields without limits, the blind
         # indexes are 64-character digests), and it cost a tenth of an intake's CPU.
@@ -73,8 +74,8 @@ def customer_get_or_create(
         return customer, True
     changed = []
     for field, value, index_field, index_value in (
-        ("phone", phone, "phone_index", phone_blind_index(phone) if phone else ""),
-        ("email", email, "email_index", email_blind_index(email) if email else ""),
+        ("phone", phone, "phone_index", phone_index),
+        ("email", email, "email_index", email_index),
     ):
         if value and not getattr(customer, field):
             setattr(customer, field, value)
@@ -87,6 +88,18 @@ def customer_get_or_create(
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
     return customer, False
+
+
+def _customer_locked_by(*, column: str, digest: str) -> Customer | None:
+    """The first customer whose blind index ``column`` is ``digest``, its row locked (PostgreSQL).
+
+    What ``select_for_update().filter(...).first()`` sends, as fixed SQL: compiling that queryset
+    cost more CPU than the statement itself on every intake (docs/benchmarks.md §1, third pass).
+    """
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT * FROM {table} WHERE {connection.ops.quote_name(column)} = %s ORDER BY id LIMIT 1{lock}"
+    return next(iter(Customer.objects.raw(sql, [digest])), None)
 
 
 def warranty_end_for(
