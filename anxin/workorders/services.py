@@ -20,7 +20,7 @@ from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.masking import normalize_phone
 from anxin.core.outbox import outbox_kick
-from anxin.core.rows import rows_insert
+from anxin.core.rows import prepared_cursor, rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import device_register
 from anxin.network.selectors import service_points_covering
@@ -50,7 +50,7 @@ def workorder_number_next(*, when: dt.datetime) -> str:
     """
     day = timezone.localtime(when).date()
     table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # prepared once per connection on PostgreSQL
         cursor.execute(
             f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) '  # the table name comes from the model
             f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
