@@ -60,7 +60,7 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
     returning = meta.db_returning_fields  # the auto primary key and db_default columns
     if returning and not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError("rows_insert needs INSERT … RETURNING (PostgreSQL, SQLite ≥ 3.35)")
-    sql = _insert_sql(using, type(objs[0]), tuple(field.attname for field in fields), len(objs))
+    sql = _insert_sql(using, meta.db_table, tuple(fields), tuple(returning), len(objs))
     with prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall() if returning else [()] * len(objs)
@@ -72,14 +72,20 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_sql(using: str, model: type[models.Model], attnames: tuple[str, ...], rows: int) -> str:
+def _insert_sql(
+    using: str,
+    table: str,
+    fields: tuple[models.Field[Any, Any], ...],
+    returning: tuple[models.Field[Any, Any], ...],
+    rows: int,
+) -> str:
     """The statement text, built once per shape: quoting and joining cost more than the insert."""
-    quote, meta = connections[using].ops.quote_name, model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in attnames)
-    row = "(" + ", ".join(["%s"] * len(attnames)) + ")"
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES " + ", ".join([row] * rows)
-    returning = ", ".join(quote(field.column) for field in meta.db_returning_fields)
-    return sql + (f" RETURNING {returning}" if returning else "")
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {quote(table)} ({columns}) VALUES " + ", ".join([row] * rows)
+    returned = ", ".join(quote(str(field.column)) for field in returning)
+    return sql + (f" RETURNING {returned}" if returned else "")
 
 
 @contextmanager
@@ -97,5 +103,6 @@ def prepared_cursor(using: str = "default") -> Iterator[CursorWrapper]:
     connection.validate_thread_sharing()
     raw = _PreparedCursor(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
+    # django-stubs type make_cursor's argument as Django's own wrapper; it takes the driver's cursor.
+    with wrap(raw) as cursor:  # type: ignore[arg-type]
         yield cursor

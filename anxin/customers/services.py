@@ -18,7 +18,6 @@ from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.core.crypto import get_keyring
 from anxin.core.exceptions import RateLimited, ValidationFailed
 from anxin.core.masking import normalize_email, normalize_phone
-from anxin.core.rows import rows_insert
 from anxin.core.ratelimit import (
     login_guard_check,
     login_guard_fail,
@@ -26,6 +25,7 @@ from anxin.core.ratelimit import (
     rate_limited,
     ratelimit_hit,
 )
+from anxin.core.rows import rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.notifications.services import sms_send
 

@@ -105,7 +105,7 @@ def jobs_enqueue(jobs: list[tuple[DurableJob, dict[str, int | bool]]]) -> list[J
     for handler, payload in jobs:
         _check_payload(payload)
         rows.append(Job(kind=handler.kind, payload=payload, next_attempt_at=timezone.now()))
-    created = rows_insert(rows)  # one INSERT, without bulk_create's per-row bookkeeping
+    created = list(rows_insert(rows))  # one INSERT, without bulk_create's per-row bookkeeping
     for job in created:
         transaction.on_commit(partial(_wake, job.pk))  # binds this job's id, not the loop variable
     return created

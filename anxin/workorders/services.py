@@ -85,11 +85,10 @@ def workorder_create(
     service_point: ServicePoint | None = None,
     actor: User | None = None,
     note: str = "",
-    number: str = "",
+    number: str = "",  # taken beforehand by workorder_number_next (outside the caller's transaction)
     at: dt.datetime | None = None,
 ) -> WorkOrder:
-    """A new order and its ``created`` event, the one place orders are made. ``number``: taken
-    beforehand with ``workorder_number_next`` (outside the caller's transaction), else here."""
+    """A new order and its ``created`` event, the one place orders are made (a number is taken if none)."""
     now, attention = at or timezone.now(), list(attention or [])
     order = WorkOrder(
         number=number or workorder_number_next(when=now),
@@ -114,7 +113,7 @@ def workorder_create(
         created_by=actor if actor is not None and actor.pk else None,
         created_at=now,
     )
-    rows_insert([order])  # one INSERT without the ORM's per-row overhead (intake's hot path)
+    rows_insert([order])  # save()'s row without the ORM's per-row overhead (intake's hot path)
     flagged = "Flagged for an agent: " + ", ".join(attention) if attention else ""
     workorder_event_record(
         order=order,
