@@ -71,6 +71,47 @@ def rows_insert(objs: Sequence[M], *, using: str = "default") -> Sequence[M]:
     return objs
 
 
+def row_first_locked(model: type[M], *, column: str, value: Any, using: str = "default") -> M | None:
+    """The first row (by primary key) whose ``column`` equals ``value``, locked until the
+    transaction ends where the database can (``SELECT … FOR UPDATE``): what
+    ``select_for_update().filter(column=value).first()`` sends, as one fixed prepared statement.
+    Values are converted as the ORM converts them (decrypted, typed) before the instance is made."""
+    connection, meta = connections[using], model._meta
+    fields = tuple(meta.concrete_fields)
+    sql = _select_sql(
+        using, meta.db_table, fields, meta.get_field(column), connection.features.has_select_for_update
+    )
+    with prepared_cursor(using) as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for field, stored in zip(fields, row, strict=True):
+        col = field.get_col(meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            stored = convert(stored, col, connection)
+        values.append(stored)
+    return model.from_db(using, [field.attname for field in fields], values)
+
+
+@functools.lru_cache(maxsize=64)
+def _select_sql(
+    using: str,
+    table: str,
+    fields: tuple[models.Field[Any, Any], ...],
+    where: models.Field[Any, Any],
+    lock: bool,
+) -> str:
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    order = quote(str(fields[0].model._meta.pk.column))
+    sql = (
+        f"SELECT {columns} FROM {quote(table)} WHERE {quote(str(where.column))} = %s ORDER BY {order} LIMIT 1"
+    )
+    return sql + (" FOR UPDATE" if lock else "")
+
+
 @functools.lru_cache(maxsize=64)
 def _insert_sql(
     using: str,

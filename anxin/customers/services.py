@@ -6,7 +6,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,7 +25,7 @@ from anxin.core.ratelimit import (
     rate_limited,
     ratelimit_hit,
 )
-from anxin.core.rows import rows_insert
+from anxin.core.rows import row_first_locked, rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.notifications.services import sms_send
 
@@ -93,13 +93,10 @@ def customer_get_or_create(
 def _customer_locked_by(*, column: str, digest: str) -> Customer | None:
     """The first customer whose blind index ``column`` is ``digest``, its row locked (PostgreSQL).
 
-    What ``select_for_update().filter(...).first()`` sends, as fixed SQL: compiling that queryset
-    cost more CPU than the statement itself on every intake (docs/benchmarks.md §1, third pass).
+    What ``select_for_update().filter(...).first()`` sends, as one fixed prepared statement:
+    compiling that queryset cost more CPU than the statement itself (docs/benchmarks.md §1).
     """
-    table = connection.ops.quote_name(Customer._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT * FROM {table} WHERE {connection.ops.quote_name(column)} = %s ORDER BY id LIMIT 1{lock}"
-    return next(iter(Customer.objects.raw(sql, [digest])), None)
+    return row_first_locked(Customer, column=column, value=digest)
 
 
 def warranty_end_for(

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from anxin.core.crypto import get_keyring
-from anxin.core.rows import rows_insert
+from anxin.core.rows import row_first_locked, rows_insert
 from anxin.customers.models import Customer
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.models import Job
@@ -76,3 +76,19 @@ def test_a_unique_violation_is_djangos_integrity_error():
         rows_insert([OrderNumberCounter(day=day, last=2)])
 
     assert OrderNumberCounter.objects.get(day=day).last == 1
+
+
+@pytest.mark.django_db
+def test_row_first_locked_reads_the_first_match_as_the_orm_does(django_assert_num_queries):
+    first = Customer.objects.create(**PERSONAL, phone_index="b" * 64)
+    Customer.objects.create(name="李娜", phone_index="b" * 64)
+
+    with django_assert_num_queries(1):
+        found = row_first_locked(Customer, column="phone_index", value="b" * 64)
+
+    expected = Customer.objects.get(pk=first.pk)
+    assert found is not None and not found._state.adding
+    assert [getattr(found, f.attname) for f in Customer._meta.concrete_fields] == [
+        getattr(expected, f.attname) for f in Customer._meta.concrete_fields
+    ]
+    assert row_first_locked(Customer, column="phone_index", value="c" * 64) is None
