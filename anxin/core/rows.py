@@ -132,9 +132,11 @@ def _insert_sql(
 @contextmanager
 def prepared_cursor(using: str = "default") -> Iterator[CursorWrapper]:
     """A cursor for a hot path's fixed statements: on PostgreSQL bound server-side and prepared
-    from the first execution (measured: PostgreSQL's CPU per intake 1.8 → 1.1 ms, docs/benchmarks.md
-    §1); elsewhere Django's ordinary cursor. Either way Django's wrapper runs each statement, so it
-    is logged, counted (``CaptureQueriesContext``, execute wrappers) and its errors are Django's."""
+    from the first execution (measured with the rest of this module: PostgreSQL's CPU per intake
+    1.87 → 1.47 ms, docs/benchmarks.md §1); elsewhere Django's ordinary cursor. Either way Django's
+    wrapper runs each statement, so it is logged, counted (``CaptureQueriesContext``, execute
+    wrappers) and its errors are Django's. Prepared statements live per connection: behind a
+    connection pooler in transaction mode it needs one that tracks them (PgBouncer ≥ 1.21)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
