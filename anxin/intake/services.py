@@ -33,6 +33,7 @@ from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.images import attachment_image_ingest
 from anxin.core.masking import normalize_email, normalize_phone
+from anxin.core.rows import rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import customer_get_or_create, device_register
 from anxin.dispatch.tasks import offer_new_order
@@ -491,7 +492,7 @@ def _request_record(
 def _intake_request_create(
     *, request: RepairRequest, actor: User | None, order: WorkOrder, created_order: bool
 ) -> IntakeRequest:
-    return IntakeRequest.objects.create(
+    intake = IntakeRequest(
         channel=request.channel,
         order=order,
         created_order=created_order,
@@ -499,6 +500,8 @@ def _intake_request_create(
         content=request.content_json(),
         submitted_by=_submitter(actor),
     )
+    rows_insert([intake])
+    return intake
 
 
 def _request_link(*, request: RepairRequest, actor: User | None, order: WorkOrder) -> IntakeResult:
@@ -565,12 +568,16 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
             result = replayed or _request_record(
                 request=request, actor=client, resolved=resolved, number=number
             )
-            IdempotencyRecord.objects.create(
-                client=client,
-                key=key,
-                request_fingerprint=fingerprint,
-                order=result.order,
-                intake_request=result.intake,
+            rows_insert(
+                [
+                    IdempotencyRecord(
+                        client=client,
+                        key=key,
+                        request_fingerprint=fingerprint,
+                        order=result.order,
+                        intake_request=result.intake,
+                    )
+                ]
             )
             return result
     except IntegrityError:

@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from anxin.core.rows import rows_insert
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.models import Job
 
@@ -116,7 +117,7 @@ def jobs_enqueue(jobs: list[tuple[DurableJob, dict[str, int | bool]]]) -> list[J
     for handler, payload in jobs:
         _check_payload(payload)
         rows.append(Job(kind=handler.kind, payload=payload, next_attempt_at=timezone.now()))
-    created = Job.objects.bulk_create(rows)
+    created = list(rows_insert(rows))  # one INSERT, without bulk_create's per-row bookkeeping
     for job in created:
         transaction.on_commit(partial(_wake, job.pk))  # binds this job's id, not the loop variable
     return created

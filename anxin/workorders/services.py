@@ -22,6 +22,7 @@ from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.masking import normalize_phone
 from anxin.core.outbox import outbox_kick
+from anxin.core.rows import prepared_cursor, rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import device_register
 from anxin.network.selectors import service_points_covering
@@ -51,7 +52,7 @@ def workorder_number_next(*, when: dt.datetime) -> str:
     """
     day = timezone.localtime(when).date()
     table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # prepared once per connection on PostgreSQL
         cursor.execute(
             f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) '  # the table name comes from the model
             f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
@@ -86,13 +87,12 @@ def workorder_create(
     service_point: ServicePoint | None = None,
     actor: User | None = None,
     note: str = "",
-    number: str = "",
+    number: str = "",  # taken beforehand by workorder_number_next (outside the caller's transaction)
     at: dt.datetime | None = None,
 ) -> WorkOrder:
-    """A new order and its ``created`` event, the one place orders are made. ``number``: taken
-    beforehand with ``workorder_number_next`` (outside the caller's transaction), else here."""
+    """A new order and its ``created`` event, the one place orders are made (a number is taken if none)."""
     now, attention = at or timezone.now(), list(attention or [])
-    order = WorkOrder.objects.create(
+    order = WorkOrder(
         number=number or workorder_number_next(when=now),
         channel=channel,
         customer=customer,
@@ -115,6 +115,7 @@ def workorder_create(
         created_by=actor if actor is not None and actor.pk else None,
         created_at=now,
     )
+    rows_insert([order])  # save()'s row without the ORM's per-row overhead (intake's hot path)
     workorder_event_record(
         order=order,
         event=Event.CREATED,
@@ -154,7 +155,7 @@ def workorder_event_record(
 
     ``note`` is stored as is: never put personal data in it. ``details`` (JSON) is encrypted.
     """
-    row = WorkOrderEvent.objects.create(
+    row = WorkOrderEvent(
         order=order,
         event=event,
         from_status=from_status,
@@ -165,6 +166,7 @@ def workorder_event_record(
         details=details,
         created_at=at or timezone.now(),
     )
+    rows_insert([row])  # the txid column keeps its database default, as with save()
     outbox_kick(event)  # after the row exists: outside a transaction the kick runs at once
     return row
 
