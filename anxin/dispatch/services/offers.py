@@ -271,7 +271,7 @@ def offer_accept(*, offer: DispatchOffer, actor: User, now: dt.datetime | None =
     if not updated:
         offer.refresh_from_db()
         raise Conflict(
-            gettext("该派单邀请%(state)s，已无法接受") % {"state": offer.get_state_display()},
+            gettext("该派单邀请状态为「%(state)s」，已无法接受") % {"state": offer.get_state_display()},
             code="offer_closed",
             field="offer",
         )
@@ -329,7 +329,7 @@ def _offer_close(
     if not updated:
         offer.refresh_from_db()
         raise Conflict(
-            gettext("该派单邀请已%(state)s") % {"state": offer.get_state_display()},
+            gettext("该派单邀请已处理（%(state)s）") % {"state": offer.get_state_display()},
             code="offer_closed",
             field="offer",
         )
