@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from anxin.core.exceptions import DomainError, error_headers
+from anxin.core.validation import input_error_from_pydantic
 
 logger = logging.getLogger("anxin.api")
 
@@ -52,28 +54,16 @@ def on_model_validation_error(request: HttpRequest, exc: PydanticValidationError
 
 def validation_error_response(request: HttpRequest, errors: list[Any]) -> HttpResponse:
     """Pydantic's first error as the one error shape: 422 naming the field (400 for broken JSON)."""
-    first = errors[0] if errors else {}
-    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")]
-    kind = first.get("type", "")
-    if kind == "json_invalid" or (not loc and "JSON" in str(first.get("msg", ""))):
-        return error_response(
-            request, status=400, code="invalid_json", detail="Request body is not valid JSON"
-        )
-    code = (
-        "unknown_field"
-        if kind == "extra_forbidden"
-        else ("missing_field" if kind == "missing" else "invalid")
-    )
-    field = ".".join(loc) or None
+    error = input_error_from_pydantic(errors)
     return error_response(
-        request, status=422, code=code, detail=str(first.get("msg", "invalid input")), field=field
+        request, status=error.status, code=error.code, detail=error.detail, field=error.field
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
-        request, status=401, code="unauthenticated", detail="A valid API token or session is required"
+        request, status=401, code="unauthenticated", detail=gettext("需要有效的 API 令牌或登录会话")
     )
 
 
@@ -81,14 +71,14 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return error_response(
-            request, status=400, code="invalid_json", detail="Request body is not valid JSON"
+            request, status=400, code="invalid_json", detail=gettext("请求正文不是有效的 JSON")
         )
     return error_response(request, status=exc.status_code, code="http_error", detail=str(exc))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, status=404, code="not_found", detail="Not found")
+    return error_response(request, status=404, code="not_found", detail=gettext("未找到"))
 
 
 @api.exception_handler(Exception)
@@ -97,7 +87,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     got_request_exception.send(sender=None, request=request)
     return error_response(
-        request, status=500, code="server_error", detail="The server could not answer this request"
+        request, status=500, code="server_error", detail=gettext("服务器暂时无法处理此请求")
     )
 
 

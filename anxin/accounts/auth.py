@@ -8,6 +8,7 @@ import time
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -72,7 +73,8 @@ class SessionAuth(APIKeyCookie):
             return None
         if self.csrf and check_csrf(request) is not None:
             raise PermissionDenied(
-                "CSRF check failed: send the csrftoken cookie's value in X-CSRFToken", code="csrf_failed"
+                gettext("CSRF 校验失败：请在 X-CSRFToken 请求头中发送 csrftoken cookie 的值"),
+                code="csrf_failed",
             )
         return request.COOKIES.get(self.param_name)
 

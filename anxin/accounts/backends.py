@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.services import login_lockout_alert
@@ -45,7 +46,7 @@ class ThrottledModelBackend(ModelBackend):
             if request is not None:
                 setattr(request, LOCKOUT_ATTRIBUTE, lockout)
             # Stops Django trying other backends; authenticate() answers None and signals the failure.
-            raise PermissionDenied("locked out")
+            raise PermissionDenied(gettext("尝试次数过多，账户已暂时锁定"))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             failures = login_guard_fail(keys=keys)

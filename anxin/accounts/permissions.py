@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -93,10 +94,10 @@ def require(
 ) -> None:
     """Raise PermissionDenied (403) unless ``can(user, action, obj)``; services call this first."""
     if scope_of(user, action) is None:
-        raise PermissionDenied(f"Your role may not {action.label}", code=code, field=field)
+        raise PermissionDenied(gettext("您的角色无权执行此操作"), code=code, field=field)
     if not can(user, action, obj):
         raise PermissionDenied(
-            f"Not one of yours: you may {action.label} only on your own", code=code, field=field
+            gettext("这不在您的负责范围内：此操作只能用于您自己负责的对象"), code=code, field=field
         )
 
 

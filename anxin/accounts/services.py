@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import ApiToken, User
@@ -18,15 +19,17 @@ logger = logging.getLogger(__name__)
 def api_token_create(*, name: str, role: str, brand_codes: list[str] | None = None) -> str:
     """Create a service user with `role` and a bearer token for it; returns the token (shown once)."""
     if role not in Role.values:
-        raise ValidationFailed(f"Unknown role '{role}'", field="role")
+        raise ValidationFailed(gettext("未知的角色「%(role)s」") % {"role": role}, field="role")
     if not name.strip():
-        raise ValidationFailed("A token needs a name", field="name")
+        raise ValidationFailed(gettext("令牌需要一个名称"), field="name")
     if ApiToken.objects.filter(name=name).exists():
-        raise Conflict(f"A token named '{name}' already exists", field="name")
+        raise Conflict(gettext("名为「%(name)s」的令牌已存在") % {"name": name}, field="name")
     brands = list(Brand.objects.filter(code__in=brand_codes or []))
     missing = set(brand_codes or []) - {b.code for b in brands}
     if missing:
-        raise ValidationFailed(f"Unknown brand code(s): {', '.join(sorted(missing))}", field="brand")
+        raise ValidationFailed(
+            gettext("未知的品牌代码：%(codes)s") % {"codes": ", ".join(sorted(missing))}, field="brand"
+        )
     user, _ = User.objects.get_or_create(
         username=f"api:{name}", defaults={"role": role, "display_name": name}
     )

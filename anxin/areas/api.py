@@ -7,6 +7,7 @@ and is a CPU sink if left open (docs/adr/0033-areas-api-and-coverage.md).
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router
 
 from anxin.accounts.auth import api_auth
@@ -62,5 +63,5 @@ def resolve_batch(request: HttpRequest, payload: ResolveIn) -> dict:
 def division_detail(request: HttpRequest, code: str) -> dict:
     division = division_get(code)
     if division is None:
-        raise NotFound("行政区划代码不存在", field="code")
+        raise NotFound(gettext("行政区划代码不存在"), field="code")
     return {**division_out(division), "children": [division_out(c) for c in division_children(division.code)]}

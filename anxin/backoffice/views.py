@@ -114,7 +114,7 @@ def _local_datetime(value: str, field: str) -> dt.datetime | None:
     try:
         return timezone.make_aware(dt.datetime.fromisoformat(value.strip()))
     except ValueError:
-        raise ValidationFailed("日期时间格式不正确", field=field) from None
+        raise ValidationFailed(gettext("日期时间格式不正确"), field=field) from None
 
 
 @login_required
@@ -192,7 +192,7 @@ def order_sla_action(request: AuthedRequest, number: str) -> HttpResponse:
                 order=order, actor=request.user, note=request.POST.get("note", "")
             )
         else:
-            raise Conflict(f"Unknown action '{action}'", field="action")
+            raise Conflict(gettext("未知的操作「%(action)s」") % {"action": action}, field="action")
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("workorders:detail", number=number)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pillow_heif
 from django.conf import settings
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anxin.core.exceptions import ValidationFailed
@@ -88,8 +89,8 @@ class IngestedImage:
 def _too_large(field: str) -> ValidationFailed:
     megapixels = max_pixels() / 1_000_000
     return ValidationFailed(
-        f"Image is too large: at most {megapixels:.0f} megapixels and {settings.ANXIN_IMAGE_MAX_SIDE} "
-        "pixels per side (take the photo at the camera's normal resolution)",
+        gettext("图片过大：最多 %(megapixels)s 百万像素、每边 %(side)s 像素（请用相机的常规分辨率拍摄）")
+        % {"megapixels": f"{megapixels:.0f}", "side": settings.ANXIN_IMAGE_MAX_SIDE},
         field=field,
         code="image_too_large",
     )
@@ -97,7 +98,9 @@ def _too_large(field: str) -> ValidationFailed:
 
 def _not_an_image(field: str) -> ValidationFailed:
     return ValidationFailed(
-        "Not a photo we accept (JPEG, PNG, WebP, HEIF or AVIF)", field=field, code="unsupported_image"
+        gettext("不支持的图片格式（请上传 JPEG、PNG、WebP、HEIF 或 AVIF）"),
+        field=field,
+        code="unsupported_image",
     )
 
 

@@ -116,11 +116,33 @@ def api_error(status: int, code: str, detail: str, field: str | None = None) -> 
     return JsonResponse({"error": code, "detail": detail, "field": field}, status=status)
 
 
+def _is_machine_api_call(request: HttpRequest) -> bool:
+    """An API call without a browser session: a partner's client, which says its language in
+    Accept-Language (a browser's header says nothing about the user's choice, so pages ignore it)."""
+    return request.path.startswith("/api/") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _accept_language(request: HttpRequest, supported: set[str]) -> str:
+    """The first language of Accept-Language that we speak ("en-US" is English), else ""."""
+    from django.utils.translation import get_supported_language_variant
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        try:
+            variant = get_supported_language_variant(code)
+        except LookupError:
+            continue
+        if variant in supported:
+            return variant
+    return ""
+
+
 class ChineseFirstLocaleMiddleware:
     """Simplified Chinese unless the user chose another language with the switch (cookie).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language; our users expect
-    Chinese whatever their browser says, and English only on request.
+    Chinese whatever their browser says, and English only on request. API clients without a
+    browser session (tokens, webhooks) ask with Accept-Language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -131,6 +153,8 @@ class ChineseFirstLocaleMiddleware:
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _ in settings.LANGUAGES}
+        if chosen not in supported and _is_machine_api_call(request):
+            chosen = _accept_language(request, supported)
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -110,7 +110,7 @@ def service_point_for_board(*, actor: User, pk: int | str | None) -> ServicePoin
     points = service_points_for_board(actor=actor)
     point = points.filter(pk=str(pk)).first() if str(pk or "").isdigit() else points.first()
     if point is None:
-        raise NotFound("No such service point", field="service_point")
+        raise NotFound(gettext("网点不存在"), field="service_point")
     return point
 
 
@@ -132,7 +132,7 @@ def offers_visible_to(*, actor: User) -> QuerySet[DispatchOffer]:
 def offer_get_for(*, actor: User, offer_id: int) -> DispatchOffer:
     offer = offers_visible_to(actor=actor).filter(pk=offer_id).first()
     if offer is None:
-        raise NotFound(f"No offer {offer_id} that you can see", field="offer")
+        raise NotFound(gettext("没有您可查看的派单邀请 %(offer)s") % {"offer": offer_id}, field="offer")
     return offer
 
 

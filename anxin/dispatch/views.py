@@ -191,7 +191,7 @@ def _customer_order(request: HttpRequest, number: str) -> tuple[WorkOrder, str]:
     if token:
         return workorder_get_by_tracking(number=number, token=token), token
     if not request.user.is_authenticated:
-        raise NotFound("Open this page from your tracking link, or sign in", field="number")
+        raise NotFound(_("请通过您的查询链接打开此页面，或先登录"), field="number")
     require(request.user, SLOT_BOOK)  # a role that may not book hears 403, not "no such order"
     return workorder_get_for(actor=request.user, number=number), ""
 

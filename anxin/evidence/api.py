@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
+from django.utils.translation import gettext
 from ninja import File, Form, Router, Status
 
 from anxin.accounts.auth import api_auth
@@ -41,7 +42,7 @@ def claim_create(request: AuthedRequest, payload: ClaimCreateIn) -> Status:
     """A buyer files a claim for one order line."""
     buyer = getattr(request.auth, "customer", None)
     if buyer is None:
-        raise PermissionDenied("Your account has no customer profile")
+        raise PermissionDenied(gettext("您的账户没有客户资料"))
     brand = selectors.brand_by_code(code=payload.brand)
     data = payload.dict(exclude={"brand", "product_model_id"})
     model = selectors.product_model_for_brand(brand=brand, model_id=payload.product_model_id)
@@ -74,7 +75,7 @@ def evidence_upload(
     anything else, SVG and HTML included, is answered 422 naming ``file``.
     """
     if kind not in UPLOAD_ACTIONS:
-        raise PermissionDenied("Your role may not upload this kind of evidence")
+        raise PermissionDenied(gettext("您的角色不能上传此类证据"))
     require(request.auth, UPLOAD_ACTIONS[kind])  # 403 for a role that may never, before the lookup
     claim = selectors.claim_get_for(actor=request.auth, number=number)
     require(request.auth, UPLOAD_ACTIONS[kind], claim)

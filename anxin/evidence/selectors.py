@@ -6,6 +6,7 @@ import datetime as dt
 from typing import cast
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
@@ -34,7 +35,7 @@ def claims_visible_to(actor: User) -> QuerySet[Claim]:
 def claim_get_for(*, actor: User, number: str) -> Claim:
     claim = claims_visible_to(actor).filter(number=number).first()
     if claim is None:
-        raise NotFound("No such claim")
+        raise NotFound(gettext("退款申请不存在"))
     return claim
 
 
@@ -124,7 +125,7 @@ def hash_index_near(*, hashes: ImageHashes, radius: int, exclude_claim_id: int |
 def brand_by_code(*, code: str) -> Brand:
     brand = Brand.objects.filter(code=code).first()
     if brand is None:
-        raise NotFound("No such brand")
+        raise NotFound(gettext("品牌不存在"))
     return brand
 
 
@@ -133,7 +134,7 @@ def product_model_for_brand(*, brand: Brand, model_id: int | None) -> ProductMod
         return None
     model = ProductModel.objects.filter(pk=model_id, brand=brand).first()
     if model is None:
-        raise NotFound("No such product model for this brand")
+        raise NotFound(gettext("该品牌没有此型号"))
     return model
 
 
@@ -144,5 +145,5 @@ def product_model_for_staff(*, actor: User, model_id: int) -> ProductModel:
         models = models.filter(brand__in=actor.brands.all())
     model = models.filter(pk=model_id).first()
     if model is None:
-        raise NotFound("No such product model")
+        raise NotFound(gettext("型号不存在"))
     return model

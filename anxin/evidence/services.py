@@ -100,7 +100,11 @@ def _transition(
 ) -> Claim:
     old = claim.status
     if old not in allowed_from:
-        raise Conflict(f"Claim is {old}; cannot move to {new}", code="invalid_transition")
+        raise Conflict(
+            gettext("退款申请当前为「%(old)s」，不能变为「%(new)s」")
+            % {"old": ClaimStatus(old).label, "new": ClaimStatus(new).label},
+            code="invalid_transition",
+        )
     now = timezone.now()
     fields: dict[str, Any] = {
         "status": new,
@@ -110,7 +114,7 @@ def _transition(
     }
     fields.update(extra.pop("fields", {}))
     if Claim.objects.filter(pk=claim.pk, status=old).update(**fields) != 1:
-        raise Conflict("Claim changed meanwhile; reload and try again", code="stale")
+        raise Conflict(gettext("退款申请已被他人修改，请刷新后重试"), code="stale")
     claim.refresh_from_db()
     _event(claim=claim, kind=kind, actor=actor, old=old, new=new, **extra)
     if kind in DECISION_EVENTS:
@@ -150,11 +154,9 @@ def claim_create(
     about that repair (damage done on the visit, a part that failed): staff then see both together."""
     require(actor, FILE, buyer)
     if product_model is not None and product_model.brand_id != brand.pk:
-        raise ValidationFailed("Product model belongs to another brand", field="product_model")
+        raise ValidationFailed(gettext("型号属于其他品牌"), field="product_model")
     if amount_claimed <= 0 or amount_claimed > amount_paid:
-        raise ValidationFailed(
-            "Claimed amount must be positive and at most the amount paid", field="amount_claimed"
-        )
+        raise ValidationFailed(gettext("申请金额应大于零且不超过实付金额"), field="amount_claimed")
     work_order = _repair_order_of(buyer=buyer, brand=brand, number=repair_order) if repair_order else None
     claim = Claim(
         work_order=work_order,
@@ -173,7 +175,8 @@ def claim_create(
     rule = selectors.refund_rule_for(claim=claim)
     if rule and delivered_at and timezone.now() > delivered_at + dt.timedelta(days=rule.claim_deadline_days):
         raise ValidationFailed(
-            f"Claims must be filed within {rule.claim_deadline_days} days of delivery", field="delivered_at"
+            gettext("退款申请须在签收后 %(days)s 天内提交") % {"days": rule.claim_deadline_days},
+            field="delivered_at",
         )
     claim.full_clean()
     claim.save()
@@ -215,7 +218,7 @@ def evidence_add(
     if claim is not None:
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status not in OPEN_FOR_EVIDENCE:
-            raise Conflict("The claim no longer accepts evidence", code="closed")
+            raise Conflict(gettext("该退款申请已不再接受证据"), code="closed")
         _claim_capacity_check(claim=claim, adding=len(data))
     sha256 = hashlib.sha256(data).hexdigest()
     evidence = EvidenceFile(
@@ -244,9 +247,9 @@ def _evidence_owner_check(*, kind: str, claim: Claim | None, product_model: Prod
     """Listing photos belong to a product model, every other kind to a claim."""
     if kind == EvidenceKind.LISTING_PHOTO:
         if product_model is None or claim is not None:
-            raise ValidationFailed("Listing photos belong to a product model", field="kind")
+            raise ValidationFailed(gettext("商品图片应属于某个型号"), field="kind")
     elif claim is None:
-        raise ValidationFailed("Evidence must belong to a claim", field="claim")
+        raise ValidationFailed(gettext("证据应属于某个退款申请"), field="claim")
 
 
 def _evidence_content_type(*, kind: str, data: bytes, filename: str) -> str:
@@ -256,13 +259,11 @@ def _evidence_content_type(*, kind: str, data: bytes, filename: str) -> str:
         try:
             EvidenceImage(data, name=filename)  # within the pixel limit now: a bounded decode
         except UnreadableImage as exc:
-            raise ValidationFailed(
-                "Not an image we can read", field="file", code="unsupported_image"
-            ) from exc
+            raise ValidationFailed(gettext("无法读取该图片"), field="file", code="unsupported_image") from exc
         return content_type
     if kind in VIDEO_KINDS:
         return video.video_inspect(data, field="file").content_type
-    raise ValidationFailed("Unknown evidence kind", field="kind")
+    raise ValidationFailed(gettext("未知的证据类型"), field="kind")
 
 
 def _claim_evidence_recorded(*, claim: Claim, evidence: EvidenceFile, actor: User) -> None:
@@ -291,7 +292,9 @@ def evidence_size_check(*, size: int | None) -> None:
     limit = settings.ANXIN_EVIDENCE_MAX_FILE_BYTES
     if not size or size > limit:
         raise ValidationFailed(
-            f"File is empty or larger than {limit // (1024 * 1024)} MB", field="file", code="file_size"
+            gettext("文件为空或超过 %(mb)s MB") % {"mb": limit // (1024 * 1024)},
+            field="file",
+            code="file_size",
         )
 
 
@@ -304,14 +307,17 @@ def _claim_capacity_check(*, claim: Claim, adding: int) -> None:
     held = claim.files.aggregate(count=Count("id"), size=Sum("size"))
     if held["count"] >= settings.ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM:
         raise ValidationFailed(
-            f"A claim holds at most {settings.ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM} files",
+            gettext("每个退款申请最多 %(count)s 个文件")
+            % {"count": settings.ANXIN_EVIDENCE_MAX_FILES_PER_CLAIM},
             field="file",
             code="claim_file_limit",
         )
     if (held["size"] or 0) + adding > settings.ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM:
         limit_mb = settings.ANXIN_EVIDENCE_MAX_BYTES_PER_CLAIM // (1024 * 1024)
         raise ValidationFailed(
-            f"A claim holds at most {limit_mb} MB of evidence", field="file", code="claim_bytes_limit"
+            gettext("每个退款申请的证据最多 %(mb)s MB") % {"mb": limit_mb},
+            field="file",
+            code="claim_bytes_limit",
         )
 
 
@@ -511,14 +517,12 @@ def _may_auto_approve(*, claim: Claim, photos: int) -> bool:
 @transaction.atomic
 def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") -> Claim:
     if decision not in DECISION_STATUS:
-        raise ValidationFailed("Unknown decision", field="decision")
+        raise ValidationFailed(gettext("未知的处理决定"), field="decision")
     require(actor, DECIDE[decision], claim)
     if decision != Decision.APPROVE and not reason.strip():
-        raise ValidationFailed("Give the buyer a reason", field="reason")
+        raise ValidationFailed(gettext("请向买家说明理由"), field="reason")
     if decision == Decision.APPROVE and claim.risk in (Risk.HIGH, Risk.PENDING) and not reason.strip():
-        raise ValidationFailed(
-            "Approving a high-risk or unanalysed claim needs a reason on record", field="reason"
-        )
+        raise ValidationFailed(gettext("批准高风险或未分析的退款申请需要记录理由"), field="reason")
     new = DECISION_STATUS[Decision(decision)]
     fields: dict[str, Any] = {"decided_at": timezone.now()}
     if new in APPEALABLE:
@@ -542,9 +546,9 @@ def claim_decide(*, actor: User, claim: Claim, decision: str, reason: str = "") 
 def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
     require(actor, APPEAL, claim)
     if not reason.strip():
-        raise ValidationFailed("Say why you disagree", field="reason")
+        raise ValidationFailed(gettext("请说明您不同意的理由"), field="reason")
     if claim.appeal_deadline is None or timezone.now() > claim.appeal_deadline:
-        raise ValidationFailed("The appeal period has ended", field="reason", code="appeal_expired")
+        raise ValidationFailed(gettext("申诉期已结束"), field="reason", code="appeal_expired")
     return _transition(
         claim=claim,
         allowed_from=APPEALABLE,
@@ -559,9 +563,9 @@ def claim_appeal(*, actor: User, claim: Claim, reason: str) -> Claim:
 def claim_arbitrate(*, actor: User, claim: Claim, decision: str, reason: str) -> Claim:
     require(actor, ARBITRATE, claim)
     if decision not in (Decision.APPROVE, Decision.REJECT):
-        raise ValidationFailed("Arbitration approves or rejects", field="decision")
+        raise ValidationFailed(gettext("仲裁只能批准或驳回"), field="decision")
     if not reason.strip():
-        raise ValidationFailed("Arbitration needs a reason", field="reason")
+        raise ValidationFailed(gettext("仲裁需要理由"), field="reason")
     new = ClaimStatus.APPROVED if decision == Decision.APPROVE else ClaimStatus.CLOSED
     return _transition(
         claim=claim,

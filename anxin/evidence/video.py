@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext
 
 from anxin.core.exceptions import ValidationFailed
 
@@ -137,7 +138,7 @@ def video_inspect(data: bytes, *, field: str = "file") -> VideoInfo:
     Raises ``ValidationFailed`` naming ``field``: ``unsupported_video`` or ``video_too_large``.
     """
     not_video = ValidationFailed(
-        "Not a video we accept (MP4, MOV or 3GP recorded by a phone)", field=field, code="unsupported_video"
+        gettext("不支持的视频格式（请上传手机拍摄的 MP4、MOV 或 3GP）"), field=field, code="unsupported_video"
     )
     content_type = container_type(data)
     if content_type is None:
@@ -146,7 +147,7 @@ def video_inspect(data: bytes, *, field: str = "file") -> VideoInfo:
     if not sizes:
         raise not_video
     if any(w * h > settings.ANXIN_VIDEO_MAX_PIXELS or w * h <= 0 for w, h in sizes):
-        raise ValidationFailed("Video frames are too large (at most 4K)", field=field, code="video_too_large")
+        raise ValidationFailed(gettext("视频分辨率过高（最高 4K）"), field=field, code="video_too_large")
     with _on_disk(data) as path:
         capture = _capture(path)
         try:

@@ -7,6 +7,7 @@ from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Header, Router, Status
 from pydantic import ValidationError
 
@@ -15,6 +16,7 @@ from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import BadRequest, ValidationFailed
 from anxin.core.ratelimit import ratelimit
 from anxin.core.schemas import request_body_schema
+from anxin.core.validation import input_error_from_pydantic
 from anxin.intake.channels.email import repair_request_from_email
 from anxin.intake.channels.social import verify_signature
 from anxin.intake.channels.text import extract_fields
@@ -135,7 +137,7 @@ def email_webhook(
         body=request.body,
     )
     if not request.body.strip():
-        raise ValidationFailed("The body must be a raw RFC 822 message", field="body", code="empty_message")
+        raise ValidationFailed(gettext("请求正文应为原始 RFC 822 邮件"), field="body", code="empty_message")
     return _ack(request_submit(request=repair_request_from_email(request.body)))
 
 
@@ -147,9 +149,7 @@ def _parse_social(body: bytes) -> SocialMessageIn:
     try:
         return SocialMessageIn.model_validate_json(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
-            raise BadRequest("Request body is not valid JSON", code="invalid_json") from exc
-        field = ".".join(str(p) for p in first["loc"]) or None
-        code = {"extra_forbidden": "unknown_field", "missing": "missing_field"}.get(first["type"], "invalid")
-        raise ValidationFailed(first["msg"], field=field, code=code) from exc
+        error = input_error_from_pydantic(list(exc.errors()))
+        if error.status == 400:
+            raise BadRequest(error.detail, code=error.code) from exc
+        raise ValidationFailed(error.detail, field=error.field, code=error.code) from exc

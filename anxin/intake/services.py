@@ -122,16 +122,16 @@ def _clean_contact(request: RepairRequest) -> tuple[str, str]:
     if request.phone and not 7 <= len(phone) <= 15:
         if not email:
             raise ValidationFailed(
-                "Phone number must have 7 to 15 digits", field="phone", code="invalid_phone"
+                gettext("电话号码应为 7 到 15 位数字"), field="phone", code="invalid_phone"
             )
         phone = ""
     if email and ("@" not in email or "." not in email.split("@")[-1]):
         if not phone:
-            raise ValidationFailed("E-mail address is not valid", field="email", code="invalid_email")
+            raise ValidationFailed(gettext("电子邮件地址无效"), field="email", code="invalid_email")
         email = ""
     if not phone and not email:
         raise ValidationFailed(
-            "A phone number or an e-mail address is required to reach the customer",
+            gettext("需要电话号码或电子邮件地址以便联系客户"),
             field="phone",
             code="no_contact",
         )
@@ -206,9 +206,7 @@ def _brand_for_actor(*, actor: User | None, brand: Brand | None, brand_given: st
     if brand is None and not brand_given.strip() and len(own) == 1:
         return own[0]
     if brand is None or brand not in own:
-        raise PermissionDenied(
-            "Brand staff can file orders only for their own brands", code="forbidden", field="brand"
-        )
+        raise PermissionDenied(gettext("品牌人员只能为自己的品牌提交工单"), code="forbidden", field="brand")
     return brand
 
 
@@ -345,7 +343,9 @@ def _submitter(actor: User | None) -> User | None:
 
 def _request_normalise(request: RepairRequest) -> tuple[str, str]:
     if request.channel not in Channel.values:
-        raise ValidationFailed(f"Unknown channel '{request.channel}'", field="channel")
+        raise ValidationFailed(
+            gettext("未知的渠道「%(channel)s」") % {"channel": request.channel}, field="channel"
+        )
     return _clean_contact(request)
 
 
@@ -556,7 +556,7 @@ def request_submit_idempotent(*, request: RepairRequest, client: User, key: str)
     """
     key = key.strip()
     if not key or len(key) > 200:
-        raise ValidationFailed("Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key")
+        raise ValidationFailed(gettext("Idempotency-Key 应为 1 到 200 个字符"), field="Idempotency-Key")
     fingerprint = request.fingerprint()
     phone, email = _request_normalise(request)
     try:
@@ -598,7 +598,7 @@ def _idempotent_replay(*, client: User, key: str, fingerprint: str) -> IntakeRes
         return None
     if record.request_fingerprint != fingerprint:
         raise Conflict(
-            "This Idempotency-Key was already used with a different request body",
+            gettext("此 Idempotency-Key 已用于另一个不同的请求正文"),
             code="idempotency_key_reused",
             field="Idempotency-Key",
         )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import Scope, require, scope_of
@@ -29,7 +30,9 @@ def technician_get_by_employee_no(*, employee_no: str) -> Technician:
         .first()
     )
     if technician is None:
-        raise NotFound(f"No active technician {employee_no}", field="technician")
+        raise NotFound(
+            gettext("没有在岗的技师 %(employee_no)s") % {"employee_no": employee_no}, field="technician"
+        )
     return technician
 
 
@@ -72,7 +75,7 @@ def technician_for_user(*, actor: User) -> Technician:
         else None
     )
     if technician is None:
-        raise NotFound("You are not an active technician", field="technician")
+        raise NotFound(gettext("您不是在岗的技师"), field="technician")
     return technician
 
 
@@ -194,7 +197,7 @@ def coverage_lookup(
     """Resolve the address (or take the code) and list covering points; outside all coverage, the nearest."""
     require(actor, COVERAGE_VIEW)
     if not address.strip() and not code.strip():
-        raise ValidationFailed("请填写地址或区划代码", field="address")
+        raise ValidationFailed(gettext("请填写地址或区划代码"), field="address")
     resolution = resolve(code.strip() or address)
     if not resolution.county_code:
         return CoverageLookup(outcome=CoverageOutcome.UNRESOLVED, resolution=resolution)
@@ -216,7 +219,7 @@ def service_point_get_for(*, actor: User, pk: int) -> ServicePoint:
     require(actor, COVERAGE_EDIT)
     point = ServicePoint.objects.filter(pk=pk).first()
     if point is None:
-        raise NotFound("网点不存在")
+        raise NotFound(gettext("网点不存在"))
     return point
 
 
@@ -274,7 +277,7 @@ def coverage_summary(*, actor: User, brand: Brand | None) -> CoverageSummary:
         and scope_of(actor, COVERAGE_VIEW) == Scope.BRAND
         and not actor.brands.filter(pk=brand.pk).exists()
     ):
-        raise NotFound("品牌不存在")
+        raise NotFound(gettext("品牌不存在"))
     tree = get_tree()
     counties = [d for d in tree.by_code.values() if d.acts_as_county and not d.statistical]
     status = _county_status(brand, tree, counties)

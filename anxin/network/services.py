@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
@@ -38,7 +39,7 @@ def coverage_import(
     require(actor, COVERAGE_EDIT)
     lines = coverage_text_parse(text)
     if not lines:
-        raise ValidationFailed("请粘贴服务范围，用「、」或换行分隔", field="text")
+        raise ValidationFailed(gettext("请粘贴服务范围，用「、」或换行分隔"), field="text")
     good = [line for line in lines if line.importable]
     skipped = [line for line in lines if not line.importable]
     removed = 0
@@ -79,7 +80,7 @@ def coverage_delete(*, actor: User, service_point: ServicePoint, coverage_id: in
     require(actor, COVERAGE_EDIT)
     deleted, _ = CoverageArea.objects.filter(service_point=service_point, pk=coverage_id).delete()
     if not deleted:
-        raise NotFound("服务范围条目不存在")
+        raise NotFound(gettext("服务范围条目不存在"))
     coverage_change_record(service_point=service_point)
 
 
@@ -96,9 +97,9 @@ def technician_location_update(
 ) -> Technician:
     """The phone's position (browser geolocation); used for offers and today's route start."""
     if not (-90 <= latitude <= 90):
-        raise ValidationFailed("Latitude must be between -90 and 90", field="latitude")
+        raise ValidationFailed(gettext("纬度应在 -90 到 90 之间"), field="latitude")
     if not (-180 <= longitude <= 180):
-        raise ValidationFailed("Longitude must be between -180 and 180", field="longitude")
+        raise ValidationFailed(gettext("经度应在 -180 到 180 之间"), field="longitude")
     at = at or timezone.now()
     Technician.objects.filter(pk=technician.pk).update(
         last_latitude=latitude, last_longitude=longitude, last_located_at=at

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router
 
 from anxin.accounts.auth import api_auth
@@ -69,7 +70,7 @@ def alert_list(request: AuthedRequest, open_only: bool = True) -> list[dict[str,
 def alert_acknowledge(request: AuthedRequest, alert_id: int) -> dict[str, Any]:
     alert = selectors.sla_alerts_for(actor=request.auth, open_only=False).filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound(f"No alert {alert_id} for you", field="alert_id")
+        raise NotFound(gettext("没有您可处理的预警 %(alert)s") % {"alert": alert_id}, field="alert_id")
     a = services.sla_alert_acknowledge(alert=alert, actor=request.auth)
     return {
         "id": a.id,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -260,7 +261,9 @@ def sla_pause(
     """Stop every running clock of the order while it waits on the customer or on parts."""
     require(actor, PAUSE, order)
     if reason not in PauseReason.values:
-        raise Conflict(f"Unknown pause reason '{reason}'", code="invalid", field="reason")
+        raise Conflict(
+            gettext("未知的暂停原因「%(reason)s」") % {"reason": reason}, code="invalid", field="reason"
+        )
     at = at or timezone.now()
     try:
         with transaction.atomic():
@@ -268,9 +271,7 @@ def sla_pause(
                 order=order, reason=reason, note=note[:300], paused_by=actor, started_at=at
             )
     except IntegrityError as exc:
-        raise Conflict(
-            "The SLA clocks of this order are already paused", code="already_paused", field="reason"
-        ) from exc
+        raise Conflict(gettext("该工单的 SLA 计时已暂停"), code="already_paused", field="reason") from exc
     SlaClock.objects.filter(order=order, state=SlaState.RUNNING).update(state=SlaState.PAUSED)
     workorder_event_record(
         order=order,
@@ -289,7 +290,7 @@ def sla_resume(*, order: WorkOrder, actor: User, at: dt.datetime | None = None) 
     at = at or timezone.now()
     pause = SlaPause.objects.select_for_update().filter(order=order, ended_at__isnull=True).first()
     if pause is None:
-        raise Conflict("The SLA clocks of this order are not paused", code="not_paused")
+        raise Conflict(gettext("该工单的 SLA 计时未暂停"), code="not_paused")
     pause.ended_at = at
     pause.resumed_by = actor
     pause.save(update_fields=["ended_at", "resumed_by"])

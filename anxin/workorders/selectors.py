@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
@@ -100,7 +101,7 @@ def workorder_get_for(*, actor: User, number: str) -> WorkOrder:
         .first()
     )
     if order is None:
-        raise NotFound(f"No work order {number} that you can see", field="number")
+        raise NotFound(gettext("没有您可查看的工单 %(number)s") % {"number": number}, field="number")
     return order
 
 
@@ -112,7 +113,7 @@ def workorder_get_by_tracking(*, number: str, token: str) -> WorkOrder:
         .first()
     )
     if order is None or not token:
-        raise NotFound("No such order, or the link is incomplete", field="number")
+        raise NotFound(gettext("工单不存在，或链接不完整"), field="number")
     return order
 
 
@@ -186,7 +187,11 @@ def attachment_get(*, order: WorkOrder, attachment_id: int) -> Attachment:
     whoever may see the order may open its photos; anyone else already got 404 for the order."""
     attachment = attachments_of(order=order).filter(pk=attachment_id).first()
     if attachment is None:
-        raise NotFound(f"No attachment {attachment_id} on order {order.number}", field="attachment")
+        raise NotFound(
+            gettext("工单 %(number)s 没有附件 %(attachment)s")
+            % {"number": order.number, "attachment": attachment_id},
+            field="attachment",
+        )
     return attachment
 
 

@@ -188,7 +188,7 @@ def _check_actor_may(*, order: WorkOrder, event: str, actor: User | None) -> Non
                 _("技师已出发，如需取消请致电客服热线"), code="forbidden_transition", field="event"
             )
         if event in {Event.START_REPAIR, Event.COMPLETE} and order.status != Status.AWAITING_APPROVAL:
-            raise PermissionDenied("Customers only answer a quote", code="forbidden_transition")
+            raise PermissionDenied(_("客户只能答复报价"), code="forbidden_transition")
 
 
 @transaction.atomic
@@ -209,20 +209,21 @@ def workorder_transition(
     makes this one fail with 409 instead of silently overwriting it).
     """
     if event not in TRANSITION_EVENT_VALUES:
-        raise Conflict(f"Unknown event '{event}'", code="unknown_event", field="event")
+        raise Conflict(_("未知的操作「%(event)s」") % {"event": event}, code="unknown_event", field="event")
     _check_actor_may(order=order, event=event, actor=actor)
     current = order.status
     target = next_status(current, event)
     if target is None:
-        allowed = ", ".join(events_from(current)) or "none"
+        allowed = "、".join(str(Event(e).label) for e in events_from(current)) or _("无")
         raise Conflict(
-            f"Cannot '{event}' an order that is '{current}' (allowed: {allowed})",
+            _("状态为「%(status)s」的工单不能执行「%(event)s」（可执行：%(allowed)s）")
+            % {"status": Status(current).label, "event": Event(event).label, "allowed": allowed},
             code="illegal_transition",
             field="event",
         )
     if event == Event.COMPLETE and current == Status.AWAITING_APPROVAL and not note.strip():
         raise Conflict(
-            "Completing without repair needs a note (why the quote was declined)",
+            _("未维修即完工需要填写备注（说明报价被拒的原因）"),
             code="note_required",
             field="note",
         )
@@ -230,14 +231,14 @@ def workorder_transition(
     changes: dict[str, object] = {"status": target, "updated_at": timezone.now()}
     if event == Event.DISPATCH:
         if technician is None:
-            raise Conflict("Dispatch needs a technician", code="technician_required", field="technician")
+            raise Conflict(_("派单需要指定技师"), code="technician_required", field="technician")
         changes["technician"] = technician
         changes["service_point"] = technician.service_point
     elif event in (Event.TECHNICIAN_DECLINE, Event.WITHDRAW):
         changes["technician"] = None
     updated = WorkOrder.objects.filter(pk=order.pk, status=current).update(**changes)
     if updated != 1:
-        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+        raise Conflict(_("工单已被他人修改，请刷新后重试"), code="concurrent_update")
     for key, value in changes.items():
         setattr(order, key, value)
 
@@ -275,12 +276,12 @@ def workorder_appointment_set(
 ) -> WorkOrder:
     """Store the promised arrival window; conditional on the order still being in `allowed_statuses`."""
     if end <= start:
-        raise Conflict("The window must end after it starts", code="invalid", field="end")
+        raise Conflict(_("预约结束时间须晚于开始时间"), code="invalid", field="end")
     updated = WorkOrder.objects.filter(pk=order.pk, status__in=allowed_statuses).update(
         appointment_start=start, appointment_end=end, updated_at=at
     )
     if not updated:
-        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+        raise Conflict(_("工单已被他人修改，请刷新后重试"), code="concurrent_update")
     order.appointment_start, order.appointment_end = start, end
     signed_in = actor is not None and actor.is_authenticated
     start_l, end_l = timezone.localtime(start), timezone.localtime(end)
@@ -300,7 +301,7 @@ def workorder_customer_contacted(*, order: WorkOrder, actor: User, note: str = "
     """The technician or agent reached the customer (appointment agreed); sla keeps that promise."""
     require(actor, RECORD_CONTACT, order)
     if order.status not in OPEN_STATUSES:
-        raise Conflict("The order is not open", code="illegal_transition", field="event")
+        raise Conflict(_("工单未处于进行中"), code="illegal_transition", field="event")
     return workorder_event_record(order=order, event=Event.CUSTOMER_CONTACTED, actor=actor, note=note)
 
 
@@ -316,7 +317,8 @@ def workorder_contact_reveal(
 
     if field not in REVEALABLE_FIELDS:
         raise Conflict(
-            f"'{field}' cannot be revealed; choose one of {sorted(REVEALABLE_FIELDS)}",
+            _("「%(field)s」不能查看明文；可选：%(fields)s")
+            % {"field": field, "fields": ", ".join(sorted(REVEALABLE_FIELDS))},
             code="invalid",
             field="field",
         )
@@ -380,9 +382,7 @@ def _version_parse(version: str) -> dt.datetime:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise ValidationFailed(
-            "version must be the order's version as last read (reload the order)", field="version"
-        )
+        raise ValidationFailed(_("version 应为您上次读取的工单版本（请重新打开工单）"), field="version")
     return parsed
 
 
@@ -390,17 +390,17 @@ def _values_clean(values: OrderValues) -> OrderValues:
     """Trimmed and checked; a bad value is a 422 naming its field."""
     phone = normalize_phone(values.contact_phone) if values.contact_phone.strip() else ""
     if values.contact_phone.strip() and not 7 <= len(phone) <= 15:
-        raise ValidationFailed("电话号码应为 7 到 15 位数字", field="contact_phone", code="invalid_phone")
+        raise ValidationFailed(_("电话号码应为 7 到 15 位数字"), field="contact_phone", code="invalid_phone")
     model = values.product_model
     if model is not None and values.brand is not None and model.brand_id != values.brand.pk:
-        raise ValidationFailed("型号不属于所选品牌", field="model")
+        raise ValidationFailed(_("型号不属于所选品牌"), field="model")
     start, end = values.appointment_start, values.appointment_end
     if (start is None) != (end is None):
         raise ValidationFailed(
-            "预约时间需要开始和结束", field="appointment_end" if start else "appointment_start"
+            _("预约时间需要开始和结束"), field="appointment_end" if start else "appointment_start"
         )
     if start is not None and end is not None and end <= start:
-        raise ValidationFailed("预约结束时间须晚于开始时间", field="appointment_end")
+        raise ValidationFailed(_("预约结束时间须晚于开始时间"), field="appointment_end")
     return replace(
         values,
         contact_name=values.contact_name.strip()[:60],
@@ -513,7 +513,7 @@ def workorder_correct(*, order: WorkOrder, actor: User, values: OrderValues, ver
     """
     require(actor, EDIT, order)
     if order.status not in OPEN_STATUSES:
-        raise Conflict("只能更正未结束的工单", code="illegal_transition", field="status")
+        raise Conflict(_("只能更正未结束的工单"), code="illegal_transition", field="status")
     expected = _version_parse(version)
     values, before = _values_clean(values), OrderValues.of(order)
     changed = [f for f in CORRECTABLE_FIELDS if getattr(values, f) != getattr(before, f)]
@@ -533,7 +533,7 @@ def workorder_correct(*, order: WorkOrder, actor: User, values: OrderValues, ver
     }
     if WorkOrder.objects.filter(pk=order.pk, updated_at=expected, status=order.status).update(**updates) != 1:
         raise Conflict(
-            "这张工单在您编辑期间已被他人或系统修改；请重新打开工单查看最新内容后再更正",
+            _("这张工单在您编辑期间已被他人或系统修改；请重新打开工单查看最新内容后再更正"),
             code="stale_version",
             field="version",
         )
@@ -596,7 +596,10 @@ def _catalog_pick(rows: Collection[Brand] | Collection[ProductCategory], text: s
     for row in rows:
         if wanted in {row.code.lower(), row.name.lower()}:
             return row
-    raise ValidationFailed(f"未知的{CORRECTABLE_LABELS[field]}：{text.strip()[:60]}", field=field)
+    raise ValidationFailed(
+        _("未知的%(label)s：%(text)s") % {"label": CORRECTABLE_LABELS[field], "text": text.strip()[:60]},
+        field=field,
+    )
 
 
 def workorder_values_from(*, order: WorkOrder, given: dict[str, object]) -> OrderValues:
@@ -619,7 +622,7 @@ def workorder_values_from(*, order: WorkOrder, given: dict[str, object]) -> Orde
         code = str(given["model"]).strip()
         model = ProductModel.objects.filter(brand=brand, code__iexact=code).first() if code else None
         if code and model is None:
-            raise ValidationFailed(f"所选品牌没有型号 {code[:60]}", field="model")
+            raise ValidationFailed(_("所选品牌没有型号 %(code)s") % {"code": code[:60]}, field="model")
     times = {f: given.get(f, getattr(current, f)) for f in ("appointment_start", "appointment_end")}
     return replace(
         current,

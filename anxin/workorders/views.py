@@ -7,6 +7,7 @@ a customer following the tracking link passes its token (``?t=``) as on the trac
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -20,7 +21,7 @@ def _order_for(request: HttpRequest, number: str) -> WorkOrder:
     if token:
         return selectors.workorder_get_by_tracking(number=number, token=token)
     if not request.user.is_authenticated:
-        raise NotFound(f"No work order {number} that you can see", field="number")
+        raise NotFound(gettext("没有您可查看的工单 %(number)s") % {"number": number}, field="number")
     return selectors.workorder_get_for(actor=request.user, number=number)
 
 
@@ -48,6 +49,6 @@ def attachment_file(request: HttpRequest, number: str, attachment_id: int) -> Fi
 def attachment_thumb(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     thumb = selectors.attachment_thumbnail(_attachment_for(request, number, attachment_id))
     if thumb is None:
-        raise NotFound("This attachment is not a picture", field="attachment")
+        raise NotFound(gettext("该附件不是图片"), field="attachment")
     data, content_type = thumb
     return HttpResponse(data, content_type=content_type)

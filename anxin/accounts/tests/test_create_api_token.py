@@ -24,10 +24,10 @@ def test_it_prints_a_token_that_authenticates_with_the_role(brand):
 
 
 def test_it_refuses_unknown_brands_and_duplicate_names(brand):
-    with pytest.raises(CommandError, match="brand"):
+    with pytest.raises(CommandError, match="品牌代码"):
         call_command("create_api_token", "--role", "brand_staff", "--name", "x", "--brand", "nope")
     call_command("create_api_token", "--role", "agent", "--name", "dup", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="已存在"):
         call_command("create_api_token", "--role", "agent", "--name", "dup")
 
 

@@ -94,7 +94,7 @@ def test_a_signed_in_session_without_csrf_token_still_gets_403(agent):
     assert response.status_code == 403
     assert error_of(response) == {
         "error": "csrf_failed",
-        "detail": "CSRF check failed: send the csrftoken cookie's value in X-CSRFToken",
+        "detail": "CSRF 校验失败：请在 X-CSRFToken 请求头中发送 csrftoken cookie 的值",
         "field": None,
     }
 
@@ -163,6 +163,6 @@ def test_an_unexpected_error_is_a_json_500_without_internals(agent_client, monke
     assert response.status_code == 500
     assert error_of(response) == {
         "error": "server_error",
-        "detail": "The server could not answer this request",
+        "detail": "服务器暂时无法处理此请求",
         "field": None,
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
@@ -219,7 +220,7 @@ def _offer_create(
                 expires_at=expires_at,
             )
     except IntegrityError as exc:
-        raise Conflict("The order was offered meanwhile", code="concurrent_update") from exc
+        raise Conflict(gettext("该工单已在此期间派出"), code="concurrent_update") from exc
     DispatchEscalation.objects.filter(order=locked, resolved_at__isnull=True).update(
         resolved_at=now, resolved_by=actor if actor and actor.pk else None
     )
@@ -270,7 +271,7 @@ def offer_accept(*, offer: DispatchOffer, actor: User, now: dt.datetime | None =
     if not updated:
         offer.refresh_from_db()
         raise Conflict(
-            f"This offer is {offer.get_state_display()} and can no longer be accepted",
+            gettext("该派单邀请状态为「%(state)s」，已无法接受") % {"state": offer.get_state_display()},
             code="offer_closed",
             field="offer",
         )
@@ -328,7 +329,9 @@ def _offer_close(
     if not updated:
         offer.refresh_from_db()
         raise Conflict(
-            f"This offer is already {offer.get_state_display()}", code="offer_closed", field="offer"
+            gettext("该派单邀请已处理（%(state)s）") % {"state": offer.get_state_display()},
+            code="offer_closed",
+            field="offer",
         )
     order = (
         WorkOrder.objects.select_for_update(of=("self",)).select_related("technician").get(pk=offer.order_id)
@@ -362,14 +365,22 @@ def offers_expire_due(*, now: dt.datetime | None = None) -> int:
 
 def _require_skill(order: WorkOrder, technician: Technician) -> None:
     if not technician.is_active:
-        raise Conflict(f"{technician} is not active", code="technician_inactive", field="technician")
+        raise Conflict(
+            gettext("技师 %(technician)s 未在岗") % {"technician": technician},
+            code="technician_inactive",
+            field="technician",
+        )
     if order.brand_id and not technician.brands.filter(pk=order.brand_id).exists():
         raise Conflict(
-            f"{technician} does not service this brand", code="technician_unskilled", field="technician"
+            gettext("技师 %(technician)s 不服务该品牌") % {"technician": technician},
+            code="technician_unskilled",
+            field="technician",
         )
     if order.category_id and not technician.categories.filter(pk=order.category_id).exists():
         raise Conflict(
-            f"{technician} does not service this category", code="technician_unskilled", field="technician"
+            gettext("技师 %(technician)s 不服务该品类") % {"technician": technician},
+            code="technician_unskilled",
+            field="technician",
         )
 
 
@@ -386,7 +397,7 @@ def dispatch_reassign(
         )
         if locked.status not in REASSIGNABLE_STATUSES:
             raise Conflict(
-                f"An order that is '{locked.get_status_display()}' cannot be reassigned",
+                gettext("状态为「%(status)s」的工单不能改派") % {"status": locked.get_status_display()},
                 code="illegal_transition",
                 field="status",
             )
@@ -405,7 +416,7 @@ def dispatch_reassign(
             order=locked, technician=technician, actor=actor, now=now, rank=0, day=order_days(locked, now)[0]
         )
     if offer is None:
-        raise Conflict("The order changed meanwhile; reload and try again", code="concurrent_update")
+        raise Conflict(gettext("工单已被他人修改，请刷新后重试"), code="concurrent_update")
     return offer
 
 
@@ -415,7 +426,7 @@ def dispatch_pin(*, order: WorkOrder, actor: User, now: dt.datetime | None = Non
     require(actor, PIN, order)
     now = now or timezone.now()
     if order.technician_id is None or order.status not in selectors.ASSIGNED_STATUSES:
-        raise Conflict("Only an order with a technician can be pinned", code="not_assigned", field="number")
+        raise Conflict(gettext("只有已指派技师的工单才能锁定"), code="not_assigned", field="number")
     assert order.technician is not None  # technician_id checked above
     day = order_days(order, now)[0]
     stored = plan_stored(service_point=order.technician.service_point, day=day)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
@@ -110,7 +111,7 @@ def slot_choose(
         start = timezone.make_aware(start, selectors.local_tz())
     if order.status not in SLOT_STATUSES:
         raise Conflict(
-            "The visit can no longer be rescheduled online; please call the hotline",
+            gettext("该上门预约已无法在线改期，请致电客服热线"),
             code="illegal_transition",
             field="start",
         )
@@ -118,9 +119,7 @@ def slot_choose(
     offered = {o.start: o for o in slots_for_order(order=order, now=now, only_day=day)}
     option = offered.get(start)
     if option is None:
-        raise Conflict(
-            "This time is no longer available; please choose another", code="slot_unavailable", field="start"
-        )
+        raise Conflict(gettext("该时间段已不可预约，请另选时间"), code="slot_unavailable", field="start")
     previous_day = timezone.localdate(order.appointment_start) if order.appointment_start else None
     with transaction.atomic():
         workorder_appointment_set(

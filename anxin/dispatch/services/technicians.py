@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
@@ -39,7 +40,7 @@ def technician_status_set(
 ) -> Technician:
     """Available / off (sick, called away) / running late. Off: his offers and unstarted jobs go to others."""
     if status not in TechnicianStatus.values:
-        raise ValidationFailed(f"Unknown status '{status}'", field="status")
+        raise ValidationFailed(gettext("未知的状态「%(status)s」") % {"status": status}, field="status")
     require(actor, TECHNICIAN_STATUS, technician, field="technician")
     now = now or timezone.now()
     released: list[WorkOrder] = []
@@ -47,7 +48,7 @@ def technician_status_set(
         changes: dict[str, Any] = {"status": status, "status_changed_at": now}
         if late_minutes is not None:
             if not 0 <= late_minutes <= 8 * 60:
-                raise ValidationFailed("Late by 0 to 480 minutes", field="late_minutes")
+                raise ValidationFailed(gettext("迟到时间应为 0 到 480 分钟"), field="late_minutes")
             changes["available_from"] = now + dt.timedelta(minutes=late_minutes)
         Technician.objects.filter(pk=technician.pk).update(**changes)
         for key, value in changes.items():
@@ -143,7 +144,7 @@ def _task_address(*, order: WorkOrder, actor: User) -> str:
 def technician_order_advance(*, order: WorkOrder, event: str, actor: User) -> WorkOrder:
     """A status button on the phone (depart, arrive, …): the transition plus the technician's live status."""
     if event not in VISIT_STEPS:
-        raise ValidationFailed(f"'{event}' is not a visit step", field="event")
+        raise ValidationFailed(gettext("「%(event)s」不是上门步骤") % {"event": event}, field="event")
     with transaction.atomic():
         order = workorder_transition(order=order, event=event, actor=actor)
         live_after: dict[str, str] = {

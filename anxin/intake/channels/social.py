@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import time
 
+from django.utils.translation import gettext
+
 from anxin.core.exceptions import PermissionDenied
 
 MAX_SKEW_SECONDS = 300
@@ -25,25 +27,23 @@ def verify_signature(
 ) -> None:
     if not secret:  # an unset secret would make every signature forgeable
         raise PermissionDenied(
-            "This webhook is not configured (no secret set)",
+            gettext("此 webhook 未配置（未设置密钥）"),
             code="webhook_disabled",
             field="X-Anxin-Signature",
         )
     if not timestamp or not signature:
         raise PermissionDenied(
-            "Missing X-Anxin-Timestamp or X-Anxin-Signature", code="bad_signature", field="X-Anxin-Signature"
+            gettext("缺少 X-Anxin-Timestamp 或 X-Anxin-Signature"),
+            code="bad_signature",
+            field="X-Anxin-Signature",
         )
     try:
         skew = abs((now or time.time()) - int(timestamp))
     except ValueError as exc:
         raise PermissionDenied(
-            "X-Anxin-Timestamp must be Unix seconds", code="bad_signature", field="X-Anxin-Timestamp"
+            gettext("X-Anxin-Timestamp 应为 Unix 秒数"), code="bad_signature", field="X-Anxin-Timestamp"
         ) from exc
     if skew > MAX_SKEW_SECONDS:
-        raise PermissionDenied(
-            "Signature timestamp is too old", code="bad_signature", field="X-Anxin-Timestamp"
-        )
+        raise PermissionDenied(gettext("签名时间戳已过期"), code="bad_signature", field="X-Anxin-Timestamp")
     if not hmac.compare_digest(sign(secret=secret, timestamp=timestamp, body=body), signature.strip()):
-        raise PermissionDenied(
-            "Signature does not match the payload", code="bad_signature", field="X-Anxin-Signature"
-        )
+        raise PermissionDenied(gettext("签名与请求内容不符"), code="bad_signature", field="X-Anxin-Signature")

@@ -54,7 +54,7 @@ def test_every_event_the_machine_lacks_is_refused_with_a_clear_error(order, admi
         with pytest.raises(Conflict) as refused:
             workorder_transition(order=order, event=event, actor=admin_user)
         assert refused.value.code == "illegal_transition"
-        assert f"'{event.value}'" in refused.value.detail and status.value in refused.value.detail
+        assert f"「{event.label}」" in refused.value.detail and f"「{status.label}」" in refused.value.detail
     assert WorkOrderEvent.objects.filter(order=order).count() == 1  # only "created": nothing was recorded
 
 
