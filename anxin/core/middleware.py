@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext
 
 from anxin.core.exceptions import DomainError, error_headers
 from anxin.core.htmx import toast_trigger
@@ -36,7 +38,12 @@ class RequestSizeLimitMiddleware:
         if is_json and not BULK_JSON_PATHS.match(request.path):
             limit = settings.ANXIN_MAX_JSON_BYTES
         if length > limit:
-            detail = f"Request body is {length} bytes; the limit is {limit} bytes"
+            # Before LocaleMiddleware: the request's own language, not whatever the thread had last.
+            with translation.override(translation.get_language_from_request(request)):
+                detail = gettext("请求正文有 %(length)s 字节，上限为 %(limit)s 字节") % {
+                    "length": length,
+                    "limit": limit,
+                }
             if request.path.startswith("/api/") or is_json:
                 return api_error(413, "payload_too_large", detail)
             return HttpResponse(json.dumps({"detail": detail}), status=413, content_type="application/json")
@@ -62,10 +69,13 @@ class ApiJsonErrorsMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         if response.status_code == 404:
-            return api_error(404, "not_found", f"No API endpoint at {request.path}")
+            return api_error(404, "not_found", gettext("没有这个接口：%(path)s") % {"path": request.path})
         allowed = response.get("Allow", "")
         json_response = api_error(
-            405, "method_not_allowed", f"{request.method} is not allowed here; use {allowed}"
+            405,
+            "method_not_allowed",
+            gettext("此接口不接受 %(method)s 请求，请使用 %(allowed)s")
+            % {"method": request.method, "allowed": allowed},
         )
         json_response["Allow"] = allowed
         return json_response

@@ -47,7 +47,7 @@ def test_it_answers_an_unknown_api_path_with_json_404(agent_client):
     assert response.status_code == 404
     assert error_of(response) == {
         "error": "not_found",
-        "detail": "No API endpoint at /api/v1/no-such-thing",
+        "detail": "没有这个接口：/api/v1/no-such-thing",
         "field": None,
     }
 
