@@ -15,9 +15,7 @@ process), with the worker's periodic jobs (consistency check, job sweeper) calle
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -35,6 +33,7 @@ from anxin.notifications.models import Notification
 from anxin.workorders.choices import AttentionReason, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.presenters import tracking_url
+from tests.browser.phone_steps import navigation_opens_the_map_app, photo_opens_full_size
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -210,27 +209,9 @@ def test_a_day_replayed_as_the_roles_would(
     _fits(tech_phone)
     screenshot(tech_phone, "day-0803-technician-accepted-375")
 
-    # The navigation link opens the map app's URI (AMap's site is stubbed: no network in tests)
-    tech_phone.context.route(
-        re.compile(r"https://uri\.amap\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>amap</title>"),
-    )
-    with tech_phone.context.expect_page() as opened:
-        job.locator("a.nav").click()
-    nav = opened.value
-    nav.wait_for_load_state()
-    url = urlsplit(nav.url)
-    assert (url.netloc, url.path) == ("uri.amap.com", "/search")
-    assert parse_qs(url.query)["keyword"] == [ADDRESS]
-    nav.close()
-
-    # The customer's photo opens full size
-    with tech_phone.context.expect_page() as opened:
-        job.locator(".photos a").first.click()
-    photo = opened.value
-    photo.wait_for_load_state()
-    assert re.search(rf"/orders/{order.number}/attachments/\d+/$", photo.url)
-    assert photo.evaluate("[document.images[0].naturalWidth, document.images[0].naturalHeight]") == [800, 600]
+    # The navigation link opens the map app; the customer's photo opens full size
+    navigation_opens_the_map_app(job, address=ADDRESS)
+    photo = photo_opens_full_size(job, number=order.number)
     screenshot(photo, "day-0803-technician-photo-375")
     photo.close()
 

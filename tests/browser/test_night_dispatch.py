@@ -10,8 +10,6 @@ consistency check is run at each hour as the worker would.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -26,6 +24,7 @@ from anxin.network.choices import TechnicianStatus
 from anxin.network.models import ServicePoint, Technician
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
+from tests.browser.phone_steps import navigation_opens_the_map_app, photo_opens_full_size
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,28 +149,9 @@ def test_filed_at_2350_offered_at_0800_navigation_and_photo(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone, "night-phone-task-card-375")
 
-    # The navigation link opens the map app's URI (AMap's site is stubbed: no network in tests)
-    phone.context.route(
-        re.compile(r"https://uri\.amap\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>amap</title>"),
-    )
-    with phone.context.expect_page() as opened:
-        job.locator("a.nav").click()
-    nav = opened.value
-    nav.wait_for_load_state()
-    url = urlsplit(nav.url)
-    assert (url.netloc, url.path) == ("uri.amap.com", "/search")
-    assert parse_qs(url.query)["keyword"] == [ADDRESS]
-    nav.close()
-
-    # The photo opens for him (full size), and not for the other technician
-    with phone.context.expect_page() as opened:
-        job.locator(".photos a").first.click()
-    photo = opened.value
-    photo.wait_for_load_state()
-    assert re.search(rf"/orders/{number}/attachments/\d+/$", photo.url)
-    size = photo.evaluate("[document.images[0].naturalWidth, document.images[0].naturalHeight]")
-    assert size == [800, 600]
+    # The navigation link opens the map app; the photo opens for him (full size), not for the other technician
+    navigation_opens_the_map_app(job, address=ADDRESS)
+    photo = photo_opens_full_size(job, number=number)
     other = _phone(browser)
     login(other, "tech2", "pw-tech2")
     assert other.goto(photo.url).status == 404
