@@ -321,6 +321,18 @@ def first_shift_start(
     return min(starts, default=None)
 
 
+def accepted_offer_eta(*, order: WorkOrder, technician_id: int) -> dt.datetime | None:
+    """When the technician who accepted ``order`` was planned to arrive (None: no planned arrival)."""
+    return (
+        DispatchOffer.objects.filter(
+            order=order, technician_id=technician_id, state=OfferState.ACCEPTED, eta__isnull=False
+        )
+        .order_by("-created_at")
+        .values_list("eta", flat=True)
+        .first()
+    )
+
+
 def technicians_skilled(*, order: WorkOrder, staff: list[Technician]) -> list[Technician]:
     """Active technicians of ``staff`` who service the order's brand and category (prefetched skills)."""
     return [

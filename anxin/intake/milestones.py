@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from anxin.core.masking import mask_name
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
-from anxin.dispatch.choices import OfferState
-from anxin.dispatch.models import DispatchOffer
+from anxin.dispatch.selectors import accepted_offer_eta
 from anxin.notifications.customer_messages import message_delivery, message_render
 from anxin.notifications.jobs import durable_job
 from anxin.notifications.models import Notification
@@ -90,14 +89,7 @@ def _window(order: WorkOrder, *, accepted_at: dt.datetime) -> str:
         technician_id = order.technician_id
         if technician_id is None:
             return "—"
-        eta = (
-            DispatchOffer.objects.filter(
-                order=order, technician_id=technician_id, state=OfferState.ACCEPTED, eta__isnull=False
-            )
-            .order_by("-created_at")
-            .values_list("eta", flat=True)
-            .first()
-        )
+        eta = accepted_offer_eta(order=order, technician_id=technician_id)
         if eta is None:
             return "—"
         start, end = max(eta - ETA_HALF_WINDOW, accepted_at), eta + ETA_HALF_WINDOW
