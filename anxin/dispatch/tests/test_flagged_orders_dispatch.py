@@ -6,13 +6,19 @@ import pytest
 
 from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.services import dispatch_sweep
-from anxin.dispatch.tests.factories import order_new
+from anxin.dispatch.tests.factories import always_on, order_new
 from anxin.network.models import CoverageChange, ServicePoint
 from anxin.network.services import coverage_delete, coverage_import
 from anxin.workorders.choices import AttentionReason, Event, Status
 from anxin.workorders.services import OrderValues, workorder_correct, workorder_version
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _near_always_on(near):
+    """Offers go only to technicians on shift: keep the outcome independent of when the test runs."""
+    always_on(near)
 
 
 @pytest.fixture(autouse=True)
