@@ -101,3 +101,7 @@ api.add_router("/areas", "anxin.network.api.router")  # coverage: same /areas pa
 api.add_router("/sla", "anxin.sla.api.router")
 api.add_router("/dispatch", "anxin.dispatch.api.router")
 api.add_router("/claims", "anxin.evidence.api.router")
+api.add_router("/visits", "anxin.visits.api.router")
+api.add_router("/parts", "anxin.parts.api.router")
+api.add_router("/pricing", "anxin.pricing.api.router")
+api.add_router("/orders", "anxin.reports.api.router")  # GET /orders/{number}/report

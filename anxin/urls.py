@@ -17,6 +17,10 @@ urlpatterns = [
     path("areas/", include("anxin.network.urls")),  # coverage pages kept their /areas/ URLs
     path("dispatch/", include("anxin.dispatch.urls")),
     path("claims/", include("anxin.evidence.urls")),
+    path("visits/", include("anxin.visits.urls")),
+    path("parts/", include("anxin.parts.urls")),
+    path("prices/", include("anxin.pricing.urls")),
+    path("reports/", include("anxin.reports.urls")),
     path("", home, name="home"),
     path("", include("anxin.portal.urls")),
 ]

@@ -76,3 +76,44 @@ class ProductModel(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.brand} {self.code}"
+
+
+class FaultCode(TimestampedModel):
+    """A fault a brand's technicians diagnose (E1 点火失败), per category and optionally per model.
+
+    The brand maintains the table; diagnoses and the labour lines of the price list refer to it.
+    """
+
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="fault_codes", verbose_name=_("品牌")
+    )
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="fault_codes", verbose_name=_("品类")
+    )
+    product_model = models.ForeignKey(
+        ProductModel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fault_codes",
+        verbose_name=_("适用型号"),
+        help_text=_("留空则适用于该品牌该品类的所有型号"),
+    )
+    code = models.CharField(max_length=20, verbose_name=_("故障代码"))
+    name = models.CharField(max_length=120, verbose_name=_("名称"))
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True, db_default="")
+    description = models.TextField(blank=True, verbose_name=_("说明"))
+    active = models.BooleanField(default=True, verbose_name=_("启用"))
+
+    class Meta:
+        ordering = ["brand__name", "category__name", "code"]
+        verbose_name = _("故障代码")
+        verbose_name_plural = _("故障代码")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "category", "code"], name="uniq_fault_code_per_brand_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {localized_name(self.name, self.name_en)}"

@@ -34,6 +34,7 @@ from anxin.workorders.choices import (
     Event,
     Status,
 )
+from anxin.workorders.guards import transition_guards_check
 from anxin.workorders.models import OrderNumberCounter, WorkOrder, WorkOrderEvent
 from anxin.workorders.permissions import EDIT, RECORD_CONTACT, REVEAL, TRANSITIONS
 from anxin.workorders.statemachine import events_from, next_status
@@ -227,6 +228,7 @@ def workorder_transition(
             code="note_required",
             field="note",
         )
+    transition_guards_check(order=order, event=event, actor=actor)
 
     changes: dict[str, object] = {"status": target, "updated_at": timezone.now()}
     if event == Event.DISPATCH:

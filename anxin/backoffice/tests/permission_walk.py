@@ -9,15 +9,19 @@ apps' ``in_scope`` functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from anxin.accounts.choices import Role
-from anxin.accounts.models import User
+from anxin.accounts.models import ApiToken, User
 from anxin.accounts.permissions import Action, Scope
 from anxin.customers.models import Customer
 
@@ -128,3 +132,46 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+OK, FORBIDDEN, HIDDEN = "ok", "403", "404"
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to take one action as ``user``: ``call(world, user)`` returns an HTTP status (an endpoint) or
+    whatever the service returns (ignored)."""
+
+    call: Callable[[World, User], object]
+    hidden: bool = False  # out-of-scope objects answer 404, not 403 (looked up in the caller's scope)
+    narrowed: frozenset[Scope] = OBJECT_SCOPES  # empty: a list or board, narrowed row by row instead
+    # Domain refusals that still mean "the permission check let him through" (the walk does not build
+    # what the action needs beyond that: see the case).
+    past_gate: frozenset[str] = field(default_factory=frozenset)
+
+
+def api_client(user: User) -> Client:
+    token = "ax_" + secrets.token_urlsafe(24)
+    ApiToken.objects.create(
+        name=f"walk-{user.username}", user=user, token_hash=ApiToken.hash_token(token), prefix=token[:8]
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def app_cases() -> dict[str, Case]:
+    """The walk's cases that apps keep beside their own code, in ``anxin/<app>/tests/permission_cases.py``
+    (a ``CASES`` dict of the same shape), so a new app adds its actions without editing this walk."""
+    found: dict[str, Case] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("anxin."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.permission_cases")
+        except ModuleNotFoundError as missing:
+            if missing.name not in (f"{config.name}.tests", f"{config.name}.tests.permission_cases"):
+                raise
+            continue
+        clash = set(found) & set(module.CASES)
+        assert not clash, f"cases declared twice: {clash}"
+        found.update(module.CASES)
+    return found

@@ -13,24 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from anxin.accounts.choices import Role
-from anxin.accounts.models import ApiToken, User
+from anxin.accounts.models import User
 from anxin.accounts.permissions import Scope, permission_table, permission_table_markdown
 from anxin.backoffice.tests.permission_walk import (
-    OBJECT_SCOPES,
+    FORBIDDEN,
+    HIDDEN,
+    OK,
     PEOPLE,
+    Case,
     World,
+    api_client,
+    app_cases,
     expected,
     signed_in,
     world_build,
@@ -55,22 +59,6 @@ from anxin.workorders.permissions import TRANSITIONS
 from anxin.workorders.statemachine import TRANSITIONS as MACHINE
 
 ROOT = Path(__file__).resolve().parents[3]
-OK, FORBIDDEN, HIDDEN = "ok", "403", "404"
-
-
-@dataclass(frozen=True)
-class Case:
-    """How to take one action as ``user``: ``call(world, user)`` returns an HTTP status (an endpoint) or
-    whatever the service returns (ignored)."""
-
-    call: Callable[[World, User], object]
-    hidden: bool = False  # out-of-scope objects answer 404, not 403 (looked up in the caller's scope)
-    narrowed: frozenset[Scope] = OBJECT_SCOPES  # empty: a list or board, narrowed row by row instead
-    # Domain refusals that still mean "the permission check let him through" (the walk does not build
-    # what the action needs beyond that: see the case).
-    past_gate: frozenset[str] = field(default_factory=frozenset)
-
-
 # --- the world, in a given state -----------------------------------------------------------------
 
 
@@ -105,35 +93,27 @@ def _photo() -> bytes:
     return out.getvalue()
 
 
-def _api(user: User) -> Client:
-    import secrets
-
-    token = "ax_" + secrets.token_urlsafe(24)
-    ApiToken.objects.create(
-        name=f"walk-{user.username}", user=user, token_hash=ApiToken.hash_token(token), prefix=token[:8]
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
 def _upload(w: World, user: User, kind: str) -> int:
     claim = _claim(w)
     photo = ("p.jpg", _photo(), "image/jpeg")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     body = {"kind": kind, "file": SimpleUploadedFile(*photo)}
-    return _api(user).post(f"/api/v1/claims/{claim.number}/evidence", body).status_code
+    return api_client(user).post(f"/api/v1/claims/{claim.number}/evidence", body).status_code
 
 
 def _listing_photo(w: World, user: User) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     body = {"file": SimpleUploadedFile("l.jpg", _photo(), "image/jpeg")}
-    return _api(user).post(f"/api/v1/claims/models/{w.product_model.pk}/listing-photos", body).status_code
+    return (
+        api_client(user).post(f"/api/v1/claims/models/{w.product_model.pk}/listing-photos", body).status_code
+    )
 
 
 def _file_order(w: World, user: User) -> int:
     body = {"phone": "13900000009", "brand": w.brand.name, "category": "消毒柜", "description": "不加热"}
-    return _api(user).post("/api/v1/orders", body, content_type="application/json").status_code
+    return api_client(user).post("/api/v1/orders", body, content_type="application/json").status_code
 
 
 def _correct(w: World, user: User) -> None:
@@ -193,7 +173,7 @@ CASES: dict[str, Case] = {
     "workorders.export": Case(lambda w, u: signed_in(u).get("/orders/export.csv").status_code, narrowed=LIST),
     "sla.pause": Case(lambda w, u: sla_pause(order=_order(w), reason=PauseReason.values[0], actor=u)),
     "sla.resume": Case(_resume),
-    "sla.report": Case(lambda w, u: _api(u).get("/api/v1/sla/breaches").status_code, narrowed=LIST),
+    "sla.report": Case(lambda w, u: api_client(u).get("/api/v1/sla/breaches").status_code, narrowed=LIST),
     "dispatch.board": Case(
         lambda w, u: dispatch.board_snapshot(actor=u, service_point=w.service_point), narrowed=LIST
     ),
@@ -253,6 +233,7 @@ CASES: dict[str, Case] = {
     ),
     "network.coverage_edit": Case(_coverage_delete, narrowed=LIST),
 }
+CASES.update(app_cases())
 
 
 @pytest.fixture
