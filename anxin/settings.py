@@ -207,7 +207,7 @@ REDIS_URL = env_str("REDIS_URL")
 ANXIN_QUEUE_NAME = env_str("ANXIN_QUEUE_NAME", "anxin")
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": ANXIN_QUEUE_NAME, "url": REDIS_URL, "immediate": False}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "anxin.core.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",

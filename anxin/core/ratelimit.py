@@ -74,20 +74,28 @@ def ratelimit_hit(*, scope: str, key: str, rate: str) -> None:
     for limit, period in parse_rates(rate):
         window = int(now // period)
         cache_key = f"rl:{scope}:{period}:{digest}:{window}"
-        if cache.add(cache_key, 1, timeout=period + 1):
-            hits = 1
-        else:
-            try:
-                hits = cache.incr(cache_key)
-            except ValueError:  # expired between add and incr
-                cache.set(cache_key, 1, timeout=period + 1)
-                hits = 1
-            else:
-                # The database cache's incr() re-sets with the default 5-minute timeout; keep the window's.
-                if period > 300:
-                    cache.touch(cache_key, timeout=period + 1)
+        hits = _window_count(cache_key, timeout=period + 1, refresh_timeout=period > 300)
         if hits > limit:
             raise rate_limited(max(1, math.ceil((window + 1) * period - now)))
+
+
+def _window_count(cache_key: str, *, timeout: int, refresh_timeout: bool) -> int:
+    """Add one hit to a window's counter and return the count. Incr first: after a window's first hit the
+    key exists, so a busy client costs one cache round trip per request instead of two."""
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # the window's first hit (or its key just expired)
+        if cache.add(cache_key, 1, timeout=timeout):
+            return 1
+        try:
+            hits = cache.incr(cache_key)  # another request created it in between
+        except ValueError:
+            cache.set(cache_key, 1, timeout=timeout)
+            return 1
+    if refresh_timeout:
+        # The database cache's incr() re-sets with the default 5-minute timeout; keep the window's.
+        cache.touch(cache_key, timeout=timeout)
+    return int(hits)
 
 
 def ratelimit(
