@@ -37,7 +37,10 @@ def _phone(user) -> Client:
 
 def _depart(client: Client, number: str, key: str):
     return client.post(
-        f"/dispatch/me/orders/{number}/", {"event": "depart"}, HTTP_HX_REQUEST="true", HTTP_IDEMPOTENCY_KEY=key
+        f"/dispatch/me/orders/{number}/",
+        {"event": "depart"},
+        HTTP_HX_REQUEST="true",
+        HTTP_IDEMPOTENCY_KEY=key,
     )
 
 

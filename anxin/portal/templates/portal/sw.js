@@ -115,11 +115,16 @@ async function sendOrQueue(request) {
   await enqueue(request);
   flushSoon();
   const headers = new Headers({
-    "HX-Trigger": JSON.stringify({ "anxin:toast": { level: "warning", message: QUEUED_MESSAGE } }),
+    "HX-Trigger": asciiJson({ "anxin:toast": { level: "warning", message: QUEUED_MESSAGE } }),
     "X-Anxin-Queued": "1",
   });
   await tellPages();
   return new Response(null, { status: 202, headers });
+}
+
+// A header is Latin-1: Chinese travels as \u escapes, which JSON.parse undoes (as anxin/core/htmx.py does).
+function asciiJson(value) {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 async function enqueue(request) {
