@@ -153,7 +153,8 @@ MIDDLEWARE = [
     "anxin.core.htmx.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "anxin.core.middleware.DomainErrorMiddleware",  # last: sees the view's DomainError first
+    "anxin.core.middleware.DomainErrorMiddleware",  # sees the view's DomainError first
+    "anxin.core.replay.ReplayGuardMiddleware",  # after CSRF + auth; records the answer DomainError made
 ]
 
 ROOT_URLCONF = "anxin.urls"

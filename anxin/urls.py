@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from anxin.api import api
+from anxin.portal.pwa import manifest, service_worker
 from anxin.portal.views import home
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("parts/", include("anxin.parts.urls")),
     path("prices/", include("anxin.pricing.urls")),
     path("reports/", include("anxin.reports.urls")),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("", home, name="home"),
     path("", include("anxin.portal.urls")),
 ]

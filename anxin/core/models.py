@@ -92,3 +92,23 @@ class OutboxCursor(models.Model):
     @property
     def position(self) -> tuple[int, int]:
         return self.last_txid, self.last_event_id
+
+
+class ReplayGuard(models.Model):
+    """One row per (user, page action, Idempotency-Key): a form post sent again is answered, not redone.
+
+    The technician's phone queues actions while offline and replays them on reconnect; a replay whose first
+    answer was lost on the way back must not record the step twice. Holds no request or response content:
+    only a keyed digest of who/where/which key and the status the first attempt got (NULL while it runs).
+    """
+
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("摘要"))
+    status = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("首次结果状态码"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("时间"))
+
+    class Meta:
+        verbose_name = _("重放保护")
+        verbose_name_plural = _("重放保护")
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} → {self.status}"

@@ -1,0 +1,102 @@
+/* The technician's phone offline: registers the field service worker (/sw.js), gives every htmx POST an
+   Idempotency-Key, shows what waits to be sent and what the server refused on replay (conflicts), asks the
+   worker to replay when the network is back, keeps today's job pages warm for offline use, and shrinks
+   photos before upload. Contract with the worker: anxin/portal/templates/portal/sw.js. */
+(function () {
+  "use strict";
+  var panel = document.getElementById("field-offline");
+  if (!panel || !("serviceWorker" in navigator)) return;
+  var T = panel.dataset;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "post") return;
+    event.detail.headers["Idempotency-Key"] = uuid();
+    var source = event.detail.elt;
+    var label = source && (source.getAttribute("data-offline-label") || source.getAttribute("data-action") || "");
+    if (label) event.detail.headers["X-Anxin-Action"] = encodeURIComponent(label);
+  });
+
+  function send(message) {
+    if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage(message);
+  }
+
+  function render(state) {
+    var queued = state.queued || [];
+    var conflicts = state.conflicts || [];
+    panel.hidden = !queued.length && !conflicts.length && navigator.onLine;
+    panel.querySelector("[data-offline-net]").textContent = navigator.onLine ? "" : T.offlineText;
+    panel.querySelector("[data-offline-queued]").textContent = queued.length ? T.queuedText.replace("%s", queued.length) : "";
+    var list = panel.querySelector("[data-offline-conflicts]");
+    list.textContent = "";
+    conflicts.forEach(function (c) {
+      var item = document.createElement("li");
+      item.className = "offline-conflict";
+      var text = document.createElement("span");
+      var label = c.label ? decodeURIComponent(c.label) : c.path;
+      text.textContent = T.conflictText.replace("%s", label) + " " + (c.message || c.status);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm";
+      button.textContent = T.dismissText;
+      button.addEventListener("click", function () { send({ type: "dismiss", seq: c.seq }); });
+      item.append(text, " ", button);
+      list.append(item);
+    });
+  }
+
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "anxin-field-state") render(event.data.state);
+  });
+  window.addEventListener("online", function () { send({ type: "flush" }); render({}); });
+  window.addEventListener("offline", function () { render({}); });
+
+  navigator.serviceWorker.register(T.worker, { scope: "/" }).then(function () {
+    return navigator.serviceWorker.ready;
+  }).then(function (registration) {
+    send({ type: "state" });
+    if (navigator.onLine) send({ type: "flush" });
+    var warm = Array.prototype.map.call(document.querySelectorAll("[data-offline-warm]"), function (a) {
+      return a.getAttribute("href");
+    });
+    if (warm.length) send({ type: "warm", urls: warm });
+    if (registration.sync) registration.sync.register("anxin-field").catch(function () {});
+  }).catch(function () { /* no worker (private mode): the pages still work online */ });
+
+  // Photos: a phone camera's 12 MP JPEG becomes ~1600 px before it is sent (or queued).
+  var MAX_SIDE = 1600;
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-shrink]") || !input.files.length) return;
+    if (input.dataset.shrunk === "1") { input.dataset.shrunk = ""; return; }
+    event.stopImmediatePropagation(); // htmx sees the shrunk photo, re-sent below, not the original
+    Promise.all(Array.prototype.map.call(input.files, shrink)).then(function (files) {
+      var transfer = new DataTransfer();
+      files.forEach(function (f) { transfer.items.add(f); });
+      input.files = transfer.files;
+      input.dataset.shrunk = "1";
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }, true);
+
+  function shrink(file) {
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) return Promise.resolve(file);
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.size < 1500000) return file;
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+})();

@@ -1,0 +1,91 @@
+"""The technician's phone without network: pages come from the phone, actions wait there and reach the
+server exactly once, in order, when the network is back; a refusal on replay is shown, never dropped."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from anxin.workorders.choices import Event, Status
+from anxin.workorders.models import WorkOrder, WorkOrderEvent
+from anxin.workorders.tests.factories import order_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _wait_for(predicate, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("the server never saw it")
+
+
+@pytest.fixture
+def job(brand, category, technician):
+    order = order_file()
+    WorkOrder.objects.filter(pk=order.pk).update(
+        status=Status.TECHNICIAN_ACCEPTED, technician=technician, service_point=technician.service_point
+    )
+    return order
+
+
+def _events(order, event) -> int:
+    return WorkOrderEvent.objects.filter(order=order, event=event).count()
+
+
+def test_offline_actions_are_kept_on_the_phone_and_sent_once_in_order(
+    live_server, phone_page, login, job, screenshot
+):
+    page = phone_page
+    login(page, "tech", "pw-tech")
+    page.goto(f"{live_server.url}/dispatch/me/")
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
+    manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
+    assert manifest["start_url"] == "/dispatch/me/" and manifest["display"] == "standalone"
+
+    page.context.set_offline(True)
+    page.click(f'[data-job="{job.number}"] [data-step="depart"]')
+    panel = page.locator("#field-offline")
+    panel.get_by_text("待提交 1 项").wait_for()
+    assert "离线" in panel.inner_text()
+    page.reload()  # offline: the page comes from the phone, the queue survives the reload
+    page.get_by_role("heading", name="我的任务").wait_for()
+    page.locator("#field-offline").get_by_text("待提交 1 项").wait_for()
+    screenshot(page, "field-offline-queued-375")
+    assert _events(job, Event.DEPART) == 0  # nothing reached the server
+
+    page.context.set_offline(False)
+    _wait_for(lambda: _events(job, Event.DEPART) == 1)
+    page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(state="detached")
+    job.refresh_from_db()
+    assert job.status == Status.EN_ROUTE
+    time.sleep(1.5)  # a late duplicate replay would show here
+    assert _events(job, Event.DEPART) == 1
+
+
+def test_an_action_refused_on_replay_is_shown_as_a_conflict(live_server, phone_page, login, job):
+    page = phone_page
+    login(page, "tech", "pw-tech")
+    page.goto(f"{live_server.url}/dispatch/me/")
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
+
+    page.context.set_offline(True)
+    page.click(f'[data-job="{job.number}"] [data-step="depart"]')
+    page.locator("#field-offline").get_by_text("待提交 1 项").wait_for()
+    # Meanwhile the dispatcher takes the job back and gives it to someone else.
+    WorkOrder.objects.filter(pk=job.pk).update(status=Status.ACCEPTED, technician=None)
+
+    page.context.set_offline(False)
+    conflict = page.locator("#field-offline .offline-conflict")
+    conflict.wait_for(timeout=15000)
+    assert "未能提交" in conflict.inner_text()
+    assert _events(job, Event.DEPART) == 0
+    conflict.get_by_role("button", name="知道了").click()
+    conflict.wait_for(state="detached")
