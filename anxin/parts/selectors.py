@@ -15,6 +15,8 @@ from django.utils.translation import gettext
 from anxin.accounts.choices import OPERATIONS_ROLES, Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import can, require, role_of
+from anxin.catalog.models import Brand
+from anxin.catalog.selectors import brands_all
 from anxin.core.exceptions import NotFound
 from anxin.parts.choices import ReservationState
 from anxin.parts.models import (
@@ -240,3 +242,11 @@ def return_get_for(*, actor: User, pk: int) -> PartReturn:
     if found is None:
         raise NotFound(gettext("没有您可查看的旧件返厂记录"), field="return")
     return found
+
+
+def brand_by_code(code: str) -> Brand:
+    """A brand named in an import or a new part (the services check the actor may edit it)."""
+    brand = next((b for b in brands_all() if b.code == code.strip()), None)
+    if brand is None:
+        raise NotFound(gettext("未知品牌代码 %(code)s") % {"code": code}, field="brand")
+    return brand

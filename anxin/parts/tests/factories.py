@@ -22,7 +22,9 @@ def make_codes(part: Part, *codes: str) -> list[PartCode]:
     return [PartCode.objects.create(code=c, brand_id=part.brand_id, part=part) for c in codes]
 
 
-def assigned_order(technician: Technician, *, phone: str = "13800000001", status: str = Status.ON_SITE) -> WorkOrder:
+def assigned_order(
+    technician: Technician, *, phone: str = "13800000001", status: str = Status.ON_SITE
+) -> WorkOrder:
     order = order_file(phone=phone)
     WorkOrder.objects.filter(pk=order.pk).update(
         technician=technician, service_point=technician.service_point, status=status

@@ -26,7 +26,9 @@ def _refused(exc_type, **kwargs) -> str:
 
 
 def test_an_issued_code_of_the_part_is_accepted_and_installed_once(technician, order, coded_part, reserved):
-    code = services.part_code_verify(order=order, part=coded_part, code=" lech-aaaa-0001 ", actor=technician.user)
+    code = services.part_code_verify(
+        order=order, part=coded_part, code=" lech-aaaa-0001 ", actor=technician.user
+    )
     assert code.code == "LECH-AAAA-0001"
 
     installation = services.part_install(
@@ -42,7 +44,9 @@ def test_an_issued_code_of_the_part_is_accepted_and_installed_once(technician, o
 
 
 def test_an_unknown_code_is_refused_and_flagged_to_the_brand(technician, order, coded_part, brand_staff):
-    reason = _refused(ValidationFailed, order=order, part=coded_part, code="FAKE-0000-1111", actor=technician.user)
+    reason = _refused(
+        ValidationFailed, order=order, part=coded_part, code="FAKE-0000-1111", actor=technician.user
+    )
     assert reason == "part_code_unknown"
     [alert] = alerts_for(actor=brand_staff)
     assert (alert.order, alert.technician, alert.code, alert.reason) == (
@@ -93,7 +97,9 @@ def test_a_serialised_part_cannot_be_installed_without_its_code(technician, rese
 
 def test_the_technician_of_another_order_may_not_verify_codes_on_it(other_technician, order, coded_part):
     with pytest.raises(PermissionDenied):
-        services.part_code_verify(order=order, part=coded_part, code="LECH-AAAA-0001", actor=other_technician.user)
+        services.part_code_verify(
+            order=order, part=coded_part, code="LECH-AAAA-0001", actor=other_technician.user
+        )
     assert PartCodeAlert.objects.count() == 0  # an outsider's guesses are not the brand's alerts
 
 
@@ -110,10 +116,16 @@ def test_brand_staff_issue_codes_for_their_parts_only(brand_staff, coded_part, o
 
 
 def test_a_return_goes_pending_shipped_received(dispatcher, technician, brand_staff, coded_part, reserved):
-    services.part_install(reservation=reserved, code="LECH-AAAA-0002", removed_serial="OLD-1", actor=technician.user)
+    services.part_install(
+        reservation=reserved, code="LECH-AAAA-0002", removed_serial="OLD-1", actor=technician.user
+    )
     part_return = PartReturn.objects.get()
     with pytest.raises(Conflict):
         services.part_return_receive(part_return=part_return, actor=brand_staff)
     services.part_return_ship(part_return=part_return, actor=dispatcher, tracking_number="SF123")
     done = services.part_return_receive(part_return=part_return, actor=brand_staff)
-    assert (done.state, done.tracking_number, done.received_by) == (ReturnState.RECEIVED, "SF123", brand_staff)
+    assert (done.state, done.tracking_number, done.received_by) == (
+        ReturnState.RECEIVED,
+        "SF123",
+        brand_staff,
+    )

@@ -51,7 +51,9 @@ def _race(calls, rounds_of_retry: int = 50) -> list[object]:
     return results
 
 
-def test_two_reservations_race_for_the_last_unit_and_exactly_one_wins(dispatcher, technician, part, brand, category):
+def test_two_reservations_race_for_the_last_unit_and_exactly_one_wins(
+    dispatcher, technician, part, brand, category
+):
     first = assigned_order(technician, phone="13800000011")
     second = assigned_order(technician, phone="13800000012")
     van = services.van_of(technician=technician)

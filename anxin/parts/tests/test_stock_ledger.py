@@ -37,7 +37,9 @@ def test_every_move_kind_adds_up_in_the_ledger(dispatcher, technician, order, pa
     services.part_install(reservation=kept, actor=technician.user, removed_serial="OLD-77")
     assert _level(van, part) == (2, 0, 2)
 
-    services.stock_return_to_brand(location=warehouse, part=part, quantity=1, actor=dispatcher, reference="召回")
+    services.stock_return_to_brand(
+        location=warehouse, part=part, quantity=1, actor=dispatcher, reference="召回"
+    )
     services.stock_adjust(location=warehouse, part=part, delta=-2, reason="盘点少 2 件", actor=dispatcher)
     assert _level(warehouse, part) == (3, 0, 3)
 
@@ -49,7 +51,9 @@ def test_every_move_kind_adds_up_in_the_ledger(dispatcher, technician, order, pa
     assert (used.part, used.quantity, used.removed_serial, used.new_serial) == (part, 2, "OLD-77", "")
 
 
-def test_taking_more_than_is_available_is_refused_and_writes_nothing(dispatcher, technician, order, part, warehouse, van):
+def test_taking_more_than_is_available_is_refused_and_writes_nothing(
+    dispatcher, technician, order, part, warehouse, van
+):
     services.stock_receive(location=van, part=part, quantity=2, actor=dispatcher)
     services.stock_reserve(order=order, part=part, quantity=2, actor=technician.user)
     before = StockMove.objects.count()
@@ -61,7 +65,9 @@ def test_taking_more_than_is_available_is_refused_and_writes_nothing(dispatcher,
     with pytest.raises(Conflict):
         services.stock_adjust(location=van, part=part, delta=-1, reason="丢失", actor=dispatcher)
     with pytest.raises(Conflict):
-        services.stock_return_to_brand(location=warehouse, part=part, quantity=1, actor=dispatcher, reference="x")
+        services.stock_return_to_brand(
+            location=warehouse, part=part, quantity=1, actor=dispatcher, reference="x"
+        )
 
     assert transfer.value.code == "stock_insufficient" and transfer.value.field == "quantity"
     assert StockMove.objects.count() == before
@@ -94,7 +100,9 @@ def test_a_technician_reserves_only_from_his_own_van_for_his_own_order(
     with pytest.raises(PermissionDenied):
         services.stock_reserve(order=order, part=part, quantity=1, actor=other_technician.user)
     # the dispatcher may reserve from the warehouse on his behalf
-    reservation = services.stock_reserve(order=order, part=part, quantity=1, actor=dispatcher, location=warehouse)
+    reservation = services.stock_reserve(
+        order=order, part=part, quantity=1, actor=dispatcher, location=warehouse
+    )
     assert reservation.state == ReservationState.RESERVED
     assert not order_parts_settled(order)
 
