@@ -30,3 +30,22 @@ def assigned_order(
         technician=technician, service_point=technician.service_point, status=status
     )
     return WorkOrder.objects.select_related("technician", "brand").get(pk=order.pk)
+
+
+def parts_admin_rows(*, brand: Brand, technician: Technician, order: WorkOrder, admin) -> None:
+    """One row of every parts model, for the admin page test (tests/admin)."""
+    from anxin.parts import services
+
+    part = make_part(brand, number="ADM-1", serialised=True)
+    make_codes(part, "ADMN-0000-0001")
+    WorkOrder.objects.filter(pk=order.pk).update(technician=technician, service_point=technician.service_point)
+    order = WorkOrder.objects.select_related("technician").get(pk=order.pk)
+    van = services.van_of(technician=technician)
+    services.warehouse_of(service_point=technician.service_point)
+    services.stock_receive(location=van, part=part, quantity=2, actor=admin)
+    reservation = services.stock_reserve(order=order, part=part, quantity=1, actor=admin)
+    services.part_install(reservation=reservation, actor=admin, code="ADMN-0000-0001", removed_serial="OLD-1")
+    try:
+        services.part_code_verify(order=order, part=part, code="FAKE-0000-0000", actor=admin)
+    except Exception:  # noqa: BLE001 - the refusal is the point: it writes the alert row
+        pass
