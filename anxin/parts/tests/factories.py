@@ -38,7 +38,9 @@ def parts_admin_rows(*, brand: Brand, technician: Technician, order: WorkOrder, 
 
     part = make_part(brand, number="ADM-1", serialised=True)
     make_codes(part, "ADMN-0000-0001")
-    WorkOrder.objects.filter(pk=order.pk).update(technician=technician, service_point=technician.service_point)
+    WorkOrder.objects.filter(pk=order.pk).update(
+        technician=technician, service_point=technician.service_point
+    )
     order = WorkOrder.objects.select_related("technician").get(pk=order.pk)
     van = services.van_of(technician=technician)
     services.warehouse_of(service_point=technician.service_point)
