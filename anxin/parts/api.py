@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.permissions import can
@@ -123,10 +123,10 @@ def catalogue(
 
 
 @router.post("/catalogue", response={201: PartOut, **WRITE})
-def part_add(request: AuthedRequest, payload: PartIn) -> tuple[int, dict[str, Any]]:
+def part_add(request: AuthedRequest, payload: PartIn) -> Status:
     fields = payload.dict(exclude={"brand"})
     part = services.part_create(brand=selectors.brand_by_code(payload.brand), actor=request.auth, **fields)
-    return 201, part_out(part)
+    return Status(201, part_out(part))
 
 
 @router.post("/catalogue/import", response={200: PartImportOut, **WRITE})
@@ -147,15 +147,13 @@ def codes(request: AuthedRequest, part_id: ObjectId, state: str = "") -> list[di
 
 
 @router.post("/catalogue/{part_id}/codes", response={201: list[CodeOut], **WRITE})
-def codes_issue(
-    request: AuthedRequest, part_id: ObjectId, payload: CodesIssueIn
-) -> tuple[int, list[dict[str, Any]]]:
+def codes_issue(request: AuthedRequest, part_id: ObjectId, payload: CodesIssueIn) -> Status:
     """Issue codes: `quantity` random ones, or the brand's own `codes`."""
     part = selectors.part_get_for(actor=request.auth, pk=part_id)
     issued = services.part_codes_issue(
         part=part, actor=request.auth, quantity=payload.quantity, codes=payload.codes, batch=payload.batch
     )
-    return 201, [code_out(c) for c in issued]
+    return Status(201, [code_out(c) for c in issued])
 
 
 # --- stock per location -----------------------------------------------------------------------------
@@ -186,7 +184,7 @@ def moves(
 
 
 @router.post("/locations/{location_id}/receive", response={201: MoveOut, **WRITE})
-def receive(request: AuthedRequest, location_id: ObjectId, payload: ReceiveIn) -> tuple[int, dict[str, Any]]:
+def receive(request: AuthedRequest, location_id: ObjectId, payload: ReceiveIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_receive(
@@ -196,13 +194,11 @@ def receive(request: AuthedRequest, location_id: ObjectId, payload: ReceiveIn) -
         actor=request.auth,
         reference=payload.reference,
     )
-    return 201, move_out(move)
+    return Status(201, move_out(move))
 
 
 @router.post("/locations/{location_id}/transfer", response={201: list[MoveOut], **WRITE})
-def transfer(
-    request: AuthedRequest, location_id: ObjectId, payload: TransferIn
-) -> tuple[int, list[dict[str, Any]]]:
+def transfer(request: AuthedRequest, location_id: ObjectId, payload: TransferIn) -> Status:
     source = selectors.location_get_for(actor=request.auth, pk=location_id)
     target = selectors.location_get_for(actor=request.auth, pk=payload.target)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
@@ -210,13 +206,11 @@ def transfer(
         source=source, target=target, part=part, quantity=payload.quantity, actor=request.auth,
         reference=payload.reference,
     )  # fmt: skip
-    return 201, [move_out(m) for m in pair]
+    return Status(201, [move_out(m) for m in pair])
 
 
 @router.post("/locations/{location_id}/return", response={201: MoveOut, **WRITE})
-def return_to_brand(
-    request: AuthedRequest, location_id: ObjectId, payload: ReturnToBrandIn
-) -> tuple[int, dict[str, Any]]:
+def return_to_brand(request: AuthedRequest, location_id: ObjectId, payload: ReturnToBrandIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_return_to_brand(
@@ -226,17 +220,17 @@ def return_to_brand(
         actor=request.auth,
         reference=payload.reference,
     )
-    return 201, move_out(move)
+    return Status(201, move_out(move))
 
 
 @router.post("/locations/{location_id}/adjust", response={201: MoveOut, **WRITE})
-def adjust(request: AuthedRequest, location_id: ObjectId, payload: AdjustIn) -> tuple[int, dict[str, Any]]:
+def adjust(request: AuthedRequest, location_id: ObjectId, payload: AdjustIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_adjust(
         location=location, part=part, delta=payload.delta, reason=payload.reason, actor=request.auth
     )
-    return 201, move_out(move)
+    return Status(201, move_out(move))
 
 
 # --- an order's parts --------------------------------------------------------------------------------
@@ -264,7 +258,7 @@ def order_parts(request: AuthedRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/orders/{number}/reservations", response={201: ReservationOut, **WRITE})
-def reserve(request: AuthedRequest, number: str, payload: ReserveIn) -> tuple[int, dict[str, Any]]:
+def reserve(request: AuthedRequest, number: str, payload: ReserveIn) -> Status:
     order = workorder_get_for(actor=request.auth, number=number)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     location = (
@@ -273,7 +267,7 @@ def reserve(request: AuthedRequest, number: str, payload: ReserveIn) -> tuple[in
     reservation = services.stock_reserve(
         order=order, part=part, quantity=payload.quantity, actor=request.auth, location=location
     )
-    return 201, reservation_out(reservation)
+    return Status(201, reservation_out(reservation))
 
 
 @router.post(
@@ -300,16 +294,14 @@ def verify(request: AuthedRequest, number: str, payload: VerifyIn) -> dict[str, 
 
 
 @router.post("/orders/{number}/reservations/{reservation_id}/install", response={201: OrderPartsOut, **WRITE})
-def install(
-    request: AuthedRequest, number: str, reservation_id: ObjectId, payload: InstallIn
-) -> tuple[int, dict[str, Any]]:
+def install(request: AuthedRequest, number: str, reservation_id: ObjectId, payload: InstallIn) -> Status:
     """Install the reserved part: its code (serialised parts), the removed part's serial; consumes it."""
     order = workorder_get_for(actor=request.auth, number=number)
     reservation = selectors.reservation_get_for(actor=request.auth, order=order, pk=reservation_id)
     services.part_install(
         reservation=reservation, actor=request.auth, code=payload.code, removed_serial=payload.removed_serial
     )
-    return 201, _order_parts(request, order)
+    return Status(201, _order_parts(request, order))
 
 
 # --- alerts and returns ------------------------------------------------------------------------------

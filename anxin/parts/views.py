@@ -37,7 +37,9 @@ def _order_context(request: AuthedRequest, order: WorkOrder) -> dict[str, object
     if may_reserve and order.technician is not None:
         van = services.van_of(technician=order.technician)
         van_stock = [
-            lvl for lvl in selectors.stock_levels(location=van) if lvl.part.brand_id == order.brand_id
+            lvl
+            for lvl in selectors.stock_levels(location=van)
+            if lvl.part.brand_id == order.brand_id and lvl.available > 0
         ]
     return {
         "order": order,
