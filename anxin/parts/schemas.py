@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from anxin.core.schemas import ObjectId
+
+
+# A list price in yuan (0 allowed: a free part), as a JSON number or a string ("85.00"); the document says
+# which strings are accepted (pydantic alone would document any string).
+Price = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=10, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999999.99, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
+            ]
+        }
+    ),
+]
 
 
 class _In(Schema):
@@ -33,7 +50,7 @@ class PartIn(_In):
     part_number: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=120)
     name_en: str = Field("", max_length=120)
-    list_price: Decimal = Field(..., ge=0, le=Decimal("99999999.99"), decimal_places=2)
+    list_price: Price
     serialised: bool = False
     return_required: bool = False
 

@@ -118,15 +118,20 @@ def _row_parse(
     )
 
 
+def _header_errors(header: list[str]) -> tuple[bool, list[LineError]]:
+    """(fatal, errors): a missing required column stops the import before any line is read."""
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return True, [LineError(1, c, gettext("表头缺少此列")) for c in missing]
+    return False, [LineError(1, h, gettext("未知列")) for h in header if h not in COLUMNS]
+
+
 def parts_csv_parse(*, brand: Brand, text: str) -> tuple[list[PartRow], list[LineError]]:
     """Read and check every line; no database writes."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel saves UTF-8 with a BOM
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return [], [LineError(1, c, gettext("表头缺少此列")) for c in missing]
-    unknown = [h for h in header if h not in COLUMNS]
-    errors = [LineError(1, h, gettext("未知列")) for h in unknown]
+    fatal, errors = _header_errors([h.strip() for h in reader.fieldnames or []])
+    if fatal:
+        return [], errors
     brand_models = {m.code.upper(): m for m in ProductModel.objects.filter(brand=brand)}
     rows: list[PartRow] = []
     seen: dict[str, int] = {}
