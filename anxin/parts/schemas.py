@@ -11,7 +11,6 @@ from pydantic import ConfigDict, Field, WithJsonSchema
 
 from anxin.core.schemas import ObjectId
 
-
 # A list price in yuan (0 allowed: a free part), as a JSON number or a string ("85.00"); the document says
 # which strings are accepted (pydantic alone would document any string).
 Price = Annotated[
