@@ -17,36 +17,36 @@ from anxin.parts.models import Part as PartModel
 from anxin.parts.models import PartCode, PartCodeAlert, PartReturn, StockLocation, StockMove, StockReservation
 from anxin.parts.permissions import RESERVE
 from anxin.parts.schemas import (
-    AdjustIn,
-    AlertOut,
-    CodeOut,
-    CodesIssueIn,
-    InstallIn,
-    LocationOut,
-    MoveOut,
+    CataloguePartIn,
+    CataloguePartOut,
     OrderPartsOut,
+    PartCodeAlertOut,
+    PartCodeOut,
+    PartCodesIssueIn,
+    PartCodeVerifyIn,
+    PartCodeVerifyOut,
     PartImportIn,
     PartImportOut,
-    PartIn,
-    PartOut,
-    ReceiveIn,
-    ReleaseIn,
-    ReservationOut,
-    ReserveIn,
-    ReturnOut,
-    ReturnToBrandIn,
-    ShipIn,
+    PartInstallIn,
+    PartReservationOut,
+    PartReserveIn,
+    PartReturnOut,
+    PartReturnShipIn,
+    ReservationReleaseIn,
+    StockAdjustIn,
     StockLevelOut,
-    TransferIn,
-    VerifyIn,
-    VerifyOut,
+    StockLocationOut,
+    StockMoveOut,
+    StockReceiveIn,
+    StockReturnIn,
+    StockTransferIn,
 )
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_for
 
 router = Router(tags=["parts"], auth=api_auth)
 READ = errors(401, 403, 404, 422)
-WRITE = errors(400, 401, 403, 404, 409, 422)
+WRITE = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def part_out(part: PartModel) -> dict[str, Any]:
@@ -112,7 +112,7 @@ def return_out(row: PartReturn) -> dict[str, Any]:
 # --- catalogue and codes --------------------------------------------------------------------------
 
 
-@router.get("/catalogue", response={200: list[PartOut], **READ})
+@router.get("/catalogue", response={200: list[CataloguePartOut], **READ})
 def catalogue(
     request: AuthedRequest, brand: str = "", q: str = Query("", max_length=60)
 ) -> list[dict[str, Any]]:
@@ -122,8 +122,8 @@ def catalogue(
     ]
 
 
-@router.post("/catalogue", response={201: PartOut, **WRITE})
-def part_add(request: AuthedRequest, payload: PartIn) -> Status:
+@router.post("/catalogue", response={201: CataloguePartOut, **WRITE})
+def part_add(request: AuthedRequest, payload: CataloguePartIn) -> Status:
     fields = payload.dict(exclude={"brand"})
     part = services.part_create(brand=selectors.brand_by_code(payload.brand), actor=request.auth, **fields)
     return Status(201, part_out(part))
@@ -140,14 +140,14 @@ def parts_import(request: AuthedRequest, payload: PartImportIn) -> dict[str, Any
     }  # fmt: skip
 
 
-@router.get("/catalogue/{part_id}/codes", response={200: list[CodeOut], **READ})
+@router.get("/catalogue/{part_id}/codes", response={200: list[PartCodeOut], **READ})
 def codes(request: AuthedRequest, part_id: ObjectId, state: str = "") -> list[dict[str, Any]]:
     part = selectors.part_get_for(actor=request.auth, pk=part_id)
     return [code_out(c) for c in selectors.codes_for(actor=request.auth, part=part, state=state)[:5000]]
 
 
-@router.post("/catalogue/{part_id}/codes", response={201: list[CodeOut], **WRITE})
-def codes_issue(request: AuthedRequest, part_id: ObjectId, payload: CodesIssueIn) -> Status:
+@router.post("/catalogue/{part_id}/codes", response={201: list[PartCodeOut], **WRITE})
+def codes_issue(request: AuthedRequest, part_id: ObjectId, payload: PartCodesIssueIn) -> Status:
     """Issue codes: `quantity` random ones, or the brand's own `codes`."""
     part = selectors.part_get_for(actor=request.auth, pk=part_id)
     issued = services.part_codes_issue(
@@ -159,7 +159,7 @@ def codes_issue(request: AuthedRequest, part_id: ObjectId, payload: CodesIssueIn
 # --- stock per location -----------------------------------------------------------------------------
 
 
-@router.get("/locations", response={200: list[LocationOut], **READ})
+@router.get("/locations", response={200: list[StockLocationOut], **READ})
 def locations(request: AuthedRequest) -> list[dict[str, Any]]:
     return [location_out(loc) for loc in selectors.locations_visible_to(actor=request.auth)]
 
@@ -175,7 +175,7 @@ def stock(request: AuthedRequest, location_id: ObjectId) -> list[dict[str, Any]]
     ]  # fmt: skip
 
 
-@router.get("/locations/{location_id}/moves", response={200: list[MoveOut], **READ})
+@router.get("/locations/{location_id}/moves", response={200: list[StockMoveOut], **READ})
 def moves(
     request: AuthedRequest, location_id: ObjectId, limit: int = Query(100, ge=1, le=500)
 ) -> list[dict[str, Any]]:
@@ -183,8 +183,8 @@ def moves(
     return [move_out(m) for m in selectors.stock_moves_for(actor=request.auth, location=location)[:limit]]
 
 
-@router.post("/locations/{location_id}/receive", response={201: MoveOut, **WRITE})
-def receive(request: AuthedRequest, location_id: ObjectId, payload: ReceiveIn) -> Status:
+@router.post("/locations/{location_id}/receive", response={201: StockMoveOut, **WRITE})
+def receive(request: AuthedRequest, location_id: ObjectId, payload: StockReceiveIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_receive(
@@ -197,8 +197,8 @@ def receive(request: AuthedRequest, location_id: ObjectId, payload: ReceiveIn) -
     return Status(201, move_out(move))
 
 
-@router.post("/locations/{location_id}/transfer", response={201: list[MoveOut], **WRITE})
-def transfer(request: AuthedRequest, location_id: ObjectId, payload: TransferIn) -> Status:
+@router.post("/locations/{location_id}/transfer", response={201: list[StockMoveOut], **WRITE})
+def transfer(request: AuthedRequest, location_id: ObjectId, payload: StockTransferIn) -> Status:
     source = selectors.location_get_for(actor=request.auth, pk=location_id)
     target = selectors.location_get_for(actor=request.auth, pk=payload.target)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
@@ -209,8 +209,8 @@ def transfer(request: AuthedRequest, location_id: ObjectId, payload: TransferIn)
     return Status(201, [move_out(m) for m in pair])
 
 
-@router.post("/locations/{location_id}/return", response={201: MoveOut, **WRITE})
-def return_to_brand(request: AuthedRequest, location_id: ObjectId, payload: ReturnToBrandIn) -> Status:
+@router.post("/locations/{location_id}/return", response={201: StockMoveOut, **WRITE})
+def return_to_brand(request: AuthedRequest, location_id: ObjectId, payload: StockReturnIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_return_to_brand(
@@ -223,8 +223,8 @@ def return_to_brand(request: AuthedRequest, location_id: ObjectId, payload: Retu
     return Status(201, move_out(move))
 
 
-@router.post("/locations/{location_id}/adjust", response={201: MoveOut, **WRITE})
-def adjust(request: AuthedRequest, location_id: ObjectId, payload: AdjustIn) -> Status:
+@router.post("/locations/{location_id}/adjust", response={201: StockMoveOut, **WRITE})
+def adjust(request: AuthedRequest, location_id: ObjectId, payload: StockAdjustIn) -> Status:
     location = selectors.location_get_for(actor=request.auth, pk=location_id)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     move = services.stock_adjust(
@@ -257,8 +257,8 @@ def order_parts(request: AuthedRequest, number: str) -> dict[str, Any]:
     return _order_parts(request, workorder_get_for(actor=request.auth, number=number))
 
 
-@router.post("/orders/{number}/reservations", response={201: ReservationOut, **WRITE})
-def reserve(request: AuthedRequest, number: str, payload: ReserveIn) -> Status:
+@router.post("/orders/{number}/reservations", response={201: PartReservationOut, **WRITE})
+def reserve(request: AuthedRequest, number: str, payload: PartReserveIn) -> Status:
     order = workorder_get_for(actor=request.auth, number=number)
     part = selectors.part_get_for(actor=request.auth, pk=payload.part)
     location = (
@@ -271,10 +271,10 @@ def reserve(request: AuthedRequest, number: str, payload: ReserveIn) -> Status:
 
 
 @router.post(
-    "/orders/{number}/reservations/{reservation_id}/release", response={200: ReservationOut, **WRITE}
+    "/orders/{number}/reservations/{reservation_id}/release", response={200: PartReservationOut, **WRITE}
 )
 def release(
-    request: AuthedRequest, number: str, reservation_id: ObjectId, payload: ReleaseIn
+    request: AuthedRequest, number: str, reservation_id: ObjectId, payload: ReservationReleaseIn
 ) -> dict[str, Any]:
     order = workorder_get_for(actor=request.auth, number=number)
     reservation = selectors.reservation_get_for(actor=request.auth, order=order, pk=reservation_id)
@@ -283,8 +283,8 @@ def release(
     )
 
 
-@router.post("/orders/{number}/verify", response={200: VerifyOut, **WRITE})
-def verify(request: AuthedRequest, number: str, payload: VerifyIn) -> dict[str, Any]:
+@router.post("/orders/{number}/verify", response={200: PartCodeVerifyOut, **WRITE})
+def verify(request: AuthedRequest, number: str, payload: PartCodeVerifyIn) -> dict[str, Any]:
     """Is this the genuine, never-installed code of this part? A refusal (422 `part_code_unknown` /
     `part_code_mismatch`, 409 `part_code_used`) is also flagged to the brand."""
     order = workorder_get_for(actor=request.auth, number=number)
@@ -294,7 +294,7 @@ def verify(request: AuthedRequest, number: str, payload: VerifyIn) -> dict[str, 
 
 
 @router.post("/orders/{number}/reservations/{reservation_id}/install", response={201: OrderPartsOut, **WRITE})
-def install(request: AuthedRequest, number: str, reservation_id: ObjectId, payload: InstallIn) -> Status:
+def install(request: AuthedRequest, number: str, reservation_id: ObjectId, payload: PartInstallIn) -> Status:
     """Install the reserved part: its code (serialised parts), the removed part's serial; consumes it."""
     order = workorder_get_for(actor=request.auth, number=number)
     reservation = selectors.reservation_get_for(actor=request.auth, order=order, pk=reservation_id)
@@ -307,7 +307,7 @@ def install(request: AuthedRequest, number: str, reservation_id: ObjectId, paylo
 # --- alerts and returns ------------------------------------------------------------------------------
 
 
-@router.get("/alerts", response={200: list[AlertOut], **READ})
+@router.get("/alerts", response={200: list[PartCodeAlertOut], **READ})
 def alerts(
     request: AuthedRequest, brand: str = "", limit: int = Query(100, ge=1, le=500)
 ) -> list[dict[str, Any]]:
@@ -315,15 +315,15 @@ def alerts(
     return [alert_out(a) for a in selectors.alerts_for(actor=request.auth, brand_code=brand)[:limit]]
 
 
-@router.get("/returns", response={200: list[ReturnOut], **READ})
+@router.get("/returns", response={200: list[PartReturnOut], **READ})
 def returns(
     request: AuthedRequest, state: str = "", limit: int = Query(100, ge=1, le=500)
 ) -> list[dict[str, Any]]:
     return [return_out(r) for r in selectors.returns_for(actor=request.auth, state=state)[:limit]]
 
 
-@router.post("/returns/{return_id}/ship", response={200: ReturnOut, **WRITE})
-def return_ship(request: AuthedRequest, return_id: ObjectId, payload: ShipIn) -> dict[str, Any]:
+@router.post("/returns/{return_id}/ship", response={200: PartReturnOut, **WRITE})
+def return_ship(request: AuthedRequest, return_id: ObjectId, payload: PartReturnShipIn) -> dict[str, Any]:
     row = selectors.return_get_for(actor=request.auth, pk=return_id)
     return return_out(
         services.part_return_ship(
@@ -332,7 +332,7 @@ def return_ship(request: AuthedRequest, return_id: ObjectId, payload: ShipIn) ->
     )
 
 
-@router.post("/returns/{return_id}/receive", response={200: ReturnOut, **WRITE})
+@router.post("/returns/{return_id}/receive", response={200: PartReturnOut, **WRITE})
 def return_receive(request: AuthedRequest, return_id: ObjectId) -> dict[str, Any]:
     row = selectors.return_get_for(actor=request.auth, pk=return_id)
     return return_out(services.part_return_receive(part_return=row, actor=request.auth))

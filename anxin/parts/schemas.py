@@ -31,7 +31,7 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class PartOut(Schema):
+class CataloguePartOut(Schema):
     id: int
     brand: str = Field(description="brand code")
     part_number: str
@@ -44,7 +44,7 @@ class PartOut(Schema):
     compatible_models: list[str] = Field(description="model codes")
 
 
-class PartIn(_In):
+class CataloguePartIn(_In):
     brand: str = Field(..., min_length=1, max_length=40, description="brand code")
     part_number: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=120)
@@ -65,7 +65,7 @@ class PartImportIn(_In):
     )
 
 
-class LineErrorOut(Schema):
+class PartImportLineOut(Schema):
     line: int = Field(description="1 is the header line")
     field: str
     message: str
@@ -75,16 +75,16 @@ class PartImportOut(Schema):
     saved: bool
     created: int
     updated: int
-    errors: list[LineErrorOut]
+    errors: list[PartImportLineOut]
 
 
-class CodesIssueIn(_In):
+class PartCodesIssueIn(_In):
     quantity: int = Field(0, ge=0, le=5000, description="how many random codes to generate")
     codes: list[str] = Field(default_factory=list, max_length=5000, description="or: the brand's own codes")
     batch: str = Field("", max_length=40)
 
 
-class CodeOut(Schema):
+class PartCodeOut(Schema):
     code: str
     part_number: str
     batch: str
@@ -93,7 +93,7 @@ class CodeOut(Schema):
     order: str | None = Field(description="number of the order it was installed on")
 
 
-class LocationOut(Schema):
+class StockLocationOut(Schema):
     id: int
     kind: str
     name: str
@@ -110,7 +110,7 @@ class StockLevelOut(Schema):
     available: int
 
 
-class MoveOut(Schema):
+class StockMoveOut(Schema):
     id: int
     kind: str
     part_number: str
@@ -122,58 +122,58 @@ class MoveOut(Schema):
     created_at: dt.datetime
 
 
-class ReceiveIn(_In):
+class StockReceiveIn(_In):
     part: ObjectId
     quantity: int = Field(..., ge=1, le=10_000)
     reference: str = Field("", max_length=100, description="delivery note number")
 
 
-class TransferIn(_In):
+class StockTransferIn(_In):
     part: ObjectId
     target: ObjectId = Field(description="the receiving location's id")
     quantity: int = Field(..., ge=1, le=10_000)
     reference: str = Field("", max_length=100)
 
 
-class ReturnToBrandIn(_In):
+class StockReturnIn(_In):
     part: ObjectId
     quantity: int = Field(..., ge=1, le=10_000)
     reference: str = Field(..., min_length=1, max_length=100, description="why, or the brand's return number")
 
 
-class AdjustIn(_In):
+class StockAdjustIn(_In):
     part: ObjectId
     delta: int = Field(..., ge=-10_000, le=10_000, description="counted minus booked; not 0")
     reason: str = Field(..., min_length=1, max_length=100)
 
 
-class ReserveIn(_In):
+class PartReserveIn(_In):
     part: ObjectId
     quantity: int = Field(1, ge=1, le=10_000)
     location: ObjectId | None = Field(None, description="default: the assigned technician's van")
 
 
-class ReleaseIn(_In):
+class ReservationReleaseIn(_In):
     reason: str = Field("", max_length=100)
 
 
-class VerifyIn(_In):
+class PartCodeVerifyIn(_In):
     part: ObjectId
     code: str = Field(..., min_length=1, max_length=200, description="as scanned from the QR label or typed")
 
 
-class VerifyOut(Schema):
+class PartCodeVerifyOut(Schema):
     code: str
     part_number: str
     valid: bool
 
 
-class InstallIn(_In):
+class PartInstallIn(_In):
     code: str = Field("", max_length=200, description="required for a serialised part")
     removed_serial: str = Field("", max_length=64, description="serial of the part taken out")
 
 
-class ReservationOut(Schema):
+class PartReservationOut(Schema):
     id: int
     part_id: int
     part_number: str
@@ -196,13 +196,13 @@ class PartUsedOut(Schema):
 class OrderPartsOut(Schema):
     number: str
     settled: bool = Field(description="every reservation consumed or released")
-    reservations: list[ReservationOut] = Field(
+    reservations: list[PartReservationOut] = Field(
         description="empty for those who only read the installed parts"
     )
     installed: list[PartUsedOut]
 
 
-class AlertOut(Schema):
+class PartCodeAlertOut(Schema):
     id: int
     brand: str
     part_number: str
@@ -213,7 +213,7 @@ class AlertOut(Schema):
     created_at: dt.datetime
 
 
-class ReturnOut(Schema):
+class PartReturnOut(Schema):
     id: int
     brand: str
     part_number: str
@@ -225,5 +225,5 @@ class ReturnOut(Schema):
     received_at: dt.datetime | None
 
 
-class ShipIn(_In):
+class PartReturnShipIn(_In):
     tracking_number: str = Field("", max_length=40)
