@@ -120,3 +120,22 @@ def test_signed_in_users_of_other_orders_get_404_from_the_page_link(order, who, 
     client.force_login(_user(who, order, request))
 
     assert client.get(f"/reports/{order.number}/pdf/").status_code == 404
+
+
+def test_the_customer_page_links_the_report_once_the_order_is_completed(order, brand, category):
+    page = Client().get(f"/track/{order.number}/", {"t": order.tracking_token}).content.decode()
+    assert f'/reports/{order.number}/pdf/?t={order.tracking_token}' in page
+    assert "服务报告 PDF" in page
+
+    open_order = order_file(phone="13900139000")
+    page = Client().get(f"/track/{open_order.number}/", {"t": open_order.tracking_token}).content.decode()
+    assert "/pdf/" not in page
+
+
+def test_the_staff_order_page_has_the_download_button(order, agent):
+    client = Client()
+    client.force_login(agent)
+
+    page = client.get(f"/orders/{order.number}/").content.decode()
+
+    assert f'href="/reports/{order.number}/pdf/"' in page
