@@ -18,7 +18,6 @@ Prints one JSON line (``--out FILE`` also writes it): p50/p95 wall and CPU in ms
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import statistics
@@ -30,26 +29,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _photo(seed: int, width: int, height: int) -> bytes:
-    import numpy as np
-    from PIL import Image, ImageDraw
-
-    rng = np.random.default_rng(seed)
-    y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
-    x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
-    base = np.stack([120 + 80 * y + 0 * x, 100 + 60 * x + 0 * y, 90 + 50 * x * y], axis=-1)
-    noise = rng.normal(0, 9, (height, width, 3)).astype(np.float32)
-    image = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    for _ in range(30):
-        x0, y0 = int(rng.integers(0, width - width // 8)), int(rng.integers(0, height - height // 8))
-        w, h = int(rng.integers(width // 60, width // 8)), int(rng.integers(height // 60, height // 8))
-        draw.rectangle([x0, y0, x0 + w, y0 + h], fill=tuple(int(v) for v in rng.integers(0, 255, 3)))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=90)
-    return out.getvalue()
 
 
 def _setup(data_dir: str) -> None:
@@ -85,7 +64,9 @@ def _order(photos: list[bytes]) -> Any:
 
     Brand.objects.create(code="changerte", name="昌尔特")
     ProductCategory.objects.create(code="gas-water-heater", name="燃气热水器")
-    point = ServicePoint.objects.create(name="北京朝阳网点", county_code="110105", latitude=39.9, longitude=116.47)
+    point = ServicePoint.objects.create(
+        name="北京朝阳网点", county_code="110105", latitude=39.9, longitude=116.47
+    )
     user = User.objects.create_user(username="tech", role="technician", display_name="王师傅")
     technician = Technician.objects.create(user=user, service_point=point, employee_no="T1001")
     request = RepairRequest(
@@ -143,8 +124,9 @@ def main() -> None:
         from anxin.reports.render import report_pdf
         from anxin.reports.sections import report_content
         from anxin.reports.services import service_report_generate
+        from anxin.testing.report_photos import phone_photo
 
-        photos = [_photo(seed, width, height) for seed in range(args.photos)]
+        photos = [phone_photo(seed, width, height) for seed in range(args.photos)]
         order = _order(photos)
         first_wall, first_cpu, _ = _timed(lambda: service_report_generate(order=order))
         walls, cpus, sizes = [], [], []

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from ninja import Router
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.requests import AuthedRequest
@@ -8,7 +9,6 @@ from anxin.core.schemas import errors
 from anxin.reports import services
 from anxin.reports.views import report_file_response
 from anxin.workorders.selectors import workorder_get_for
-from ninja import Router
 
 # Mounted on /api/v1/orders beside workorders' own router (reports sits above workorders).
 router = Router(tags=["reports"], auth=api_auth)
@@ -19,7 +19,9 @@ PDF_RESPONSE = {
 }
 
 
-@router.get("/{number}/report", response={200: None, **ERRORS}, openapi_extra={"responses": {200: PDF_RESPONSE}})
+@router.get(
+    "/{number}/report", response={200: None, **ERRORS}, openapi_extra={"responses": {200: PDF_RESPONSE}}
+)
 def order_report(request: AuthedRequest, number: str) -> FileResponse:
     """The order's service report (made on demand when missing or older than the order's last change).
 

@@ -30,7 +30,7 @@ def _url_fetcher() -> Any:
     """data: URIs and the bundled font file; anything else stops the rendering."""
     from weasyprint.urls import URLFetcher
 
-    class ReportUrlFetcher(URLFetcher):  # type: ignore[misc]
+    class ReportUrlFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith("data:") and url != FONT_FILE.as_uri():
                 raise ReportFetchRefused(url)
@@ -48,7 +48,9 @@ def _font_config() -> Any:
 
 
 def report_html(content: ReportContent) -> str:
-    return render_to_string("reports/service_report.html", {"report": content, "font_url": FONT_FILE.as_uri()})
+    return render_to_string(
+        "reports/service_report.html", {"report": content, "font_url": FONT_FILE.as_uri()}
+    )
 
 
 def report_pdf(content: ReportContent) -> bytes:

@@ -30,9 +30,7 @@ def service_report_latest(*, order: WorkOrder) -> ServiceReport | None:
 
 def service_report_basis(*, order: WorkOrder) -> int:
     """The id of the order's last timeline row that the report reflects (0: none)."""
-    last: int | None = (
-        order.events.exclude(event__in=NOT_IN_REPORT_EVENTS).aggregate(last=Max("id"))["last"]
-    )
+    last: int | None = order.events.exclude(event__in=NOT_IN_REPORT_EVENTS).aggregate(last=Max("id"))["last"]
     return last or 0
 
 

@@ -124,7 +124,7 @@ def test_signed_in_users_of_other_orders_get_404_from_the_page_link(order, who, 
 
 def test_the_customer_page_links_the_report_once_the_order_is_completed(order, brand, category):
     page = Client().get(f"/track/{order.number}/", {"t": order.tracking_token}).content.decode()
-    assert f'/reports/{order.number}/pdf/?t={order.tracking_token}' in page
+    assert f"/reports/{order.number}/pdf/?t={order.tracking_token}" in page
     assert "服务报告 PDF" in page
 
     open_order = order_file(phone="13900139000")

@@ -36,7 +36,9 @@ def test_reading_the_same_completions_again_issues_nothing_new(brand, category, 
     assert ServiceReport.objects.count() == 1
 
 
-def test_the_kick_after_commit_issues_the_report(brand, category, technician, django_capture_on_commit_callbacks):
+def test_the_kick_after_commit_issues_the_report(
+    brand, category, technician, django_capture_on_commit_callbacks
+):
     # Huey runs immediately in tests: the kick registered in apps.py calls the reader on commit.
     with django_capture_on_commit_callbacks(execute=True):
         order = completed_order(technician=technician, photos=0)
