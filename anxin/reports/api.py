@@ -12,7 +12,7 @@ from anxin.workorders.selectors import workorder_get_for
 
 # Mounted on /api/v1/orders beside workorders' own router (reports sits above workorders).
 router = Router(tags=["reports"], auth=api_auth)
-ERRORS = errors(401, 403, 404, 409, 429)
+ERRORS = errors(401, 403, 404, 409, 429, 503)
 PDF_RESPONSE = {
     "description": "The service report as PDF; its SHA-256 is in the X-Report-SHA256 header.",
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
@@ -26,7 +26,7 @@ def order_report(request: AuthedRequest, number: str) -> FileResponse:
     """The order's service report (made on demand when missing or older than the order's last change).
 
     Anyone who may see the order may have it; anyone else gets 404, as for the order itself. Before the
-    order is completed: 409 ``report_not_ready``.
+    order is completed: 409 ``report_not_ready``; a server without pango: 503 ``report_unavailable``.
     """
     order = workorder_get_for(actor=request.auth, number=number)
     return report_file_response(services.service_report_current(order=order, actor=request.auth))

@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
+from anxin.core.exceptions import DomainError
 from anxin.reports.sections import ReportContent
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 # WenQuanYi Micro Hei cut down to GB 2312 (6,763 hanzi) + Latin + CJK punctuation; fonts/README.md.
 FONT_FILE = FONT_DIR / "AnxinReportSans-GB2312.ttf"
+
+
+class ReportUnavailable(DomainError):
+    """This machine cannot make PDFs (pango missing): the answer says so instead of failing with a 500."""
+
+    status = 503
+    code = "report_unavailable"
 
 
 class ReportFetchRefused(ValueError):
@@ -55,7 +64,12 @@ def report_html(content: ReportContent) -> str:
 
 def report_pdf(content: ReportContent) -> bytes:
     """The PDF bytes (A4, Chinese, text extractable)."""
-    from weasyprint import HTML  # imported here: loading pango costs ~0.3 s, paid by PDF makers only
+    try:
+        from weasyprint import HTML  # imported here: loading pango costs ~0.3 s, paid by PDF makers only
+    except (OSError, ImportError) as exc:  # WeasyPrint loads libpango through ctypes at import
+        raise ReportUnavailable(
+            gettext("服务器缺少生成 PDF 所需的组件（pango），暂时无法生成服务报告"), field="number"
+        ) from exc
 
     document = HTML(string=report_html(content), url_fetcher=_url_fetcher(), base_url=str(FONT_DIR))
     pdf: bytes = document.write_pdf(font_config=_font_config())

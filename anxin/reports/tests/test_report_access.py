@@ -139,3 +139,15 @@ def test_the_staff_order_page_has_the_download_button(order, agent):
     page = client.get(f"/orders/{order.number}/").content.decode()
 
     assert f'href="/reports/{order.number}/pdf/"' in page
+
+
+def test_a_server_that_cannot_make_pdfs_answers_503_not_500(order, agent, api_client, token_for, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when pango or WeasyPrint is missing
+
+    response = api_client(token_for(agent)).get(f"/api/v1/orders/{order.number}/report")
+
+    assert response.status_code == 503
+    assert response.json()["error"] == "report_unavailable"
+    assert not ServiceReport.objects.exists()
