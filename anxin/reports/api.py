@@ -12,7 +12,7 @@ from anxin.workorders.selectors import workorder_get_for
 
 # Mounted on /api/v1/orders beside workorders' own router (reports sits above workorders).
 router = Router(tags=["reports"], auth=api_auth)
-ERRORS = errors(401, 403, 404, 409, 429, 503)
+ERRORS = errors(401, 403, 404, 409, 422, 429, 503)
 PDF_RESPONSE = {
     "description": "The service report as PDF; its SHA-256 is in the X-Report-SHA256 header.",
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
