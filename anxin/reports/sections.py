@@ -45,7 +45,7 @@ class Header:
     completed_at: dt.datetime | None
     issued_at: dt.datetime
     verify_url: str
-    tracking_hint: str
+    verify_hint: str
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def section_header(order: WorkOrder, *, issued_at: dt.datetime | None = None) ->
         completed_at=completed,
         issued_at=issued_at or timezone.now(),
         verify_url=settings.ANXIN_PUBLIC_URL + reverse("portal:verify"),
-        tracking_hint=gettext("核验技师工号或客服电话，请访问"),
+        verify_hint=gettext("核验技师工号或客服电话，请访问"),
     )
 
 

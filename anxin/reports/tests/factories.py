@@ -19,7 +19,7 @@ def jpeg(size: tuple[int, int] = (1200, 900), colour: tuple[int, int, int] = (20
 
 
 def completed_order(
-    *, technician: Technician | None, photos: int = 1, phone: str = "13800138000"
+    *, technician: Technician | None, photos: int = 1, phone: str = "13800138000", serial: str = ""
 ) -> WorkOrder:
     """An order filed through intake (with ``photos`` pictures), assigned and completed.
 
@@ -30,7 +30,7 @@ def completed_order(
         IncomingFile(f"照片{n}.jpg", jpeg(colour=(40 * n % 255, 90, 160)), "image/jpeg")
         for n in range(photos)
     ]
-    order = order_file(phone=phone, files=files)
+    order = order_file(phone=phone, files=files, serial=serial)
     WorkOrder.objects.filter(pk=order.pk).update(technician=technician, status=Status.COMPLETED)
     order.refresh_from_db()
     workorder_event_record(

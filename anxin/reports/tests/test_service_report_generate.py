@@ -115,3 +115,26 @@ def test_a_reopened_order_keeps_serving_its_last_report(order):
     order.refresh_from_db()
 
     assert service_report_current(order=order) == issued
+
+
+def test_the_device_serial_shows_only_its_last_four_characters(brand, category, technician):
+    order = completed_order(technician=technician, photos=0, serial="SN20240607XYZ9876")
+
+    text = pdf_text(stored_bytes(service_report_generate(order=order)))
+
+    assert "*************9876" in text
+    assert "SN20240607XYZ9876" not in text
+
+
+def test_a_report_never_fetches_anything_but_its_photos_and_font(order, monkeypatch):
+    from weasyprint.urls import FatalURLFetchingError
+
+    from anxin.reports import render
+
+    monkeypatch.setattr(
+        render, "render_to_string", lambda *a, **k: '<img src="file:///etc/passwd"><p>工单</p>'
+    )
+
+    with pytest.raises(FatalURLFetchingError, match="passwd"):
+        service_report_generate(order=order)
+    assert not ServiceReport.objects.exists()
