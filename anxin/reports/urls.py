@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from anxin.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("<str:number>/pdf/", views.report_pdf, name="pdf"),
+]

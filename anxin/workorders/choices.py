@@ -73,6 +73,7 @@ class Event(models.TextChoices):
     DISPATCH_UNPINNED = "dispatch_unpinned", _("调度员解除锁定")
     CORRECTED = "corrected", _("工单信息已更正")
     COVERAGE_FOUND = "coverage_found", _("服务范围调整，已有网点覆盖")
+    REPORT_ISSUED = "report_issued", _("已出具服务报告")
 
 
 # The events that move an order through the state machine, in the order above (buttons list them so).

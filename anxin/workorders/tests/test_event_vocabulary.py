@@ -69,6 +69,7 @@ def test_stored_names_are_unchanged():
         Event.DISPATCH_UNPINNED: "dispatch_unpinned",
         Event.CORRECTED: "corrected",
         Event.COVERAGE_FOUND: "coverage_found",
+        Event.REPORT_ISSUED: "report_issued",
     } == {member: member.value for member in Event if member not in TRANSITION_EVENTS}
 
 
