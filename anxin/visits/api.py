@@ -78,7 +78,9 @@ def result_record(
     require(request.auth, INSPECT)
     order = selectors.visit_order_for(actor=request.auth, number=number)
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id)
-    services.inspection_record(actor=request.auth, inspection=inspection, item_code=item_code, value=body.value)
+    services.inspection_record(
+        actor=request.auth, inspection=inspection, item_code=item_code, value=body.value
+    )
     return presenters.inspection_out(inspection)
 
 
@@ -150,9 +152,9 @@ def assessment_detail(request: AuthedRequest, number: str) -> dict[str, Any]:
     """The latest security assessment: risk score 0–100 and findings, most severe first (in progress
     when none is completed yet: ``completed`` says which)."""
     order = selectors.visit_order_for(actor=request.auth, number=number)
-    inspection = selectors.inspection_latest(order=order, kind=VisitKind.SECURITY) or selectors.inspection_latest(
-        order=order, kind=VisitKind.SECURITY, completed=False
-    )
+    inspection = selectors.inspection_latest(
+        order=order, kind=VisitKind.SECURITY
+    ) or selectors.inspection_latest(order=order, kind=VisitKind.SECURITY, completed=False)
     if inspection is None:
         raise NotFound(gettext("工单 %(number)s 没有安全性评估") % {"number": number}, field="number")
     return presenters.assessment_out(selectors.assessment_of(inspection=inspection))

@@ -16,7 +16,13 @@ from django.utils import timezone
 from anxin.visits.choices import InspectionStatus, ItemKind, VisitKind
 from anxin.visits.models import Diagnosis, Inspection
 from anxin.visits.selectors import fault_codes_for_order, templates_for_order
-from anxin.visits.services import ON_SITE_STATUSES, StandardsLoaded, _result_save, result_judge, standards_load
+from anxin.visits.services import (
+    ON_SITE_STATUSES,
+    StandardsLoaded,
+    _result_save,
+    result_judge,
+    standards_load,
+)
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
 
@@ -24,18 +30,46 @@ from anxin.workorders.models import WorkOrder
 # the phone; demo items of kind photo are recorded as taken without a picture file).
 ANSWERS: dict[str, dict[str, Any]] = {
     "gas-water-heater-inspection": {
-        "gas_leak": True, "gas_hose": "aged", "flue": True, "co_ppm": "6", "ignition": False, "flame": "yellow",
-        "flame_failure": True, "water_pressure": "0.72", "water_filter": False, "scale": "heavy", "anode": "na",
-        "earth_leakage": "0.21", "exhaust_fan": True, "overheat": True, "notes": "点火针积碳，热交换器水垢较多",
+        "gas_leak": True,
+        "gas_hose": "aged",
+        "flue": True,
+        "co_ppm": "6",
+        "ignition": False,
+        "flame": "yellow",
+        "flame_failure": True,
+        "water_pressure": "0.72",
+        "water_filter": False,
+        "scale": "heavy",
+        "anode": "na",
+        "earth_leakage": "0.21",
+        "exhaust_fan": True,
+        "overheat": True,
+        "notes": "点火针积碳，热交换器水垢较多",
     },
     "disinfection-cabinet-inspection": {
-        "power_panel": True, "uv_lamp": False, "ozone": True, "heater": True, "chamber_temp": "112",
-        "thermostat": True, "door_seal": "aged", "interlock": True, "fan": True, "earth_leakage": "0.18",
+        "power_panel": True,
+        "uv_lamp": False,
+        "ozone": True,
+        "heater": True,
+        "chamber_temp": "112",
+        "thermostat": True,
+        "door_seal": "aged",
+        "interlock": True,
+        "fan": True,
+        "earth_leakage": "0.18",
         "notes": "门封条老化变形，关门后有缝隙",
     },
     "safe-inspection": {
-        "keypad": True, "lock_motor": False, "bolts": True, "hinges": True, "emergency_key": True,
-        "battery_voltage": "4.6", "anchoring": "loose", "alarm": "ok", "door_gap": True, "notes": "",
+        "keypad": True,
+        "lock_motor": False,
+        "bolts": True,
+        "hinges": True,
+        "emergency_key": True,
+        "battery_voltage": "4.6",
+        "anchoring": "loose",
+        "alarm": "ok",
+        "door_gap": True,
+        "notes": "",
     },
 }
 DIAGNOSES: dict[str, tuple[list[str], str]] = {
@@ -58,7 +92,9 @@ def _visit_write(order: WorkOrder, when: dt.datetime) -> bool:
         if item.kind == ItemKind.PHOTO:
             continue
         if item.code in answers:
-            _result_save(inspection=inspection, item=item, judged=result_judge(item, answers[item.code]), actor=actor)
+            _result_save(
+                inspection=inspection, item=item, judged=result_judge(item, answers[item.code]), actor=actor
+            )
     Inspection.objects.filter(pk=inspection.pk).update(
         status=InspectionStatus.COMPLETED, completed_at=when + dt.timedelta(minutes=25)
     )

@@ -47,7 +47,9 @@ class ChecklistTemplate(TimestampedModel):
     )
     name = models.CharField(max_length=120, verbose_name=_("名称"))
     name_en = models.CharField(_("英文名称"), max_length=120, blank=True, db_default="")
-    active = models.BooleanField(default=True, verbose_name=_("启用"), help_text=_("新检测使用启用的最新版本"))
+    active = models.BooleanField(
+        default=True, verbose_name=_("启用"), help_text=_("新检测使用启用的最新版本")
+    )
 
     class Meta:
         ordering = ["category__name", "key", "-version"]
@@ -154,9 +156,13 @@ class InspectionResult(models.Model):
         ChecklistItem, on_delete=models.PROTECT, related_name="results", verbose_name=_("检测项目")
     )
     passed = models.BooleanField(null=True, blank=True, verbose_name=_("合格"))
-    number = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True, verbose_name=_("读数"))
+    number = models.DecimalField(
+        max_digits=10, decimal_places=3, null=True, blank=True, verbose_name=_("读数")
+    )
     choice = models.CharField(max_length=40, blank=True, verbose_name=_("选项"))
-    text = EncryptedTextField(blank=True, verbose_name=_("文字记录"), help_text=_("可能含客户家中情况：加密存储"))
+    text = EncryptedTextField(
+        blank=True, verbose_name=_("文字记录"), help_text=_("可能含客户家中情况：加密存储")
+    )
     out_of_range = models.BooleanField(default=False, verbose_name=_("超出范围"))
     failed = models.BooleanField(default=False, verbose_name=_("不合格"))
     recorded_by = models.ForeignKey(

@@ -11,7 +11,14 @@ from anxin.accounts.choices import Role
 from anxin.accounts.permissions import Scope, action_declare
 from anxin.workorders.permissions import order_in_scope
 
-A, D, T, C, ADM, BS = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.CUSTOMER, Role.ADMIN, Role.BRAND_STAFF
+A, D, T, C, ADM, BS = (
+    Role.AGENT,
+    Role.DISPATCHER,
+    Role.TECHNICIAN,
+    Role.CUSTOMER,
+    Role.ADMIN,
+    Role.BRAND_STAFF,
+)
 ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 VIEW = action_declare(

@@ -22,7 +22,11 @@ def item_out(item: ChecklistItem) -> dict[str, Any]:
         "min": item.min_value,
         "max": item.max_value,
         "options": [
-            {"value": o["value"], "label": localized_name(o["label"], o.get("label_en", "")), "fails": bool(o.get("fails"))}
+            {
+                "value": o["value"],
+                "label": localized_name(o["label"], o.get("label_en", "")),
+                "fails": bool(o.get("fails")),
+            }
             for o in item.options
         ],
         "required": item.required,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require
 from anxin.catalog.models import FaultCode
+from anxin.catalog.selectors import fault_codes_for
 from anxin.core.exceptions import NotFound
 from anxin.core.i18n import localized_name
 from anxin.visits.advice import Advice, AdviceFacts, ResultFact, advice_evaluate, age_in_months
@@ -150,8 +151,7 @@ def result_display(item: ChecklistItem, result: InspectionResult | None) -> str:
 def _plain(number: Decimal | None) -> str:
     if number is None:
         return ""
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 def inspection_rows(*, inspection: Inspection) -> list[ItemRow]:
@@ -171,10 +171,7 @@ def fault_codes_for_order(*, order: WorkOrder) -> list[FaultCode]:
     if order.brand_id is None or order.category_id is None:
         return []
     model_id = order.device.product_model_id if order.device_id and order.device else None
-    codes = FaultCode.objects.filter(brand_id=order.brand_id, category_id=order.category_id, active=True).filter(
-        Q(product_model__isnull=True) | Q(product_model_id=model_id)
-    )
-    return sorted(codes, key=lambda c: (c.product_model_id is None, c.code))
+    return fault_codes_for(brand_id=order.brand_id, category_id=order.category_id, product_model_id=model_id)
 
 
 def diagnosis_of(*, order: WorkOrder) -> Diagnosis | None:
@@ -235,7 +232,9 @@ def assessment_of(*, inspection: Inspection) -> Assessment:
             out_of_range=row.out_of_range,
             fix=localized_name(row.item.fix, row.item.fix_en),
         )
-        for row in sorted(failing, key=lambda r: (SEVERITY_ORDER.index(Severity(r.item.severity)), r.item.position))
+        for row in sorted(
+            failing, key=lambda r: (SEVERITY_ORDER.index(Severity(r.item.severity)), r.item.position)
+        )
     ]
     return Assessment(
         inspection_id=inspection.pk,

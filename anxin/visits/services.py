@@ -28,7 +28,12 @@ from anxin.visits.models import (
     VisitPhoto,
 )
 from anxin.visits.permissions import DIAGNOSE, INSPECT
-from anxin.visits.selectors import fault_codes_for_order, inspection_latest, standards_data, templates_for_order
+from anxin.visits.selectors import (
+    fault_codes_for_order,
+    inspection_latest,
+    standards_data,
+    templates_for_order,
+)
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import Attachment, WorkOrder
 from anxin.workorders.services import workorder_transition
@@ -42,7 +47,8 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 def _on_site(order: WorkOrder) -> None:
     if order.status not in ON_SITE_STATUSES:
         raise Conflict(
-            _("工单状态为「%(status)s」：技师到场后、完工前才能记录检测") % {"status": Status(order.status).label},
+            _("工单状态为「%(status)s」：技师到场后、完工前才能记录检测")
+            % {"status": Status(order.status).label},
             code="not_on_site",
             field="number",
         )
@@ -54,14 +60,20 @@ def inspection_start(*, actor: User, order: WorkOrder, template: ChecklistTempla
     require(actor, INSPECT, order)
     _on_site(order)
     if template.pk not in {t.pk for t in templates_for_order(order=order)}:
-        raise ValidationFailed(_("该检测模板不适用于此工单的设备"), code="template_not_applicable", field="template_id")
+        raise ValidationFailed(
+            _("该检测模板不适用于此工单的设备"), code="template_not_applicable", field="template_id"
+        )
     open_run = order.inspections.filter(kind=template.kind, status=InspectionStatus.IN_PROGRESS).first()
     if open_run is not None:
         return open_run
     try:
         with transaction.atomic():
             return Inspection.objects.create(
-                order=order, template=template, kind=template.kind, started_by=actor, started_at=timezone.now()
+                order=order,
+                template=template,
+                kind=template.kind,
+                started_by=actor,
+                started_at=timezone.now(),
             )
     except IntegrityError:  # a concurrent start won: resume that one
         return order.inspections.get(kind=template.kind, status=InspectionStatus.IN_PROGRESS)
@@ -178,7 +190,9 @@ def _result_save(
 
 
 @transaction.atomic
-def inspection_record(*, actor: User, inspection: Inspection, item_code: str, value: object) -> InspectionResult:
+def inspection_record(
+    *, actor: User, inspection: Inspection, item_code: str, value: object
+) -> InspectionResult:
     """Record (or correct, while the run is open) one item's answer; 409 once the run is completed."""
     require(actor, INSPECT, inspection.order)
     locked = _locked_open(inspection)
@@ -196,7 +210,8 @@ def inspection_complete(*, actor: User, inspection: Inspection) -> Inspection:
     missing = [str(item) for item in locked.template.items.filter(required=True) if item.pk not in answered]
     if missing:
         raise Conflict(
-            _("还有 %(count)s 项未完成：%(items)s") % {"count": len(missing), "items": "、".join(missing[:5])},
+            _("还有 %(count)s 项未完成：%(items)s")
+            % {"count": len(missing), "items": "、".join(missing[:5])},
             code="checklist_incomplete",
             field="items",
         )
@@ -247,7 +262,9 @@ def photo_add(
         size=len(picture.data),
         sha256=hashlib.sha256(data).hexdigest(),  # of what the phone sent
     )
-    attachment.file.save(f"visit-{role}-{attachment.sha256[:16]}{picture.suffix}", ContentFile(picture.data), save=False)
+    attachment.file.save(
+        f"visit-{role}-{attachment.sha256[:16]}{picture.suffix}", ContentFile(picture.data), save=False
+    )
     attachment.save()
     photo = VisitPhoto.objects.create(
         order=order, attachment=attachment, role=role, inspection=inspection, item=item, taken_by=actor,
@@ -367,3 +384,46 @@ def standards_load() -> StandardsLoaded:
     for category_code, rows in data["fault_codes"].items():
         _fault_codes_load(categories[category_code], rows, report)
     return report
+
+
+@transaction.atomic
+def template_new_version(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """A copy of ``template``'s newest version as the next version, items included, to edit in the admin.
+
+    Versions with inspections are frozen; this is how a checklist changes without rewriting old visits.
+    The new version is inactive until the brand activates it (then it replaces the older ones).
+    """
+    newest = (
+        ChecklistTemplate.objects.select_for_update().filter(key=template.key).order_by("-version").first()
+    )
+    assert newest is not None  # ``template`` itself has the key
+    copy = ChecklistTemplate.objects.create(
+        key=newest.key, version=newest.version + 1, kind=newest.kind, category=newest.category,
+        brand=newest.brand, product_model=newest.product_model, name=newest.name, name_en=newest.name_en,
+        active=False,
+    )  # fmt: skip
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            template=copy,
+            position=i.position,
+            code=i.code,
+            label=i.label,
+            label_en=i.label_en,
+            hint=i.hint,
+            kind=i.kind,
+            unit=i.unit,
+            min_value=i.min_value,
+            max_value=i.max_value,
+            options=i.options,
+            required=i.required,
+            severity=i.severity,
+            fix=i.fix,
+            fix_en=i.fix_en,
+        )  # fmt: skip
+        for i in newest.items.all()
+    )
+    return copy
+
+
+def template_in_use(template: ChecklistTemplate) -> bool:
+    return template.inspections.exists()

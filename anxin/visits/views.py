@@ -48,7 +48,8 @@ def _page_context(request: AuthedRequest, order: WorkOrder) -> dict[str, Any]:
         else [],
         "inspections": [_inspection_view(i, editable=may_inspect) for i in inspections],
         "photo_sections": [
-            (role, role.label, [p for p in photos if p.role == role]) for role in (PhotoRole.BEFORE, PhotoRole.AFTER)
+            (role, role.label, [p for p in photos if p.role == role])
+            for role in (PhotoRole.BEFORE, PhotoRole.AFTER)
         ],
         "diagnosis": selectors.diagnosis_of(order=order),
         "fault_codes": selectors.fault_codes_for_order(order=order),
@@ -89,7 +90,9 @@ def _item_fragment(request: AuthedRequest, inspection: Inspection, code: str) ->
 def item_record(request: AuthedRequest, number: str, inspection_id: int, code: str) -> HttpResponse:
     order = selectors.visit_order_for(actor=request.user, number=number)
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id)
-    services.inspection_record(actor=request.user, inspection=inspection, item_code=code, value=request.POST.get("value"))
+    services.inspection_record(
+        actor=request.user, inspection=inspection, item_code=code, value=request.POST.get("value")
+    )
     if request.htmx:
         return _item_fragment(request, inspection, code)
     return redirect("visits:page", number=number)
@@ -161,5 +164,9 @@ def assessment_report(request: AuthedRequest, number: str, inspection_id: int) -
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id)
     if inspection.kind != VisitKind.SECURITY:
         raise ValidationFailed(_("这不是安全性评估"), code="not_an_assessment", field="inspection_id")
-    context = {"order": order, "inspection": inspection, "assessment": selectors.assessment_of(inspection=inspection)}
+    context = {
+        "order": order,
+        "inspection": inspection,
+        "assessment": selectors.assessment_of(inspection=inspection),
+    }
     return render(request, "visits/assessment.html", context)

@@ -11,7 +11,13 @@ from PIL import Image
 from anxin.visits.choices import ItemKind, PhotoRole, VisitKind
 from anxin.visits.models import Inspection
 from anxin.visits.selectors import templates_for_order
-from anxin.visits.services import inspection_complete, inspection_record, inspection_start, photo_add, standards_load
+from anxin.visits.services import (
+    inspection_complete,
+    inspection_record,
+    inspection_start,
+    photo_add,
+    standards_load,
+)
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
@@ -68,7 +74,10 @@ def inspection_fill(
             )  # fmt: skip
             continue
         inspection_record(
-            actor=actor, inspection=inspection, item_code=item.code, value=answers.get(item.code, passing_value(item))
+            actor=actor,
+            inspection=inspection,
+            item_code=item.code,
+            value=answers.get(item.code, passing_value(item)),
         )
     if complete:
         inspection = inspection_complete(actor=actor, inspection=inspection)
