@@ -50,6 +50,9 @@ def standards_data(path: Path = STANDARDS_FILE) -> dict[str, Any]:
 
 
 def visit_order_for(*, actor: User, number: str) -> WorkOrder:
+    """The order, if the actor may read its visit: 403 for a role that never may, 404 for an order
+    outside the actor's scope (the number reveals nothing)."""
+    require(actor, VIEW)
     order = workorder_get_for(actor=actor, number=number)
     require(actor, VIEW, order)
     return order
