@@ -17,9 +17,9 @@ register = template.Library()
 
 
 @register.filter
-def plain_number(value: Decimal | None) -> str:
-    """0.750 → 0.75, 120.000 → 120 (readings are stored with three decimals)."""
-    if value is None:
+def plain_number(value: Decimal | str | None) -> str:
+    """0.750 → 0.75, 120.000 → 120 (readings are stored with three decimals); nothing for no reading."""
+    if value is None or value == "":
         return ""
     return format(Decimal(value).normalize(), "f")
 
