@@ -11,7 +11,6 @@ from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.customers.models import Customer
 from anxin.visits.choices import VisitKind
-from anxin.visits.selectors import templates_for_order
 from anxin.visits.tests.factories import inspection_fill, jpeg_bytes, on_site_order, passing_value
 
 pytestmark = pytest.mark.django_db
