@@ -109,9 +109,10 @@ def _visit_write(order: WorkOrder, when: dt.datetime) -> bool:
 
 @transaction.atomic
 def visits_demo_load() -> tuple[StandardsLoaded, int]:
-    """Load the standards, then record a visit on every demo order past arrival that has none."""
+    """Load the standards, then record a visit on every demo order past its diagnosis that has none."""
     loaded = standards_load()
-    reached = ON_SITE_STATUSES | {Status.COMPLETED, Status.FOLLOWED_UP, Status.CLOSED}
+    # Orders still on site are left for the demo's technician to inspect live on his phone.
+    reached = (ON_SITE_STATUSES - {Status.ON_SITE}) | {Status.COMPLETED, Status.FOLLOWED_UP, Status.CLOSED}
     written = 0
     orders = WorkOrder.objects.filter(status__in=reached).select_related(
         "category", "brand", "device", "technician__user"
