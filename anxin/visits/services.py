@@ -275,6 +275,20 @@ def photo_add(
     return photo
 
 
+def _fault_codes_checked(order: WorkOrder, given: list[str]) -> list[FaultCode]:
+    """The brand's codes for the device, sorted by code; any other code is refused by name."""
+    wanted = sorted({c.strip().upper() for c in given if c.strip()})
+    known = {c.code.upper(): c for c in fault_codes_for_order(order=order)}
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise ValidationFailed(
+            _("不是该品牌该品类的故障代码：%(codes)s") % {"codes": "、".join(unknown)},
+            code="unknown_fault_code",
+            field="fault_codes",
+        )
+    return [known[c] for c in wanted]
+
+
 @transaction.atomic
 def diagnosis_record(*, actor: User, order: WorkOrder, fault_codes: list[str], cause: str) -> Diagnosis:
     """Record (or correct, until completion) the diagnosis: codes from the brand's table and the cause.
@@ -287,24 +301,16 @@ def diagnosis_record(*, actor: User, order: WorkOrder, fault_codes: list[str], c
     cause = (cause or "").strip()
     if len(cause) > MAX_TEXT:
         raise ValidationFailed(_("故障原因不能超过 2000 字"), code="too_long", field="cause")
-    wanted = sorted({c.strip().upper() for c in fault_codes if c.strip()})
-    if not wanted and not cause:
+    codes = _fault_codes_checked(order, fault_codes)
+    if not codes and not cause:
         raise ValidationFailed(_("请选择故障代码或填写故障原因"), code="required", field="fault_codes")
-    known = {c.code.upper(): c for c in fault_codes_for_order(order=order)}
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        raise ValidationFailed(
-            _("不是该品牌该品类的故障代码：%(codes)s") % {"codes": "、".join(unknown)},
-            code="unknown_fault_code",
-            field="fault_codes",
-        )
     has_checklist = any(t.kind == VisitKind.INSPECTION for t in templates_for_order(order=order))
     if has_checklist and inspection_latest(order=order, kind=VisitKind.INSPECTION) is None:
         raise Conflict(_("请先完成上门检测清单再填写诊断"), code="checklist_required", field="inspection")
     diagnosis, _created = Diagnosis.objects.update_or_create(
         order=order, defaults={"cause": cause, "recorded_by": actor, "recorded_at": timezone.now()}
     )
-    diagnosis.fault_codes.set([known[c] for c in wanted])
+    diagnosis.fault_codes.set(codes)
     if order.status == Status.ON_SITE:
         workorder_transition(order=order, event=Event.DIAGNOSE, actor=actor)
     return diagnosis

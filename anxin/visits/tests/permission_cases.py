@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from anxin.accounts.models import User
 from anxin.backoffice.tests.permission_walk import Case, World, api_client
 from anxin.visits.choices import VisitKind
 from anxin.visits.selectors import templates_for_order
@@ -23,12 +24,12 @@ def _on_site(w: World) -> WorkOrder:
     return WorkOrder.objects.select_related("technician", "customer", "category", "brand").get(pk=w.order.pk)
 
 
-def _view(w: World, user) -> int:  # type: ignore[no-untyped-def]
+def _view(w: World, user: User) -> int:
     order = _on_site(w)
     return api_client(user).get(f"/api/v1/visits/orders/{order.number}/inspections").status_code
 
 
-def _inspect(w: World, user) -> int:  # type: ignore[no-untyped-def]
+def _inspect(w: World, user: User) -> int:
     order = _on_site(w)
     template = next(t for t in templates_for_order(order=order) if t.kind == VisitKind.INSPECTION)
     body = json.dumps({"template_id": template.pk})
@@ -36,7 +37,7 @@ def _inspect(w: World, user) -> int:  # type: ignore[no-untyped-def]
     return api_client(user).post(url, body, content_type="application/json").status_code
 
 
-def _diagnose(w: World, user) -> int:  # type: ignore[no-untyped-def]
+def _diagnose(w: World, user: User) -> int:
     order = _on_site(w)
     inspection_fill(order=order, actor=w.technician.user)  # the technician's finished checklist
     body = json.dumps({"fault_codes": ["E5"], "cause": "紫外线灯管老化"})

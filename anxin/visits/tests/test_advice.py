@@ -97,7 +97,7 @@ def test_age_counts_whole_months(purchased, on, months):
 @pytest.mark.django_db
 def test_visit_advice_reads_the_completed_checklist_and_the_devices_age(technician):
     order = on_site_order(technician=technician)
-    Device.objects.filter(pk=order.device_id).update(purchase_date=dt.date(2020, 1, 1))
+    Device.objects.filter(orders=order).update(purchase_date=dt.date(2020, 1, 1))
     order.refresh_from_db()
     assert {a.key for a in visit_advice_for(order)} == {"dc-use", "dc-uv-lamp", "dc-ozone-age"}
 

@@ -20,7 +20,9 @@ def test_demo_orders_past_arrival_get_a_completed_visit_once(settings):
     call_command("seed_demo")
     loaded, written = visits_demo_load()
     assert len(loaded.templates) == 5 and loaded.fault_codes > 0
-    reached = WorkOrder.objects.filter(status__in=[Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR, Status.COMPLETED])
+    reached = WorkOrder.objects.filter(
+        status__in=[Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR, Status.COMPLETED]
+    )
     assert written == reached.count() >= 2
     for order in reached:
         summary = visit_summary_for(order)
