@@ -29,13 +29,14 @@ from anxin.visits.schemas import (
     InspectionStartIn,
     PhotoFile,
     PhotoOut,
+    PhotoRoleIn,
     ResultIn,
     TemplateOut,
 )
 
 router = Router(tags=["visits"], auth=api_auth)
 ERRORS = errors(400, 401, 403, 404, 409, 413, 422, 429)
-READ_ERRORS = errors(401, 403, 404, 429)
+READ_ERRORS = errors(401, 403, 404, 422, 429)
 
 
 @router.get("/orders/{number}/templates", response={200: list[TemplateOut], **READ_ERRORS})
@@ -103,13 +104,14 @@ def photo_list(request: AuthedRequest, number: str) -> list[dict[str, Any]]:
 def photo_upload(
     request: AuthedRequest,
     number: str,
-    role: Form[str],
+    role: Form[PhotoRoleIn],
     file: File[PhotoFile],
-    inspection_id: Form[int | None] = None,
+    inspection_id: Form[int] = 0,
     item_code: Form[str] = "",
 ) -> Status:
     """A photo before or after the repair, or of a checklist item (``role=item`` with the inspection and
-    item). Pictures only; re-encoded without metadata (no GPS position)."""
+    item; ``inspection_id`` 0 or absent for before/after). Pictures only; re-encoded without metadata (no GPS
+    position)."""
     require(request.auth, INSPECT)
     order = selectors.visit_order_for(actor=request.auth, number=number)
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id) if inspection_id else None

@@ -18,6 +18,9 @@ class PhotoFile(UploadedFile):
         return {"type": "string", "format": "binary", "minLength": 1}
 
 
+PhotoRoleIn = Literal["before", "after", "item"]
+
+
 class OptionOut(Schema):
     value: str
     label: str
