@@ -4,6 +4,7 @@ and the loader of the shipped standards (checklists, fault codes)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -257,7 +258,7 @@ def photo_add(
     picture = attachment_image_ingest(filename=filename, data=data, content_type="")
     attachment = Attachment(
         order=order,
-        filename=(filename or "photo")[:200],  # encrypted at rest
+        filename=re.split(r"[\\/]", filename or "")[-1].strip()[:200] or "photo",  # no folder part; encrypted
         content_type=picture.content_type,
         size=len(picture.data),
         sha256=hashlib.sha256(data).hexdigest(),  # of what the phone sent

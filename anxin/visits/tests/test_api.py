@@ -234,3 +234,14 @@ def test_every_step_is_in_the_openapi_document(client):
         assert methods <= set(paths[path]), path
         for method in methods:
             assert "404" in paths[path][method]["responses"], (path, method)
+
+
+def test_reading_a_run_costs_the_same_however_many_items_are_answered(
+    order, technician, as_user, django_assert_max_num_queries
+):
+    client = as_user(technician.user)
+    run = inspection_fill(order=order, actor=technician.user, complete=False)
+    client.get(f"{BASE}/{order.number}/inspections")  # the token's first use is stamped once
+    with django_assert_max_num_queries(12):  # token, order, runs, then items, results, photos per run
+        response = client.get(f"{BASE}/{order.number}/inspections/{run.pk}")
+    assert len(response.json()["items"]) == run.template.items.count()

@@ -164,3 +164,15 @@ def test_free_text_answers_are_encrypted_at_rest(run, technician):
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM visits_inspectionresult WHERE id = %s", [result.pk])
         assert "漏水" not in cursor.fetchone()[0]
+
+
+def test_a_photos_name_keeps_no_folder_part(order, technician):
+    photo = photo_add(
+        actor=technician.user,
+        order=order,
+        role=PhotoRole.BEFORE,
+        data=jpeg_bytes(),
+        filename="C:\\Users\\张伟\\门.jpg",
+    )
+    assert photo.attachment.filename == "门.jpg"
+    assert "张伟" not in str(photo.attachment.file.name)
