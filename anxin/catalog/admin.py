@@ -1,7 +1,7 @@
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
-from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.catalog.models import Brand, FaultCode, ProductCategory, ProductModel
 
 
 @admin.register(Brand)
@@ -23,3 +23,14 @@ class ProductModelAdmin(ModelAdmin):
     list_filter = ["brand", "category"]
     list_select_related = ["brand", "category"]
     search_fields = ["code", "name"]
+
+
+@admin.register(FaultCode)
+class FaultCodeAdmin(ModelAdmin):
+    """The brand's fault-code table; model-specific codes narrow a category's codes for one model."""
+
+    list_display = ["code", "name", "brand", "category", "product_model", "active"]
+    list_filter = ["brand", "category", "active"]
+    list_select_related = ["brand", "category", "product_model"]
+    search_fields = ["code", "name", "name_en"]
+    autocomplete_fields = ["product_model"]

@@ -8,7 +8,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from anxin.catalog.models import Brand, ProductCategory
+from django.db.models import Q
+
+from anxin.catalog.models import Brand, FaultCode, ProductCategory
 
 CACHE_SECONDS = 30.0
 _lock = threading.Lock()
@@ -37,3 +39,14 @@ def categories_all(*, fresh: bool = False) -> list[ProductCategory]:
 def catalog_cache_clear() -> None:
     with _lock:
         _cache.clear()
+
+
+def fault_codes_for(
+    *, brand_id: int, category_id: int, product_model_id: int | None = None
+) -> list[FaultCode]:
+    """A brand's active fault codes for a category: the model's own codes first, then the category's
+    codes for every model (a model's code shadows nothing: both are listed, the model's first)."""
+    codes = FaultCode.objects.filter(brand_id=brand_id, category_id=category_id, active=True).filter(
+        Q(product_model__isnull=True) | Q(product_model_id=product_model_id)
+    )
+    return sorted(codes, key=lambda c: (c.product_model_id is None, c.code))

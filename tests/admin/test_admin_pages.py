@@ -24,6 +24,7 @@ from anxin.evidence.tests.factories import make_buyer, make_claim, make_rule
 from anxin.network.models import CoverageArea
 from anxin.notifications.models import Job
 from anxin.parts.tests.factories import parts_admin_rows
+from anxin.visits.services import standards_load
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
@@ -51,6 +52,7 @@ def one_of_each(
 ) -> dict[str, Model]:
     """At least one row of every registered model, so each change page has something to show."""
     order = order_file(phone=PHONE, name="王小明", address="北京市朝阳区建国路88号院3号楼")
+    standards_load()  # checklist templates and fault codes (visits)
     claim = make_claim(buyer=make_buyer(), brand=brand, product_model=product_model)
     make_rule(brand=brand)
     token_for(superuser)
