@@ -12,6 +12,7 @@ from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrderEvent
 from anxin.workorders.services import workorder_customer_contacted, workorder_transition
 from anxin.workorders.tests.factories import order_file
+from anxin.live.tests.helpers import transition
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -104,7 +105,7 @@ def test_the_follow_up_clock_starts_at_completion(order, dispatcher, technician,
             Event.START_REPAIR,
             Event.COMPLETE,
         ):
-            workorder_transition(
+            transition(  # ARRIVE with the customer's code
                 order=order,
                 event=event,
                 actor=dispatcher,

@@ -6,6 +6,7 @@ from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.services import workorder_transition
 from anxin.workorders.statemachine import TRANSITIONS, next_status
 from anxin.workorders.tests.factories import order_file
+from anxin.live.tests.helpers import transition
 
 HAPPY_PATH = [
     (Event.ACCEPT, Status.ACCEPTED),
@@ -30,7 +31,7 @@ def order(brand, category):
 
 def test_an_order_walks_the_whole_process_and_every_step_is_on_the_timeline(order, dispatcher, technician):
     for event, expected in HAPPY_PATH:
-        workorder_transition(
+        transition(  # ARRIVE with the customer's code, as on the phone
             order=order,
             event=event,
             actor=dispatcher,
