@@ -409,7 +409,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
 # How often the relay looks for new events and positions (seconds).
 ANXIN_LIVE_RELAY_INTERVAL = float(env_str("ANXIN_LIVE_RELAY_INTERVAL", "0.25"))
 # The phone's positions: at most one kept per interval; deleted after the retention.

@@ -56,9 +56,7 @@ class OrderConsumer(_Subscription):
         if order is None:
             await self.close(code=REFUSED)
             return
-        await self.subscribe(
-            [order_group(order.pk)], {"number": order.number, "status": order.status}
-        )
+        await self.subscribe([order_group(order.pk)], {"number": order.number, "status": order.status})
 
 
 class BoardConsumer(_Subscription):

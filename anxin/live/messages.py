@@ -27,5 +27,7 @@ def arriving_sms_send(*, order_id: int, minutes: int) -> Notification | None:
     if phone:
         return sms_send(kind="arriving", phone=phone, text=text, order=order)
     if order.customer.email:
-        return email_send(kind="arriving", address=order.customer.email, subject=order.number, text=text, order=order)
+        return email_send(
+            kind="arriving", address=order.customer.email, subject=order.number, text=text, order=order
+        )
     return None

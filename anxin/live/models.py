@@ -16,7 +16,10 @@ class Position(models.Model):
     """
 
     order = models.ForeignKey(
-        "workorders.WorkOrder", on_delete=models.CASCADE, related_name="live_positions", verbose_name=_("工单")
+        "workorders.WorkOrder",
+        on_delete=models.CASCADE,
+        related_name="live_positions",
+        verbose_name=_("工单"),
     )
     technician = models.ForeignKey(
         "network.Technician", on_delete=models.CASCADE, related_name="+", verbose_name=_("技师")
@@ -107,7 +110,9 @@ class CallBinding(models.Model):
         verbose_name_plural = _("隐私号绑定")
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=Q(released_at__isnull=True), name="live_one_open_binding_per_order"
+                fields=["order"],
+                condition=Q(released_at__isnull=True),
+                name="live_one_open_binding_per_order",
             ),
             models.UniqueConstraint(
                 fields=["provider", "virtual_number"],

@@ -61,7 +61,9 @@ class Relay:
                 logger.exception("live relay: read failed; retrying")
             await asyncio.sleep(settings.ANXIN_LIVE_RELAY_INTERVAL)
 
-    async def tick(self, layer: Any, event_at: tuple[int, int], position_at: int) -> tuple[tuple[int, int], int]:
+    async def tick(
+        self, layer: Any, event_at: tuple[int, int], position_at: int
+    ) -> tuple[tuple[int, int], int]:
         events, event_at = await database_sync_to_async(_read_events)(event_at)
         positions, position_at = await database_sync_to_async(_read_positions)(position_at)
         for message in [*events, *positions]:

@@ -155,7 +155,7 @@ def position_messages_after(*, after: int, limit: int = 500) -> tuple[list[Outgo
 def latest_eta_minutes(*, order: WorkOrder) -> int | None:
     if order.status != Status.EN_ROUTE:
         return None
-    eta = order.live_positions.order_by("-recorded_at").values_list("eta_seconds", flat=True).first()  # type: ignore[attr-defined]
+    eta = order.live_positions.order_by("-recorded_at").values_list("eta_seconds", flat=True).first()
     return None if eta is None else max(1, round(eta / 60))
 
 

@@ -49,7 +49,9 @@ def arrival_code_for(*, order: WorkOrder) -> ArrivalCode:
 
 
 # The orders whose code was checked in the current transaction: the ARRIVE guard lets only these through.
-_confirmed: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar("live_arrival_confirmed", default=frozenset())
+_confirmed: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "live_arrival_confirmed", default=frozenset()
+)
 
 
 @contextmanager
@@ -143,8 +145,12 @@ def position_record(*, technician: Technician, at: dt.datetime) -> list[Position
         eta = eta_seconds(here=here, order=order)
         kept.append(
             Position.objects.create(
-                order=order, technician=technician, latitude=here.lat, longitude=here.lon,
-                eta_seconds=eta, recorded_at=at,
+                order=order,
+                technician=technician,
+                latitude=here.lat,
+                longitude=here.lon,
+                eta_seconds=eta,
+                recorded_at=at,
             )  # fmt: skip
         )
         if eta is not None and eta < settings.ANXIN_LIVE_ARRIVING_SMS_MINUTES * 60:

@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from anxin.core.exceptions import ValidationFailed
 from anxin.accounts.requests import AuthedRequest
+from anxin.core.exceptions import ValidationFailed
 from anxin.live.services import arrival_confirm
 from anxin.workorders.selectors import workorder_get_for
 

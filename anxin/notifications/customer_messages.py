@@ -63,7 +63,9 @@ KINDS: dict[str, MessageKind] = {
         ),
         MessageKind(
             "en_route",
-            _("技师%(technician)s已出发前往您处（工单 %(number)s），到场验证码 %(code)s，请在技师到场时告诉他。进度：%(link)s"),
+            _(
+                "技师%(technician)s已出发前往您处（工单 %(number)s），到场验证码 %(code)s，请在技师到场时告诉他。进度：%(link)s"
+            ),
             essential=False,
             urgent=True,
         ),

@@ -14,10 +14,10 @@ from anxin.dispatch.engine.model import Stop
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import day_problem, plan_to_engine
 from anxin.dispatch.tests.factories import NOW, order_new
+from anxin.live.tests.helpers import transition
 from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
-from anxin.live.tests.helpers import transition
 
 pytestmark = pytest.mark.django_db
 DAY = NOW.date()

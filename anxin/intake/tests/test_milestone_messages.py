@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from anxin.intake.milestones import milestones_read
+from anxin.live.tests.helpers import transition
 from anxin.notifications import jobs
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.models import Job
 from anxin.workorders.choices import Event
 from anxin.workorders.services import workorder_appointment_set, workorder_transition
 from anxin.workorders.tests.factories import order_file
-from anxin.live.tests.helpers import transition
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 JOB = "anxin.intake.milestones.milestone_text"

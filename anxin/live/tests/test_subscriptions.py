@@ -70,7 +70,9 @@ def test_a_signed_in_customer_follows_their_order_and_not_another_customers(owne
     assert not _connects(f"/ws/orders/{order.number}/", stranger)
 
 
-def test_staff_follow_orders_in_their_scope_only(en_route_order, dispatcher, brand_staff, other_brand, outsider):
+def test_staff_follow_orders_in_their_scope_only(
+    en_route_order, dispatcher, brand_staff, other_brand, outsider
+):
     path = f"/ws/orders/{en_route_order.number}/"
     assert _connects(path, dispatcher)
     assert _connects(path, brand_staff)
@@ -86,7 +88,9 @@ def test_the_technician_follows_his_own_order_not_a_colleagues(en_route_order, t
     assert not _connects(path, other_technician.user)
 
 
-def test_the_board_stream_is_for_staff_and_technicians_not_customers(owned_order, dispatcher, technician, outsider):
+def test_the_board_stream_is_for_staff_and_technicians_not_customers(
+    owned_order, dispatcher, technician, outsider
+):
     _, owner = owned_order
     assert _connects("/ws/board/", dispatcher)
     assert _connects("/ws/board/", technician.user)

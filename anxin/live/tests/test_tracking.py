@@ -11,17 +11,25 @@ from anxin.network.services import technician_location_update
 from anxin.notifications.models import Notification
 
 
-def test_positions_are_kept_only_while_en_route_and_at_most_every_interval(en_route_order, technician, settings):
+def test_positions_are_kept_only_while_en_route_and_at_most_every_interval(
+    en_route_order, technician, settings
+):
     settings.ANXIN_LIVE_POSITION_MIN_INTERVAL_S = 15
     start = timezone.now()
     technician_location_update(technician=technician, latitude=39.80, longitude=116.30, at=start)
-    technician_location_update(technician=technician, latitude=39.81, longitude=116.31, at=start + dt.timedelta(seconds=5))
-    technician_location_update(technician=technician, latitude=39.82, longitude=116.32, at=start + dt.timedelta(seconds=20))
+    technician_location_update(
+        technician=technician, latitude=39.81, longitude=116.31, at=start + dt.timedelta(seconds=5)
+    )
+    technician_location_update(
+        technician=technician, latitude=39.82, longitude=116.32, at=start + dt.timedelta(seconds=20)
+    )
     track = list(Position.objects.filter(order=en_route_order).values_list("latitude", flat=True))
     assert track == [39.80, 39.82]
     assert all(p.eta_seconds and p.eta_seconds > 0 for p in Position.objects.all())
     arrive_with_code(order=en_route_order, actor=technician.user)
-    technician_location_update(technician=technician, latitude=39.9, longitude=116.4, at=start + dt.timedelta(minutes=5))
+    technician_location_update(
+        technician=technician, latitude=39.9, longitude=116.4, at=start + dt.timedelta(minutes=5)
+    )
     assert Position.objects.filter(order=en_route_order).count() == 2  # on site: no longer tracked
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from anxin.live.tests.helpers import transition
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPolicy, SlaTarget
 from anxin.sla.services import sla_pause, sla_resume, sla_sweep
@@ -12,7 +13,6 @@ from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrderEvent
 from anxin.workorders.services import workorder_customer_contacted, workorder_transition
 from anxin.workorders.tests.factories import order_file
-from anxin.live.tests.helpers import transition
 
 SH = dt.timezone(dt.timedelta(hours=8))
 

@@ -1,12 +1,12 @@
 import pytest
 
 from anxin.core.exceptions import Conflict, PermissionDenied
+from anxin.live.tests.helpers import transition
 from anxin.workorders.choices import TRANSITION_EVENTS, Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.services import workorder_transition
 from anxin.workorders.statemachine import TRANSITIONS, next_status
 from anxin.workorders.tests.factories import order_file
-from anxin.live.tests.helpers import transition
 
 HAPPY_PATH = [
     (Event.ACCEPT, Status.ACCEPTED),
