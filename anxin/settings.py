@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "anxin.pricing",
     "anxin.visits",
     "anxin.reports",
+    "anxin.live",  # WebSocket order updates, live tracking, arrival code, masked calls (docs/realtime.md)
     "anxin.portal",
     "anxin.backoffice",
     "anxin.demo",
@@ -395,6 +396,38 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 MAP_TILE_KEY = env_str("MAP_TILE_KEY")
 MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
 MAP_TILE_DATUM = env_choice("MAP_TILE_DATUM", "gcj02", {"gcj02", "wgs84"})
+
+# Real time (docs/realtime.md, ADR 23): order pages subscribe over WebSockets to the ASGI app. Without
+# REDIS_URL each server process relays new timeline rows and positions to its own subscribers from
+# the database (in-memory channel layer); with REDIS_URL one relay publishes through channels-redis.
+ASGI_APPLICATION = "anxin.asgi.application"
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{ANXIN_QUEUE_NAME}-live", "capacity": 1000},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
+# How often the relay looks for new events and positions (seconds).
+ANXIN_LIVE_RELAY_INTERVAL = float(env_str("ANXIN_LIVE_RELAY_INTERVAL", "0.25"))
+# The phone's positions: at most one kept per interval; deleted after the retention.
+ANXIN_LIVE_POSITION_MIN_INTERVAL_S = env_int("ANXIN_LIVE_POSITION_MIN_INTERVAL_S", 15)
+ANXIN_LIVE_POSITION_RETENTION_DAYS = env_int("ANXIN_LIVE_POSITION_RETENTION_DAYS", 7)
+# "Arriving in about N minutes" SMS, once per order, when the ETA first drops below this.
+ANXIN_LIVE_ARRIVING_SMS_MINUTES = env_int("ANXIN_LIVE_ARRIVING_SMS_MINUTES", 10)
+# Wrong arrival codes before the dispatcher is alerted.
+ANXIN_LIVE_ARRIVAL_CODE_ALERT_AFTER = env_int("ANXIN_LIVE_ARRIVAL_CODE_ALERT_AFTER", 3)
+# Number masking (隐私号): the provider, and the demo provider's pool of virtual numbers.
+ANXIN_CALL_MASKING_PROVIDER = env_str(
+    "ANXIN_CALL_MASKING_PROVIDER", "anxin.notifications.masking_calls.PoolCallMaskingProvider"
+)
+ANXIN_CALL_MASKING_POOL = env_list(
+    "ANXIN_CALL_MASKING_POOL", ",".join(f"1700000{n:04d}" for n in range(1, 51))
+)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("parts/", include("anxin.parts.urls")),
     path("prices/", include("anxin.pricing.urls")),
     path("reports/", include("anxin.reports.urls")),
+    path("live/", include("anxin.live.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("", home, name="home"),

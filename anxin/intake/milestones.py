@@ -22,6 +22,7 @@ from django.utils import timezone
 from anxin.core.masking import mask_name
 from anxin.core.outbox import outbox_cursor, outbox_cursor_move, outbox_unread
 from anxin.dispatch.selectors import accepted_offer_eta
+from anxin.live.services import arrival_code_for
 from anxin.notifications.customer_messages import message_delivery, message_render
 from anxin.notifications.jobs import durable_job
 from anxin.notifications.models import Notification
@@ -116,6 +117,7 @@ def milestone_text_send(*, event_id: int) -> Notification | None:
         technician=f" {mask_name(str(technician.user))}（{technician.employee_no}）" if technician else "",
         window=_window(order, accepted_at=event.created_at),
         link=tracking_url(order),
+        code=arrival_code_for(order=order).code if kind == "en_route" else "",
     )
     phone = order.contact_phone or customer.phone
     if phone:

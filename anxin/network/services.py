@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -105,4 +106,15 @@ def technician_location_update(
         last_latitude=latitude, last_longitude=longitude, last_located_at=at
     )
     technician.last_latitude, technician.last_longitude, technician.last_located_at = latitude, longitude, at
+    for listener in _location_listeners:  # higher layers (live tracking) keep the track of a visit
+        listener(technician, at)
     return technician
+
+
+_location_listeners: list[Callable[[Technician, dt.datetime], None]] = []
+
+
+def technician_location_listen(listener: Callable[[Technician, dt.datetime], None]) -> None:
+    """Call ``listener(technician, at)`` after every position update (registered from AppConfig.ready)."""
+    if listener not in _location_listeners:
+        _location_listeners.append(listener)

@@ -63,7 +63,15 @@ KINDS: dict[str, MessageKind] = {
         ),
         MessageKind(
             "en_route",
-            _("技师%(technician)s已出发前往您处（工单 %(number)s）。进度：%(link)s"),
+            _(
+                "技师%(technician)s已出发前往您处（工单 %(number)s），到场验证码 %(code)s，请在技师到场时告诉他。进度：%(link)s"
+            ),
+            essential=False,
+            urgent=True,
+        ),
+        MessageKind(
+            "arriving",
+            _("技师%(technician)s约 %(minutes)s 分钟后到达（工单 %(number)s）。实时位置：%(link)s"),
             essential=False,
             urgent=True,
         ),

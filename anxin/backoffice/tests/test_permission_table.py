@@ -163,6 +163,8 @@ def _decide(decision: str) -> Callable[[World, User], object]:
 LIST = frozenset[Scope]()
 CASES: dict[str, Case] = {
     **{action.key: Case(_transition(event)) for event, action in TRANSITIONS.items()},
+    # Past the permission gate ARRIVE still needs the customer's arrival code (live.arrival_guard).
+    "workorders.arrive": Case(_transition(Event.ARRIVE), past_gate=frozenset({"arrival_code_required"})),
     "workorders.reveal_personal_data": Case(
         lambda w, u: workorders.workorder_contact_reveal(order=_order(w), actor=u, field="contact_phone")
     ),

@@ -14,6 +14,7 @@ from anxin.dispatch.engine.model import Stop
 from anxin.dispatch.models import DispatchPlan
 from anxin.dispatch.selectors import day_problem, plan_to_engine
 from anxin.dispatch.tests.factories import NOW, order_new
+from anxin.live.tests.helpers import transition
 from anxin.workorders.choices import Event, Priority, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
@@ -34,7 +35,7 @@ def _accepted(phone: str, **fields) -> WorkOrder:
 def _held_by(order: WorkOrder, tech, *events: str) -> WorkOrder:
     workorder_transition(order=order, event=Event.DISPATCH, actor=None, technician=tech)
     for event in (Event.TECHNICIAN_ACCEPT, *events):
-        order = workorder_transition(order=order, event=event, actor=tech.user)
+        order = transition(order=order, event=event, actor=tech.user)  # ARRIVE with the code
     return order
 
 

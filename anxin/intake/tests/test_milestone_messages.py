@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from anxin.intake.milestones import milestones_read
+from anxin.live.tests.helpers import transition
 from anxin.notifications import jobs
 from anxin.notifications.choices import JobStatus
 from anxin.notifications.models import Job
@@ -59,7 +60,7 @@ def run_due(now: dt.datetime) -> None:
 
 def test_each_milestone_is_texted_once_with_the_masked_technician_and_the_tracking_link(order, sms):
     for event in (Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE):
-        workorder_transition(order=order, event=event, actor=None)
+        transition(order=order, event=event, actor=None)
     milestones_read(now=at(10))
     milestones_read(now=at(10))  # a second read finds nothing new
     assert Job.objects.filter(kind=JOB).count() == 3
@@ -102,7 +103,7 @@ def test_an_opted_out_customer_still_gets_the_essential_message_only(order, sms)
     order.customer.messages_opted_out = True
     order.customer.save()
     for event in (Event.TECHNICIAN_ACCEPT, Event.DEPART, Event.ARRIVE):
-        workorder_transition(order=order, event=event, actor=None)
+        transition(order=order, event=event, actor=None)
     milestones_read(now=at(10))
     run_due(timezone.now())
     (line,) = sms()

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from anxin.live.tests.helpers import transition
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPolicy, SlaTarget
 from anxin.sla.services import sla_pause, sla_resume, sla_sweep
@@ -104,7 +105,7 @@ def test_the_follow_up_clock_starts_at_completion(order, dispatcher, technician,
             Event.START_REPAIR,
             Event.COMPLETE,
         ):
-            workorder_transition(
+            transition(  # ARRIVE with the customer's code
                 order=order,
                 event=event,
                 actor=dispatcher,

@@ -1,4 +1,4 @@
-"""Start the web server (gunicorn) and the Huey workers together and keep them running.
+"""Start the web server (gunicorn with uvicorn workers: HTTP and WebSockets) and the Huey workers together and keep them running.
 
 Each child is supervised: when one dies it is restarted alone, after a backoff that doubles on
 every quick crash (1 s, 2 s, 4 s … 30 s) and resets once it has stayed up for a minute. Every
@@ -128,9 +128,12 @@ def children_for(
     """The three processes. Quiet unless ``verbose``: the console then shows warnings, errors and the
     demo's one-time codes, not a line per request, task or message."""
     gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
+    # One port for pages and WebSockets (/ws/, docs/realtime.md): gunicorn supervises uvicorn workers
+    # running the ASGI app (``threads`` is unused by them: Django runs a worker's sync views one at a
+    # time on its thread-sensitive executor; see ADR "Real-time channel" for what that costs HTTP).
     web = [
-        gunicorn, "anxin.wsgi", "--bind", f"{host}:{port}", "--workers", workers,
-        "--worker-class", "gthread", "--threads", threads, "--graceful-timeout", "10",
+        gunicorn, "anxin.asgi:application", "--bind", f"{host}:{port}", "--workers", workers,
+        "--worker-class", "uvicorn.workers.UvicornWorker", "--graceful-timeout", "10",
         # gunicorn's default control socket is ~/.gunicorn/: keep every file inside the project.
         "--control-socket", str(data_dir / "gunicorn.ctl"),
     ]  # fmt: skip

@@ -19,6 +19,7 @@ from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.dispatch.selectors import offer_pending_of
 from anxin.dispatch.services import dispatch_reassign, offer_accept
 from anxin.intake.services import RepairRequest, request_submit
+from anxin.live.services import arrival_code_for, arrival_confirm
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.services import coverage_import
 from anxin.workorders.choices import Channel, Event
@@ -354,6 +355,8 @@ class Command(BaseCommand):
             dispatch_reassign(order=order, technician=technician, actor=dispatcher)
         elif event == Event.TECHNICIAN_ACCEPT and (offer := offer_pending_of(order=order)) is not None:
             offer_accept(offer=offer, actor=offer.technician.user)
+        elif event == Event.ARRIVE:  # the demo customer tells the technician the code at the door
+            arrival_confirm(order=order, code=arrival_code_for(order=order).code, actor=dispatcher)
         else:
             workorder_transition(
                 order=order, event=event, actor=dispatcher, technician=technician, note="演示数据"
