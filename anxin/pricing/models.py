@@ -42,7 +42,9 @@ class PriceList(models.Model):
     the version it used, and its lines copied the amounts.
     """
 
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="price_lists", verbose_name=_("品牌"))
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="price_lists", verbose_name=_("品牌")
+    )
     version = models.PositiveIntegerField(verbose_name=_("版本"))
     effective_from = models.DateField(verbose_name=_("生效日期"))
     published = models.BooleanField(default=True, verbose_name=_("已发布"))
@@ -76,7 +78,9 @@ class PriceLine(models.Model):
     """One charge of a price list: the visit fee of a category, the labour of a fault code, a part's
     price (overriding its list price), or a distance band (km_from ≤ km < km_to)."""
 
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="lines", verbose_name=_("收费标准"))
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.CASCADE, related_name="lines", verbose_name=_("收费标准")
+    )
     kind = models.CharField(max_length=12, choices=LineKind.choices, verbose_name=_("类型"))
     category = models.ForeignKey(
         ProductCategory,
@@ -88,11 +92,20 @@ class PriceLine(models.Model):
         help_text=_("上门费必填；远程费留空则适用于所有品类"),
     )
     fault_code = models.ForeignKey(
-        FaultCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("故障代码")
+        FaultCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("故障代码"),
     )
-    part = models.ForeignKey(Part, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("配件"))
+    part = models.ForeignKey(
+        Part, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("配件")
+    )
     km_from = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("起始公里"))
-    km_to = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("截止公里"), help_text=_("不含；留空表示以上"))
+    km_to = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("截止公里"), help_text=_("不含；留空表示以上")
+    )
     amount = models.DecimalField(**MONEY, verbose_name=_("金额（元）"))
     covered_by_warranty = models.BooleanField(
         default=True,
@@ -130,10 +143,20 @@ class Quote(models.Model):
         "workorders.WorkOrder", on_delete=models.PROTECT, related_name="quotes", verbose_name=_("工单")
     )
     price_list = models.ForeignKey(
-        PriceList, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("收费标准")
+        PriceList,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        verbose_name=_("收费标准"),
     )
     fault_code = models.ForeignKey(
-        FaultCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("故障代码")
+        FaultCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("故障代码"),
     )
     in_warranty = models.BooleanField(default=False, verbose_name=_("保内"))
     warranty_basis = models.CharField(max_length=200, blank=True, verbose_name=_("保修判定依据"))
@@ -141,7 +164,11 @@ class Quote(models.Model):
     status = models.CharField(max_length=12, choices=QuoteStatus.choices, verbose_name=_("状态"))
     revision = models.PositiveIntegerField(default=1, verbose_name=_("修订号"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
@@ -180,12 +207,24 @@ class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("报价"))
     kind = models.CharField(max_length=12, choices=LineKind.choices, verbose_name=_("类型"))
     price_line = models.ForeignKey(
-        PriceLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("收费项目")
+        PriceLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("收费项目"),
     )
     fault_code = models.ForeignKey(
-        FaultCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("故障代码")
+        FaultCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("故障代码"),
     )
-    part = models.ForeignKey(Part, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("配件"))
+    part = models.ForeignKey(
+        Part, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("配件")
+    )
     part_code = models.CharField(
         max_length=80, blank=True, verbose_name=_("配件防伪码"), help_text=_("序列号管理的配件必填")
     )
@@ -194,10 +233,19 @@ class QuoteLine(models.Model):
     list_unit_price = models.DecimalField(**MONEY, verbose_name=_("标准单价"))
     unit_price = models.DecimalField(**MONEY, verbose_name=_("单价"))
     override = models.OneToOneField(
-        PriceOverride, null=True, blank=True, on_delete=models.PROTECT, related_name="line", verbose_name=_("超标准价批准")
+        PriceOverride,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="line",
+        verbose_name=_("超标准价批准"),
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("添加人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("添加人"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("添加时间"))
 
@@ -226,7 +274,9 @@ class Approval(models.Model):
     A change of the quote sets ``invalidated_at``: the answer no longer counts.
     """
 
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("报价"))
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("报价")
+    )
     revision = models.PositiveIntegerField(verbose_name=_("报价修订号"))
     decision = models.CharField(max_length=10, choices=Decision.choices, verbose_name=_("答复"))
     method = models.CharField(max_length=10, choices=AnswerMethod.choices, verbose_name=_("方式"))
@@ -265,7 +315,9 @@ class Payment(models.Model):
     order = models.ForeignKey(
         "workorders.WorkOrder", on_delete=models.PROTECT, related_name="payments", verbose_name=_("工单")
     )
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="payments", verbose_name=_("报价"))
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, related_name="payments", verbose_name=_("报价")
+    )
     receipt_number = models.CharField(max_length=24, unique=True, verbose_name=_("收据号"))
     amount = models.DecimalField(**MONEY, verbose_name=_("金额（元）"))
     method = models.CharField(max_length=10, choices=PaymentMethod.choices, verbose_name=_("支付方式"))
@@ -291,11 +343,15 @@ class Payment(models.Model):
 class Refund(models.Model):
     """A full or partial refund of one payment: how much, why, who, when. Never more than was paid."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("收款"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("收款")
+    )
     amount = models.DecimalField(**MONEY, verbose_name=_("金额（元）"))
     reason = models.CharField(max_length=300, verbose_name=_("原因"))
     provider_reference = models.CharField(max_length=80, blank=True, verbose_name=_("渠道流水号"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("退款时间"))
 
     class Meta:

@@ -17,7 +17,14 @@ from anxin.accounts.models import User
 from anxin.accounts.permissions import Action, Scope, action_declare, role_of
 from anxin.workorders.permissions import order_in_scope
 
-A, D, T, C, ADM, BS = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.CUSTOMER, Role.ADMIN, Role.BRAND_STAFF
+A, D, T, C, ADM, BS = (
+    Role.AGENT,
+    Role.DISPATCHER,
+    Role.TECHNICIAN,
+    Role.CUSTOMER,
+    Role.ADMIN,
+    Role.BRAND_STAFF,
+)
 ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 

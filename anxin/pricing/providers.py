@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 
 from anxin.pricing.choices import PaymentStatus
 
+
 @dataclass(frozen=True)
 class ChargeResult:
     reference: str  # the provider's transaction id

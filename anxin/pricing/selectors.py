@@ -77,7 +77,9 @@ def published_prices(*, brand: Brand, category: ProductCategory | None = None) -
         visit_fees=[line for line in shown if line.kind == LineKind.VISIT_FEE],
         labour=[line for line in shown if line.kind == LineKind.LABOUR],
         parts=list(parts.order_by("part_number")[:200]),
-        part_overrides={line.part_id: line.amount for line in lines if line.kind == LineKind.PART and line.part_id},
+        part_overrides={
+            line.part_id: line.amount for line in lines if line.kind == LineKind.PART and line.part_id
+        },
         distance=[line for line in shown if line.kind == LineKind.DISTANCE],
     )
 
@@ -147,7 +149,9 @@ def order_amount_paid(order: WorkOrder) -> Decimal:
 
 
 def payment_get_by_receipt(*, order: WorkOrder, receipt_number: str) -> Payment:
-    payment = Payment.objects.filter(order=order, receipt_number=receipt_number).select_related("order").first()
+    payment = (
+        Payment.objects.filter(order=order, receipt_number=receipt_number).select_related("order").first()
+    )
     if payment is None:
         raise NotFound(gettext("没有该收据"), field="receipt_number")
     return payment
@@ -155,9 +159,9 @@ def payment_get_by_receipt(*, order: WorkOrder, receipt_number: str) -> Payment:
 
 def fault_codes_for(order: WorkOrder) -> QuerySet[FaultCode]:
     """The fault codes the technician may diagnose on this order (its brand and category)."""
-    return FaultCode.objects.filter(brand_id=order.brand_id, category_id=order.category_id, active=True).filter(
-        product_model__isnull=True
-    ) | FaultCode.objects.filter(
+    return FaultCode.objects.filter(
+        brand_id=order.brand_id, category_id=order.category_id, active=True
+    ).filter(product_model__isnull=True) | FaultCode.objects.filter(
         brand_id=order.brand_id,
         category_id=order.category_id,
         active=True,
@@ -167,3 +171,33 @@ def fault_codes_for(order: WorkOrder) -> QuerySet[FaultCode]:
 
 def parts_for(order: WorkOrder) -> QuerySet[Part]:
     return Part.objects.filter(brand_id=order.brand_id, active=True).order_by("part_number")
+
+
+def part_get_for(*, order: WorkOrder, part_number: str) -> Part:
+    part = Part.objects.filter(brand_id=order.brand_id, part_number=part_number, active=True).first()
+    if part is None:
+        raise NotFound(gettext("该品牌没有此配件编号"), field="part_number")
+    return part
+
+
+def quote_line_get(*, quote: Quote, line_id: int) -> QuoteLine:
+    line = QuoteLine.objects.filter(pk=line_id, quote=quote).first()
+    if line is None:
+        raise NotFound(gettext("报价中没有该明细"), field="line_id")
+    return line
+
+
+def fault_code_get_for(*, order: WorkOrder, code: str) -> FaultCode:
+    fault = fault_codes_for(order).filter(code=code).first()
+    if fault is None:
+        raise NotFound(
+            gettext("该工单的品牌和品类没有故障代码「%(code)s」") % {"code": code}, field="fault_code"
+        )
+    return fault
+
+
+def quote_get(*, order: WorkOrder) -> Quote:
+    quote = quote_current(order)
+    if quote is None:
+        raise NotFound(gettext("该工单还没有报价"), field="quote")
+    return quote

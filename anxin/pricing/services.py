@@ -101,7 +101,9 @@ def warranty_verdict(*, order: WorkOrder, labour: PriceLine | None, on: dt.date)
         end = device.warranty_end
     elif device is not None and device.purchase_date is not None:
         model = device.product_model
-        months = (model.warranty_months if model is not None else None) or device.brand.default_warranty_months
+        months = (
+            model.warranty_months if model is not None else None
+        ) or device.brand.default_warranty_months
         end = _add_months(device.purchase_date, months)
     if end is not None:
         covered_by_date = on <= end
@@ -175,8 +177,17 @@ def quote_start(
     quote.save()
     visit = price_list.lines.filter(kind=LineKind.VISIT_FEE, category_id=order.category_id).first()
     if visit is not None:
-        _line_create(quote=quote, price_line=visit, kind=LineKind.VISIT_FEE, description=_("上门检测费"), actor=actor)
-    _line_create(quote=quote, price_line=labour, kind=LineKind.LABOUR, description=str(fault_code), actor=actor, fault_code=fault_code)
+        _line_create(
+            quote=quote, price_line=visit, kind=LineKind.VISIT_FEE, description=_("上门检测费"), actor=actor
+        )
+    _line_create(
+        quote=quote,
+        price_line=labour,
+        kind=LineKind.LABOUR,
+        description=str(fault_code),
+        actor=actor,
+        fault_code=fault_code,
+    )
     if distance_km is not None:
         _distance_line(quote=quote, km=distance_km, actor=actor)
     return quote
@@ -192,7 +203,9 @@ def _line_create(
     list_unit_price: Decimal | None = None,
     **extra: Any,
 ) -> QuoteLine:
-    price = list_unit_price if list_unit_price is not None else price_line.amount if price_line else Decimal("0")
+    price = (
+        list_unit_price if list_unit_price is not None else price_line.amount if price_line else Decimal("0")
+    )
     line = QuoteLine(
         quote=quote,
         kind=kind,
@@ -260,11 +273,14 @@ def _money(value: Decimal | str | int | float, field: str) -> Decimal:
     return amount
 
 
-def _override_create(*, actor: User, quote: Quote, list_price: Decimal, unit_price: Decimal, reason: str) -> PriceOverride:
+def _override_create(
+    *, actor: User, quote: Quote, list_price: Decimal, unit_price: Decimal, reason: str
+) -> PriceOverride:
     """A price above the list: only a supervisor, with a reason; refused as ``price_above_list`` otherwise."""
     if not can(actor, OVERRIDE_PRICE, quote.order):
         raise Conflict(
-            _("单价 ¥%(price)s 高于收费标准 ¥%(list)s，需主管批准") % {"price": unit_price, "list": list_price},
+            _("单价 ¥%(price)s 高于收费标准 ¥%(list)s，需主管批准")
+            % {"price": unit_price, "list": list_price},
             code="price_above_list",
             field="unit_price",
         )
@@ -306,7 +322,9 @@ def quote_line_add(
         part_code = part_code.strip()
         if part.serialised:
             if not part_code:
-                raise ValidationFailed(_("序列号管理的配件须扫描或填写防伪码"), code="part_code_required", field="part_code")
+                raise ValidationFailed(
+                    _("序列号管理的配件须扫描或填写防伪码"), code="part_code_required", field="part_code"
+                )
             if quantity != 1:
                 raise ValidationFailed(_("序列号管理的配件每行只能一件"), code="invalid", field="quantity")
             if quote.lines.filter(part_code=part_code).exists():
@@ -323,7 +341,9 @@ def quote_line_add(
         list_price, description = price_line.amount, str(fault_code)
         extra["fault_code"] = fault_code
     else:
-        raise ValidationFailed(_("只能添加配件或工时费（上门费与远程费按收费标准自动计入）"), code="invalid", field="kind")
+        raise ValidationFailed(
+            _("只能添加配件或工时费（上门费与远程费按收费标准自动计入）"), code="invalid", field="kind"
+        )
     price = list_price if unit_price in (None, "") else _money(unit_price, "unit_price")
     if price > list_price:
         extra["override"] = _override_create(
@@ -353,7 +373,10 @@ def quote_line_override(*, line: QuoteLine, unit_price: Decimal | str, reason: s
     """A supervisor sets a line above its list price (audited row; the customer sees it marked)."""
     quote = Quote.objects.select_for_update().select_related("order").get(pk=line.quote_id)
     require(actor, OVERRIDE_PRICE, quote.order, field="line")
-    if quote.status in (QuoteStatus.IN_WARRANTY, QuoteStatus.DECLINED) or quote.order.status not in QUOTE_EDITABLE:
+    if (
+        quote.status in (QuoteStatus.IN_WARRANTY, QuoteStatus.DECLINED)
+        or quote.order.status not in QUOTE_EDITABLE
+    ):
         raise Conflict(_("该报价已不能修改"), code="quote_closed", field="quote")
     price = _money(unit_price, "unit_price")
     if price <= line.list_unit_price:
@@ -503,7 +526,11 @@ def quote_answer(
     signed-in customer), LINK (the SMS link; ``actor`` None, the caller checked the order's token).
     Approving needs a signature; approving starts the repair, declining completes the visit.
     """
-    quote = Quote.objects.select_for_update().select_related("order__customer", "price_list__brand").get(pk=quote.pk)
+    quote = (
+        Quote.objects.select_for_update()
+        .select_related("order__customer", "price_list__brand")
+        .get(pk=quote.pk)
+    )
     order = quote.order
     if method == AnswerMethod.LINK:
         if actor is not None:
@@ -549,15 +576,21 @@ def quote_answer(
     )
     if updated != 1:
         raise Conflict(_("报价已被他人修改，请刷新后重试"), code="concurrent_update", field="quote")
-    _answer_moves_order(order=order, decision=decision, actor=actor, label=labels[AnswerMethod(method)], note=note)
+    _answer_moves_order(
+        order=order, decision=decision, actor=actor, label=labels[AnswerMethod(method)], note=note
+    )
     return approval
 
 
-def _answer_moves_order(*, order: WorkOrder, decision: str, actor: User | None, label: str, note: str) -> None:
+def _answer_moves_order(
+    *, order: WorkOrder, decision: str, actor: User | None, label: str, note: str
+) -> None:
     if order.status != Status.AWAITING_APPROVAL:
         return  # a changed quote re-approved during the repair: the order is already in repair
     if decision == Decision.APPROVED:
-        workorder_transition(order=order, event=Event.START_REPAIR, actor=actor, note=_("客户同意报价"), actor_label=label)
+        workorder_transition(
+            order=order, event=Event.START_REPAIR, actor=actor, note=_("客户同意报价"), actor_label=label
+        )
     else:
         text = _("客户拒绝报价，未维修") + (f"：{note.strip()[:200]}" if note.strip() else "")
         workorder_transition(order=order, event=Event.COMPLETE, actor=actor, note=text, actor_label=label)
@@ -646,7 +679,11 @@ def refund_create(*, payment: Payment, amount: Decimal | str, reason: str, actor
     if payment.method == PaymentMethod.PROVIDER:
         reference = get_payment_provider().refund(reference=payment.provider_reference, amount=value)
     return Refund.objects.create(
-        payment=payment, amount=value, reason=reason.strip()[:300], actor=actor, provider_reference=reference[:80]
+        payment=payment,
+        amount=value,
+        reason=reason.strip()[:300],
+        actor=actor,
+        provider_reference=reference[:80],
     )
 
 

@@ -30,7 +30,9 @@ def price_list_make(
         effective_from=timezone.localdate() - dt.timedelta(days=30),
         visit_fee_on_decline=visit_fee_on_decline,
     )
-    e1, _ = FaultCode.objects.get_or_create(brand=brand, category=category, code="E1", defaults={"name": "不加热"})
+    e1, _ = FaultCode.objects.get_or_create(
+        brand=brand, category=category, code="E1", defaults={"name": "不加热"}
+    )
     e9, _ = FaultCode.objects.get_or_create(
         brand=brand, category=category, code="E9", defaults={"name": "人为损坏（进水）"}
     )
@@ -40,7 +42,11 @@ def price_list_make(
             PriceLine(price_list=price_list, kind=L.VISIT_FEE, category=category, amount=Decimal("50")),
             PriceLine(price_list=price_list, kind=L.LABOUR, fault_code=e1, amount=Decimal("120")),
             PriceLine(
-                price_list=price_list, kind=L.LABOUR, fault_code=e9, amount=Decimal("200"), covered_by_warranty=False
+                price_list=price_list,
+                kind=L.LABOUR,
+                fault_code=e9,
+                amount=Decimal("200"),
+                covered_by_warranty=False,
             ),
             PriceLine(price_list=price_list, kind=L.DISTANCE, km_from=0, km_to=15, amount=Decimal("0")),
             PriceLine(price_list=price_list, kind=L.DISTANCE, km_from=15, km_to=30, amount=Decimal("20")),
@@ -57,7 +63,12 @@ def part_make(*, brand: Brand, serialised: bool = True, number: str = "HT-200", 
 
 
 def order_at_quote(
-    *, brand: Brand, category: ProductCategory, technician=None, warranty_end: dt.date | None = None, phone="13800000001"
+    *,
+    brand: Brand,
+    category: ProductCategory,
+    technician=None,
+    warranty_end: dt.date | None = None,
+    phone="13800000001",
 ) -> WorkOrder:
     """A diagnosed order of ``brand`` with a registered device whose warranty ends ``warranty_end``
     (default: expired a year ago)."""
@@ -72,9 +83,9 @@ def order_at_quote(
     if technician is not None:
         fields |= {"technician": technician, "service_point": technician.service_point}
     WorkOrder.objects.filter(pk=order.pk).update(**fields)
-    return WorkOrder.objects.select_related("technician__user", "customer", "brand", "category", "device").get(
-        pk=order.pk
-    )
+    return WorkOrder.objects.select_related(
+        "technician__user", "customer", "brand", "category", "device"
+    ).get(pk=order.pk)
 
 
 def signature_png(*, blank: bool = False, size: tuple[int, int] = (300, 120)) -> bytes:
