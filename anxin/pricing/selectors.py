@@ -10,6 +10,8 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from anxin.accounts.models import User
+from anxin.accounts.permissions import role_of
 from anxin.catalog.models import Brand, FaultCode, ProductCategory
 from anxin.core.exceptions import NotFound
 from anxin.parts.models import Part
@@ -43,8 +45,7 @@ class PublishedPrices:
     categories: list[ProductCategory]
     visit_fees: list[PriceLine]
     labour: list[PriceLine]
-    parts: list[Part]
-    part_overrides: dict[int, Decimal]
+    parts: list[tuple[Part, Decimal]]  # the price the brand charges: the list's override, else the list price
     distance: list[PriceLine]
 
 
@@ -71,15 +72,15 @@ def published_prices(*, brand: Brand, category: ProductCategory | None = None) -
     parts = Part.objects.filter(brand=brand, active=True)
     if category is not None:
         parts = parts.filter(compatible_models__category=category).distinct()
+    overrides = {line.part_id: line.amount for line in lines if line.kind == LineKind.PART and line.part_id}
     return PublishedPrices(
         price_list=price_list,
         categories=categories,
         visit_fees=[line for line in shown if line.kind == LineKind.VISIT_FEE],
         labour=[line for line in shown if line.kind == LineKind.LABOUR],
-        parts=list(parts.order_by("part_number")[:200]),
-        part_overrides={
-            line.part_id: line.amount for line in lines if line.kind == LineKind.PART and line.part_id
-        },
+        parts=[
+            (part, overrides.get(part.pk, part.list_price)) for part in parts.order_by("part_number")[:200]
+        ],
         distance=[line for line in shown if line.kind == LineKind.DISTANCE],
     )
 
@@ -201,3 +202,21 @@ def quote_get(*, order: WorkOrder) -> Quote:
     if quote is None:
         raise NotFound(gettext("该工单还没有报价"), field="quote")
     return quote
+
+
+def brands_with_prices() -> list[Brand]:
+    """Brands with a published price list in force today, for the public index."""
+    today = timezone.localdate()
+    ids = PriceList.objects.filter(published=True, effective_from__lte=today).values("brand_id")
+    return list(Brand.objects.filter(pk__in=ids).order_by("name"))
+
+
+def category_by_code(*, code: str) -> ProductCategory | None:
+    return ProductCategory.objects.filter(code=code).first() if code else None
+
+
+def brands_editable_by(*, actor: User) -> list[Brand]:
+    """The brands whose price lists ``actor`` may publish: their own for brand staff, all for admins."""
+    if role_of(actor) == "admin":
+        return list(Brand.objects.order_by("name"))
+    return list(actor.brands.order_by("name"))

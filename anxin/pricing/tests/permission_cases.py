@@ -25,7 +25,9 @@ def _diagnosed(w: World) -> WorkOrder:
     WorkOrder.objects.filter(pk=w.order.pk).update(
         status=Status.DIAGNOSED, technician=w.technician, device=template.device, category=category
     )
-    return WorkOrder.objects.select_related("technician__user", "customer", "brand", "device").get(pk=w.order.pk)
+    return WorkOrder.objects.select_related("technician__user", "customer", "brand", "device").get(
+        pk=w.order.pk
+    )
 
 
 def _fault(w: World) -> FaultCode:
