@@ -23,6 +23,7 @@ from anxin.evidence.models import ClaimEvent, EvidenceAnalysis, EvidenceFile
 from anxin.evidence.tests.factories import make_buyer, make_claim, make_rule
 from anxin.network.models import CoverageArea
 from anxin.notifications.models import Job
+from anxin.pricing.tests.factories import price_list_make
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
@@ -81,6 +82,7 @@ def one_of_each(
     )
     if not Job.objects.exists():
         Job.objects.create(kind="test", payload={})
+    price_list_make(brand=brand, category=category)
     return {"order": order, "claim": claim}
 
 
