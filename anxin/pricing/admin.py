@@ -35,4 +35,4 @@ class PriceListAdmin(ModelAdmin):
     def save_model(self, request: HttpRequest, obj: PriceList, form: object, change: bool) -> None:
         if obj.created_by_id is None:
             obj.created_by = request.user  # type: ignore[assignment]  # admin pages need a signed-in user
-        super().save_model(request, obj, form, change)  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,6 +49,20 @@ class PublishedPrices:
     distance: list[PriceLine]
 
 
+def _categories_of(lines: list[PriceLine]) -> list[ProductCategory]:
+    ids = {line.category_id for line in lines if line.kind == LineKind.VISIT_FEE}
+    ids |= {line.fault_code.category_id for line in lines if line.fault_code is not None}
+    return list(ProductCategory.objects.filter(pk__in=[i for i in ids if i is not None]).order_by("name"))
+
+
+def _in_category(line: PriceLine, category: ProductCategory | None) -> bool:
+    if category is None:
+        return True
+    if line.kind == LineKind.LABOUR:
+        return line.fault_code is not None and line.fault_code.category_id == category.pk
+    return line.category_id in (None, category.pk)
+
+
 def published_prices(*, brand: Brand, category: ProductCategory | None = None) -> PublishedPrices | None:
     """What the brand charges today, optionally for one category (no login: these are public prices)."""
     price_list = price_list_in_force(brand=brand)
@@ -57,31 +71,24 @@ def published_prices(*, brand: Brand, category: ProductCategory | None = None) -
     lines = list(
         price_list.lines.select_related("category", "fault_code", "part").order_by("kind", "km_from", "pk")
     )
-    cat_ids = {line.category_id for line in lines if line.kind == LineKind.VISIT_FEE}
-    cat_ids |= {line.fault_code.category_id for line in lines if line.fault_code is not None}
-    categories = list(ProductCategory.objects.filter(pk__in=cat_ids).order_by("name"))
-
-    def in_category(line: PriceLine) -> bool:
-        if category is None:
-            return True
-        if line.kind == LineKind.LABOUR:
-            return line.fault_code is not None and line.fault_code.category_id == category.pk
-        return line.category_id in (None, category.pk)
-
-    shown = [line for line in lines if in_category(line)]
+    shown = [line for line in lines if _in_category(line, category)]
     parts = Part.objects.filter(brand=brand, active=True)
     if category is not None:
         parts = parts.filter(compatible_models__category=category).distinct()
     overrides = {line.part_id: line.amount for line in lines if line.kind == LineKind.PART and line.part_id}
+
+    def of_kind(kind: str) -> list[PriceLine]:
+        return [line for line in shown if line.kind == kind]
+
     return PublishedPrices(
         price_list=price_list,
-        categories=categories,
-        visit_fees=[line for line in shown if line.kind == LineKind.VISIT_FEE],
-        labour=[line for line in shown if line.kind == LineKind.LABOUR],
+        categories=_categories_of(lines),
+        visit_fees=of_kind(LineKind.VISIT_FEE),
+        labour=of_kind(LineKind.LABOUR),
         parts=[
             (part, overrides.get(part.pk, part.list_price)) for part in parts.order_by("part_number")[:200]
         ],
-        distance=[line for line in shown if line.kind == LineKind.DISTANCE],
+        distance=of_kind(LineKind.DISTANCE),
     )
 
 
@@ -160,22 +167,24 @@ def payment_get_by_receipt(*, order: WorkOrder, receipt_number: str) -> Payment:
 
 def fault_codes_for(order: WorkOrder) -> QuerySet[FaultCode]:
     """The fault codes the technician may diagnose on this order (its brand and category)."""
+    if order.brand_id is None or order.category_id is None:
+        return FaultCode.objects.none()
+    for_model = Q(product_model__isnull=True)
+    if order.device is not None and order.device.product_model_id is not None:
+        for_model |= Q(product_model_id=order.device.product_model_id)
     return FaultCode.objects.filter(
         brand_id=order.brand_id, category_id=order.category_id, active=True
-    ).filter(product_model__isnull=True) | FaultCode.objects.filter(
-        brand_id=order.brand_id,
-        category_id=order.category_id,
-        active=True,
-        product_model_id=order.device.product_model_id if order.device else None,
-    )
+    ).filter(for_model)
 
 
 def parts_for(order: WorkOrder) -> QuerySet[Part]:
+    if order.brand_id is None:
+        return Part.objects.none()
     return Part.objects.filter(brand_id=order.brand_id, active=True).order_by("part_number")
 
 
 def part_get_for(*, order: WorkOrder, part_number: str) -> Part:
-    part = Part.objects.filter(brand_id=order.brand_id, part_number=part_number, active=True).first()
+    part = parts_for(order).filter(part_number=part_number).first()
     if part is None:
         raise NotFound(gettext("该品牌没有此配件编号"), field="part_number")
     return part

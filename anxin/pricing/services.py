@@ -291,6 +291,50 @@ def _override_create(
     )
 
 
+@dataclass(frozen=True)
+class _Priced:
+    """What a new line is charged from: the price-list line (if any), the list unit price, its fields."""
+
+    price_line: PriceLine | None
+    list_price: Decimal
+    description: str
+    fields: dict[str, Any]
+
+
+def _part_priced(quote: Quote, part: Part | None, part_code: str, quantity: int) -> _Priced:
+    assert quote.price_list is not None
+    if part is None or part.brand_id != quote.order.brand_id or not part.active:
+        raise ValidationFailed(_("请选择该品牌的配件"), code="invalid", field="part")
+    price_line = quote.price_list.lines.filter(kind=LineKind.PART, part=part).first()
+    fields: dict[str, Any] = {"part": part}
+    part_code = part_code.strip()
+    if part.serialised:
+        if not part_code:
+            raise ValidationFailed(
+                _("序列号管理的配件须扫描或填写防伪码"), code="part_code_required", field="part_code"
+            )
+        if quantity != 1:
+            raise ValidationFailed(_("序列号管理的配件每行只能一件"), code="invalid", field="quantity")
+        if quote.lines.filter(part_code=part_code).exists():
+            raise Conflict(_("该防伪码已在报价中"), code="part_code_used", field="part_code")
+        # Merge: anxin.parts.services.part_code_verify(order=quote.order, part=part, code=part_code, actor=actor)
+        # refuses an unknown or already-installed code (and flags it to the brand) right here.
+        fields["part_code"] = part_code[:80]
+    list_price = price_line.amount if price_line else part.list_price
+    return _Priced(price_line, list_price, str(part), fields)
+
+
+def _labour_priced(quote: Quote, fault_code: FaultCode | None) -> _Priced:
+    assert quote.price_list is not None
+    if fault_code is None:
+        raise ValidationFailed(_("请选择故障代码"), code="invalid", field="fault_code")
+    _check_fault_code(quote.order, fault_code)
+    price_line = _labour_line(quote.price_list, fault_code)
+    if price_line is None:
+        raise Conflict(_("收费标准中没有该故障的工时费"), code="not_in_price_list", field="fault_code")
+    return _Priced(price_line, price_line.amount, str(fault_code), {"fault_code": fault_code})
+
+
 @transaction.atomic
 def quote_line_add(
     *,
@@ -308,50 +352,25 @@ def quote_line_add(
     the list overrides it). A higher unit price needs a supervisor's override (``price_above_list``)."""
     quote = Quote.objects.select_for_update().select_related("order", "price_list").get(pk=quote.pk)
     _editable(quote, actor)
-    assert quote.price_list is not None  # only in-warranty quotes have none, and they are closed
     if not 1 <= quantity <= 99:
         raise ValidationFailed(_("数量须在 1–99 之间"), code="invalid", field="quantity")
-    extra: dict[str, Any] = {"quantity": quantity}
     if kind == LineKind.PART:
-        if part is None or part.brand_id != quote.order.brand_id or not part.active:
-            raise ValidationFailed(_("请选择该品牌的配件"), code="invalid", field="part")
-        price_line = quote.price_list.lines.filter(kind=LineKind.PART, part=part).first()
-        list_price = price_line.amount if price_line else part.list_price
-        description = str(part)
-        extra["part"] = part
-        part_code = part_code.strip()
-        if part.serialised:
-            if not part_code:
-                raise ValidationFailed(
-                    _("序列号管理的配件须扫描或填写防伪码"), code="part_code_required", field="part_code"
-                )
-            if quantity != 1:
-                raise ValidationFailed(_("序列号管理的配件每行只能一件"), code="invalid", field="quantity")
-            if quote.lines.filter(part_code=part_code).exists():
-                raise Conflict(_("该防伪码已在报价中"), code="part_code_used", field="part_code")
-            # Merge: anxin.parts.services.part_code_verify(order=quote.order, part=part, code=part_code, actor=actor)
-            extra["part_code"] = part_code[:80]
+        priced = _part_priced(quote, part, part_code, quantity)
     elif kind == LineKind.LABOUR:
-        if fault_code is None:
-            raise ValidationFailed(_("请选择故障代码"), code="invalid", field="fault_code")
-        _check_fault_code(quote.order, fault_code)
-        price_line = _labour_line(quote.price_list, fault_code)
-        if price_line is None:
-            raise Conflict(_("收费标准中没有该故障的工时费"), code="not_in_price_list", field="fault_code")
-        list_price, description = price_line.amount, str(fault_code)
-        extra["fault_code"] = fault_code
+        priced = _labour_priced(quote, fault_code)
     else:
         raise ValidationFailed(
             _("只能添加配件或工时费（上门费与远程费按收费标准自动计入）"), code="invalid", field="kind"
         )
-    price = list_price if unit_price in (None, "") else _money(unit_price, "unit_price")
-    if price > list_price:
+    extra = {**priced.fields, "quantity": quantity}
+    price = priced.list_price if unit_price in (None, "") else _money(unit_price, "unit_price")
+    if price > priced.list_price:
         extra["override"] = _override_create(
-            actor=actor, quote=quote, list_price=list_price, unit_price=price, reason=override_reason
+            actor=actor, quote=quote, list_price=priced.list_price, unit_price=price, reason=override_reason
         )
     line = _line_create(
-        quote=quote, price_line=price_line, kind=kind, description=description, actor=actor,
-        list_unit_price=list_price, unit_price=price, **extra,
+        quote=quote, price_line=priced.price_line, kind=kind, description=priced.description, actor=actor,
+        list_unit_price=priced.list_price, unit_price=price, **extra,
     )  # fmt: skip
     _quote_changed(quote, reason=f"line {line.pk} added")
     return line
@@ -431,7 +450,7 @@ def quote_content(quote: Quote) -> dict[str, Any]:
 
     Amounts are strings with two decimals, so the JSON (and its hash) never depends on float rendering.
     """
-    lines = [
+    lines: list[dict[str, Any]] = [
         {
             "kind": line.kind,
             "description": line.description,
@@ -509,6 +528,30 @@ def signature_decode(text: str) -> bytes:
         raise ValidationFailed(_("签名数据格式不正确"), code="invalid", field="signature") from exc
 
 
+# Who answered, as the order's timeline and the approval name them (no personal data).
+ANSWER_LABELS = {
+    AnswerMethod.ON_SITE: "customer (on the technician's phone)",
+    AnswerMethod.ACCOUNT: "customer (signed in)",
+    AnswerMethod.LINK: "customer (tracking link)",
+}
+
+
+def _answer_authorised(*, order: WorkOrder, method: str, actor: User | None) -> None:
+    """LINK: nobody signed in (the caller checked the token); ON_SITE: the order's technician;
+    ACCOUNT: the order's customer."""
+    if method == AnswerMethod.LINK:
+        if actor is not None:
+            raise PermissionDenied(_("请使用短信中的链接"), field="method")
+        return
+    if method not in (AnswerMethod.ON_SITE, AnswerMethod.ACCOUNT):
+        raise ValidationFailed(_("未知的答复方式"), code="invalid", field="method")
+    require(actor, ANSWER_QUOTE, order, field="quote")
+    assert actor is not None
+    expected_role = "technician" if method == AnswerMethod.ON_SITE else "customer"
+    if actor.role != expected_role:
+        raise PermissionDenied(_("答复方式与您的角色不符"), code="forbidden", field="method")
+
+
 @transaction.atomic
 def quote_answer(
     *,
@@ -532,17 +575,7 @@ def quote_answer(
         .get(pk=quote.pk)
     )
     order = quote.order
-    if method == AnswerMethod.LINK:
-        if actor is not None:
-            raise PermissionDenied(_("请使用短信中的链接"), field="method")
-    elif method in (AnswerMethod.ON_SITE, AnswerMethod.ACCOUNT):
-        require(actor, ANSWER_QUOTE, order, field="quote")
-        assert actor is not None
-        expected_role = "technician" if method == AnswerMethod.ON_SITE else "customer"
-        if actor.role != expected_role:
-            raise PermissionDenied(_("答复方式与您的角色不符"), code="forbidden", field="method")
-    else:
-        raise ValidationFailed(_("未知的答复方式"), code="invalid", field="method")
+    _answer_authorised(order=order, method=method, actor=actor)
     if decision not in Decision.values:
         raise ValidationFailed(_("答复须为同意或拒绝"), code="invalid", field="decision")
     if quote.status != QuoteStatus.SENT:
@@ -551,11 +584,6 @@ def quote_answer(
         raise Conflict(_("报价已修改，请查看最新报价后再确认"), code="quote_changed", field="revision")
     png = signature_validate(signature) if decision == Decision.APPROVED or signature else b""
     content = canonical_json(quote_content(quote))
-    labels = {
-        AnswerMethod.ON_SITE: "customer (on the technician's phone)",
-        AnswerMethod.ACCOUNT: "customer (signed in)",
-        AnswerMethod.LINK: "customer (tracking link)",
-    }
     approval = Approval.objects.create(
         quote=quote,
         revision=quote.revision,
@@ -567,7 +595,7 @@ def quote_answer(
         signature_png=base64.b64encode(png).decode() if png else "",
         signature_sha256=hashlib.sha256(png).hexdigest() if png else "",
         recorded_by=actor,
-        actor_label=labels[AnswerMethod(method)],
+        actor_label=ANSWER_LABELS[AnswerMethod(method)],
         note=note.strip()[:300],
         decided_at=timezone.now(),
     )
@@ -577,7 +605,7 @@ def quote_answer(
     if updated != 1:
         raise Conflict(_("报价已被他人修改，请刷新后重试"), code="concurrent_update", field="quote")
     _answer_moves_order(
-        order=order, decision=decision, actor=actor, label=labels[AnswerMethod(method)], note=note
+        order=order, decision=decision, actor=actor, label=ANSWER_LABELS[AnswerMethod(method)], note=note
     )
     return approval
 

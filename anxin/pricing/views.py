@@ -3,6 +3,7 @@ customer's quote from the SMS link, receipts, the signature image, and the staff
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -223,7 +224,7 @@ def customer_quote(request: HttpRequest, number: str) -> HttpResponse:
 def _order_for(request: HttpRequest, number: str) -> WorkOrder:
     """Signed in: the order in the viewer's scope; otherwise the customer's link (tracking token)."""
     if request.user.is_authenticated:
-        return workorder_get_for(actor=request.user, number=number)  # type: ignore[arg-type]  # authenticated
+        return workorder_get_for(actor=request.user, number=number)
     return workorder_get_by_tracking(number=number, token=request.GET.get("t", ""))
 
 
@@ -283,7 +284,7 @@ def _upload(request: AuthedRequest) -> object:
         return None
     try:
         text = upload.read().decode("utf-8-sig")
-        effective = timezone.datetime.fromisoformat(request.POST.get("effective_from", "")).date()
+        effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
     except (UnicodeDecodeError, ValueError):
         messages.error(request, _("文件须为 UTF-8 编码的 CSV，生效日期格式为 YYYY-MM-DD"))
         return None

@@ -29,8 +29,8 @@ def test_the_demo_publishes_a_price_list_per_demo_brand_once(db):
     assert PriceList.objects.count() == 3
     lechuang = published_prices(brand=Brand.objects.get(code="lechuang"))
     assert lechuang is not None and [str(line.amount) for line in lechuang.visit_fees] == ["50.00"]
-    assert {line.fault_code.code for line in lechuang.labour} >= {"E1", "E9"}
+    assert {line.fault_code.code for line in lechuang.labour if line.fault_code} >= {"E1", "E9"}
     assert all(50 <= line.amount <= 300 for line in lechuang.labour)
     # A fault code loaded by another app is priced too; the starter set is not added beside it.
     heater_labour = PriceList.objects.get(brand=heater).lines.filter(kind=LineKind.LABOUR)
-    assert [line.fault_code.code for line in heater_labour] == ["F7"]
+    assert [line.fault_code.code for line in heater_labour if line.fault_code] == ["F7"]

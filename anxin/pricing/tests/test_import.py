@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -61,7 +62,7 @@ def test_the_command_names_each_bad_line_and_field_and_imports_nothing(tmp_path,
 
 def test_a_file_without_the_amount_column_is_refused_on_line_1(brand):
     result = price_list_import(
-        brand=brand, text="kind,category\nvisit_fee,x\n", effective_from=None, actor=None
-    )  # type: ignore[arg-type]
+        brand=brand, text="kind,category\nvisit_fee,x\n", effective_from=dt.date(2026, 1, 1), actor=None
+    )
 
     assert [(e.line, e.field) for e in result.errors] == [(1, "amount")]

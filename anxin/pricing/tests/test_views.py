@@ -116,10 +116,10 @@ def test_the_receipt_masks_the_payer_and_lists_the_lines(order, technician):
     )  # fmt: skip
     payment = services.payment_record(order=order, actor=technician.user, method="cash")
 
-    text = Client().get(
+    page = Client().get(
         f"/prices/orders/{order.number}/receipts/{payment.receipt_number}/?t={order.tracking_token}"
     )
-    text = text.content.decode()
+    text = page.content.decode()
 
     assert payment.receipt_number in text and "¥170.00" in text
     assert "张伟" not in text and "张*" in text
