@@ -350,7 +350,9 @@ def quote_line_add(
 ) -> QuoteLine:
     """Add a part or another fault's labour, priced from the price list (a part at its list price unless
     the list overrides it). A higher unit price needs a supervisor's override (``price_above_list``)."""
-    quote = Quote.objects.select_for_update().select_related("order", "price_list").get(pk=quote.pk)
+    quote = (
+        Quote.objects.select_for_update(of=("self",)).select_related("order", "price_list").get(pk=quote.pk)
+    )
     _editable(quote, actor)
     if not 1 <= quantity <= 99:
         raise ValidationFailed(_("数量须在 1–99 之间"), code="invalid", field="quantity")
@@ -378,7 +380,7 @@ def quote_line_add(
 
 @transaction.atomic
 def quote_line_remove(*, line: QuoteLine, actor: User) -> Quote:
-    quote = Quote.objects.select_for_update().select_related("order").get(pk=line.quote_id)
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("order").get(pk=line.quote_id)
     _editable(quote, actor)
     if line.kind in (LineKind.VISIT_FEE, LineKind.LABOUR) and line.fault_code_id == quote.fault_code_id:
         raise Conflict(_("上门费和诊断故障的工时费不能删除"), code="line_required", field="line")
@@ -390,7 +392,7 @@ def quote_line_remove(*, line: QuoteLine, actor: User) -> Quote:
 @transaction.atomic
 def quote_line_override(*, line: QuoteLine, unit_price: Decimal | str, reason: str, actor: User) -> QuoteLine:
     """A supervisor sets a line above its list price (audited row; the customer sees it marked)."""
-    quote = Quote.objects.select_for_update().select_related("order").get(pk=line.quote_id)
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("order").get(pk=line.quote_id)
     require(actor, OVERRIDE_PRICE, quote.order, field="line")
     if (
         quote.status in (QuoteStatus.IN_WARRANTY, QuoteStatus.DECLINED)
@@ -411,7 +413,9 @@ def quote_line_override(*, line: QuoteLine, unit_price: Decimal | str, reason: s
 
 @transaction.atomic
 def quote_distance_set(*, quote: Quote, km: int, actor: User) -> Quote:
-    quote = Quote.objects.select_for_update().select_related("order", "price_list").get(pk=quote.pk)
+    quote = (
+        Quote.objects.select_for_update(of=("self",)).select_related("order", "price_list").get(pk=quote.pk)
+    )
     _editable(quote, actor)
     if not 0 <= km <= 2000:
         raise ValidationFailed(_("距离须在 0–2000 公里之间"), code="invalid", field="distance_km")
@@ -427,7 +431,7 @@ def quote_send(*, quote: Quote, actor: User, sms: bool = False) -> Quote:
     """Show the quote to the customer (REQUEST_APPROVAL on the order) and, with ``sms``, text them the link."""
     from anxin.pricing.tasks import quote_link_text
 
-    quote = Quote.objects.select_for_update().select_related("order").get(pk=quote.pk)
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("order").get(pk=quote.pk)
     _editable(quote, actor)
     if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
         raise Conflict(_("报价已答复；修改后才能再次发送"), code="quote_answered", field="quote")
@@ -570,7 +574,7 @@ def quote_answer(
     Approving needs a signature; approving starts the repair, declining completes the visit.
     """
     quote = (
-        Quote.objects.select_for_update()
+        Quote.objects.select_for_update(of=("self",))
         .select_related("order__customer", "price_list__brand")
         .get(pk=quote.pk)
     )
