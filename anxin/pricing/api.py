@@ -9,23 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext
-from ninja import Router, Status
+from ninja import Router
 
 from anxin.accounts.auth import api_auth
 from anxin.accounts.requests import AuthedRequest
 from anxin.catalog.models import FaultCode
-from anxin.core.exceptions import NotFound
-from anxin.core.schemas import ErrorOut, errors
+from anxin.core.exceptions import NotFound, ValidationFailed
+from anxin.core.schemas import ObjectId, errors
 from anxin.pricing import presenters, selectors, services
 from anxin.pricing.choices import AnswerMethod
-from anxin.pricing.imports import price_list_import
+from anxin.pricing.imports import csv_errors_text, price_list_import
 from anxin.pricing.models import Quote, QuoteLine
 from anxin.pricing.schemas import (
     AnswerIn,
     DistanceIn,
     ImportIn,
     ImportOut,
-    ImportRefusedOut,
     LinkAnswerIn,
     OverrideIn,
     PaymentIn,
@@ -41,7 +40,7 @@ from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_get_by_tracking, workorder_get_for
 
 router = Router(tags=["pricing"], auth=api_auth)
-ERRORS = errors(400, 401, 403, 404, 409, 422)
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _order(request: AuthedRequest, number: str) -> WorkOrder:
@@ -56,7 +55,7 @@ def _fault(order: WorkOrder, code: str | None) -> FaultCode:
     return selectors.fault_code_get_for(order=order, code=code or "")
 
 
-@router.get("/brands/{code}/prices", auth=None, response={200: PriceListOut, 404: ErrorOut})
+@router.get("/brands/{code}/prices", auth=None, response={200: PriceListOut, **errors(404, 422)})
 def prices_published(request: Any, code: str) -> dict[str, Any]:
     """The brand's price list in force today (public, no login)."""
     price_list = selectors.price_list_in_force(brand=selectors.brand_get_by_code(code=code))
@@ -65,20 +64,18 @@ def prices_published(request: Any, code: str) -> dict[str, Any]:
     return presenters.price_list_out(price_list)
 
 
-@router.post("/price-lists/import", response={**ERRORS, 200: ImportOut, 422: ImportRefusedOut})
-def price_list_upload(request: AuthedRequest, body: ImportIn) -> Status:
-    """Publish a new version from CSV; 422 with every line's errors (line and field) and nothing saved."""
+@router.post("/price-lists/import", response={200: ImportOut, **ERRORS})
+def price_list_upload(request: AuthedRequest, body: ImportIn) -> dict[str, Any]:
+    """Publish a new version from CSV. Any bad line: 422 ``invalid_csv`` (field ``csv``) whose detail names
+    every bad line and field (``line 3, amount: …``), and nothing is saved."""
     result = price_list_import(
         brand=selectors.brand_get_by_code(code=body.brand), text=body.csv, effective_from=body.effective_from,
         actor=request.auth, visit_fee_on_decline=body.visit_fee_on_decline,
     )  # fmt: skip
-    found = [e.__dict__ for e in result.errors]
-    if found:
-        first = result.errors[0]
-        detail = "; ".join(f"{e.line}:{e.field} {e.message}" for e in result.errors[:20])
-        return Status(422, {"error": "invalid_csv", "detail": detail, "field": first.field, "errors": found})
+    if result.errors:
+        raise ValidationFailed(csv_errors_text(result.errors), code="invalid_csv", field="csv")
     assert result.price_list is not None
-    return Status(200, {"version": result.price_list.version, "lines": result.lines, "errors": []})
+    return {"version": result.price_list.version, "lines": result.lines}
 
 
 @router.get("/orders/{number}/quote", response={200: QuoteOut, **ERRORS})
@@ -122,7 +119,7 @@ def _line(order: WorkOrder, line_id: int) -> QuoteLine:
 
 
 @router.delete("/orders/{number}/quote/lines/{line_id}", response={200: QuoteOut, **ERRORS})
-def quote_line_delete(request: AuthedRequest, number: str, line_id: int) -> dict[str, Any]:
+def quote_line_delete(request: AuthedRequest, number: str, line_id: ObjectId) -> dict[str, Any]:
     order = _order(request, number)
     services.quote_line_remove(line=_line(order, line_id), actor=request.auth)
     return presenters.quote_out(order)
@@ -130,7 +127,7 @@ def quote_line_delete(request: AuthedRequest, number: str, line_id: int) -> dict
 
 @router.post("/orders/{number}/quote/lines/{line_id}/override", response={200: QuoteOut, **ERRORS})
 def quote_line_price_override(
-    request: AuthedRequest, number: str, line_id: int, body: OverrideIn
+    request: AuthedRequest, number: str, line_id: ObjectId, body: OverrideIn
 ) -> dict[str, Any]:
     """A supervisor (dispatcher, admin, the brand's staff) allows a line above the list price."""
     order = _order(request, number)

@@ -130,6 +130,15 @@ def _read_line(row: _Row, *, brand: Brand, categories: dict[str, ProductCategory
     return line
 
 
+def csv_errors_text(errors: list[LineError], *, limit: int = 50) -> str:
+    """Every error on one line of text, each naming its line and field (the API's ``detail``)."""
+    shown = "; ".join(
+        _("第 %(line)s 行 %(field)s：%(message)s") % {"line": e.line, "field": e.field, "message": e.message}
+        for e in errors[:limit]
+    )
+    return shown + ("; …" if len(errors) > limit else "")
+
+
 @transaction.atomic
 def price_list_import(
     *,

@@ -2,13 +2,40 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
-from anxin.core.schemas import ErrorOut
 from anxin.workorders.schemas import StrictIn
+
+
+# Yuan with at most two decimals, as a JSON number or a string ("85.00"); the document says which strings.
+_DIGITS = r"[0-9]{1,8}(\.[0-9]{1,2})?"
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=10, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999999.99, "multipleOf": 0.01},
+                {"type": "string", "pattern": f"^{_DIGITS}$"},
+            ]
+        }
+    ),
+]
+PositiveMoney = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=10, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 99999999.99, "multipleOf": 0.01},
+                {"type": "string", "pattern": f"^(?!0*\\.?0*$){_DIGITS}$"},
+            ]
+        }
+    ),
+]
 
 
 class PriceLineOut(Schema):
@@ -92,12 +119,12 @@ class QuoteLineIn(StrictIn):
     fault_code: str | None = Field(default=None, max_length=20)
     part_code: str = Field(default="", max_length=80, description="required for serialised parts")
     quantity: int = Field(default=1, ge=1, le=99)
-    unit_price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    unit_price: Money | None = None
     override_reason: str = Field(default="", max_length=300)
 
 
 class OverrideIn(StrictIn):
-    unit_price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    unit_price: PositiveMoney
     reason: str = Field(min_length=1, max_length=300)
 
 
@@ -112,7 +139,11 @@ class SendIn(StrictIn):
 class AnswerIn(StrictIn):
     decision: Literal["approved", "declined"]
     revision: int = Field(ge=1, description="the revision the customer was shown")
-    signature: str = Field(default="", max_length=300_000, description="PNG as a data URL or base64")
+    signature: str = Field(
+        default="",
+        max_length=60_000,
+        description="PNG as a data URL or base64 (API bodies are at most 64 kB)",
+    )
     note: str = Field(default="", max_length=300)
 
 
@@ -125,7 +156,7 @@ class PaymentIn(StrictIn):
 
 
 class RefundIn(StrictIn):
-    amount: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    amount: PositiveMoney
     reason: str = Field(min_length=1, max_length=300)
 
 
@@ -151,22 +182,12 @@ class ImportIn(StrictIn):
     brand: str = Field(max_length=40, description="brand code")
     effective_from: dt.date
     visit_fee_on_decline: bool = True
-    csv: str = Field(max_length=1_000_000, description="the CSV text (see docs/pricing.md)")
-
-
-class ImportErrorOut(Schema):
-    line: int
-    field: str
-    message: str
+    csv: str = Field(
+        max_length=60_000,
+        description="the CSV text (see docs/pricing.md); larger lists: the upload page or command",
+    )
 
 
 class ImportOut(Schema):
-    version: int | None
+    version: int
     lines: int
-    errors: list[ImportErrorOut]
-
-
-class ImportRefusedOut(ErrorOut):
-    """The one error shape (code invalid_csv, the first error's field) plus every line's error."""
-
-    errors: list[ImportErrorOut]

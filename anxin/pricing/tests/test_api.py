@@ -188,4 +188,7 @@ def test_the_csv_import_answers_every_bad_line_with_line_and_field(brand, catego
     )
 
     assert response.status_code == 422
-    assert [(e["line"], e["field"]) for e in response.json()["errors"]] == [(3, "amount"), (3, "fault_code")]
+    body = response.json()
+    assert (body["error"], body["field"]) == ("invalid_csv", "csv")
+    assert "第 3 行 amount" in body["detail"] and "第 3 行 fault_code" in body["detail"]
+    assert "第 2 行" not in body["detail"]
