@@ -9,7 +9,6 @@ from pydantic import Field, WithJsonSchema
 
 from anxin.workorders.schemas import StrictIn
 
-
 # Yuan with at most two decimals, as a JSON number or a string ("85.00"); the document says which strings.
 _DIGITS = r"[0-9]{1,8}(\.[0-9]{1,2})?"
 Money = Annotated[
