@@ -12,6 +12,7 @@ from anxin.pricing import services
 from anxin.pricing.models import Approval, Payment
 from anxin.pricing.tests.factories import order_at_quote, part_make, price_list_make
 from anxin.workorders.choices import Status
+from tests.browser.test_accessibility import axe_findings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +54,7 @@ def test_the_customer_signs_the_quote_on_the_technicians_phone(
     # and sends it: the customer checks the lines and signs on the same screen
     page.click("#send-quote button[type=submit]")
     page.wait_for_selector("#customer-sign canvas")
+    findings = axe_findings(page)  # the page the customer reads and signs
     page.locator("#customer-sign canvas").scroll_into_view_if_needed()
     _draw(page, "#customer-sign canvas")
     screenshot(page, "quote-signature-phone")
@@ -79,3 +81,8 @@ def test_the_customer_signs_the_quote_on_the_technicians_phone(
     assert "张伟" not in page.text_content("#payer")
     assert Payment.objects.get().receipt_number == page.text_content("#receipt-number").strip()
     screenshot(page, "quote-receipt-phone")
+    findings += axe_findings(page)
+    for url in (f"/prices/{brand.code}/", f"/prices/quote/{order.number}/?t={order.tracking_token}"):
+        page.goto(live_server.url + url)
+        findings += axe_findings(page)
+    assert not findings, "\n".join(findings)
