@@ -358,6 +358,8 @@ ANXIN_MESSAGES_ESSENTIAL_PER_DAY = env_int("ANXIN_MESSAGES_ESSENTIAL_PER_DAY", 3
 ANXIN_QUIET_HOURS_START = env_int("ANXIN_QUIET_HOURS_START", 21)
 ANXIN_QUIET_HOURS_END = env_int("ANXIN_QUIET_HOURS_END", 8)
 ANXIN_SMS_PROVIDER = env_str("ANXIN_SMS_PROVIDER", "anxin.notifications.providers.ConsoleSmsProvider")
+# Payments (anxin/pricing/providers.py): the demo provider marks every charge paid at once.
+ANXIN_PAYMENT_PROVIDER = env_str("ANXIN_PAYMENT_PROVIDER", "anxin.pricing.providers.DemoPaymentProvider")
 # HMAC secrets of the webhooks. The demo values exist only in the demo (DEBUG on, not production);
 # elsewhere an unset secret refuses every webhook call, and production refuses to start.
 ANXIN_SOCIAL_WEBHOOK_SECRET = env_str(

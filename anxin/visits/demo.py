@@ -23,7 +23,7 @@ from anxin.visits.services import (
     result_judge,
     standards_load,
 )
-from anxin.workorders.choices import Status
+from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 
 # Answers per checklist key: a realistic visit with one or two findings each (photo items are left to
@@ -118,6 +118,6 @@ def visits_demo_load() -> tuple[StandardsLoaded, int]:
         "category", "brand", "device", "technician__user"
     )
     for order in orders:
-        arrived = order.events.filter(event="arrive").order_by("created_at").first()
+        arrived = order.events.filter(event=Event.ARRIVE).order_by("created_at").first()
         written += _visit_write(order, arrived.created_at if arrived else timezone.now())
     return loaded, written

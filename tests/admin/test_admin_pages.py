@@ -25,6 +25,7 @@ from anxin.network.models import CoverageArea
 from anxin.notifications.models import Job
 from anxin.parts.tests.factories import parts_admin_rows
 from anxin.visits.services import standards_load
+from anxin.pricing.tests.factories import price_list_make
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
@@ -85,6 +86,7 @@ def one_of_each(
     if not Job.objects.exists():
         Job.objects.create(kind="test", payload={})
     parts_admin_rows(brand=brand, technician=technician, order=order, admin=superuser)
+    price_list_make(brand=brand, category=category)
     return {"order": order, "claim": claim}
 
 
