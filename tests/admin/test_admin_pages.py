@@ -24,8 +24,8 @@ from anxin.evidence.tests.factories import make_buyer, make_claim, make_rule
 from anxin.network.models import CoverageArea
 from anxin.notifications.models import Job
 from anxin.parts.tests.factories import parts_admin_rows
-from anxin.visits.services import standards_load
 from anxin.pricing.tests.factories import price_list_make
+from anxin.visits.services import standards_load
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
