@@ -133,7 +133,7 @@ def children_for(
     # time on its thread-sensitive executor; see ADR "Real-time channel" for what that costs HTTP).
     web = [
         gunicorn, "anxin.asgi:application", "--bind", f"{host}:{port}", "--workers", workers,
-        "--worker-class", "uvicorn.workers.UvicornWorker", "--graceful-timeout", "10",
+        "--worker-class", "uvicorn_worker.UvicornWorker", "--graceful-timeout", "10",
         # gunicorn's default control socket is ~/.gunicorn/: keep every file inside the project.
         "--control-socket", str(data_dir / "gunicorn.ctl"),
     ]  # fmt: skip
