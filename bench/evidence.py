@@ -180,7 +180,9 @@ def scene_sequences(mirror: Path) -> dict[str, list[np.ndarray]]:
         for name, paths in wanted.items():
             photos = [git_photo(mirror, repo, commit, path) for path in paths]
             if any(photo is None for photo in photos):
-                print(f"NOTE: {repo} at {commit[:10]} not under {mirror}: real scene sequence {name!r} skipped")
+                print(
+                    f"NOTE: {repo} at {commit[:10]} not under {mirror}: real scene sequence {name!r} skipped"
+                )
                 continue
             sequences[name] = cast(list[np.ndarray], photos)
     return sequences

@@ -167,8 +167,12 @@ def _fine_textured_scene() -> np.ndarray:
     """A 2048 px "world": a photograph enlarged, with fabric-like texture finer than 3 px on top."""
     from skimage import data as skdata
 
-    base = cv2.resize(cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR), (2048, 2048), interpolation=cv2.INTER_CUBIC)
-    weave = cv2.GaussianBlur(np.random.default_rng(40).normal(0, 12, (2048, 2048)).astype(np.float32), (0, 0), 0.7)
+    base = cv2.resize(
+        cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR), (2048, 2048), interpolation=cv2.INTER_CUBIC
+    )
+    weave = cv2.GaussianBlur(
+        np.random.default_rng(40).normal(0, 12, (2048, 2048)).astype(np.float32), (0, 0), 0.7
+    )
     return np.clip(base + weave[..., None], 0, 255).astype(np.uint8)
 
 
