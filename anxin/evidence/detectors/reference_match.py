@@ -84,6 +84,9 @@ class Features:
     keypoints: np.ndarray  # (n, 2) float32 coordinates
     descriptors: np.ndarray | None
     _search: faiss.IndexBinaryFlat | None = field(default=None, repr=False)
+    # ``bgr`` times ``zoom`` (the shrunk search variant): the detail test needs the claim as sent.
+    zoom: float = 1.0
+    unzoomed: np.ndarray | None = field(default=None, repr=False)
 
     def nearest_two(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hamming distances and indices of each query descriptor's two nearest descriptors here.
@@ -99,7 +102,7 @@ class Features:
     @classmethod
     def of(cls, bgr: np.ndarray, zoom: float = 1.0) -> Features:
         """Features at MATCH_SIDE (small pictures are enlarged to it), times ``zoom``."""
-        small = downscale(bgr, MATCH_SIDE)
+        small = unzoomed = downscale(bgr, MATCH_SIDE)
         factor = MATCH_SIDE / max(small.shape[:2]) * zoom
         if abs(factor - 1.0) > 0.01:
             # A copy resized to half size has its features at other pyramid levels: bring it back.
@@ -117,7 +120,12 @@ class Features:
         if len(keypoints) < FEW_KEYPOINTS:
             keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
-        return cls(bgr=small, keypoints=points, descriptors=descriptors)
+        if zoom == 1.0:
+            return cls(bgr=small, keypoints=points, descriptors=descriptors)
+        unzoomed = cv2.resize(
+            unzoomed, None, fx=factor / zoom, fy=factor / zoom, interpolation=cv2.INTER_LINEAR
+        )
+        return cls(bgr=small, keypoints=points, descriptors=descriptors, zoom=zoom, unzoomed=unzoomed)
 
 
 @dataclass
@@ -456,11 +464,13 @@ def _detail_ratio(ref: Reference, claim: Features, homography: np.ndarray) -> tu
     is not mistaken for a new close-up."""
     source = ref.detail if ref.detail is not None else ref.features.bgr
     scale = ref.features.bgr.shape[1] / source.shape[1]
-    homography = homography @ np.diag([scale, scale, 1.0])  # source pixels -> claim pixels
-    magnification = _magnification(homography, claim.bgr.shape)
+    # source pixels -> the claim's pixels as sent (not the shrunk copy the zoomed search matched)
+    homography = np.diag([1 / claim.zoom, 1 / claim.zoom, 1.0]) @ homography @ np.diag([scale, scale, 1.0])
+    picture = claim.unzoomed if claim.unzoomed is not None else claim.bgr
+    magnification = _magnification(homography, picture.shape)
     if magnification < MAGNIFIED:
         return magnification, 0.0
-    height, width = claim.bgr.shape[:2]
+    height, width = picture.shape[:2]
     enlarged = cv2.warpPerspective(source, homography, (width, height), flags=cv2.INTER_LINEAR)
     inside = cv2.warpPerspective(
         np.full(source.shape[:2], 255, np.uint8), homography, (width, height), flags=cv2.INTER_NEAREST
@@ -472,7 +482,7 @@ def _detail_ratio(ref: Reference, claim: Features, homography: np.ndarray) -> tu
     used = counts >= 0.5 * mask.size / 64
     if not used.any():
         return magnification, 0.0
-    claim_detail = np.bincount(labels, _fine_detail(claim.bgr)[mask], minlength=64)[used] / counts[used]
+    claim_detail = np.bincount(labels, _fine_detail(picture)[mask], minlength=64)[used] / counts[used]
     enlarged_detail = np.bincount(labels, _fine_detail(enlarged)[mask], minlength=64)[used] / counts[used]
     return magnification, float(np.median(claim_detail / np.maximum(enlarged_detail, 0.5)))
 
