@@ -94,6 +94,26 @@ GENUINE_CLASSES = (
 # added after the classes above (whose sample count ``--total`` sets).
 REAL_PRODUCT_FORGED = ("painted_on_real_product_photo", "laundered_real_product_photo")
 REAL_PRODUCT_GENUINE = ("real_product_other_view",)
+# Real multi-view photographs of scenes (sample data of two BSD-licensed repositories, read from
+# their git snapshots): every photo is a claim against its neighbours in the sequence.
+REAL_SCENE_FORGED = ("painted_on_real_scene_photo",)
+REAL_SCENE_GENUINE = ("real_scene_other_view",)
+# (repository, commit, sequences: name -> photo paths in shooting order)
+SCENE_SOURCES: tuple[tuple[str, str, dict[str, tuple[str, ...]]], ...] = (
+    (
+        "mapillary/OpenSfM",
+        "238744cdf3b5d50149c50d136a87f7fea25ad5cd",
+        {
+            "lund": tuple(f"data/lund/images/{n:02d}.jpg" for n in range(1, 30)),
+            "berlin": tuple(f"data/berlin/images/{n:02d}.jpg" for n in range(1, 4)),
+        },
+    ),
+    (
+        "vlfeat/vlfeat",
+        "1b9075fc42fe54b42f0e937f8b9a230d8e2c7701",
+        {"river": ("data/river1.jpg", "data/river2.jpg"), "roofs": ("data/roofs1.jpg", "data/roofs2.jpg")},
+    ),
+)
 
 
 @dataclass
@@ -139,6 +159,33 @@ def abo_products(mirror: Path) -> dict[str, dict[str, np.ndarray]]:
             assert photo is not None, name  # a JPEG from the pinned snapshot
             products[product][Path(file_name).stem] = photo
     return dict(products)
+
+
+def git_photo(mirror: Path, repo: str, commit: str, path: str) -> np.ndarray | None:
+    """One photo from the git snapshot of ``repo`` under ``mirror``; None when it is not there."""
+    git_dir = mirror / repo.replace("/", "+") / "repo"
+    try:
+        data = subprocess.run(
+            ["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"], capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+
+
+def scene_sequences(mirror: Path) -> dict[str, list[np.ndarray]]:
+    """Sequence name -> its photos in shooting order, from SCENE_SOURCES (a NOTE for each one missing)."""
+    sequences = {}
+    for repo, commit, wanted in SCENE_SOURCES:
+        for name, paths in wanted.items():
+            photos = [git_photo(mirror, repo, commit, path) for path in paths]
+            if any(photo is None for photo in photos):
+                print(
+                    f"NOTE: {repo} at {commit[:10]} not under {mirror}: real scene sequence {name!r} skipped"
+                )
+                continue
+            sequences[name] = cast(list[np.ndarray], photos)
+    return sequences
 
 
 def skimage_photos() -> dict[str, np.ndarray]:
@@ -576,6 +623,42 @@ def build(
                     others,
                     source,
                 )
+
+    # Real multi-view photographs of scenes: each photo is the claim, its neighbours in the
+    # sequence (the photos taken just before and after it, from a few steps away) are the listing.
+    # Forged: damage painted on the photo (then the usual post-processing) with the photo itself
+    # among the references. Split unit: the photograph, as for the catalog photos above.
+    for name, photos_in_order in (scene_sequences(mirror) if mirror else {}).items():
+        for number, photo in enumerate(photos_in_order):
+            source = f"photo:{name}-{number + 1:02d}"
+            neighbours = [n for n in (number - 1, number + 1) if 0 <= n < len(photos_in_order)]
+            others = ReferenceSet()
+            for n in neighbours:
+                others.add(f"listing-{name}-{n + 1:02d}", photos_in_order[n])
+            for _ in range(2):
+                image = T.crop(photo, rng, float(rng.uniform(0.75, 1.0)))
+                add(
+                    "genuine",
+                    "real_scene_other_view",
+                    f"scene_{name}",
+                    encode_claim(image, rng, forged=False),
+                    others,
+                    source,
+                )
+            with_itself = ReferenceSet()
+            with_itself.add(f"listing-{name}-{number + 1:02d}", photo)
+            for n in neighbours:
+                with_itself.add(f"listing-{name}-{n + 1:02d}", photos_in_order[n])
+            method = DERIVED[number % len(DERIVED)]
+            image, _ = post_process(paint(method, photo, rng), rng)
+            add(
+                "forged",
+                "painted_on_real_scene_photo",
+                method,
+                encode_claim(image, rng, forged=True),
+                with_itself,
+                source,
+            )
     return samples, index, features, earlier
 
 
@@ -794,8 +877,8 @@ def table(outcomes: list[tuple[Sample, str, list[str]]], title: str) -> None:
     print(f"\n{title}\n\n| set | class | n | flagged (medium+high) |\n|---|---|---:|---:|")
     totals = {"genuine": [0, 0], "forged": [0, 0]}
     for truth, classes in (
-        ("forged", FORGED_CLASSES + REAL_PRODUCT_FORGED),
-        ("genuine", GENUINE_CLASSES + REAL_PRODUCT_GENUINE),
+        ("forged", FORGED_CLASSES + REAL_PRODUCT_FORGED + REAL_SCENE_FORGED),
+        ("genuine", GENUINE_CLASSES + REAL_PRODUCT_GENUINE + REAL_SCENE_GENUINE),
     ):
         for cls in classes:
             n, flagged = per_class.get((truth, cls), [0, 0])

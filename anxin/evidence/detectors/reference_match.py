@@ -58,6 +58,16 @@ CROP_ZOOM = 0.8
 FEW_KEYPOINTS = 300
 FAINT_FAST_THRESHOLD = 4
 PHASH_COPY = 6  # bits: same picture even where features are too few to fit a homography
+# A copy means the *photo* was reused, not that the same object appears: the reused picture fills
+# most of the claim frame. Another catalog view that shows a close-up listing photo shrunk into a
+# corner of its frame (a duffel bag's strap and badge) matches there, and only there.
+COPY_COVER = 0.5  # share of the claim frame the warped reference must cover for a copy
+# A close-up photo of the same product matches part of a listing photo enlarged. A copy enlarged
+# that much is the reference's pixels blown up: it cannot hold finer detail than they do, whereas a
+# new close-up resolves texture (fabric weave, print edges) the enlarged reference lacks.
+MAGNIFIED = 1.25  # linear scale from the reference (its own pixels, up to DETAIL_SIDE) to the claim
+DETAIL_SIDE = 1280  # the reference is kept at up to this size for the detail test
+DETAIL_RATIO = 1.75  # claim fine detail / enlarged reference's (median tile) above this: photographed anew
 
 _ORB: dict[int, cv2.ORB] = {}
 
@@ -74,6 +84,9 @@ class Features:
     keypoints: np.ndarray  # (n, 2) float32 coordinates
     descriptors: np.ndarray | None
     _search: faiss.IndexBinaryFlat | None = field(default=None, repr=False)
+    # ``bgr`` times ``zoom`` (the shrunk search variant): the detail test needs the claim as sent.
+    zoom: float = 1.0
+    unzoomed: np.ndarray | None = field(default=None, repr=False)
 
     def nearest_two(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hamming distances and indices of each query descriptor's two nearest descriptors here.
@@ -89,7 +102,7 @@ class Features:
     @classmethod
     def of(cls, bgr: np.ndarray, zoom: float = 1.0) -> Features:
         """Features at MATCH_SIDE (small pictures are enlarged to it), times ``zoom``."""
-        small = downscale(bgr, MATCH_SIDE)
+        small = unzoomed = downscale(bgr, MATCH_SIDE)
         factor = MATCH_SIDE / max(small.shape[:2]) * zoom
         if abs(factor - 1.0) > 0.01:
             # A copy resized to half size has its features at other pyramid levels: bring it back.
@@ -107,7 +120,12 @@ class Features:
         if len(keypoints) < FEW_KEYPOINTS:
             keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
-        return cls(bgr=small, keypoints=points, descriptors=descriptors)
+        if zoom == 1.0:
+            return cls(bgr=small, keypoints=points, descriptors=descriptors)
+        unzoomed = cv2.resize(
+            unzoomed, None, fx=factor / zoom, fy=factor / zoom, interpolation=cv2.INTER_LINEAR
+        )
+        return cls(bgr=small, keypoints=points, descriptors=descriptors, zoom=zoom, unzoomed=unzoomed)
 
 
 @dataclass
@@ -116,6 +134,8 @@ class Reference:
     kind: str
     features: Features
     hashes: ImageHashes
+    # The picture as given, shrunk to DETAIL_SIDE when larger (for ``_detail_ratio``).
+    detail: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -131,6 +151,8 @@ class MatchResult:
     phash_distance: int
     inlier_ratio: float = 1.0
     edge_agreement: float = 1.0
+    magnification: float = 1.0  # linear scale from the reference (as held) to the claim
+    detail_ratio: float = 0.0  # claim's fine detail / enlarged reference's (only when magnified)
     # reference, claim features, homography, colour transform: what ``_localize`` redoes at MATCH_SIDE
     source: tuple[Reference, Features, np.ndarray, np.ndarray | None] | None = field(default=None, repr=False)
     residual: np.ndarray | None = field(default=None, repr=False)
@@ -150,7 +172,14 @@ class MatchResult:
             "phash_distance": self.phash_distance,
             "inlier_ratio": round(self.inlier_ratio, 3),
             "edge_agreement": round(self.edge_agreement, 3),
+            "magnification": round(self.magnification, 2),
+            "detail_ratio": round(self.detail_ratio, 2),
         }
+
+    @property
+    def photographed_anew(self) -> bool:
+        """Aligned with the reference, but not its photo reused (see COPY_COVER and MAGNIFIED)."""
+        return self.overlap < COPY_COVER or self.detail_ratio > DETAIL_RATIO
 
 
 class ReferenceSet:
@@ -164,7 +193,9 @@ class ReferenceSet:
 
     def add(self, key: str, bgr: np.ndarray, *, kind: str = "listing") -> None:
         rgb = cv2.cvtColor(downscale(bgr, MATCH_SIDE), cv2.COLOR_BGR2RGB)
-        self.references.append(Reference(key, kind, Features.of(bgr), compute_hashes(rgb)))
+        # The features' copy of a small picture is enlarged to MATCH_SIDE: keep its own pixels.
+        detail = downscale(bgr, DETAIL_SIDE)
+        self.references.append(Reference(key, kind, Features.of(bgr), compute_hashes(rgb), detail))
 
 
 def _homography(ref: Features, claim: Features) -> tuple[np.ndarray, int, float] | None:
@@ -403,9 +434,61 @@ def _compare(
         claim_bgr=claim_bgr,
     )
     result.edge_agreement = edge_agreement
+    result.magnification, result.detail_ratio = _detail_ratio(ref, claim, homography)
     _set_regions(result, regions)
     result.source = (ref, claim, homography, coefficients)
     return result
+
+
+def _magnification(homography: np.ndarray, claim_shape: tuple[int, ...]) -> float:
+    """Linear scale of ``homography`` (reference -> claim) where it lands on the claim's centre."""
+    height, width = claim_shape[:2]
+    centre = np.linalg.solve(homography, np.array([width / 2, height / 2, 1.0]))
+    x, y = centre[0] / centre[2], centre[1] / centre[2]
+    linear, shift, row = homography[:2, :2], homography[:2, 2], homography[2, :2]
+    depth = float(row @ (x, y) + homography[2, 2])
+    jacobian = (linear * depth - np.outer(linear @ (x, y) + shift, row)) / depth**2
+    return float(np.sqrt(abs(np.linalg.det(jacobian))))
+
+
+def _fine_detail(bgr: np.ndarray) -> np.ndarray:
+    """|grey - blurred grey| per pixel (grey levels): texture finer than ~3 px."""
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    return cv2.absdiff(gray, cv2.GaussianBlur(gray, (0, 0), 1.5))
+
+
+def _detail_ratio(ref: Reference, claim: Features, homography: np.ndarray) -> tuple[float, float]:
+    """(magnification, detail ratio): how much finer the claim's texture is than the reference's
+    pixels enlarged onto it. Measured only when the claim enlarges the reference by MAGNIFIED or
+    more, from the reference at the largest size held, so a copy made from a large listing photo
+    is not mistaken for a new close-up."""
+    source = ref.detail if ref.detail is not None else ref.features.bgr
+    scale = ref.features.bgr.shape[1] / source.shape[1]
+    # source pixels -> the claim's pixels as sent (not the shrunk copy the zoomed search matched)
+    homography = np.diag([1 / claim.zoom, 1 / claim.zoom, 1.0]) @ homography @ np.diag([scale, scale, 1.0])
+    picture = claim.unzoomed if claim.unzoomed is not None else claim.bgr
+    magnification = _magnification(homography, picture.shape)
+    if magnification < MAGNIFIED:
+        return magnification, 0.0
+    height, width = picture.shape[:2]
+    enlarged = cv2.warpPerspective(source, homography, (width, height), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpPerspective(
+        np.full(source.shape[:2], 255, np.uint8), homography, (width, height), flags=cv2.INTER_NEAREST
+    )
+    mask = cv2.erode(inside, np.ones((7, 7), np.uint8)) > 0
+    # Median over tiles of the ratio: painted damage and JPEG blocks add detail in a few tiles only.
+    labels = tile_labels(mask.shape, 8)[mask]
+    counts = np.bincount(labels, minlength=64)
+    used = counts >= 0.5 * mask.size / 64
+    if not used.any():
+        return magnification, 0.0
+    claim_detail = np.bincount(labels, _fine_detail(picture)[mask], minlength=64)[used] / counts[used]
+    enlarged_detail = np.bincount(labels, _fine_detail(enlarged)[mask], minlength=64)[used] / counts[used]
+    return magnification, float(np.median(claim_detail / np.maximum(enlarged_detail, 0.5)))
+
+
+def _is_copy(result: MatchResult) -> bool:
+    return result.agreement >= _copy_threshold(result.kind) and not result.photographed_anew
 
 
 def _set_regions(result: MatchResult, regions: list[dict[str, float]]) -> None:
@@ -449,20 +532,22 @@ def match(claim_bgr: np.ndarray, claim_hashes: ImageHashes, references: Referenc
         phash_distance = (claim_hashes.phash ^ ref.hashes.phash).bit_count()
         candidates: list[MatchResult] = []
         for mirrored, zoom in variants:
-            if candidates and max(c.agreement for c in candidates) >= _copy_threshold(ref.kind):
+            if any(_is_copy(c) for c in candidates):
                 break
             claim = claim_features(mirrored, zoom)
             found = _homography(ref.features, claim)
             if found is not None:
                 candidates.append(_compare(ref, claim, *found, mirrored))
         if candidates:
-            best = max(candidates, key=lambda r: r.agreement)
+            best = max(candidates, key=lambda r: (_is_copy(r), r.agreement))
             best.phash_distance = phash_distance
             results.append(best)
         elif phash_distance <= PHASH_COPY:
             results.append(MatchResult(ref.key, ref.kind, 0, 1.0, 1.0, 0.0, [], False, phash_distance))
-    results.sort(key=lambda r: (-(r.agreement * min(1.0, r.overlap / MIN_OVERLAP)), -r.inliers))
-    if results and results[0].agreement >= _copy_threshold(results[0].kind):
+    results.sort(
+        key=lambda r: (not _is_copy(r), -(r.agreement * min(1.0, r.overlap / MIN_OVERLAP)), -r.inliers)
+    )
+    if results and _is_copy(results[0]):
         _localize(results[0])
     return results
 
@@ -514,9 +599,7 @@ def check(results: list[MatchResult], reference_count: int) -> Signal:
     details = {"best": best.summary(), "matches": [r.summary() for r in results[:3]]}
     source_en = "listing photo" if best.kind == "listing" else "shipping photo"
     source_zh = "商品主图" if best.kind == "listing" else "发货照片"
-    if best.agreement >= _copy_threshold(best.kind) or (
-        best.inliers == 0 and best.phash_distance <= PHASH_COPY
-    ):
+    if _is_copy(best) or (best.inliers == 0 and best.phash_distance <= PHASH_COPY):
         if best.regions:
             where = best.regions[0]
             return Signal(
@@ -535,6 +618,23 @@ def check(results: list[MatchResult], reference_count: int) -> Signal:
             Strength.STRONG,
             f"Claim photo is a copy of the merchant's {source_en} ({best.reference}); it cannot show the buyer's item.",
             f"申请照片就是商家{source_zh}（{best.reference}）的复制，不能证明买家收到的商品状况。",
+            details,
+        )
+    if best.photographed_anew and best.agreement >= _copy_threshold(best.kind):
+        if best.detail_ratio > DETAIL_RATIO:
+            why_en = f"the claim shows {best.detail_ratio:.1f}x the fine detail of that part enlarged"
+            why_zh = f"申请照片的细节是该局部放大后的 {best.detail_ratio:.1f} 倍"
+        else:
+            why_en = f"it covers only {best.overlap:.0%} of the claim frame"
+            why_zh = f"对齐部分只占申请照片画面的 {best.overlap:.0%}"
+        return Signal(
+            CHECK,
+            "independent",
+            Strength.NONE,
+            f"Part of the {source_en} ({best.reference}) lines up with the claim photo, but it is not the "
+            f"photo reused: {why_en}. Another photo of the same product.",
+            f"{source_zh}（{best.reference}）的局部与申请照片对齐，但不是同一张照片的复用：{why_zh}，"
+            "为同款商品的另一张照片。",
             details,
         )
     return Signal(

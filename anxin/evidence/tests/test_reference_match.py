@@ -161,3 +161,59 @@ def test_a_copy_of_a_blurred_photo_with_few_sharp_corners_is_still_a_copy():
     signal, _ = _check(laundered, refs)
 
     assert signal.strength == Strength.STRONG, signal.details
+
+
+def _fine_textured_scene() -> np.ndarray:
+    """A 2048 px "world": a photograph enlarged, with fabric-like texture finer than 3 px on top."""
+    from skimage import data as skdata
+
+    base = cv2.resize(
+        cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR), (2048, 2048), interpolation=cv2.INTER_CUBIC
+    )
+    weave = cv2.GaussianBlur(
+        np.random.default_rng(40).normal(0, 12, (2048, 2048)).astype(np.float32), (0, 0), 0.7
+    )
+    return np.clip(base + weave[..., None], 0, 255).astype(np.uint8)
+
+
+def test_a_new_close_up_of_part_of_the_listing_is_not_a_copy_of_it():
+    # The listing holds the scene at 512 px, where the texture averages out; the buyer's close-up
+    # of one part resolves it. Aligned with the listing, but no enlargement of it has that detail.
+    scene = _fine_textured_scene()
+    refs = reference_match.ReferenceSet()
+    refs.add("listing-scene", cv2.resize(scene, (512, 512), interpolation=cv2.INTER_AREA))
+    close_up = cv2.resize(scene[600:1320, 700:1420], (640, 640), interpolation=cv2.INTER_AREA)
+
+    signal, results = _check(close_up, refs)
+
+    assert signal.strength == Strength.NONE, signal.details
+    assert results[0].magnification > reference_match.MAGNIFIED
+    assert results[0].detail_ratio > reference_match.DETAIL_RATIO
+
+
+def test_the_same_part_of_the_listing_enlarged_and_painted_on_is_still_a_copy():
+    rng = np.random.default_rng(41)
+    listing = cv2.resize(_fine_textured_scene(), (512, 512), interpolation=cv2.INTER_AREA)
+    refs = reference_match.ReferenceSet()
+    refs.add("listing-scene", listing)
+    enlarged = cv2.resize(listing[150:330, 175:355], (640, 640), interpolation=cv2.INTER_CUBIC)
+    forged = T.recompress(T.draw_crack(enlarged, rng, width=3), 70)
+
+    signal, results = _check(forged, refs)
+
+    assert signal.strength == Strength.STRONG, signal.details
+    assert results[0].magnification > reference_match.MAGNIFIED
+
+
+def test_a_listing_photo_seen_small_in_a_corner_of_another_photo_is_not_a_copy(listing, references):
+    # Another catalog view can contain a close-up listing photo's subject small, in one part of
+    # its frame: it lines up there, but a reused photo fills the claim's frame.
+    rng = np.random.default_rng(42)
+    other = T.render(T.make_model(43), rng)
+    small = T.resize(listing, 0.35)
+    other[20 : 20 + small.shape[0], 20 : 20 + small.shape[1]] = small
+
+    signal, results = _check(other, references)
+
+    assert signal.strength == Strength.NONE, signal.details
+    assert results and results[0].overlap < reference_match.COPY_COVER
