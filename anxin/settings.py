@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates through the app loader
     "ninja",
     "django_htmx",
     "template_partials",
@@ -157,6 +158,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "anxin.urls"
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/attrs.html gives every form Tabler's
+# classes (ADR 22).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "anxin.wsgi.application"
 
 TEMPLATES = [
