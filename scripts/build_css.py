@@ -231,8 +231,9 @@ def _prune_properties(css: str, also_read: str) -> str:
     css = re.sub(r"([{;])(--[\w-]+)\s*:[^;{}]*(?=[;}])", drop, css)
     css = re.sub(r"\{;+", "{", css)
     css = re.sub(r";;+", ";", css)
-    # Rules left with nothing in them (a :root block of unread colours).
-    return re.sub(r"(?<=[}\s])[^{}@]+\{;?\}", "", css)
+    # Rules left with nothing in them (a :root block of unread colours) go, unless they name a class: `.x{}`
+    # stays so the subset still lists every class our sources use (tests/static/test_css_subset.py).
+    return re.sub(r"(?<=[}\s])([^{}@]+)\{;?\}", lambda m: m.group(0) if "." in m.group(1) else "", css)
 
 
 def _prune_keyframes(css: str) -> str:
