@@ -106,8 +106,10 @@ ANXIN_TRUSTED_PROXIES = env_str("ANXIN_TRUSTED_PROXIES")
 ANXIN_TRUSTED_PROXY_HOPS = env_int("ANXIN_TRUSTED_PROXY_HOPS", 1)
 
 INSTALLED_APPS = [
-    "unfold",  # admin theme (ADR 20): before django.contrib.admin so its templates win
-    "django.contrib.admin",
+    # Admin theme (ADR 20): Unfold before the admin so its templates win; Unfold's BasicAppConfig leaves
+    # admin.site alone, and our AdminConfig makes it anxin.admin_theme.sites.AnxinAdminSite (apps in work order).
+    "unfold.apps.BasicAppConfig",
+    "anxin.admin_theme.apps.AnxinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
