@@ -17,7 +17,7 @@ def test_admin_site_is_ours():
 
 def test_it_lists_orders_first_and_the_system_tables_last(django_user_model):
     request = RequestFactory().get("/admin/")
-    request.user = django_user_model.objects.create_superuser(username="root", password="x", role="admin")
+    request.user = django_user_model.objects.create_superuser(username="root", password="x")
     labels = [app["app_label"] for app in admin.site.get_app_list(request)]
     known = [label for label in labels if label in APP_ORDER]
     assert labels[0] == "workorders"
@@ -26,6 +26,7 @@ def test_it_lists_orders_first_and_the_system_tables_last(django_user_model):
     assert labels.index("catalog") < labels.index("accounts") < labels.index("core")
 
 
-def test_the_index_page_shows_the_apps_in_that_order(admin_client):
-    html = admin_client.get("/admin/").content.decode()
+def test_the_index_page_shows_the_apps_in_that_order(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser(username="root", password="x"))
+    html = client.get("/admin/").content.decode()
     assert html.index("/admin/workorders/") < html.index("/admin/dispatch/") < html.index("/admin/accounts/")
