@@ -106,7 +106,8 @@ class Throttled:
         self.page.goto(url, wait_until="load")
         self.page.wait_for_load_state("networkidle")
         timing = self.page.evaluate(
-            "(t => ({dcl: t.domContentLoadedEventEnd, load: t.loadEventEnd}))"
+            "(t => ({dcl: t.domContentLoadedEventEnd, load: t.loadEventEnd, ttfb: t.responseStart,"
+            " html: t.responseEnd}))"
             "(performance.getEntriesByType('navigation')[0])"
         )
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
