@@ -171,7 +171,8 @@ WSGI_APPLICATION = "anxin.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # static/ last: customer pages inline their stylesheets with {% include "css/anxin.css" %} (ADR 22).
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "static"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.templatetags.static import static
 
 from tests.browser.test_screenshots import _pages, world  # noqa: F401  (fixture)
 
@@ -32,8 +33,10 @@ COMPARE = """async () => {
   const off = document.createElement('style');
   off.textContent = '*,*::before,*::after{transition:none!important;animation:none!important}';
   document.head.append(off);
+  // Staff pages link the subset; customer pages carry it inline (<style id="css-tabler">).
   const link = document.querySelector('link[href*="tabler.subset"]');
-  if (!link) return ['no subset stylesheet on the page'];
+  const inline = document.getElementById('css-tabler');
+  if (!link && !inline) return ['no subset stylesheet on the page'];
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   const props = PROPS;
@@ -44,10 +47,11 @@ COMPARE = """async () => {
     return out;
   }));
   const before = snap();
-  await new Promise((done, fail) => {
+  if (link) await new Promise((done, fail) => {
     const full = link.cloneNode(); full.href = link.href.replace('tabler.subset.css', 'tabler.min.css');
     full.onload = done; full.onerror = fail; link.replaceWith(full);
   });
+  else inline.textContent = await (await fetch(FULL_URL)).text();
   const after = snap(); const elements = [...document.querySelectorAll('body *')]; const diffs = [];
   before.forEach((parts, i) => parts.forEach((style, k) => {
     for (const prop in style) if (after[i][k][prop] !== style[prop])
@@ -73,7 +77,9 @@ def test_the_subset_renders_every_main_page_like_the_full_stylesheet(live_server
                 continue
             page.goto(live_server.url + path)
             page.wait_for_load_state("networkidle")
-            script = COMPARE.replace("PROPS", json.dumps(PROPS))
+            script = COMPARE.replace("PROPS", json.dumps(PROPS)).replace(
+                "FULL_URL", json.dumps(static("vendor/tabler/tabler.min.css"))
+            )
             differences += [f"{username or 'visitor'} {name}: {d}" for d in page.evaluate(script)[:20]]
         context.close()
     assert not differences, "\n".join(differences[:80])
