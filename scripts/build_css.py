@@ -156,7 +156,9 @@ def stylesheet_classes(css: str) -> set[str]:
     found: set[str] = set()
     for prelude in _preludes(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)):
         for selector in split_selectors(prelude):
-            found |= {n.replace("\\", "") for n in CLASS_SELECTOR.findall(ATTRIBUTE_SELECTOR.sub("", selector))}
+            found |= {
+                n.replace("\\", "") for n in CLASS_SELECTOR.findall(ATTRIBUTE_SELECTOR.sub("", selector))
+            }
     return found
 
 
@@ -165,7 +167,9 @@ def _preludes(rules: list) -> Iterator[str]:  # type: ignore[type-arg]
         if rule.type == "qualified-rule":
             yield tinycss2.serialize(rule.prelude).strip()
         elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword != "keyframes":
-            yield from _preludes(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+            yield from _preludes(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            )
 
 
 # -- The cut --------------------------------------------------------------------------------------------
@@ -198,7 +202,9 @@ class Subset:
         if rule.content is None:
             return [head + ";"]
         if rule.lower_at_keyword in {"media", "supports", "container", "layer"}:
-            inner = self.rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+            inner = self.rules(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            )
             return [head + "{" + "".join(inner) + "}"] if inner else []
         return [head + "{" + tinycss2.serialize(rule.content).strip() + "}"]
 

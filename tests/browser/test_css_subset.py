@@ -19,14 +19,55 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # What a reader sees of an element: box, spacing, colours, type, layout (the full list is ~350 properties and
 # too slow on a loaded machine; anything a dropped rule changes shows in one of these or in a box size).
 PROPS = [
-    "display", "position", "top", "left", "width", "height", "margin-top", "margin-right", "margin-bottom",
-    "margin-left", "padding-top", "padding-right", "padding-bottom", "padding-left", "border-top-width",
-    "border-bottom-width", "border-left-width", "border-top-style", "border-top-color", "border-left-color",
-    "border-top-left-radius", "color", "background-color", "background-image", "font-size", "font-weight",
-    "font-family", "line-height", "text-align", "text-decoration-line", "box-shadow", "opacity", "visibility",
-    "flex-direction", "flex-wrap", "justify-content", "align-items", "gap", "grid-template-columns",
-    "overflow-x", "white-space", "vertical-align", "list-style-type", "cursor", "z-index", "transform",
-    "fill", "stroke", "stroke-width",
+    "display",
+    "position",
+    "top",
+    "left",
+    "width",
+    "height",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border-top-width",
+    "border-bottom-width",
+    "border-left-width",
+    "border-top-style",
+    "border-top-color",
+    "border-left-color",
+    "border-top-left-radius",
+    "color",
+    "background-color",
+    "background-image",
+    "font-size",
+    "font-weight",
+    "font-family",
+    "line-height",
+    "text-align",
+    "text-decoration-line",
+    "box-shadow",
+    "opacity",
+    "visibility",
+    "flex-direction",
+    "flex-wrap",
+    "justify-content",
+    "align-items",
+    "gap",
+    "grid-template-columns",
+    "overflow-x",
+    "white-space",
+    "vertical-align",
+    "list-style-type",
+    "cursor",
+    "z-index",
+    "transform",
+    "fill",
+    "stroke",
+    "stroke-width",
 ]
 
 COMPARE = """async () => {
@@ -62,7 +103,13 @@ COMPARE = """async () => {
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_subset_renders_every_main_page_like_the_full_stylesheet(live_server, browser, login, world, width):  # noqa: F811
+def test_the_subset_renders_every_main_page_like_the_full_stylesheet(
+    live_server,
+    browser,
+    login,
+    world,  # noqa: F811  (the screenshot test's fixture)
+    width,
+):
     phone = width < 768
     differences = []
     for username, pages in _pages(world).items():

@@ -53,7 +53,7 @@ def test_it_reads_class_names_the_way_templates_write_them():
     text = (
         '<span class="badge{% if x != "warning" %} attention{% endif %} tone-{{ t }}">'
         '{% include "p.html" with logout_class="btn-sm w-100" %}{% icon "x" css="text-muted" %}'
-        "{# class=\"not-used\" #}"
+        '{# class="not-used" #}'
     )
     assert build_css.classes_in(text) == {"badge", "attention", "btn-sm", "w-100", "text-muted"}
 

@@ -22,7 +22,12 @@ def test_it_lists_orders_first_and_the_system_tables_last(django_user_model):
     known = [label for label in labels if label in APP_ORDER]
     assert labels[0] == "workorders"
     assert known == sorted(known, key=APP_ORDER.index)
-    assert labels.index("dispatch") < labels.index("network") < labels.index("customers") < labels.index("evidence")
+    assert (
+        labels.index("dispatch")
+        < labels.index("network")
+        < labels.index("customers")
+        < labels.index("evidence")
+    )
     assert labels.index("catalog") < labels.index("accounts") < labels.index("core")
 
 
