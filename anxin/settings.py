@@ -106,13 +106,16 @@ ANXIN_TRUSTED_PROXIES = env_str("ANXIN_TRUSTED_PROXIES")
 ANXIN_TRUSTED_PROXY_HOPS = env_int("ANXIN_TRUSTED_PROXY_HOPS", 1)
 
 INSTALLED_APPS = [
-    "unfold",  # admin theme (ADR 20): before django.contrib.admin so its templates win
-    "django.contrib.admin",
+    # Admin theme (ADR 20): Unfold before the admin so its templates win; Unfold's BasicAppConfig leaves
+    # admin.site alone, and our AdminConfig makes it anxin.admin_theme.sites.AnxinAdminSite (apps in work order).
+    "unfold.apps.BasicAppConfig",
+    "anxin.admin_theme.apps.AnxinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates through the app loader
     "ninja",
     "django_htmx",
     "template_partials",
@@ -143,6 +146,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzipped (ADR 24); below WhiteNoise, which sends its own precompressed files. BREACH:
+    # Django masks the CSRF token anew on every response and pads gzipped bodies with random bytes (HTB).
+    "django.middleware.gzip.GZipMiddleware",
     "anxin.core.middleware.RequestSizeLimitMiddleware",
     "anxin.core.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,12 +165,16 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "anxin.urls"
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/attrs.html gives every form Tabler's
+# classes (ADR 24).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "anxin.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # static/ last: customer pages inline their stylesheets with {% include "css/anxin.css" %} (ADR 24).
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "static"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -185,6 +185,12 @@
     refresh();
     new MutationObserver(refresh).observe(document.body, {childList: true, subtree: true});
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // Both scripts load async (the page is usable before the map draws, ADR 24): start once Leaflet is there too.
+  function whenLeaflet() {
+    if (window.L) { start(); return; }
+    var leaflet = document.querySelector('script[src*="leaflet"]');
+    if (leaflet) leaflet.addEventListener("load", start);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenLeaflet);
+  else whenLeaflet();
 })();

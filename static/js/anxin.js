@@ -76,10 +76,17 @@
     document.querySelectorAll(".is-submitting").forEach(function (f) { f.classList.remove("is-submitting"); });
   });
 
-  document.querySelectorAll(".anxin-toast").forEach(dismissLater);
+  // Runs deferred (staff, technician) or inline in the <head> (customer pages, ADR 24): wait for the DOM.
+  function onReady(init) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  }
+  onReady(function () { document.querySelectorAll(".anxin-toast").forEach(dismissLater); });
 
   // List filters are a closed <details> on phones (the list comes first) and open on wider screens.
-  document.querySelectorAll("details[data-open-from]").forEach(function (details) {
-    if (window.matchMedia("(min-width: " + details.dataset.openFrom + "px)").matches) details.open = true;
+  onReady(function () {
+    document.querySelectorAll("details[data-open-from]").forEach(function (details) {
+      if (window.matchMedia("(min-width: " + details.dataset.openFrom + "px)").matches) details.open = true;
+    });
   });
 })();

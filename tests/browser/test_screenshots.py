@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = ((375, 812), (1280, 900))
 BOTTOM_BAR = 72  # the customer's and technician's fixed bottom bar covers this much of a phone's screen
-PRIMARY = "main .btn-primary, main button[type=submit], #main .btn-primary, #main button[type=submit]"
+# The first visible primary control: Tabler's primary button, a submit button, or the technician's big
+# unmarked button (accept / the next step; his secondary ones carry .secondary).
+PRIMARY = (
+    "main .btn-primary, main button[type=submit], #main .btn-primary, #main button[type=submit], "
+    "main button.big:not(.secondary)"
+)
 
 
 @pytest.fixture
