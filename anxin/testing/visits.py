@@ -8,6 +8,7 @@ test that needs a completed order gets one that honestly passed the gate.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 from decimal import Decimal
@@ -44,6 +45,10 @@ def signature_png() -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def signature_data_url() -> str:
+    return "data:image/png;base64," + base64.b64encode(signature_png()).decode()
 
 
 def _fault_code(order: WorkOrder, *, covered: bool) -> FaultCode:
