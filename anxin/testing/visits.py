@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 from anxin.accounts.models import User
 from anxin.catalog.models import FaultCode
 from anxin.pricing.choices import Decision, LineKind, PaymentMethod, QuoteStatus
-from anxin.pricing.models import PriceLine, PriceList
+from anxin.pricing.models import PriceLine, PriceList, Quote
 from anxin.pricing.selectors import price_list_in_force
 from anxin.pricing.services import payment_record, quote_answer, quote_send, quote_start
 from anxin.visits.choices import PhotoRole, VisitKind
@@ -98,8 +98,8 @@ def visit_diagnose(*, order: WorkOrder, actor: User, paid: bool = False) -> Work
     return order
 
 
-def visit_price(*, order: WorkOrder, actor: User, paid: bool = False) -> WorkOrder:
-    """From ``diagnosed``: warranty decided; out of warranty the customer signs the quote and pays cash."""
+def visit_quote_send(*, order: WorkOrder, actor: User, paid: bool = True) -> Quote:
+    """From ``diagnosed``: warranty decided; out of warranty the quote is sent (REQUEST_APPROVAL)."""
     fault = _fault_code(order, covered=not paid)
     if not paid and order.in_warranty is not True:
         WorkOrder.objects.filter(pk=order.pk).update(in_warranty=True)  # intake's answer: in warranty
@@ -107,11 +107,24 @@ def visit_price(*, order: WorkOrder, actor: User, paid: bool = False) -> WorkOrd
     quote = quote_start(order=order, fault_code=fault, actor=actor)
     if quote.status == QuoteStatus.DRAFT:
         quote = quote_send(quote=quote, actor=actor)
-        quote_answer(
-            quote=quote, decision=Decision.APPROVED, method="on_site", revision=quote.revision,
-            actor=actor, signature=signature_png(),
-        )  # fmt: skip
-        payment_record(order=order, actor=actor, method=PaymentMethod.CASH)
+    order.refresh_from_db()
+    return quote
+
+
+def visit_quote_approve(*, quote: Quote, actor: User) -> None:
+    """The customer signs the quote on the technician's phone (START_REPAIR), then pays cash."""
+    quote_answer(
+        quote=quote, decision=Decision.APPROVED, method="on_site", revision=quote.revision, actor=actor,
+        signature=signature_png(),
+    )  # fmt: skip
+    payment_record(order=quote.order, actor=actor, method=PaymentMethod.CASH)
+
+
+def visit_price(*, order: WorkOrder, actor: User, paid: bool = False) -> WorkOrder:
+    """From ``diagnosed`` to ``in_repair``: in warranty at once, or the signed approval and the payment."""
+    quote = visit_quote_send(order=order, actor=actor, paid=paid)
+    if quote.status == QuoteStatus.SENT:
+        visit_quote_approve(quote=quote, actor=actor)
     order.refresh_from_db()
     return order
 
@@ -133,3 +146,24 @@ def visit_record(*, order: WorkOrder, actor: User | None = None, paid: bool = Fa
     visit_finish(order=order, actor=actor)
     order.refresh_from_db()
     return order
+
+
+def part_fitted(
+    *, order: WorkOrder, actor: User, stocker: User, code: str, removed_serial: str = "", number: str = "SN-PART"
+) -> None:
+    """A serialised genuine part with the brand's ``code``: received into the technician's van (by
+    ``stocker``, a dispatcher), reserved for the order and installed, with the removed part's serial."""
+    from anxin.parts import services as parts
+    from anxin.parts.models import Part, PartCode
+
+    assert order.brand is not None and order.technician is not None
+    part, _ = Part.objects.get_or_create(
+        brand=order.brand,
+        part_number=number,
+        defaults={"name": "测试配件", "list_price": Decimal("80.00"), "serialised": True},
+    )
+    PartCode.objects.get_or_create(code=code.upper(), defaults={"brand": order.brand, "part": part})
+    van = parts.van_of(technician=order.technician)
+    parts.stock_receive(location=van, part=part, quantity=1, actor=stocker)
+    reservation = parts.stock_reserve(order=order, part=part, quantity=1, actor=actor)
+    parts.part_install(reservation=reservation, actor=actor, code=code, removed_serial=removed_serial)
