@@ -58,9 +58,7 @@ def _signature(seed: int) -> bytes:
 
 
 def _checklist(order: WorkOrder, actor: User) -> None:
-    template = next(
-        (t for t in templates_for_order(order=order) if t.kind == VisitKind.INSPECTION), None
-    )
+    template = next((t for t in templates_for_order(order=order) if t.kind == VisitKind.INSPECTION), None)
     if template is None:
         return
     inspection = inspection_start(actor=actor, order=order, template=template)
@@ -72,7 +70,9 @@ def _checklist(order: WorkOrder, actor: User) -> None:
                 filename=f"{item.code}.jpg", inspection=inspection, item_code=item.code,
             )  # fmt: skip
         elif item.code in answers:
-            inspection_record(actor=actor, inspection=inspection, item_code=item.code, value=answers[item.code])
+            inspection_record(
+                actor=actor, inspection=inspection, item_code=item.code, value=answers[item.code]
+            )
         elif item.required:
             value: object = True if item.kind == ItemKind.PASS_FAIL else "正常"
             inspection_record(actor=actor, inspection=inspection, item_code=item.code, value=value)
@@ -117,7 +117,9 @@ def demo_visit_complete(*, order: WorkOrder) -> None:
     for line in quote.lines.filter(kind=LineKind.PART).select_related("part"):
         assert line.part is not None
         reservation = stock_reserve(order=order, part=line.part, quantity=1, actor=actor)
-        part_install(reservation=reservation, actor=actor, code=line.part_code, removed_serial="OLD-2022-0309")
+        part_install(
+            reservation=reservation, actor=actor, code=line.part_code, removed_serial="OLD-2022-0309"
+        )
     photo_add(
         actor=actor, order=order, role=PhotoRole.AFTER, data=_picture("after", (60, 140, 90)),
         filename="维修后.jpg",

@@ -149,7 +149,13 @@ def visit_record(*, order: WorkOrder, actor: User | None = None, paid: bool = Fa
 
 
 def part_fitted(
-    *, order: WorkOrder, actor: User, stocker: User, code: str, removed_serial: str = "", number: str = "SN-PART"
+    *,
+    order: WorkOrder,
+    actor: User,
+    stocker: User,
+    code: str,
+    removed_serial: str = "",
+    number: str = "SN-PART",
 ) -> None:
     """A serialised genuine part with the brand's ``code``: received into the technician's van (by
     ``stocker``, a dispatcher), reserved for the order and installed, with the removed part's serial."""

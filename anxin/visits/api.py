@@ -16,9 +16,9 @@ from anxin.accounts.permissions import require
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import NotFound
 from anxin.core.schemas import errors
+from anxin.pricing.services import signature_decode
 from anxin.visits import presenters, selectors, services
 from anxin.visits.choices import VisitKind
-from anxin.pricing.services import signature_decode
 from anxin.visits.completion import completion_requirements, signoff_current
 from anxin.visits.permissions import COMPLETE, DIAGNOSE, INSPECT
 from anxin.visits.schemas import (

@@ -7,7 +7,8 @@ urlpatterns = [
     path("<str:number>/", views.visit_page, name="page"),
     path("<str:number>/inspections/", views.inspection_start, name="start"),
     path(
-        "<str:number>/inspections/<int:inspection_id>/complete/", views.inspection_complete,
+        "<str:number>/inspections/<int:inspection_id>/complete/",
+        views.inspection_complete,
         name="inspection_complete",
     ),
     path("<str:number>/inspections/<int:inspection_id>/items/<slug:code>/", views.item_record, name="item"),

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 from anxin.accounts.permissions import can
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, ValidationFailed
-from anxin.visits import selectors, services
-from anxin.visits.choices import InspectionStatus, PhotoRole, VisitKind
-from anxin.visits.models import Inspection
 from anxin.pricing.services import signature_decode
-from anxin.visits.choices import NoSignatureReason
+from anxin.visits import selectors, services
+from anxin.visits.choices import InspectionStatus, NoSignatureReason, PhotoRole, VisitKind
 from anxin.visits.completion import completion_requirements, signoff_current
+from anxin.visits.models import Inspection
 from anxin.visits.permissions import COMPLETE, DIAGNOSE, INSPECT
 from anxin.workorders.models import WorkOrder
 

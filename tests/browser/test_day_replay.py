@@ -30,11 +30,11 @@ from anxin.intake.milestones import milestones_read
 from anxin.network.models import ServicePoint, Technician
 from anxin.notifications.jobs import jobs_sweep
 from anxin.notifications.models import Notification
+from anxin.testing.visits import photo_jpeg, visit_diagnose, visit_price
+from anxin.visits.services import photo_add
 from anxin.workorders.choices import AttentionReason, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.presenters import tracking_url
-from anxin.testing.visits import photo_jpeg, visit_diagnose, visit_price
-from anxin.visits.services import photo_add
 from tests.browser.phone_steps import navigation_opens_the_map_app, photo_opens_full_size
 from tests.browser.test_quote_signature import _draw as draw_signature
 

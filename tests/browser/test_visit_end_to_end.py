@@ -161,7 +161,16 @@ def test_a_whole_visit_on_the_phone_ends_in_a_signed_report(
     assert report.status == 200 and report.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(report.body()))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for expected in ("上门服务报告", "检测结果", "超出范围", "柜体进水", PART_CODE, REMOVED, "335.00", "完工确认签名"):
+    for expected in (
+        "上门服务报告",
+        "检测结果",
+        "超出范围",
+        "柜体进水",
+        PART_CODE,
+        REMOVED,
+        "335.00",
+        "完工确认签名",
+    ):
         assert expected in text, expected
     images = [image.image for p in reader.pages for image in p.images]
     drawn = [im for im in images if im.mode in ("RGBA", "LA", "P") or im.width / im.height > 1.8]

@@ -171,9 +171,7 @@ CASES: dict[str, Case] = {
     "workorders.start_repair": Case(
         _transition(Event.START_REPAIR), past_gate=frozenset({"approval_required"})
     ),
-    "workorders.complete": Case(
-        _transition(Event.COMPLETE), past_gate=frozenset({"completion_incomplete"})
-    ),
+    "workorders.complete": Case(_transition(Event.COMPLETE), past_gate=frozenset({"completion_incomplete"})),
     "workorders.reveal_personal_data": Case(
         lambda w, u: workorders.workorder_contact_reveal(order=_order(w), actor=u, field="contact_phone")
     ),

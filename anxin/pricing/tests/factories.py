@@ -89,7 +89,11 @@ def order_at_quote(
     fields = {"status": Status.DIAGNOSED, "device": device}
     if technician is not None:
         # His diagnosis, recorded as on site (completing after a declined quote needs it).
-        fields |= {"status": Status.ON_SITE, "technician": technician, "service_point": technician.service_point}
+        fields |= {
+            "status": Status.ON_SITE,
+            "technician": technician,
+            "service_point": technician.service_point,
+        }
     WorkOrder.objects.filter(pk=order.pk).update(**fields)
     if technician is not None:
         from anxin.visits.services import diagnosis_record

@@ -51,9 +51,7 @@ def test_an_installed_code_is_refused_as_used(quote, brand, technician):
     assert PartCodeAlert.objects.filter(reason="part_code_used").count() == 1
 
 
-def test_another_technician_is_refused_before_any_lookup_and_leaves_no_alert(
-    quote, brand, other_technician
-):
+def test_another_technician_is_refused_before_any_lookup_and_leaves_no_alert(quote, brand, other_technician):
     with pytest.raises(PermissionDenied):
         _add(quote, other_technician.user, part_make(brand=brand), "FAKE-0002")
     assert PartCodeAlert.objects.count() == 0

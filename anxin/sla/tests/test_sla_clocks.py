@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-
-from anxin.testing.visits import visit_record
 from django.utils import timezone
 
 from anxin.live.tests.helpers import transition
 from anxin.sla.choices import AlertLevel, PauseReason, SlaKind, SlaState
 from anxin.sla.models import SlaAlert, SlaClock, SlaPolicy, SlaTarget
 from anxin.sla.services import sla_pause, sla_resume, sla_sweep
+from anxin.testing.visits import visit_record
 from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrderEvent
 from anxin.workorders.services import workorder_customer_contacted, workorder_transition

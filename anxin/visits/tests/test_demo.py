@@ -32,4 +32,6 @@ def test_demo_orders_past_arrival_get_a_completed_visit_once(settings):
 
     again_loaded, again_written = visits_demo_load()
     assert (again_loaded.templates, again_written) == ([], 0)
-    assert Inspection.objects.filter(kind="inspection").count() == Diagnosis.objects.count() == reached.count()
+    assert (
+        Inspection.objects.filter(kind="inspection").count() == Diagnosis.objects.count() == reached.count()
+    )
