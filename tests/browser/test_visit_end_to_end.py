@@ -22,7 +22,7 @@ from anxin.visits.models import Inspection, SignOff
 from anxin.visits.tests.factories import on_site_order
 from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
-from anxin.workorders.presenters import tracking_url
+from anxin.workorders.presenters import order_link_path
 from tests.browser.test_quote_signature import _draw
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -154,7 +154,7 @@ def test_a_whole_visit_on_the_phone_ends_in_a_signed_report(
     # The customer opens her tracking page (no login) and the report link
     customer = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
     tracking = customer.new_page()
-    tracking.goto(tracking_url(order))
+    tracking.goto(live_server.url + order_link_path(order))  # the link of her texts
     href = tracking.get_attribute("#service-report", "href")
     assert href
     report = customer.request.get(live_server.url + href if href.startswith("/") else href)
