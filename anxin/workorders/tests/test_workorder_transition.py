@@ -42,6 +42,7 @@ def test_an_order_walks_the_whole_process_and_every_step_is_on_the_timeline(orde
         elif event == Event.REQUEST_APPROVAL:
             quote = visit_quote_send(order=order, actor=tech, paid=True)
         elif event == Event.START_REPAIR:
+            assert quote is not None
             visit_quote_approve(quote=quote, actor=tech)
         elif event == Event.COMPLETE:
             order.refresh_from_db()
