@@ -27,6 +27,7 @@ from anxin.dispatch.services import dispatch_sweep
 from anxin.dispatch.services.sweep import offers_consistency_check
 from anxin.dispatch.tests.factories import cover, next_wednesday_at, skilled
 from anxin.intake.milestones import milestones_read
+from anxin.live.services import arrival_code_for
 from anxin.network.models import ServicePoint, Technician
 from anxin.notifications.jobs import jobs_sweep
 from anxin.notifications.models import Notification
@@ -129,7 +130,11 @@ def _file(page, url: str, *, phone: str, name: str, address: str, fault: str, ph
 
 
 def _step(phone, number: str, event: str) -> None:
-    """Press one visit-step button on the job's card and wait for the swapped card."""
+    """Press one visit-step button on the job's card and wait for the swapped card (arriving takes the
+    code the customer tells the technician at the door)."""
+    if event == "arrive":
+        code = arrival_code_for(order=WorkOrder.objects.get(number=number)).code
+        phone.fill(f"#arrival-code-{number}", code)
     phone.locator(f"[data-job='{number}'] [data-step='{event}']").click()
     phone.wait_for_function(
         "([n, e]) => !document.querySelector(`[data-job='${n}'] [data-step='${e}']`)", arg=[number, event]
