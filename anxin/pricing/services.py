@@ -3,8 +3,8 @@ payments and refunds. Each service checks the permission table first and runs in
 
 Genuine-part check: a serialised part's line carries the installed part's brand-issued code
 (``part_code``, required). Verifying it (unknown or already-used codes refused) is
-``anxin.parts.services.part_code_verify``, written beside this app and wired in ``quote_line_add``
-at merge; until then the code is only required and unique within the quote.
+``anxin.parts.services.part_code_verify``, called by ``quote_line_add`` before its transaction opens, so
+the alert a refusal writes for the brand survives the refusal (docs/parts.md).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from anxin.catalog.models import FaultCode
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.images import image_decode, image_inspect
 from anxin.parts.models import Part
+from anxin.parts.services import part_code_verify
 from anxin.pricing import selectors
 from anxin.pricing.choices import (
     AnswerMethod,
@@ -317,8 +318,7 @@ def _part_priced(quote: Quote, part: Part | None, part_code: str, quantity: int)
             raise ValidationFailed(_("序列号管理的配件每行只能一件"), code="invalid", field="quantity")
         if quote.lines.filter(part_code=part_code).exists():
             raise Conflict(_("该防伪码已在报价中"), code="part_code_used", field="part_code")
-        # Merge: anxin.parts.services.part_code_verify(order=quote.order, part=part, code=part_code, actor=actor)
-        # refuses an unknown or already-installed code (and flags it to the brand) right here.
+        # quote_line_add verified the code with parts (outside this transaction) before we got here.
         fields["part_code"] = part_code[:80]
     list_price = price_line.amount if price_line else part.list_price
     return _Priced(price_line, list_price, str(part), fields)
@@ -335,7 +335,6 @@ def _labour_priced(quote: Quote, fault_code: FaultCode | None) -> _Priced:
     return _Priced(price_line, price_line.amount, str(fault_code), {"fault_code": fault_code})
 
 
-@transaction.atomic
 def quote_line_add(
     *,
     quote: Quote,
@@ -349,7 +348,34 @@ def quote_line_add(
     override_reason: str = "",
 ) -> QuoteLine:
     """Add a part or another fault's labour, priced from the price list (a part at its list price unless
-    the list overrides it). A higher unit price needs a supervisor's override (``price_above_list``)."""
+    the list overrides it). A higher unit price needs a supervisor's override (``price_above_list``).
+
+    A serialised part's code is verified by parts first, outside the line's transaction: an unknown,
+    mismatched or already-installed code is refused and the alert it writes for the brand stays.
+    """
+    if kind == LineKind.PART and part is not None and part.serialised and part_code.strip():
+        require(actor, BUILD_QUOTE, quote.order)  # refused before any lookup: no alert from a stranger
+        if part.brand_id == quote.order.brand_id and part.active:
+            part_code_verify(order=quote.order, part=part, code=part_code, actor=actor)
+    return _quote_line_add(
+        quote=quote, actor=actor, kind=kind, part=part, fault_code=fault_code, part_code=part_code,
+        quantity=quantity, unit_price=unit_price, override_reason=override_reason,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _quote_line_add(
+    *,
+    quote: Quote,
+    actor: User,
+    kind: str,
+    part: Part | None = None,
+    fault_code: FaultCode | None = None,
+    part_code: str = "",
+    quantity: int = 1,
+    unit_price: Decimal | str | None = None,
+    override_reason: str = "",
+) -> QuoteLine:
     quote = (
         Quote.objects.select_for_update(of=("self",)).select_related("order", "price_list").get(pk=quote.pk)
     )

@@ -5,16 +5,18 @@ list when there is nothing to say: the template then prints nothing for it, neve
 Personal data leaves here already masked: the PDF goes to the customer and to brand staff, and is
 kept for years, so it carries no more than the order page shows them.
 
-Sections whose data lives in apps built in the second round of issue #12 (visits: checklist,
-assessment, diagnosis, signature, advice; parts: parts used; pricing: quote and payment) return
-nothing yet; each says which reader plugs in there.
+The visit's sections read ``visits`` (checklist, assessment, diagnosis, sign-off, advice), ``parts``
+(parts used with serials) and ``pricing`` (the approved lines, payments, the approval's signature).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Max
@@ -26,6 +28,20 @@ from anxin.areas.tree import get_tree
 from anxin.core.exceptions import ValidationFailed
 from anxin.core.images import image_ingest
 from anxin.core.masking import mask_name, mask_phone
+from anxin.parts.selectors import order_parts_used
+from anxin.pricing.choices import PriceState
+from anxin.pricing.selectors import (
+    approval_valid,
+    order_payments,
+    order_price_state,
+    quote_current,
+    quote_total,
+)
+from anxin.pricing.services import approval_signature
+from anxin.visits.choices import Severity
+from anxin.visits.completion import signoff_current
+from anxin.visits.selectors import visit_summary_for
+from anxin.visits.services import signoff_signature
 from anxin.workorders.choices import Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.selectors import workorder_photos
@@ -84,14 +100,14 @@ class ReportContent:
     device: Device | None
     customer: Customer
     technician: Technician | None
-    checklist: object | None = None
-    assessment: object | None = None
-    diagnosis: object | None = None
-    parts: list[object] = field(default_factory=list)
-    pricing: object | None = None
+    checklist: Checklist | None = None
+    assessment: AssessmentSection | None = None
+    diagnosis: DiagnosisSection | None = None
+    parts: list[PartRow] = field(default_factory=list)
+    pricing: PricingSection | None = None
     photos: list[Photo] = field(default_factory=list)
-    signature: object | None = None
-    advice: list[object] = field(default_factory=list)
+    signature: Signatures | None = None
+    advice: list[str] = field(default_factory=list)
 
 
 def mask_serial(serial: str) -> str:
@@ -149,46 +165,203 @@ def section_technician(order: WorkOrder) -> Technician | None:
     )
 
 
-def section_checklist(order: WorkOrder) -> object | None:
-    """Checklist results: second round, ``anxin.visits`` ``visit_summary_for(order)``."""
-    del order
-    return None
+@dataclass(frozen=True)
+class ChecklistRow:
+    label: str
+    value: str
+    limits: str
+    failed: bool
+    out_of_range: bool
 
 
-def section_assessment(order: WorkOrder) -> object | None:
-    """Security assessment (safes, gas water heaters): second round, from ``visit_summary_for(order)``."""
-    del order
-    return None
+@dataclass(frozen=True)
+class Checklist:
+    template: str
+    completed_at: dt.datetime | None
+    rows: list[ChecklistRow]
+    failed: int
 
 
-def section_diagnosis(order: WorkOrder) -> object | None:
-    """Fault codes and cause: second round, from ``visit_summary_for(order)``."""
-    del order
-    return None
+@dataclass(frozen=True)
+class Finding:
+    label: str
+    severity: str
+    value: str
+    fix: str
 
 
-def section_parts(order: WorkOrder) -> list[object]:
-    """Parts fitted and removed, with serials: second round, ``anxin.parts`` ``order_parts_used``."""
-    del order
-    return []
+@dataclass(frozen=True)
+class AssessmentSection:
+    score: int
+    level: str
+    findings: list[Finding]
 
 
-def section_pricing(order: WorkOrder) -> object | None:
-    """Quote lines and payments: second round, ``anxin.pricing`` ``quote_current`` / ``order_payments``."""
-    del order
-    return None
+@dataclass(frozen=True)
+class DiagnosisSection:
+    fault_codes: list[str]
+    cause: str
 
 
-def section_signature(order: WorkOrder) -> object | None:
-    """The customer's signature image: second round, from the approval (pricing) or the visit."""
-    del order
-    return None
+@dataclass(frozen=True)
+class PartRow:
+    name: str
+    part_number: str
+    quantity: int
+    new_serial: str
+    removed_serial: str
 
 
-def section_advice(order: WorkOrder) -> list[object]:
-    """Advice after the repair: second round, from ``visit_summary_for(order)``."""
-    del order
-    return []
+@dataclass(frozen=True)
+class PriceRow:
+    description: str
+    quantity: int
+    unit_price: str
+    amount: str
+    above_list: bool
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    receipt: str
+    method: str
+    amount: str
+    paid_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PricingSection:
+    state: str
+    lines: list[PriceRow]
+    total: str
+    payments: list[PaymentRow]
+
+
+@dataclass(frozen=True)
+class Signatures:
+    approval_uri: str
+    approval_at: dt.datetime | None
+    signoff_uri: str
+    signoff_at: dt.datetime | None
+    signoff_note: str  # the recorded reason when the customer did not sign
+
+
+def _limits(item: dict[str, Any]) -> str:
+    low, high, unit = item["min"], item["max"], item["unit"]
+    if low is None and high is None:
+        return ""
+    plain = [f"{v.normalize():f}" if isinstance(v, Decimal) else str(v) for v in (low, high)]
+    if low is None:
+        return f"≤ {plain[1]} {unit}".strip()
+    if high is None:
+        return f"≥ {plain[0]} {unit}".strip()
+    return f"{plain[0]}–{plain[1]} {unit}".strip()
+
+
+def section_checklist(order: WorkOrder, summary: dict[str, Any] | None = None) -> Checklist | None:
+    """The latest completed inspection, item by item; a failed item or out-of-range reading is flagged."""
+    checklist = (summary or visit_summary_for(order))["checklist"]
+    if checklist is None:
+        return None
+    rows = [
+        ChecklistRow(i["label"], i["value"] or "—", _limits(i), bool(i["failed"]), bool(i["out_of_range"]))
+        for i in checklist["items"]
+    ]
+    return Checklist(checklist["template"], checklist["completed_at"], rows, sum(r.failed for r in rows))
+
+
+def section_assessment(order: WorkOrder, summary: dict[str, Any] | None = None) -> AssessmentSection | None:
+    """The security assessment (gas water heaters, safes): risk score, level and ranked findings."""
+    assessment = (summary or visit_summary_for(order))["assessment"]
+    if assessment is None or not assessment["completed"]:
+        return None
+    levels = {"high": gettext("高"), "medium": gettext("中"), "low": gettext("低")}
+    findings = [
+        Finding(f["label"], str(Severity(f["severity"]).label), f["value"], f["fix"])
+        for f in assessment["findings"]
+    ]
+    return AssessmentSection(
+        assessment["score"], levels.get(assessment["level"], assessment["level"]), findings
+    )
+
+
+def section_diagnosis(order: WorkOrder, summary: dict[str, Any] | None = None) -> DiagnosisSection | None:
+    """Fault codes from the brand's table and the cause in the technician's words."""
+    diagnosis = (summary or visit_summary_for(order))["diagnosis"]
+    if diagnosis is None:
+        return None
+    return DiagnosisSection([c["name"] for c in diagnosis["fault_codes"]], diagnosis["cause"])
+
+
+def section_parts(order: WorkOrder) -> list[PartRow]:
+    """Genuine parts fitted, with the brand's code (the new serial) and the removed part's serial."""
+    return [
+        PartRow(str(u.part), u.part.part_number, u.quantity, u.new_serial, u.removed_serial)
+        for u in order_parts_used(order)
+    ]
+
+
+def section_pricing(order: WorkOrder) -> PricingSection | None:
+    """The lines the customer approved (the approval's own content, not today's quote) and the payments."""
+    quote = quote_current(order)
+    if quote is None:
+        return None
+    state = str(PriceState(order_price_state(order)).label)
+    answer = approval_valid(quote)
+    if answer is not None:
+        content = json.loads(answer.content)
+        lines = [
+            PriceRow(
+                line["description"],
+                line["quantity"],
+                line["unit_price"],
+                line["amount"],
+                bool(line.get("above_list_price")),
+            )  # fmt: skip
+            for line in content["lines"]
+        ]
+        total = content["total"]
+    else:
+        lines = [
+            PriceRow(line.description, line.quantity, f"{line.unit_price:.2f}", f"{line.amount:.2f}", False)
+            for line in quote.lines.all()
+        ]
+        total = f"{quote_total(quote):.2f}"
+    payments = [
+        PaymentRow(p.receipt_number, p.get_method_display(), f"{p.amount:.2f}", p.paid_at)
+        for p in order_payments(order)
+        if p.paid_at is not None
+    ]
+    return PricingSection(state, lines, total, payments)
+
+
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
+
+
+def section_signature(order: WorkOrder) -> Signatures | None:
+    """The customer's signatures: on the approved quote (pricing) and on the completion (visits)."""
+    quote = quote_current(order)
+    answer = approval_valid(quote) if quote is not None else None
+    approval_png = approval_signature(answer) if answer is not None else b""
+    signoff = signoff_current(order)
+    if not approval_png and signoff is None:
+        return None
+    note = ""
+    if signoff is not None and not signoff.signature_sha256:
+        note = signoff.get_no_signature_reason_display()
+    return Signatures(
+        approval_uri=_png_uri(approval_png),
+        approval_at=answer.decided_at if answer is not None and approval_png else None,
+        signoff_uri=_png_uri(signoff_signature(signoff)) if signoff is not None else "",
+        signoff_at=signoff.signed_at if signoff is not None else None,
+        signoff_note=note,
+    )
+
+
+def section_advice(order: WorkOrder, summary: dict[str, Any] | None = None) -> list[str]:
+    """Advice after the repair, from the completed checklist and the device's age."""
+    return [a["text"] for a in (summary or visit_summary_for(order))["advice"]]
 
 
 def section_photos(order: WorkOrder) -> list[Photo]:
@@ -212,17 +385,18 @@ def section_photos(order: WorkOrder) -> list[Photo]:
 
 
 def report_content(order: WorkOrder, *, issued_at: dt.datetime | None = None) -> ReportContent:
+    summary = visit_summary_for(order)  # read once: four sections print parts of it
     return ReportContent(
         header=section_header(order, issued_at=issued_at),
         device=section_device(order),
         customer=section_customer(order),
         technician=section_technician(order),
-        checklist=section_checklist(order),
-        assessment=section_assessment(order),
-        diagnosis=section_diagnosis(order),
+        checklist=section_checklist(order, summary),
+        assessment=section_assessment(order, summary),
+        diagnosis=section_diagnosis(order, summary),
         parts=section_parts(order),
         pricing=section_pricing(order),
         photos=section_photos(order),
         signature=section_signature(order),
-        advice=section_advice(order),
+        advice=section_advice(order, summary),
     )

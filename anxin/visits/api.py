@@ -16,12 +16,16 @@ from anxin.accounts.permissions import require
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import NotFound
 from anxin.core.schemas import errors
+from anxin.pricing.services import signature_decode
 from anxin.visits import presenters, selectors, services
 from anxin.visits.choices import VisitKind
-from anxin.visits.permissions import DIAGNOSE, INSPECT
+from anxin.visits.completion import completion_requirements, signoff_current
+from anxin.visits.permissions import COMPLETE, DIAGNOSE, INSPECT
 from anxin.visits.schemas import (
     AdviceOut,
     AssessmentOut,
+    CompleteIn,
+    CompletionOut,
     DiagnosisIn,
     DiagnosisOut,
     FaultCodeOut,
@@ -167,3 +171,33 @@ def advice_list(request: AuthedRequest, number: str) -> list[dict[str, Any]]:
     """Advice after the repair, from the completed checklist and the device's age."""
     order = selectors.visit_order_for(actor=request.auth, number=number)
     return [{"key": a.key, "text": a.text} for a in selectors.visit_advice_for(order)]
+
+
+def _completion_out(order: Any) -> dict[str, Any]:
+    signoff = signoff_current(order)
+    return {
+        "status": order.status,
+        "requirements": [r.__dict__ for r in completion_requirements(order)],
+        "signed_off_at": signoff.signed_at if signoff else None,
+    }
+
+
+@router.get("/orders/{number}/completion", response={200: CompletionOut, **READ_ERRORS})
+def completion_detail(request: AuthedRequest, number: str) -> dict[str, Any]:
+    """What completing the order requires from its current status, each requirement met or not."""
+    order = selectors.visit_order_for(actor=request.auth, number=number)
+    return _completion_out(order)
+
+
+@router.post("/orders/{number}/complete", response={200: CompletionOut, **ERRORS})
+def visit_complete(request: AuthedRequest, number: str, body: CompleteIn) -> dict[str, Any]:
+    """The customer's sign-off (signature, or the reason there is none) and the completion; the assigned
+    technician only. 409 ``completion_incomplete`` names what is still missing (field: its keys)."""
+    require(request.auth, COMPLETE)
+    order = selectors.visit_order_for(actor=request.auth, number=number)
+    services.visit_complete(
+        actor=request.auth, order=order, signature=signature_decode(body.signature) if body.signature else b"",
+        no_signature_reason=body.no_signature_reason, note=body.note,
+    )  # fmt: skip
+    order.refresh_from_db()
+    return _completion_out(order)

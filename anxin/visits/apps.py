@@ -8,3 +8,13 @@ class VisitsConfig(AppConfig):
     name = "anxin.visits"
     label = "visits"
     verbose_name = _("上门服务")
+
+    def ready(self) -> None:
+        # Every path that moves the order (pages, API, the phone card's buttons, commands) meets these.
+        from anxin.visits import completion
+        from anxin.workorders.choices import Event
+        from anxin.workorders.guards import transition_guard_register
+
+        transition_guard_register(Event.DIAGNOSE, completion.diagnose_guard)
+        transition_guard_register(Event.START_REPAIR, completion.start_repair_guard)
+        transition_guard_register(Event.COMPLETE, completion.complete_guard)

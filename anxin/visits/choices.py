@@ -46,3 +46,10 @@ class PhotoRole(models.TextChoices):
     BEFORE = "before", _("维修前")
     AFTER = "after", _("维修后")
     ITEM = "item", _("检测项")
+
+
+class NoSignatureReason(models.TextChoices):
+    """Why the customer did not sign the completion (recorded instead of a signature)."""
+
+    CUSTOMER_ABSENT = "customer_absent", _("客户不在场")
+    REFUSED = "refused", _("客户拒绝签字")

@@ -8,7 +8,14 @@ from anxin.catalog.models import Brand, FaultCode, ProductCategory, ProductModel
 from anxin.core.fields import EncryptedTextField
 from anxin.core.i18n import localized_name
 from anxin.core.models import TimestampedModel
-from anxin.visits.choices import InspectionStatus, ItemKind, PhotoRole, Severity, VisitKind
+from anxin.visits.choices import (
+    InspectionStatus,
+    ItemKind,
+    NoSignatureReason,
+    PhotoRole,
+    Severity,
+    VisitKind,
+)
 from anxin.workorders.models import Attachment, WorkOrder
 
 
@@ -246,3 +253,38 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"diagnosis of {self.order_id}"
+
+
+class SignOff(models.Model):
+    """The customer's sign-off at completion: the signature drawn on the technician's phone (PNG, stored
+    encrypted with its SHA-256), or the recorded reason why there is none. One per completion: a reopened
+    order is signed off again, so the gate reads the latest row after the last reopening."""
+
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="signoffs", verbose_name=_("工单")
+    )
+    signature_png = EncryptedTextField(blank=True, verbose_name=_("签名图片（base64，加密）"))
+    signature_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("签名摘要"))
+    no_signature_reason = models.CharField(
+        max_length=20, choices=NoSignatureReason.choices, blank=True, verbose_name=_("未签字原因")
+    )
+    note = EncryptedTextField(blank=True, verbose_name=_("说明"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
+    signed_at = models.DateTimeField(verbose_name=_("时间"))
+
+    class Meta:
+        ordering = ["order", "-signed_at", "-pk"]
+        verbose_name = _("完工确认")
+        verbose_name_plural = _("完工确认")
+        constraints = [
+            # Either a signature or a reason: never a sign-off that says nothing.
+            models.CheckConstraint(
+                condition=~models.Q(signature_sha256="", no_signature_reason=""),
+                name="visits_signoff_signature_or_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sign-off of {self.order_id}"

@@ -36,3 +36,9 @@ INSPECT = action_declare(
 DIAGNOSE = action_declare(
     "visits.diagnose", "record the diagnosis (fault codes, cause)", {T: OWN}, in_scope=order_in_scope
 )
+COMPLETE = action_declare(
+    "visits.complete",
+    "record the customer's sign-off and complete the visit",
+    {T: OWN},
+    in_scope=order_in_scope,
+)

@@ -131,3 +131,25 @@ class AssessmentOut(Schema):
 class AdviceOut(Schema):
     key: str
     text: str
+
+
+class RequirementOut(Schema):
+    key: str
+    label: str
+    met: bool
+
+
+class CompletionOut(Schema):
+    status: str
+    requirements: list[RequirementOut]
+    signed_off_at: dt.datetime | None
+
+
+class CompleteIn(StrictIn):
+    """The customer's signature (PNG data URL or base64), or the reason there is none."""
+
+    signature: str = Field(
+        "", max_length=60000, description="PNG as a data URL or base64 (≤ 60 000 characters in the API)"
+    )
+    no_signature_reason: Literal["", "customer_absent", "refused"] = ""
+    note: str = Field("", max_length=300)

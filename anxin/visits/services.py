@@ -3,6 +3,7 @@ and the loader of the shipped standards (checklists, fault codes)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,16 +20,19 @@ from anxin.accounts.permissions import require
 from anxin.catalog.models import Brand, FaultCode, ProductCategory
 from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.images import attachment_image_ingest
-from anxin.visits.choices import InspectionStatus, ItemKind, PhotoRole, VisitKind
+from anxin.pricing.services import signature_validate
+from anxin.visits.choices import InspectionStatus, ItemKind, NoSignatureReason, PhotoRole, VisitKind
+from anxin.visits.completion import completion_missing, missing_refuse
 from anxin.visits.models import (
     ChecklistItem,
     ChecklistTemplate,
     Diagnosis,
     Inspection,
     InspectionResult,
+    SignOff,
     VisitPhoto,
 )
-from anxin.visits.permissions import DIAGNOSE, INSPECT
+from anxin.visits.permissions import COMPLETE, DIAGNOSE, INSPECT
 from anxin.visits.selectors import (
     fault_codes_for_order,
     inspection_latest,
@@ -315,6 +319,63 @@ def diagnosis_record(*, actor: User, order: WorkOrder, fault_codes: list[str], c
     if order.status == Status.ON_SITE:
         workorder_transition(order=order, event=Event.DIAGNOSE, actor=actor)
     return diagnosis
+
+
+# --- completion ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_complete(
+    *,
+    actor: User,
+    order: WorkOrder,
+    signature: bytes = b"",
+    no_signature_reason: str = "",
+    note: str = "",
+) -> SignOff:
+    """The customer signs off the repair on the technician's phone (or he records why not), then COMPLETE.
+
+    Everything else completion requires must be done first (409 ``completion_incomplete`` naming it):
+    nobody is asked to sign for work that is not finished. The signature is checked and re-encoded as an
+    approval's is, stored encrypted with its SHA-256; the COMPLETE guard then sees the sign-off.
+    """
+    require(actor, COMPLETE, order)
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)  # two taps: one sign-off, one completion
+    if order.status != Status.IN_REPAIR:
+        raise Conflict(
+            _("工单状态为「%(status)s」：维修中的工单才能完工签字") % {"status": Status(order.status).label},
+            code="not_in_repair",
+            field="number",
+        )
+    missing_refuse(completion_missing(order, include_signoff=False))
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise ValidationFailed(_("说明不能超过 300 字"), code="too_long", field="note")
+    png = b""
+    if signature:
+        png = signature_validate(signature)
+        no_signature_reason = ""
+    elif no_signature_reason not in NoSignatureReason.values:
+        raise ValidationFailed(
+            _("请客户签名，或选择未签字的原因"), code="signature_required", field="signature"
+        )
+    signoff = SignOff.objects.create(
+        order=order,
+        signature_png=base64.b64encode(png).decode() if png else "",
+        signature_sha256=hashlib.sha256(png).hexdigest() if png else "",
+        no_signature_reason=no_signature_reason,
+        note=note,
+        recorded_by=actor,
+        signed_at=timezone.now(),
+    )
+    text = _("客户签字确认完工") if png else str(NoSignatureReason(no_signature_reason).label)
+    workorder_transition(order=order, event=Event.COMPLETE, actor=actor, note=text)
+    return signoff
+
+
+def signoff_signature(signoff: SignOff) -> bytes:
+    """The sign-off PNG (decrypted), for the report."""
+    return base64.b64decode(signoff.signature_png) if signoff.signature_png else b""
 
 
 # --- the shipped standards -------------------------------------------------------------------------------

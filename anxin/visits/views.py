@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from anxin.accounts.permissions import can
 from anxin.accounts.requests import AuthedRequest
-from anxin.core.exceptions import ValidationFailed
+from anxin.core.exceptions import DomainError, ValidationFailed
+from anxin.pricing.services import signature_decode
 from anxin.visits import selectors, services
-from anxin.visits.choices import InspectionStatus, PhotoRole, VisitKind
+from anxin.visits.choices import InspectionStatus, NoSignatureReason, PhotoRole, VisitKind
+from anxin.visits.completion import completion_requirements, signoff_current
 from anxin.visits.models import Inspection
-from anxin.visits.permissions import DIAGNOSE, INSPECT
+from anxin.visits.permissions import COMPLETE, DIAGNOSE, INSPECT
 from anxin.workorders.models import WorkOrder
 
 
@@ -170,3 +172,33 @@ def assessment_report(request: AuthedRequest, number: str, inspection_id: int) -
         "assessment": selectors.assessment_of(inspection=inspection),
     }
     return render(request, "visits/assessment.html", context)
+
+
+@login_required
+def visit_complete(request: AuthedRequest, number: str) -> HttpResponse:
+    """Completion on the technician's phone: the requirements ticked, the customer signs on this screen
+    (or he records why not), then the order is completed. A refusal is shown on the page with its status."""
+    order = selectors.visit_order_for(actor=request.user, number=number)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            signature = request.POST.get("signature", "")
+            services.visit_complete(
+                actor=request.user, order=order, signature=signature_decode(signature) if signature else b"",
+                no_signature_reason=request.POST.get("no_signature_reason", ""), note=request.POST.get("note", ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            error, status = exc, exc.status
+        else:
+            messages.success(request, _("已完工，感谢客户确认"))
+            return redirect("visits:complete", number=number)
+        order.refresh_from_db()
+    context = {
+        "order": order,
+        "requirements": completion_requirements(order),
+        "signoff": signoff_current(order),
+        "may_complete": order.status == "in_repair" and can(request.user, COMPLETE, order),
+        "reasons": NoSignatureReason.choices,
+        "error": error,
+    }
+    return render(request, "visits/complete.html", context, status=status)

@@ -165,6 +165,13 @@ CASES: dict[str, Case] = {
     **{action.key: Case(_transition(event)) for event, action in TRANSITIONS.items()},
     # Past the permission gate ARRIVE still needs the customer's arrival code (live.arrival_guard).
     "workorders.arrive": Case(_transition(Event.ARRIVE), past_gate=frozenset({"arrival_code_required"})),
+    # Past the gate the visit's guards (anxin/visits/completion.py) need the diagnosis, the customer's
+    # answer and the whole visit: the walk's bare order has none, so those refusals mean "allowed".
+    "workorders.diagnose": Case(_transition(Event.DIAGNOSE), past_gate=frozenset({"diagnosis_required"})),
+    "workorders.start_repair": Case(
+        _transition(Event.START_REPAIR), past_gate=frozenset({"approval_required"})
+    ),
+    "workorders.complete": Case(_transition(Event.COMPLETE), past_gate=frozenset({"completion_incomplete"})),
     "workorders.reveal_personal_data": Case(
         lambda w, u: workorders.workorder_contact_reveal(order=_order(w), actor=u, field="contact_phone")
     ),

@@ -37,3 +37,23 @@ def test_demo_logins_are_not_created_in_production_even_with_debug(db, settings)
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_one_demo_order_is_completed_through_the_visit_with_its_full_report(db, settings):
+    from anxin.parts.selectors import order_parts_used
+    from anxin.pricing.choices import PriceState
+    from anxin.pricing.selectors import order_payments, order_price_state
+    from anxin.reports.models import ServiceReport
+    from anxin.visits.completion import completion_missing, signoff_current
+    from anxin.workorders.choices import Status
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    order = WorkOrder.objects.get(status=Status.COMPLETED)
+    assert completion_missing(order) == []
+    assert signoff_current(order).signature_sha256
+    assert order_price_state(order) == PriceState.APPROVED and order_payments(order).exists()
+    used = order_parts_used(order)
+    assert used and used[0].new_serial.startswith("LECH-DEMO-") and used[0].removed_serial
+    assert ServiceReport.objects.filter(order=order).exists()
+    assert WorkOrder.objects.filter(status=Status.AWAITING_APPROVAL).exists()

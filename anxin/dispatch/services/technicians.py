@@ -101,6 +101,9 @@ VISIT_STEPS = [
     Event.START_REPAIR,
     Event.COMPLETE,
 ]
+# The card's buttons are the bare status changes; diagnosis, quote, repair and completion are recorded on
+# the visit pages (their transitions are guarded: anxin/visits/completion.py), linked from the card.
+CARD_STEPS = frozenset({Event.DEPART, Event.ARRIVE})
 # One audit row per technician and order per working day, not one per 30-second refresh of his phone.
 REVEAL_AUDIT_WINDOW = dt.timedelta(hours=12)
 
@@ -111,7 +114,7 @@ def technician_task_cards(*, technician: Technician, actor: User) -> list[select
     jobs = selectors.technician_jobs_today(technician=technician)
     cards = []
     for job in jobs:
-        steps = [e for e in events_from(job.status) if e in VISIT_STEPS]
+        steps = [e for e in events_from(job.status) if e in CARD_STEPS]
         if job.status == Status.DISPATCHED:  # offered, not yet accepted
             cards.append(selectors.TaskCard(job, selectors.order_area(job), "", "", steps))
             continue

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from anxin.catalog.models import Brand, FaultCode, ProductCategory
 from anxin.customers.models import Device
-from anxin.parts.models import Part
+from anxin.parts.models import Part, PartCode
 from anxin.pricing.choices import LineKind
 from anxin.pricing.models import PriceLine, PriceList
 from anxin.workorders.choices import Status
@@ -56,10 +56,17 @@ def price_list_make(
     return price_list
 
 
+# Brand-issued codes of the serialised test part (a quote line's code is verified against them).
+PART_CODES = ("C-1", "C-7", "C-9", "LC-HT200-000123")
+
+
 def part_make(*, brand: Brand, serialised: bool = True, number: str = "HT-200", price: str = "85.00") -> Part:
-    return Part.objects.create(
+    part = Part.objects.create(
         brand=brand, part_number=number, name="加热管", list_price=Decimal(price), serialised=serialised
     )
+    if serialised:
+        PartCode.objects.bulk_create([PartCode(code=c, brand=brand, part=part) for c in PART_CODES])
+    return part
 
 
 def order_at_quote(
@@ -81,8 +88,18 @@ def order_at_quote(
     )
     fields = {"status": Status.DIAGNOSED, "device": device}
     if technician is not None:
-        fields |= {"technician": technician, "service_point": technician.service_point}
+        # His diagnosis, recorded as on site (completing after a declined quote needs it).
+        fields |= {
+            "status": Status.ON_SITE,
+            "technician": technician,
+            "service_point": technician.service_point,
+        }
     WorkOrder.objects.filter(pk=order.pk).update(**fields)
+    if technician is not None:
+        from anxin.visits.services import diagnosis_record
+
+        order.refresh_from_db()
+        diagnosis_record(actor=technician.user, order=order, fault_codes=[], cause="测试：加热管损坏")
     return WorkOrder.objects.select_related(
         "technician__user", "customer", "brand", "category", "device"
     ).get(pk=order.pk)

@@ -45,8 +45,22 @@ def _diagnose(w: World, user: User) -> int:
     return api_client(user).put(url, body, content_type="application/json").status_code
 
 
+def _complete(w: World, user: User) -> int:
+    from anxin.testing.visits import photo_jpeg, signature_data_url, visit_diagnose, visit_price
+    from anxin.visits.services import photo_add
+
+    order = _on_site(w)
+    tech = w.technician.user
+    order = visit_price(order=visit_diagnose(order=order, actor=tech), actor=tech)  # in repair, in warranty
+    photo_add(actor=tech, order=order, role="after", data=photo_jpeg(), filename="after.jpg")
+    body = json.dumps({"signature": signature_data_url()})
+    url = f"/api/v1/visits/orders/{order.number}/complete"
+    return api_client(user).post(url, body, content_type="application/json").status_code
+
+
 CASES: dict[str, Case] = {
     "visits.view": Case(_view, hidden=True),
     "visits.inspect": Case(_inspect, hidden=True),
     "visits.diagnose": Case(_diagnose, hidden=True),
+    "visits.complete": Case(_complete, hidden=True),
 }

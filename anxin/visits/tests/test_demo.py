@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_orders_past_arrival_get_a_completed_visit_once(settings):
+    # seed_demo loads the standards and records the visits of the orders it takes past the arrival
+    # through the services (anxin/demo/visits.py); the loader then has nothing left to write.
     settings.DEBUG = True
     call_command("seed_demo")
-    loaded, written = visits_demo_load()
-    assert len(loaded.templates) == 5 and loaded.fault_codes > 0
     reached = WorkOrder.objects.filter(
         status__in=[Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR, Status.COMPLETED]
     )
-    assert written == reached.count() >= 2
+    assert reached.count() >= 2
     for order in reached:
         summary = visit_summary_for(order)
         assert summary["checklist"]["status"] == InspectionStatus.COMPLETED
@@ -32,4 +32,6 @@ def test_demo_orders_past_arrival_get_a_completed_visit_once(settings):
 
     again_loaded, again_written = visits_demo_load()
     assert (again_loaded.templates, again_written) == ([], 0)
-    assert Inspection.objects.count() == Diagnosis.objects.count() == written
+    assert (
+        Inspection.objects.filter(kind="inspection").count() == Diagnosis.objects.count() == reached.count()
+    )

@@ -2,6 +2,8 @@ import pytest
 
 from anxin.core.exceptions import Conflict, PermissionDenied
 from anxin.live.tests.helpers import transition
+from anxin.pricing.services import quote_answer
+from anxin.testing.visits import visit_diagnose, visit_finish, visit_quote_approve, visit_quote_send
 from anxin.workorders.choices import TRANSITION_EVENTS, Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.services import workorder_transition
@@ -30,13 +32,28 @@ def order(brand, category):
 
 
 def test_an_order_walks_the_whole_process_and_every_step_is_on_the_timeline(order, dispatcher, technician):
+    # From diagnosis to completion the technician records the visit (completion is guarded by it):
+    # diagnosis → DIAGNOSE, quote sent → REQUEST_APPROVAL, signed approval → START_REPAIR, sign-off → COMPLETE.
+    tech = technician.user
+    quote = None
     for event, expected in HAPPY_PATH:
-        transition(  # ARRIVE with the customer's code, as on the phone
-            order=order,
-            event=event,
-            actor=dispatcher,
-            technician=technician if event == Event.DISPATCH else None,
-        )
+        if event == Event.DIAGNOSE:
+            visit_diagnose(order=order, actor=tech, paid=True)
+        elif event == Event.REQUEST_APPROVAL:
+            quote = visit_quote_send(order=order, actor=tech, paid=True)
+        elif event == Event.START_REPAIR:
+            assert quote is not None
+            visit_quote_approve(quote=quote, actor=tech)
+        elif event == Event.COMPLETE:
+            order.refresh_from_db()
+            visit_finish(order=order, actor=tech)
+        else:
+            transition(  # ARRIVE with the customer's code, as on the phone
+                order=order,
+                event=event,
+                actor=dispatcher,
+                technician=technician if event == Event.DISPATCH else None,
+            )
         order.refresh_from_db()
         assert order.status == expected
     steps = list(WorkOrderEvent.objects.filter(order=order).values_list("event", "from_status", "to_status"))
@@ -124,10 +141,21 @@ def test_timeline_events_are_immutable(order):
         event.delete()
 
 
-def test_a_declined_quote_completes_only_with_a_note(order, dispatcher):
-    WorkOrder.objects.filter(pk=order.pk).update(status=Status.AWAITING_APPROVAL)
+def test_a_declined_quote_completes_only_with_a_note_and_the_decline_recorded(order, dispatcher, technician):
+    WorkOrder.objects.filter(pk=order.pk).update(status=Status.ON_SITE, technician=technician)
     order.refresh_from_db()
-    with pytest.raises(Conflict):
+    visit_diagnose(order=order, actor=technician.user, paid=True)
+    quote = visit_quote_send(order=order, actor=technician.user, paid=True)
+    order.refresh_from_db()
+    with pytest.raises(Conflict) as no_note:
         workorder_transition(order=order, event=Event.COMPLETE, actor=dispatcher)
-    workorder_transition(order=order, event=Event.COMPLETE, actor=dispatcher, note="客户不接受报价")
+    assert no_note.value.code == "note_required"
+    with pytest.raises(Conflict) as no_decline:  # a note is not the customer's answer
+        workorder_transition(order=order, event=Event.COMPLETE, actor=dispatcher, note="客户不接受报价")
+    assert no_decline.value.field == "decline"
+    quote_answer(
+        quote=quote, decision="declined", method="on_site", revision=quote.revision, actor=technician.user,
+        note="客户不接受报价",
+    )  # fmt: skip
+    order.refresh_from_db()
     assert order.status == Status.COMPLETED

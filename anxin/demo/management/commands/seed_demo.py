@@ -16,17 +16,25 @@ from django.db import transaction
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
+from anxin.demo.visits import demo_visit_complete, demo_visit_to_quote
 from anxin.dispatch.selectors import offer_pending_of
 from anxin.dispatch.services import dispatch_reassign, offer_accept
 from anxin.intake.services import RepairRequest, request_submit
 from anxin.live.services import arrival_code_for, arrival_confirm
 from anxin.network.models import ServicePoint, Technician
 from anxin.network.services import coverage_import
+from anxin.parts.demo import parts_demo_load
+from anxin.pricing.demo import pricing_demo_load
+from anxin.visits.demo import visits_demo_load
 from anxin.workorders.choices import Channel, Event
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
 
 DEMO_PASSWORD = "anxin-demo"
+# Steps past the arrival are the visit, recorded through its services (anxin/demo/visits.py): the
+# diagnosis, quote, repair and completion are guarded and cannot be bare status changes.
+VISIT_TO_QUOTE = "visit_to_quote"
+VISIT_COMPLETE = "visit_complete"
 
 BRANDS = [
     # code, name, hotline, 24h, category (code, name), models
@@ -188,8 +196,7 @@ ORDERS = [
             Event.TECHNICIAN_ACCEPT,
             Event.DEPART,
             Event.ARRIVE,
-            Event.DIAGNOSE,
-            Event.REQUEST_APPROVAL,
+            VISIT_TO_QUOTE,
         ],
     ),
     (
@@ -209,9 +216,7 @@ ORDERS = [
             Event.TECHNICIAN_ACCEPT,
             Event.DEPART,
             Event.ARRIVE,
-            Event.DIAGNOSE,
-            Event.START_REPAIR,
-            Event.COMPLETE,
+            VISIT_COMPLETE,
         ],
     ),
     ("13455556666", "", "火星基地1号", "某某牌", "", "", "", None, "", Channel.WEB, []),
@@ -310,6 +315,11 @@ class Command(BaseCommand):
             tech.brands.set([brands[c][0] for c in skills])
             tech.categories.set([brands[c][1] for c in skills])
 
+        # The visit's standards and fault codes, then parts (codes, stock) and the price lists built on them.
+        visits_demo_load()
+        parts_demo_load()
+        pricing_demo_load()
+
         if WorkOrder.objects.exists():
             self.stdout.write("demo orders already present; left as they are")
             return
@@ -351,7 +361,11 @@ class Command(BaseCommand):
         live offer its technician can accept (and the sweep can re-offer), never a bare status."""
         event, employee_no = step if isinstance(step, tuple) else (step, "")
         technician = Technician.objects.get(employee_no=employee_no) if employee_no else None
-        if event == Event.DISPATCH and technician is not None:
+        if event == VISIT_TO_QUOTE:
+            demo_visit_to_quote(order=order)
+        elif event == VISIT_COMPLETE:
+            demo_visit_complete(order=order)
+        elif event == Event.DISPATCH and technician is not None:
             dispatch_reassign(order=order, technician=technician, actor=dispatcher)
         elif event == Event.TECHNICIAN_ACCEPT and (offer := offer_pending_of(order=order)) is not None:
             offer_accept(offer=offer, actor=offer.technician.user)
