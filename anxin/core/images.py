@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pillow_heif
 from django.conf import settings
 from django.utils.translation import gettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from anxin.core.exceptions import ValidationFailed
 
@@ -147,6 +147,9 @@ def image_decode(data: bytes, *, field: str = "file", long_edge: int | None = No
 
     A corrupt body behind a valid header (truncated file, bad checksum) is ``unsupported_image``.
     """
+    # WeasyPrint (service reports) turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported:
+    # an upload cut short must still be refused here, whatever else this process has loaded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     image = _open(data, field)
     try:
         with warnings.catch_warnings():

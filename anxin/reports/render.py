@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from PIL import ImageFile
 from django.utils.translation import gettext
 
 from anxin.core.exceptions import DomainError
@@ -71,6 +72,9 @@ def report_pdf(content: ReportContent) -> bytes:
             gettext("服务器缺少生成 PDF 所需的组件（pango），暂时无法生成服务报告"), field="number"
         ) from exc
 
+    # WeasyPrint's import turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; our reports embed
+    # only pictures we re-encoded ourselves, so switch it back for every other decoder in this process.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     document = HTML(string=report_html(content), url_fetcher=_url_fetcher(), base_url=str(FONT_DIR))
     pdf: bytes = document.write_pdf(font_config=_font_config())
     return pdf
