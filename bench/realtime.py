@@ -65,7 +65,11 @@ def _prepare(env: dict[str, str]) -> None:
     run("migrate", "--noinput")
     run("createcachetable")
     subprocess.run(
-        [PY, "manage.py", "seed_demo"], cwd=ROOT, env={**env, "DEBUG": "true"}, check=True, capture_output=True
+        [PY, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env={**env, "DEBUG": "true"},
+        check=True,
+        capture_output=True,
     )
     run("collectstatic", "--noinput")
 
@@ -91,7 +95,9 @@ def _order_and_actors() -> tuple[Any, Any, Any]:
     assert brand is not None and category is not None, "seed_demo made no catalogue"
     stamp = int(time.time())
     dispatcher = User.objects.create_user(username=f"bench-disp-{stamp}", password=None, role="dispatcher")
-    point = ServicePoint.objects.create(name="压测网点", county_code="110105", latitude=39.9, longitude=116.47)
+    point = ServicePoint.objects.create(
+        name="压测网点", county_code="110105", latitude=39.9, longitude=116.47
+    )
     tech_user = User.objects.create_user(username=f"bench-tech-{stamp}", password=None, role="technician")
     tech = Technician.objects.create(user=tech_user, service_point=point, employee_no=f"B{stamp % 100000}")
     tech.brands.add(brand)
@@ -113,13 +119,16 @@ def _order_and_actors() -> tuple[Any, Any, Any]:
     return order, dispatcher, tech
 
 
-def _change(order: Any, dispatcher: Any, tech: Any, n: int) -> str:
-    """One status change: dispatch (accepted → dispatched) or withdraw (back); returns the new status."""
-    from anxin.workorders.choices import Event
+def _change(order: Any, dispatcher: Any, tech: Any) -> str:
+    """One status change: dispatch (accepted → dispatched) or take it back (→ accepted); the new status.
+
+    Decided by the order's current status: the server's worker may also take an offer back by itself.
+    """
+    from anxin.workorders.choices import Event, Status
     from anxin.workorders.services import workorder_transition
 
     order.refresh_from_db()
-    if n % 2 == 0:
+    if order.status == Status.ACCEPTED:
         order = workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=tech)
     else:
         order = workorder_transition(order=order, event=Event.WITHDRAW, actor=dispatcher)
@@ -217,7 +226,9 @@ def _pct(values: list[float], p: float) -> float | None:
     return round(values[min(len(values) - 1, int(p * len(values)))] * 1000, 1)
 
 
-async def _one_run(args: argparse.Namespace, port: int, serve_pid: int, order: Any, actors: tuple) -> dict:
+async def _one_run(
+    args: argparse.Namespace, port: int, serve_pid: int, order: Any, actors: tuple[Any, Any]
+) -> dict:
     origin = f"http://127.0.0.1:{port}"
     url = f"ws://127.0.0.1:{port}/ws/orders/{order.number}/?t={order.tracking_token}"
     await asyncio.sleep(1)
@@ -229,9 +240,9 @@ async def _one_run(args: argparse.Namespace, port: int, serve_pid: int, order: A
     await asyncio.sleep(2)  # every worker's relay is polling
     rss_after = web_rss_kib(serve_pid)
     changes: list[tuple[float, str]] = []
-    for n in range(args.changes):
+    for _ in range(args.changes):
         at = time.perf_counter()
-        status = await asyncio.to_thread(_change, order, *actors, n)
+        status = await asyncio.to_thread(_change, order, actors[0], actors[1])
         changes.append((at, status))
         await asyncio.sleep(args.gap)
     await asyncio.sleep(2)
@@ -279,7 +290,9 @@ def _free_port() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--changes", type=int, default=20, help="status changes per run")
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between changes")
@@ -294,11 +307,20 @@ def main() -> None:
     env = _env(data_dir, args.redis, port, args.workers)
     _prepare(env)
     _django(env)
-    order, *actors = _order_and_actors()
+    order, dispatcher, tech = _order_and_actors()
     server = _server(env, port)
     try:
-        runs = [asyncio.run(_one_run(args, port, server.pid, order, tuple(actors))) for _ in range(args.runs)]
-        keys = ("p50_ms", "p99_ms", "max_ms", "all_received_p50_ms", "all_received_p99_ms", "kib_per_connection")
+        runs = [
+            asyncio.run(_one_run(args, port, server.pid, order, (dispatcher, tech))) for _ in range(args.runs)
+        ]
+        keys = (
+            "p50_ms",
+            "p99_ms",
+            "max_ms",
+            "all_received_p50_ms",
+            "all_received_p99_ms",
+            "kib_per_connection",
+        )
         result = {
             "layer": "redis" if args.redis else "in-memory (database relay)",
             "workers": args.workers,
