@@ -310,9 +310,10 @@ def main() -> None:
     order, dispatcher, tech = _order_and_actors()
     server = _server(env, port)
     try:
-        runs = [
-            asyncio.run(_one_run(args, port, server.pid, order, (dispatcher, tech))) for _ in range(args.runs)
-        ]
+        runs = []
+        for _ in range(args.runs):  # each run on stderr as it ends: 1,000 handshakes take minutes when loaded
+            runs.append(asyncio.run(_one_run(args, port, server.pid, order, (dispatcher, tech))))
+            print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
         keys = (
             "p50_ms",
             "p99_ms",
