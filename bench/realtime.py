@@ -120,7 +120,7 @@ def _order_and_actors() -> tuple[Any, Any, Any]:
 
 
 def _change(order: Any, dispatcher: Any, tech: Any) -> str:
-    """One status change: dispatch (accepted → dispatched) or take it back (→ accepted); the new status.
+    """One status change: dispatch (accepted → dispatched) or take it back (→ accepted); its event's time.
 
     Decided by the order's current status: the server's worker may also take an offer back by itself.
     """
@@ -132,7 +132,9 @@ def _change(order: Any, dispatcher: Any, tech: Any) -> str:
         order = workorder_transition(order=order, event=Event.DISPATCH, actor=dispatcher, technician=tech)
     else:
         order = workorder_transition(order=order, event=Event.WITHDRAW, actor=dispatcher)
-    return str(order.status)
+    created = order.events.order_by("-txid", "-id").values_list("created_at", flat=True).first()
+    assert created is not None
+    return created.isoformat()  # the message's "at": which change a subscriber's message is
 
 
 def _server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -189,7 +191,7 @@ def web_rss_kib(serve_pid: int) -> int:
 
 class Subscriber:
     def __init__(self) -> None:
-        self.received: list[tuple[float, str]] = []  # (perf_counter, status) of each event message
+        self.received: dict[str, float] = {}  # event time ("at") → perf_counter when it arrived
         self.socket: Any = None
 
     async def open(self, url: str, origin: str) -> None:
@@ -206,7 +208,7 @@ class Subscriber:
             async for raw in self.socket:
                 message = json.loads(raw)
                 if message.get("kind") == "event":
-                    self.received.append((time.perf_counter(), message["status"]))
+                    self.received.setdefault(message["at"], time.perf_counter())
         except ConnectionClosed:
             pass
 
@@ -242,8 +244,8 @@ async def _one_run(
     changes: list[tuple[float, str]] = []
     for _ in range(args.changes):
         at = time.perf_counter()
-        status = await asyncio.to_thread(_change, order, actors[0], actors[1])
-        changes.append((at, status))
+        event_at = await asyncio.to_thread(_change, order, actors[0], actors[1])
+        changes.append((at, event_at))
         await asyncio.sleep(args.gap)
     await asyncio.sleep(2)
     for s in subscribers:
@@ -253,11 +255,10 @@ async def _one_run(
     deliveries: list[float] = []
     slowest: list[float] = []
     missing = 0
-    for i, (at, status) in enumerate(changes):
-        until = changes[i + 1][0] if i + 1 < len(changes) else float("inf")
+    for at, event_at in changes:
         per_change = []
         for s in subscribers:
-            got = next((t for t, st in s.received if st == status and at <= t < until + 5), None)
+            got = s.received.get(event_at)
             if got is None:
                 missing += 1
             else:
