@@ -29,7 +29,7 @@ class _Subscription(AsyncJsonWebsocketConsumer):
         self.groups_joined = groups
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
-        relay.ensure_running()
+        await relay.ensure_running()
         await self.accept()
         await self.send_json({"kind": "hello", **hello})
 

@@ -36,17 +36,30 @@ class Relay:
     def __init__(self) -> None:
         self.task: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.started: asyncio.Event | None = None
         self.identity = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
-    def ensure_running(self) -> None:
+    async def ensure_running(self) -> None:
+        """Start the relay if needed and wait until it knows where it starts reading: a subscriber
+        accepted before that would miss a change committed in between (the relay starts after it)."""
         loop = asyncio.get_running_loop()
-        if self.task is not None and not self.task.done() and self.loop is loop:
-            return
-        self.loop = loop
-        self.task = loop.create_task(self.run(), name="anxin-live-relay")
+        if self.task is None or self.task.done() or self.loop is not loop:
+            self.loop = loop
+            self.started = asyncio.Event()
+            self.task = loop.create_task(self.run(), name="anxin-live-relay")
+        assert self.started is not None
+        await self.started.wait()
 
     async def run(self) -> None:
-        event_at, position_at = await database_sync_to_async(relay_start)()
+        while True:  # subscribers wait for this, so a failing read is retried, not fatal
+            try:
+                event_at, position_at = await database_sync_to_async(relay_start)()
+                break
+            except Exception:
+                logger.exception("live relay: start failed; retrying")
+                await asyncio.sleep(settings.ANXIN_LIVE_RELAY_INTERVAL)
+        if self.started is not None:
+            self.started.set()
         layer = get_channel_layer()
         assert layer is not None
         while True:

@@ -41,6 +41,7 @@ def test_a_subscriber_gets_positions_while_en_route_then_the_arrival(en_route_or
         ))  # fmt: skip
         assert await socket.receive_nothing(timeout=0.3)  # on site: positions are no longer sent
         await socket.disconnect()
+        assert relay.task is not None
         relay.task.cancel()
         return received
 
@@ -55,3 +56,44 @@ async def _sync(fn):
     from channels.db import database_sync_to_async
 
     return await database_sync_to_async(fn)()
+
+
+def test_the_socket_opens_only_once_the_relay_knows_where_it_starts_reading(
+    en_route_order, technician, settings, monkeypatch
+):
+    """The relay reads what comes after the end it sees when it starts. Were the socket accepted before
+    that, a change committed meanwhile by another request's thread would be skipped (found by the browser
+    test under load); so the subscriber waits for the relay's start, then the change reaches it."""
+    import time
+
+    from anxin.live import relay as relay_module
+
+    settings.ANXIN_LIVE_RELAY_INTERVAL = 0.05
+    real_start = relay_module.relay_start
+    read: list[tuple] = []
+
+    def slow_start():
+        time.sleep(0.3)  # a loaded machine: the start position is read late
+        read.append(real_start())
+        return read[-1]
+
+    monkeypatch.setattr(relay_module, "relay_start", slow_start)
+    order = en_route_order
+    path = f"/ws/orders/{order.number}/?t={order.tracking_token}"
+
+    async def scenario() -> tuple[int, dict]:
+        relay.task = None
+        socket = WebsocketCommunicator(application, path, headers=HEADERS)
+        assert (await socket.connect(timeout=3))[0]
+        await socket.receive_json_from(timeout=3)  # hello
+        starts_read_when_open = len(read)
+        await _sync(lambda: arrive_with_code(order=order, actor=technician.user))
+        message = await socket.receive_json_from(timeout=3)
+        await socket.disconnect()
+        assert relay.task is not None
+        relay.task.cancel()
+        return starts_read_when_open, message
+
+    starts_read_when_open, arrived = async_to_sync(scenario)()
+    assert starts_read_when_open == 1
+    assert (arrived["kind"], arrived["event"], arrived["status"]) == ("event", "arrive", "on_site")

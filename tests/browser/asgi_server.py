@@ -1,0 +1,87 @@
+"""An ASGI live server for browser tests that need WebSockets (pytest-django's ``live_server`` is WSGI).
+
+Uvicorn serves ``anxin.asgi`` (HTTP through Django with static files, ``/ws/…`` through Channels) from a
+thread of the test process, so it sees the test database and the ``settings`` fixture's overrides, like
+Django's own live server. Use it with ``pytest.mark.django_db(transaction=True)``: the server's threads
+only see committed rows.
+
+SQLite's test database is in memory: like Django's ``LiveServerThread`` we share the test thread's
+connection with every server thread (a separate connection to the shared-cache memory database would
+get "database table is locked" on concurrent writes). On PostgreSQL each thread has its own connection,
+closed after each request so that the test database can be dropped at the end.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class AsgiLiveServer:
+    url: str
+    host: str
+    port: int
+
+
+class _OneConnection:
+    """Stands in for ``connections._connections`` (a thread-local): the same wrapper in every thread."""
+
+    def __init__(self, alias: str, connection: Any) -> None:
+        setattr(self, alias, connection)
+
+
+def _application() -> Any:
+    from channels.routing import ProtocolTypeRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from anxin import asgi
+
+    return ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(asgi.django_http),
+            "websocket": asgi.application.application_mapping["websocket"],
+        }
+    )
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings, monkeypatch) -> Iterator[AsgiLiveServer]:
+    import uvicorn
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.inc_thread_sharing()
+        monkeypatch.setattr(connections, "_connections", _OneConnection("default", connection))
+    else:  # each request and relay read closes its connection (close_old_connections)
+        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    settings.ANXIN_LIVE_RELAY_INTERVAL = 0.1
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    host, port = sock.getsockname()
+    config = uvicorn.Config(_application(), lifespan="off", log_level="warning", ws="auto")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the ASGI live server did not start")
+        time.sleep(0.02)
+    try:
+        yield AsgiLiveServer(url=f"http://{host}:{port}", host=host, port=port)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            connection.dec_thread_sharing()
