@@ -1,5 +1,8 @@
-"""The visit page: the technician fills the checklist on his phone (one htmx post per item, so an
-out-of-range reading is flagged at once); everyone else who may see the order reads the results."""
+"""The visit on the technician's phone: a hub listing the steps in order with where each stands, and the
+step pages of this app — the checklist (one htmx post per item, so an out-of-range reading is flagged at
+once) and diagnosis + photos. Everyone else who may see the order reads the same pages without forms.
+Every post here is htmx first (so the phone can queue it offline, docs/offline.md) with a plain-form
+fallback that redirects back to its step page."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_POST
 from anxin.accounts.permissions import can
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import ValidationFailed
-from anxin.visits import selectors, services
+from anxin.visits import selectors, services, steps
 from anxin.visits.choices import InspectionStatus, PhotoRole, VisitKind
 from anxin.visits.models import Inspection
 from anxin.visits.permissions import DIAGNOSE, INSPECT
@@ -59,8 +62,17 @@ def _page_context(request: AuthedRequest, order: WorkOrder) -> dict[str, Any]:
 
 @login_required
 def visit_page(request: AuthedRequest, number: str) -> HttpResponse:
+    """The hub: the visit's steps in order, the next one as the single primary action."""
     order = selectors.visit_order_for(actor=request.user, number=number)
-    return render(request, "visits/visit.html", _page_context(request, order))
+    visit_steps = steps.visit_steps(order)
+    context = {"order": order, "steps": visit_steps, "next": steps.next_step(visit_steps)}
+    return render(request, "visits/visit.html", context)
+
+
+@login_required
+def checklist_page(request: AuthedRequest, number: str) -> HttpResponse:
+    order = selectors.visit_order_for(actor=request.user, number=number)
+    return render(request, "visits/checklist.html", _page_context(request, order))
 
 
 @login_required
@@ -69,7 +81,7 @@ def inspection_start(request: AuthedRequest, number: str) -> HttpResponse:
     order = selectors.visit_order_for(actor=request.user, number=number)
     template = selectors.template_for_order(order=order, template_id=_int(request.POST.get("template_id")))
     services.inspection_start(actor=request.user, order=order, template=template)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 def _int(value: str | None, field: str = "template_id") -> int:
@@ -82,7 +94,7 @@ def _int(value: str | None, field: str = "template_id") -> int:
 def _item_fragment(request: AuthedRequest, inspection: Inspection, code: str) -> HttpResponse:
     row = next(r for r in selectors.inspection_rows(inspection=inspection) if r.item.code == code)
     context = {"row": row, "order": inspection.order, "inspection": inspection, "editable": True}
-    return render(request, "visits/visit.html#item", context)
+    return render(request, "visits/checklist.html#item", context)
 
 
 @login_required
@@ -95,7 +107,7 @@ def item_record(request: AuthedRequest, number: str, inspection_id: int, code: s
     )
     if request.htmx:
         return _item_fragment(request, inspection, code)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 @login_required
@@ -110,7 +122,7 @@ def item_photo(request: AuthedRequest, number: str, inspection_id: int, code: st
     )  # fmt: skip
     if request.htmx:
         return _item_fragment(request, inspection, code)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 def _upload(request: AuthedRequest) -> Any:
@@ -127,7 +139,7 @@ def inspection_complete(request: AuthedRequest, number: str, inspection_id: int)
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id)
     services.inspection_complete(actor=request.user, inspection=inspection)
     messages.success(request, _("检测已完成"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 @login_required
@@ -140,13 +152,15 @@ def photo_upload(request: AuthedRequest, number: str) -> HttpResponse:
         filename=upload.name or "photo",
     )  # fmt: skip
     messages.success(request, _("照片已保存"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:diagnosis", number=number)
 
 
 @login_required
-@require_POST
 def diagnosis_record(request: AuthedRequest, number: str) -> HttpResponse:
+    """GET: the diagnosis + photos step. POST: record the diagnosis."""
     order = selectors.visit_order_for(actor=request.user, number=number)
+    if request.method != "POST":
+        return render(request, "visits/diagnosis.html", _page_context(request, order))
     services.diagnosis_record(
         actor=request.user,
         order=order,
@@ -154,7 +168,7 @@ def diagnosis_record(request: AuthedRequest, number: str) -> HttpResponse:
         cause=request.POST.get("cause", ""),
     )
     messages.success(request, _("诊断已保存"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:diagnosis", number=number)
 
 
 @login_required
