@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -213,3 +214,22 @@ def test_a_photo_posted_with_htmx_answers_the_photo_list(order, technician):
     page = response.content.decode()
     assert response.status_code == 200 and 'id="visit-photos"' in page
     assert f'data-role="before"><a href="/orders/{order.number}/attachments/' in page
+
+
+def test_every_page_of_the_visit_is_a_field_page_of_the_offline_worker(order, technician):
+    from anxin.portal.pwa import FIELD_PREFIXES
+
+    run = inspection_fill(order=order, actor=technician.user, complete=False)
+    pages = [
+        reverse("visits:page", args=[order.number]),
+        reverse("visits:checklist", args=[order.number]),
+        reverse("visits:diagnosis", args=[order.number]),
+        reverse("visits:photos", args=[order.number]),
+        reverse("visits:item", args=[order.number, run.pk, "uv_lamp"]),
+        reverse("visits:item_photo", args=[order.number, run.pk, "photo_inside"]),
+        reverse("parts:order_parts", args=[order.number]),
+        reverse("pricing:order_quote", args=[order.number]),
+        reverse("workorders:detail", args=[order.number]),
+        reverse("attachments:thumb", args=[order.number, 1]),
+    ]
+    assert [p for p in pages if not any(p.startswith(prefix) for prefix in FIELD_PREFIXES)] == []
