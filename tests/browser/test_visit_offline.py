@@ -15,6 +15,7 @@ from anxin.visits.models import Inspection, InspectionResult, VisitPhoto
 from anxin.visits.selectors import templates_for_order
 from anxin.visits.services import inspection_start
 from anxin.visits.tests.factories import on_site_order
+from tests.browser.test_accessibility import axe_findings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +63,15 @@ def test_offline_the_technician_completes_the_checklist_and_takes_a_photo_and_th
     checklist = f"/visits/{order.number}/checklist/"
     page.click(f'[data-job="{order.number}"] a.visit')
     page.locator('[data-step="checklist"]').wait_for()
+    # The hub at phone width: the steps in order, one primary action, nothing wider than the phone.
+    assert page.locator(".visit-steps li").evaluate_all("els => els.map(e => e.dataset.step)") == [
+        "checklist", "diagnosis", "parts", "quote", "completion",
+    ]  # fmt: skip
+    assert page.locator("#next-step").get_attribute("href") == f"/visits/{order.number}/checklist/"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    findings = axe_findings(page)
+    assert not findings, "\n".join(findings)
+    screenshot(page, "visit-hub-375")
     _wait_for(lambda: _cached(page, checklist))
 
     page.context.set_offline(True)
