@@ -54,10 +54,8 @@
     });
   }
 
-  var active = null; // the worker before it controls this page (first visit): warm-up still reaches it
   function send(message) {
-    var worker = navigator.serviceWorker.controller || active;
-    if (worker) worker.postMessage(message);
+    if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage(message);
   }
 
   function render(state) {
@@ -93,7 +91,6 @@
   navigator.serviceWorker.register(T.worker, { scope: "/" }).then(function () {
     return navigator.serviceWorker.ready;
   }).then(function (registration) {
-    active = registration.active;
     send({ type: "state" });
     if (navigator.onLine) send({ type: "flush" });
     var warm = Array.prototype.map.call(document.querySelectorAll("[data-offline-warm]"), function (a) {
