@@ -5,6 +5,7 @@ from anxin.visits import views
 app_name = "visits"
 urlpatterns = [
     path("<str:number>/", views.visit_page, name="page"),
+    path("<str:number>/checklist/", views.checklist_page, name="checklist"),
     path("<str:number>/inspections/", views.inspection_start, name="start"),
     path(
         "<str:number>/inspections/<int:inspection_id>/complete/",

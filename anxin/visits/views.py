@@ -1,5 +1,8 @@
-"""The visit page: the technician fills the checklist on his phone (one htmx post per item, so an
-out-of-range reading is flagged at once); everyone else who may see the order reads the results."""
+"""The visit on the technician's phone: a hub listing the steps in order with where each stands, and the
+step pages of this app — the checklist (one htmx post per item, so an out-of-range reading is flagged at
+once) and diagnosis + photos. Everyone else who may see the order reads the same pages without forms.
+Every post here is htmx first (so the phone can queue it offline, docs/offline.md) with a plain-form
+fallback that redirects back to its step page."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from anxin.accounts.permissions import can
 from anxin.accounts.requests import AuthedRequest
 from anxin.core.exceptions import DomainError, ValidationFailed
 from anxin.pricing.services import signature_decode
-from anxin.visits import selectors, services
+from anxin.visits import selectors, services, steps
 from anxin.visits.choices import InspectionStatus, NoSignatureReason, PhotoRole, VisitKind
 from anxin.visits.completion import completion_requirements, signoff_current
 from anxin.visits.models import Inspection
@@ -61,8 +64,17 @@ def _page_context(request: AuthedRequest, order: WorkOrder) -> dict[str, Any]:
 
 @login_required
 def visit_page(request: AuthedRequest, number: str) -> HttpResponse:
+    """The hub: the visit's steps in order, the next one as the single primary action."""
     order = selectors.visit_order_for(actor=request.user, number=number)
-    return render(request, "visits/visit.html", _page_context(request, order))
+    visit_steps = steps.visit_steps(order)
+    context = {"order": order, "steps": visit_steps, "next": steps.next_step(visit_steps)}
+    return render(request, "visits/visit.html", context)
+
+
+@login_required
+def checklist_page(request: AuthedRequest, number: str) -> HttpResponse:
+    order = selectors.visit_order_for(actor=request.user, number=number)
+    return render(request, "visits/checklist.html", _page_context(request, order))
 
 
 @login_required
@@ -71,7 +83,7 @@ def inspection_start(request: AuthedRequest, number: str) -> HttpResponse:
     order = selectors.visit_order_for(actor=request.user, number=number)
     template = selectors.template_for_order(order=order, template_id=_int(request.POST.get("template_id")))
     services.inspection_start(actor=request.user, order=order, template=template)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 def _int(value: str | None, field: str = "template_id") -> int:
@@ -84,7 +96,7 @@ def _int(value: str | None, field: str = "template_id") -> int:
 def _item_fragment(request: AuthedRequest, inspection: Inspection, code: str) -> HttpResponse:
     row = next(r for r in selectors.inspection_rows(inspection=inspection) if r.item.code == code)
     context = {"row": row, "order": inspection.order, "inspection": inspection, "editable": True}
-    return render(request, "visits/visit.html#item", context)
+    return render(request, "visits/checklist.html#item", context)
 
 
 @login_required
@@ -97,7 +109,7 @@ def item_record(request: AuthedRequest, number: str, inspection_id: int, code: s
     )
     if request.htmx:
         return _item_fragment(request, inspection, code)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 @login_required
@@ -112,7 +124,7 @@ def item_photo(request: AuthedRequest, number: str, inspection_id: int, code: st
     )  # fmt: skip
     if request.htmx:
         return _item_fragment(request, inspection, code)
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 def _upload(request: AuthedRequest) -> Any:
@@ -129,7 +141,7 @@ def inspection_complete(request: AuthedRequest, number: str, inspection_id: int)
     inspection = selectors.inspection_get(order=order, inspection_id=inspection_id)
     services.inspection_complete(actor=request.user, inspection=inspection)
     messages.success(request, _("检测已完成"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:checklist", number=number)
 
 
 @login_required
@@ -142,13 +154,15 @@ def photo_upload(request: AuthedRequest, number: str) -> HttpResponse:
         filename=upload.name or "photo",
     )  # fmt: skip
     messages.success(request, _("照片已保存"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:diagnosis", number=number)
 
 
 @login_required
-@require_POST
 def diagnosis_record(request: AuthedRequest, number: str) -> HttpResponse:
+    """GET: the diagnosis + photos step. POST: record the diagnosis."""
     order = selectors.visit_order_for(actor=request.user, number=number)
+    if request.method != "POST":
+        return render(request, "visits/diagnosis.html", _page_context(request, order))
     services.diagnosis_record(
         actor=request.user,
         order=order,
@@ -156,7 +170,7 @@ def diagnosis_record(request: AuthedRequest, number: str) -> HttpResponse:
         cause=request.POST.get("cause", ""),
     )
     messages.success(request, _("诊断已保存"))
-    return redirect("visits:page", number=number)
+    return redirect("visits:diagnosis", number=number)
 
 
 @login_required

@@ -82,6 +82,13 @@
     else init();
   }
   onReady(function () { document.querySelectorAll(".anxin-toast").forEach(dismissLater); });
+  // Toasts a page brought in an htmx swap (hx-select-oob="#toasts") go away like the page's own.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("#toasts .anxin-toast:not([data-timed])").forEach(function (toast) {
+      toast.dataset.timed = "1";
+      dismissLater(toast);
+    });
+  });
 
   // List filters are a closed <details> on phones (the list comes first) and open on wider screens.
   onReady(function () {

@@ -21,6 +21,39 @@
     if (label) event.detail.headers["X-Anxin-Action"] = encodeURIComponent(label);
   });
 
+  // A queued action is answered 202 with no body by the worker: keep the page as it is (an empty swap
+  // would wipe the item or the list) and mark what was saved on the phone, with the photo's preview.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.getResponseHeader("X-Anxin-Queued") !== "1") return;
+    event.detail.shouldSwap = false;
+    markSaved(event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt, event.detail.target);
+  });
+
+  function markSaved(source, target) {
+    var form = source && (source.closest ? source.closest("form") || source : source);
+    if (!form || !form.append) return;
+    if (target && target.classList) target.classList.add("offline-queued");
+    var note = form.querySelector(":scope > .offline-saved");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "offline-saved";
+      note.setAttribute("role", "status");
+      form.append(note);
+    }
+    note.textContent = T.savedText || "";
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (!/^image\//.test(file.type)) return;
+        var img = document.createElement("img");
+        img.className = "offline-preview";
+        img.width = 96; img.height = 72; img.alt = T.savedText || "";
+        img.src = URL.createObjectURL(file);
+        note.append(" ", img);
+      });
+    });
+  }
+
   function send(message) {
     if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage(message);
   }

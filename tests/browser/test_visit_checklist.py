@@ -30,6 +30,7 @@ def test_the_technician_fills_the_checklist_on_his_phone(
     login(page, "tech", "pw-tech")
     page.goto(f"{live_server.url}/dispatch/me/")
     page.click(f'[data-job="{order.number}"] a.visit')
+    page.click("#next-step")  # the visit hub: the checklist is the first step
     page.wait_for_selector("[data-template=disinfection-cabinet-inspection]")
     page.click("[data-template=disinfection-cabinet-inspection]")
     page.wait_for_selector("section.inspection[data-status=in_progress]")

@@ -91,9 +91,11 @@ def test_a_whole_visit_on_the_phone_ends_in_a_signed_report(
 
     # He fills the checklist and takes the before-photo with the camera
     page.goto(f"{live_server.url}/visits/{order.number}/")
+    page.click("#next-step")  # the hub's one primary action: the checklist
     page.click("[data-template=disinfection-cabinet-inspection]")
     page.wait_for_selector("section.inspection[data-status=in_progress]")
     _fill_checklist(page, Inspection.objects.get(order=order).pk, tmp_path)
+    page.goto(f"{live_server.url}/visits/{order.number}/diagnosis/")
     _take_photo(page, "before", _jpeg(tmp_path, "before.jpg", (150, 90, 60)))
 
     # and records the diagnosis: water got in (user damage, not covered by the warranty)
@@ -135,8 +137,9 @@ def test_a_whole_visit_on_the_phone_ends_in_a_signed_report(
     page.wait_for_selector("#parts-ok")
 
     # The after-photo, then the completion page: every requirement ticked but the customer's signature
-    page.goto(f"{live_server.url}/visits/{order.number}/")
+    page.goto(f"{live_server.url}/visits/{order.number}/diagnosis/")
     _take_photo(page, "after", _jpeg(tmp_path, "after.jpg", (60, 140, 90)))
+    page.goto(f"{live_server.url}/visits/{order.number}/")
     page.click("#visit-complete-link")
     page.wait_for_selector("#complete-form canvas")
     missing = page.locator("[data-met='0']").evaluate_all("els => els.map(e => e.dataset.requirement)")

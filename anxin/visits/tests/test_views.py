@@ -1,10 +1,12 @@
-"""The visit page: the technician fills it item by item (htmx), others read it; links lead to it."""
+"""The visit on the phone: a hub of steps; the checklist filled item by item (htmx), others read it; links
+lead to it; every photo input is the camera's and shrunk; every post of the step pages can be queued."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
@@ -37,7 +39,7 @@ def _start(client, order) -> Inspection:
 
 def test_an_out_of_range_reading_is_highlighted_at_once_and_on_every_later_view(order, technician):
     client = _signed_in(technician.user)
-    page = client.get(f"/visits/{order.number}/").content.decode()
+    page = client.get(f"/visits/{order.number}/checklist/").content.decode()
     assert 'data-template="disinfection-cabinet-inspection"' in page
     run = _start(client, order)
 
@@ -47,7 +49,7 @@ def test_an_out_of_range_reading_is_highlighted_at_once_and_on_every_later_view(
         fragment.lstrip().startswith("<li") and "out-of-range" in fragment and "超出范围：95 °C" in fragment
     )
 
-    later = client.get(f"/visits/{order.number}/").content.decode()
+    later = client.get(f"/visits/{order.number}/checklist/").content.decode()
     assert 'class="item answered failed out-of-range"' in later
     fixed = client.post(url, {"value": "125"}, HTTP_HX_REQUEST="true").content.decode()
     assert "out-of-range" not in fixed
@@ -67,7 +69,7 @@ def test_a_bad_value_answers_the_htmx_call_with_the_error(order, technician):
 def test_the_item_photo_and_the_camera_input(order, technician):
     client = _signed_in(technician.user)
     run = _start(client, order)
-    page = client.get(f"/visits/{order.number}/").content.decode()
+    page = client.get(f"/visits/{order.number}/checklist/").content.decode()
     assert 'capture="environment"' in page
     fragment = client.post(
         f"/visits/{order.number}/inspections/{run.pk}/items/photo_inside/photo/",
@@ -81,7 +83,7 @@ def test_completing_freezes_the_page(order, technician):
     client = _signed_in(technician.user)
     run = inspection_fill(order=order, actor=technician.user, complete=False)
     assert client.post(f"/visits/{order.number}/inspections/{run.pk}/complete/").status_code == 302
-    page = client.get(f"/visits/{order.number}/").content.decode()
+    page = client.get(f"/visits/{order.number}/checklist/").content.decode()
     assert "记录不可修改" in page and f"/inspections/{run.pk}/items/" not in page
     refused = client.post(f"/visits/{order.number}/inspections/{run.pk}/items/uv_lamp/", {"value": "fail"})
     assert refused.status_code == 409
@@ -91,7 +93,7 @@ def test_brand_staff_read_it_without_any_form_and_other_people_get_404(
     order, technician, brand_staff, other_technician
 ):
     inspection_fill(order=order, actor=technician.user, answers={"chamber_temp": "90"})
-    page = _signed_in(brand_staff).get(f"/visits/{order.number}/").content.decode()
+    page = _signed_in(brand_staff).get(f"/visits/{order.number}/checklist/").content.decode()
     assert "out-of-range" in page and "<form" not in page.split('class="visit"', 1)[1]
     assert _signed_in(other_technician.user).get(f"/visits/{order.number}/").status_code == 404
 
@@ -103,7 +105,7 @@ def test_the_diagnosis_form_records_codes_and_moves_the_order(order, technician)
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == "diagnosed"
-    assert "E5 紫外线灯管故障" in client.get(f"/visits/{order.number}/").content.decode()
+    assert "E5 紫外线灯管故障" in client.get(f"/visits/{order.number}/diagnosis/").content.decode()
 
 
 def test_the_customer_sees_the_results_on_his_order_page(order, technician):
@@ -147,3 +149,87 @@ def test_the_printable_assessment_lists_findings_by_severity(technician):
     )
     assert page.index('data-finding="code_changed"') < page.index('data-finding="hidden_location"')
     assert "高风险" in page and "window.print()" in page
+
+
+def test_the_hub_lists_the_steps_in_order_and_the_next_one_is_the_single_primary_action(order, technician):
+    client = _signed_in(technician.user)
+    hub = client.get(f"/visits/{order.number}/").content.decode()
+    keys = ["checklist", "diagnosis", "parts", "quote", "completion"]
+    positions = [hub.index(f'data-step="{k}"') for k in keys]
+    assert positions == sorted(positions)
+    assert hub.count('class="button big primary"') == 1
+    assert f'id="next-step" href="/visits/{order.number}/checklist/"' in hub
+    for href in (
+        f"/visits/{order.number}/checklist/",
+        f"/parts/orders/{order.number}/",
+        f"/prices/orders/{order.number}/",
+    ):
+        assert f'href="{href}" data-offline-warm' in hub
+
+    inspection_fill(order=order, actor=technician.user)
+    hub = client.get(f"/visits/{order.number}/").content.decode()
+    assert 'data-step="checklist" data-state="done"' in hub
+    assert f'id="next-step" href="/visits/{order.number}/diagnosis/"' in hub
+
+
+def test_every_step_page_links_back_to_the_hub(order, technician):
+    client = _signed_in(technician.user)
+    back = f'href="/visits/{order.number}/" data-offline-warm'
+    for url in (
+        f"/visits/{order.number}/checklist/",
+        f"/visits/{order.number}/diagnosis/",
+        f"/parts/orders/{order.number}/",
+        f"/prices/orders/{order.number}/",
+    ):
+        assert back in client.get(url).content.decode(), url
+
+
+def test_the_step_pages_post_with_htmx_and_their_photo_inputs_shrink_and_use_the_camera(order, technician):
+    client = _signed_in(technician.user)
+    _start(client, order)
+    for url in (f"/visits/{order.number}/checklist/", f"/visits/{order.number}/diagnosis/"):
+        page = client.get(url).content.decode()
+        body = page.split('class="visit"', 1)[1]
+        inputs = [chunk.split(">", 1)[0] for chunk in body.split('<input type="file"')[1:]]
+        assert inputs, url
+        assert all("data-shrink" in i and 'capture="environment"' in i for i in inputs), url
+        # A form that posts without htmx is a page navigation, which the phone cannot queue offline; only
+        # starting a checklist (it needs the network to create the rows) stays a plain post.
+        forms = [chunk.split(">", 1)[0] for chunk in body.split("<form")[1:]]
+        plain = [f for f in forms if "hx-post" not in f]
+        assert forms and all(f'action="/visits/{order.number}/inspections/"' in f for f in plain), (
+            url,
+            plain,
+        )
+
+
+def test_a_photo_posted_with_htmx_answers_the_photo_list(order, technician):
+    client = _signed_in(technician.user)
+    response = client.post(
+        f"/visits/{order.number}/photos/",
+        {"role": "before", "file": SimpleUploadedFile("p.jpg", jpeg_bytes(), "image/jpeg")},
+        HTTP_HX_REQUEST="true",
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="visit-photos"' in page
+    assert f'data-role="before"><a href="/orders/{order.number}/attachments/' in page
+
+
+def test_every_page_of_the_visit_is_a_field_page_of_the_offline_worker(order, technician):
+    from anxin.portal.pwa import FIELD_PREFIXES
+
+    run = inspection_fill(order=order, actor=technician.user, complete=False)
+    pages = [
+        reverse("visits:page", args=[order.number]),
+        reverse("visits:checklist", args=[order.number]),
+        reverse("visits:diagnosis", args=[order.number]),
+        reverse("visits:photos", args=[order.number]),
+        reverse("visits:item", args=[order.number, run.pk, "uv_lamp"]),
+        reverse("visits:item_photo", args=[order.number, run.pk, "photo_inside"]),
+        reverse("parts:order_parts", args=[order.number]),
+        reverse("pricing:order_quote", args=[order.number]),
+        reverse("workorders:detail", args=[order.number]),
+        reverse("attachments:thumb", args=[order.number, 1]),
+    ]
+    assert [p for p in pages if not any(p.startswith(prefix) for prefix in FIELD_PREFIXES)] == []

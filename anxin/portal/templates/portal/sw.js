@@ -114,10 +114,10 @@ async function sendOrQueue(request) {
   }
   await enqueue(request);
   flushSoon();
-  const headers = new Headers({
-    "HX-Trigger": asciiJson({ "anxin:toast": { level: "warning", message: QUEUED_MESSAGE } }),
-    "X-Anxin-Queued": "1",
-  });
+  // One toast when the phone starts keeping actions, not one per answer: a checklist filled offline would
+  // bury the page under them; the page marks each kept action itself (field-offline.js) and counts them.
+  const headers = new Headers({ "X-Anxin-Queued": "1" });
+  if (!waiting) headers.set("HX-Trigger", asciiJson({ "anxin:toast": { level: "warning", message: QUEUED_MESSAGE } }));
   await tellPages();
   return new Response(null, { status: 202, headers });
 }
