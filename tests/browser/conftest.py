@@ -41,7 +41,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=MISSING))
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread while it is
+# open, which breaks async_to_sync in the non-browser tests that the same xdist worker runs next (and a test
+# module that launches its own Chromium, e.g. with a fake camera).
+@pytest.fixture(scope="module")
 def browser():
     if _chromium_missing():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")

@@ -32,6 +32,15 @@ def job(brand, category, technician):
     return order
 
 
+def _controlled(page) -> None:
+    """Wait until the worker is active, then reload once so it controls the page (clients.claim() alone is
+    not always honoured on a first visit)."""
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)", timeout=20000)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20000)
+
+
 def _events(order, event) -> int:
     return WorkOrderEvent.objects.filter(order=order, event=event).count()
 
@@ -42,9 +51,7 @@ def test_offline_actions_are_kept_on_the_phone_and_sent_once_in_order(
     page = phone_page
     login(page, "tech", "pw-tech")
     page.goto(f"{live_server.url}/dispatch/me/")
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
-    )
+    _controlled(page)
     manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
     assert manifest["start_url"] == "/dispatch/me/" and manifest["display"] == "standalone"
 
@@ -72,9 +79,7 @@ def test_an_action_refused_on_replay_is_shown_as_a_conflict(live_server, phone_p
     page = phone_page
     login(page, "tech", "pw-tech")
     page.goto(f"{live_server.url}/dispatch/me/")
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
-    )
+    _controlled(page)
 
     page.context.set_offline(True)
     page.click(f'[data-job="{job.number}"] [data-step="depart"]')
