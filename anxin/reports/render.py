@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from PIL import ImageFile
 from django.utils.translation import gettext
+from PIL import ImageFile
 
 from anxin.core.exceptions import DomainError
 from anxin.reports.sections import ReportContent

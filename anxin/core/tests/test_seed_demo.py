@@ -51,7 +51,8 @@ def test_one_demo_order_is_completed_through_the_visit_with_its_full_report(db, 
     call_command("seed_demo")
     order = WorkOrder.objects.get(status=Status.COMPLETED)
     assert completion_missing(order) == []
-    assert signoff_current(order).signature_sha256
+    signoff = signoff_current(order)
+    assert signoff is not None and signoff.signature_sha256
     assert order_price_state(order) == PriceState.APPROVED and order_payments(order).exists()
     used = order_parts_used(order)
     assert used and used[0].new_serial.startswith("LECH-DEMO-") and used[0].removed_serial

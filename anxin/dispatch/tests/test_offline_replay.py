@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def accepted(near):
     always_on(near)
     offer = services.offer_for_new_order(order_id=order_new("13800000301").pk)
+    assert offer is not None
     client = _phone(near.user)
     client.post(f"/dispatch/me/offers/{offer.pk}/", {"action": "accept"})
     offer.order.refresh_from_db()
