@@ -43,8 +43,7 @@ def _take_photo(page, role: str, path) -> None:
     form = page.locator(f"#visit-photos form:has(input[name=role][value={role}])")
     with page.expect_file_chooser() as chooser:
         form.locator("input[type=file]").click()
-    chooser.value.set_files(str(path))
-    form.locator("button").click()
+    chooser.value.set_files(str(path))  # the page shrinks and uploads it on its own (no button with JS on)
     page.wait_for_selector(f"#visit-photos .photos[data-role={role}] img")
 
 
