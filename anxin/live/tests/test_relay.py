@@ -14,7 +14,9 @@ from anxin.live.relay import relay
 from anxin.live.tests.helpers import arrive_with_code
 from anxin.network.services import technician_location_update
 
-pytestmark = pytest.mark.django_db
+# The consumer reads through database_sync_to_async, which closes "old" connections: on PostgreSQL
+# that would close the test transaction's connection, so these tests commit (SQLite in-memory never closes).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 HEADERS = [(b"origin", b"http://testserver")]
 

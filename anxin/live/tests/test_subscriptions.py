@@ -14,7 +14,9 @@ from anxin.asgi import application
 from anxin.customers.models import Customer
 from anxin.workorders.tests.factories import order_file
 
-pytestmark = pytest.mark.django_db
+# The consumer reads through database_sync_to_async, which closes "old" connections: on PostgreSQL
+# that would close the test transaction's connection, so these tests commit (SQLite in-memory never closes).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://testserver")
 
