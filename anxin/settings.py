@@ -130,12 +130,14 @@ INSTALLED_APPS = [
     "anxin.workorders",
     "anxin.intake",
     "anxin.notifications",
+    "anxin.uploads",  # resumable (tus) uploads: visit photos, video recordings
     "anxin.dispatch",
     "anxin.evidence",
     "anxin.parts",
     "anxin.pricing",
     "anxin.visits",
     "anxin.reports",
+    "anxin.trust",  # digital badge, official channels, fake-hotline reports
     "anxin.live",  # WebSocket order updates, live tracking, arrival code, masked calls (docs/realtime.md)
     "anxin.portal",
     "anxin.backoffice",

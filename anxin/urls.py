@@ -23,6 +23,8 @@ urlpatterns = [
     path("prices/", include("anxin.pricing.urls")),
     path("reports/", include("anxin.reports.urls")),
     path("live/", include("anxin.live.urls")),
+    path("trust/", include("anxin.trust.urls")),
+    path("uploads/", include("anxin.uploads.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("", home, name="home"),

@@ -1,0 +1,1 @@
+"""Models of anxin.trust (see apps.py)."""

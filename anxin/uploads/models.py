@@ -1,0 +1,1 @@
+"""Models of anxin.uploads (see apps.py)."""
