@@ -435,6 +435,26 @@ ANXIN_LIVE_POSITION_RETENTION_DAYS = env_int("ANXIN_LIVE_POSITION_RETENTION_DAYS
 ANXIN_LIVE_ARRIVING_SMS_MINUTES = env_int("ANXIN_LIVE_ARRIVING_SMS_MINUTES", 10)
 # Wrong arrival codes before the dispatcher is alerted.
 ANXIN_LIVE_ARRIVAL_CODE_ALERT_AFTER = env_int("ANXIN_LIVE_ARRIVAL_CODE_ALERT_AFTER", 3)
+
+
+def env_ice_servers(name: str) -> list[dict[str, object]]:
+    """WebRTC ICE servers as JSON (RTCConfiguration.iceServers): [] = host candidates only (a LAN)."""
+    import json
+
+    raw = os.environ.get(name, "").strip() or "[]"
+    try:
+        servers = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON list, got {raw!r}") from exc
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
+        raise ImproperlyConfigured(f'{name} must be a JSON list of {{"urls": ...}} objects, got {raw!r}')
+    return servers
+
+
+# Live video of the visit (docs/realtime.md): STUN/TURN servers (e.g. coturn) handed to both browsers,
+# and the largest recording kept (bytes).
+ANXIN_ICE_SERVERS = env_ice_servers("ANXIN_ICE_SERVERS")
+ANXIN_LIVE_RECORDING_MAX_BYTES = env_int("ANXIN_LIVE_RECORDING_MAX_BYTES", 500 * 1024 * 1024)
 # Number masking (隐私号): the provider, and the demo provider's pool of virtual numbers.
 ANXIN_CALL_MASKING_PROVIDER = env_str(
     "ANXIN_CALL_MASKING_PROVIDER", "anxin.notifications.masking_calls.PoolCallMaskingProvider"

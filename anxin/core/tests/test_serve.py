@@ -102,8 +102,11 @@ def test_gunicorns_control_socket_stays_inside_the_data_folder():
 def test_the_console_is_quiet_unless_verbose_and_an_explicit_log_level_wins():
     quiet = _children()
     assert "--access-logfile" not in quiet["web"].argv and "--quiet" in quiet["worker"].argv
+    web = quiet["web"].argv  # gunicorn's level is the uvicorn workers' level (no INFO lines per worker)
+    assert web[web.index("--log-level") + 1] == "warning"
     assert all(c.env["ANXIN_LOG_LEVEL"] == "WARNING" for c in quiet.values())
     loud = _children(verbose=True)
     assert "--access-logfile" in loud["web"].argv and "--quiet" not in loud["worker"].argv
+    assert "--log-level" not in loud["web"].argv
     assert "ANXIN_LOG_LEVEL" not in loud["web"].env
     assert _children(env={"ANXIN_LOG_LEVEL": "DEBUG"})["web"].env["ANXIN_LOG_LEVEL"] == "DEBUG"

@@ -139,6 +139,10 @@ def children_for(
     ]  # fmt: skip
     if verbose:
         web += ["--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT]
+    else:
+        # uvicorn_worker gives uvicorn's loggers gunicorn's level: without this, every worker prints
+        # "Started server process", "Waiting for application startup" ... at INFO, and gunicorn its boots.
+        web += ["--log-level", "warning"]
     huey = [python, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"]
     if not verbose:
         huey.append("--quiet")
