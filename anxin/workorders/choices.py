@@ -74,6 +74,7 @@ class Event(models.TextChoices):
     CORRECTED = "corrected", _("工单信息已更正")
     COVERAGE_FOUND = "coverage_found", _("服务范围调整，已有网点覆盖")
     REPORT_ISSUED = "report_issued", _("已出具服务报告")
+    VIDEO_RECORDED = "video_recorded", _("已保存上门录像")  # anxin.live: the note carries its SHA-256
 
 
 # The events that move an order through the state machine, in the order above (buttons list them so).

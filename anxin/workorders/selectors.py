@@ -134,6 +134,7 @@ CUSTOMER_TIMELINE_EVENTS = {
     Event.CANCEL,
     Event.REOPEN,
     Event.APPOINTMENT_SET,
+    Event.VIDEO_RECORDED,  # the visit's recording, with its hash (the customer consented to it)
 }
 
 
