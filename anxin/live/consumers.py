@@ -148,10 +148,14 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             to = content.get("to")
             if kind not in SIGNAL_KINDS_FROM_PUBLISHER or not isinstance(to, str) or not to.isalnum():
                 return
-            target = video_viewers_group(self.order_id) if to == "all" else video_peer_group(self.order_id, to)
+            target = (
+                video_viewers_group(self.order_id) if to == "all" else video_peer_group(self.order_id, to)
+            )
             await signal_send(target, {"kind": kind, "from": "publisher", "data": data})
         elif kind in SIGNAL_KINDS_FROM_VIEWER:
-            await signal_send(video_publisher_group(self.order_id), {"kind": kind, "from": self.peer, "data": data})
+            await signal_send(
+                video_publisher_group(self.order_id), {"kind": kind, "from": self.peer, "data": data}
+            )
 
     async def video_signal(self, message: dict[str, Any]) -> None:
         await self.send_json(message["payload"])

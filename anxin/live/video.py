@@ -148,7 +148,9 @@ def recording_start(*, access: VideoAccess) -> VideoRecording:
         raise Conflict(gettext("技师到场后、完工前才能直播和录像"), code="not_on_site", field="number")
     consent = consent_granted(order=order)
     if consent is None:
-        raise Conflict(gettext("客户尚未同意录像，只能直播不能录像"), code="consent_required", field="consent")
+        raise Conflict(
+            gettext("客户尚未同意录像，只能直播不能录像"), code="consent_required", field="consent"
+        )
     assert order.technician is not None
     recording = VideoRecording(
         order=order,
@@ -180,9 +182,7 @@ def recording_append(*, access: VideoAccess, recording_id: int, offset: int, dat
     _require_publisher(access)
     with transaction.atomic():
         recording = (
-            VideoRecording.objects.select_for_update()
-            .filter(order=access.order, pk=recording_id)
-            .first()
+            VideoRecording.objects.select_for_update().filter(order=access.order, pk=recording_id).first()
         )
         if recording is None:
             raise NotFound(gettext("没有这段录像"), field="recording")
@@ -198,9 +198,7 @@ def recording_append(*, access: VideoAccess, recording_id: int, offset: int, dat
             raise ValidationFailed(gettext("录像必须是 WebM 格式"), field="file")
         limit = settings.ANXIN_LIVE_RECORDING_MAX_BYTES
         if recording.size + len(data) > limit:
-            raise TooLarge(
-                gettext("录像超过上限 %(limit)s 字节") % {"limit": limit}, field="file"
-            )
+            raise TooLarge(gettext("录像超过上限 %(limit)s 字节") % {"limit": limit}, field="file")
         with open(_partial_path(recording), "r+b") as f:
             f.seek(offset)
             f.write(data)
@@ -256,9 +254,7 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
     _require_publisher(access)
     with transaction.atomic():
         recording = (
-            VideoRecording.objects.select_for_update()
-            .filter(order=access.order, pk=recording_id)
-            .first()
+            VideoRecording.objects.select_for_update().filter(order=access.order, pk=recording_id).first()
         )
         if recording is None:
             raise NotFound(gettext("没有这段录像"), field="recording")
@@ -299,4 +295,6 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
 
 def recordings_of(*, order: WorkOrder) -> QuerySet[VideoRecording]:
     """The order's kept recordings, oldest first (for the pages' links)."""
-    return VideoRecording.objects.filter(order=order, state=VideoRecording.State.COMPLETE).order_by("started_at")
+    return VideoRecording.objects.filter(order=order, state=VideoRecording.State.COMPLETE).order_by(
+        "started_at"
+    )
