@@ -152,7 +152,7 @@ def test_the_customer_watches_the_repair_live_and_the_recording_is_kept_with_its
     assert recording.sha256 in customer.text_content("#video-recordings")
     # ... and she can watch it later through her link
     link = customer.get_attribute(f"[data-recording='{recording.pk}'] a", "href")
-    response = customer.request.get(link)
+    response = customer.request.get(f"{url}{link}")
     assert response.ok and response.headers["content-type"] == "video/webm"
     assert hashlib.sha256(response.body()).hexdigest() == recording.sha256
     phone_context.close()
