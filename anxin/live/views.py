@@ -13,9 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anxin.accounts.models import User
+from anxin.accounts.permissions import Action, require
 from anxin.accounts.requests import AuthedRequest
-from anxin.core.exceptions import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from anxin.core.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from anxin.core.middleware import api_error
+from anxin.live.permissions import VIDEO_CONSENT, VIDEO_PUBLISH, VIDEO_WATCH
 from anxin.live.services import arrival_confirm
 from anxin.live.templatetags.live import video_context
 from anxin.live.video import (
@@ -48,12 +51,19 @@ def arrive(request: AuthedRequest, number: str) -> HttpResponse:
 # --- live video (docs/realtime.md "Live video") --------------------------------------------------
 
 
-def _access(request: HttpRequest, number: str) -> VideoAccess:
-    """The order pages' authorization: the tracking link's token (query or form), else the session."""
+def _access(request: HttpRequest, number: str, action: Action) -> VideoAccess:
+    """The order pages' authorization: the tracking link's token (query or form) stands for the customer;
+    otherwise the role must hold ``action`` (403 before any lookup), then the order must be in his scope
+    (404), then the action must cover it."""
     token = request.GET.get("t") or request.POST.get("t") or ""
+    user = request.user if isinstance(request.user, User) else None
+    if not token:
+        require(user, action)
     access = video_access(actor=request.user, number=number, token=token)
     if access is None:
         raise NotFound(gettext("没有您可查看的工单 %(number)s") % {"number": number}, field="number")
+    if not token:
+        require(user, action, access.order)
     return access
 
 
@@ -74,20 +84,20 @@ def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 def _offset_of(request: HttpRequest, kwargs: dict[str, Any]) -> int:
-    access = _access(request, kwargs["number"])
+    access = _access(request, kwargs["number"], VIDEO_PUBLISH)
     return recording_get_for(access=access, recording_id=kwargs["recording_id"]).size
 
 
 def video_page(request: HttpRequest, number: str) -> HttpResponse:
     """The technician streams from here (his phone); staff in scope and the customer may watch here too."""
-    access = _access(request, number)
+    access = _access(request, number, VIDEO_WATCH)
     return render(request, "live/video_page.html", {"order": access.order, **video_context(request, access)})
 
 
 @require_POST
 def video_consent(request: HttpRequest, number: str) -> HttpResponse:
     """The customer answers 录像同意 on his order page (before or during the visit)."""
-    access = _access(request, number)
+    access = _access(request, number, VIDEO_CONSENT)
     granted = request.POST.get("granted", "")
     if granted not in {"1", "0"}:
         raise ValidationFailed(gettext("请选择同意或不同意录像"), field="granted")
@@ -102,7 +112,7 @@ def video_consent(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @_json_errors
 def recording_start_view(request: HttpRequest, number: str) -> HttpResponse:
-    recording = recording_start(access=_access(request, number))
+    recording = recording_start(access=_access(request, number, VIDEO_PUBLISH))
     return JsonResponse(
         {"id": recording.pk, "offset": 0, "max_bytes": settings.ANXIN_LIVE_RECORDING_MAX_BYTES}
     )
@@ -112,11 +122,9 @@ def recording_start_view(request: HttpRequest, number: str) -> HttpResponse:
 @_json_errors
 def recording_upload_view(request: HttpRequest, number: str, recording_id: int) -> HttpResponse:
     """GET/HEAD: how much the server has (to resume); PATCH with ``Upload-Offset``: append the body."""
-    access = _access(request, number)
+    access = _access(request, number, VIDEO_PUBLISH)
     if request.method in {"HEAD", "GET"}:
         recording = recording_get_for(access=access, recording_id=recording_id)
-        if not access.publisher:
-            raise PermissionDenied(gettext("只有本工单的技师可以录像"), field="number")
     else:
         try:
             offset = int(request.headers.get("Upload-Offset", ""))
@@ -133,7 +141,7 @@ def recording_upload_view(request: HttpRequest, number: str, recording_id: int) 
 @require_POST
 @_json_errors
 def recording_finish_view(request: HttpRequest, number: str, recording_id: int) -> HttpResponse:
-    access = _access(request, number)
+    access = _access(request, number, VIDEO_PUBLISH)
     recording = recording_finish(access=access, recording_id=recording_id, actor=request.user)  # type: ignore[arg-type]  # publisher: signed in
     return JsonResponse(
         {
@@ -148,7 +156,7 @@ def recording_finish_view(request: HttpRequest, number: str, recording_id: int) 
 
 def recording_file(request: HttpRequest, number: str, recording_id: int) -> HttpResponse:
     """Watch a kept recording later: anyone who may see the order (token or session), nobody else."""
-    access = _access(request, number)
+    access = _access(request, number, VIDEO_WATCH)
     recording = recording_get_for(access=access, recording_id=recording_id)
     if recording.state != recording.State.COMPLETE:
         raise NotFound(gettext("没有这段录像"), field="recording")
