@@ -127,7 +127,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             }
         )
         if self.publisher:  # viewers already waiting answer with "join"
-            await signal_send(video_viewers_group(self.order_id), {"kind": "publisher"})
+            await signal_send(video_viewers_group(self.order_id), {"kind": "publisher", "session": self.peer})
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
@@ -151,7 +151,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             target = (
                 video_viewers_group(self.order_id) if to == "all" else video_peer_group(self.order_id, to)
             )
-            await signal_send(target, {"kind": kind, "from": "publisher", "data": data})
+            await signal_send(target, {"kind": kind, "from": "publisher", "session": self.peer, "data": data})
         elif kind in SIGNAL_KINDS_FROM_VIEWER:
             await signal_send(
                 video_publisher_group(self.order_id), {"kind": kind, "from": self.peer, "data": data}

@@ -69,14 +69,16 @@
   function viewer() {
     var player = document.getElementById("live-video-player");
     if (!player) return;
-    var pc = null;
+    var pc = null, session = null; // session: the technician's socket whose offer we answered
     function hangUp() { if (pc) { pc.close(); pc = null; } }
     onOpen = function () { send({ kind: "join" }); };
     onMessage = function (msg) {
-      if (msg.kind === "publisher") { send({ kind: "join" }); return; }
-      if (msg.kind === "publisher-left") { hangUp(); player.hidden = true; say(root.dataset.endedLabel); return; }
+      // A technician (re)connected: ask for an offer, unless it is the one already streaming to us.
+      if (msg.kind === "publisher") { if (msg.session !== session) send({ kind: "join" }); return; }
+      if (msg.kind === "publisher-left") { hangUp(); session = null; player.hidden = true; say(root.dataset.endedLabel); return; }
       if (msg.kind === "offer") {
         hangUp();
+        session = msg.session;
         pc = newPeer(function (c) { send({ kind: "ice", data: c }); });
         pc.ontrack = function (ev) {
           if (player.srcObject !== ev.streams[0]) {
