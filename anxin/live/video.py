@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,34 +262,41 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
         if recording.state != VideoRecording.State.UPLOADING:
             raise Conflict(gettext("这段录像已结束上传"), code="recording_finished", field="recording")
         partial = _partial_path(recording)
-        try:
+        try:  # under the row lock: no chunk can land between the decode and the hash
             decoded = video_decode(partial)
-        except ValidationFailed:
+        except ValidationFailed as exc:
+            refused: ValidationFailed | None = exc  # kept as refused (committed), then the caller hears why
             recording.state = VideoRecording.State.REFUSED
             recording.ended_at = timezone.now()
             recording.save(update_fields=["state", "ended_at"])
-            transaction.on_commit(lambda: partial.unlink(missing_ok=True))
             logger.warning("order %s: recording %s does not decode", access.order.number, recording.pk)
-            raise
-        recording.sha256 = _sha256_of(partial)
-        recording.duration_s = decoded.duration_s
-        recording.frames = decoded.frames
-        recording.size = partial.stat().st_size
-        recording.ended_at = timezone.now()
-        recording.state = VideoRecording.State.COMPLETE
-        with open(partial, "rb") as f:
-            recording.file.save("recording.webm", File(f), save=False)
-        recording.save()
-        workorder_event_record(
-            order=access.order,
-            event=Event.VIDEO_RECORDED,
-            actor=actor,
-            # No personal data: a number, a length and a hash (the report prints the same line).
-            note=f"#{recording.pk} {decoded.duration_s:.0f}s sha256 {recording.sha256}",
-            details=json.dumps({"recording": recording.pk, "sha256": recording.sha256}),
-        )
-    os.unlink(partial)
+        else:
+            refused = None
+            _recording_keep(recording=recording, partial=partial, decoded=decoded, actor=actor)
+    partial.unlink(missing_ok=True)
+    if refused is not None:
+        raise refused
     return recording
+
+
+def _recording_keep(*, recording: VideoRecording, partial: Path, decoded: Decoded, actor: User) -> None:
+    recording.sha256 = _sha256_of(partial)
+    recording.duration_s = decoded.duration_s
+    recording.frames = decoded.frames
+    recording.size = partial.stat().st_size
+    recording.ended_at = timezone.now()
+    recording.state = VideoRecording.State.COMPLETE
+    with open(partial, "rb") as f:
+        recording.file.save("recording.webm", File(f), save=False)
+    recording.save()
+    workorder_event_record(
+        order=recording.order,
+        event=Event.VIDEO_RECORDED,
+        actor=actor,
+        # No personal data: a number, a length and a hash (the report prints the same line).
+        note=f"#{recording.pk} {decoded.duration_s:.0f}s sha256 {recording.sha256}",
+        details=json.dumps({"recording": recording.pk, "sha256": recording.sha256}),
+    )
 
 
 def recordings_of(*, order: WorkOrder) -> QuerySet[VideoRecording]:

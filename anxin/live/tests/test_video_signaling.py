@@ -21,7 +21,9 @@ from anxin.workorders.choices import Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the consumer's reads close connections (see test_subscriptions)
+pytestmark = pytest.mark.django_db(
+    transaction=True
+)  # the consumer's reads close connections (see test_subscriptions)
 
 
 @pytest.fixture
@@ -70,7 +72,9 @@ def test_the_hello_carries_the_ice_servers_and_the_consent(on_site, technician, 
     assert hello["ice_servers"] == [{"urls": "stun:stun.example.org:3478"}] and hello["consent"] is False
 
 
-def test_every_role_boundary_is_refused(on_site, brand, category, technician, other_technician, other_brand, outsider):
+def test_every_role_boundary_is_refused(
+    on_site, brand, category, technician, other_technician, other_brand, outsider
+):
     order, _ = on_site
     other_customer = User.objects.create_user(username="cust2", role=Role.CUSTOMER)
     other_order = order_file(phone="13800000002", brand=brand.name, category=category.name)
@@ -127,7 +131,9 @@ def test_offer_answer_and_candidates_go_between_the_technician_and_one_viewer_on
         assert joined == {"kind": "join", "from": hello["peer"], "data": None}
 
         # His offer to that peer reaches that viewer, not the other one
-        await publisher.send_json_to({"kind": "offer", "to": hello["peer"], "data": {"type": "offer", "sdp": "v=0"}})
+        await publisher.send_json_to(
+            {"kind": "offer", "to": hello["peer"], "data": {"type": "offer", "sdp": "v=0"}}
+        )
         offer = await viewer.receive_json_from(timeout=3)
         assert offer["kind"] == "offer" and offer["data"]["sdp"] == "v=0" and offer["from"] == "publisher"
         assert offer["session"] == announced["session"]
@@ -164,7 +170,8 @@ def test_a_message_written_by_another_server_process_reaches_the_socket_here(on_
         peer = (await viewer.receive_json_from(timeout=3))["peer"]
         # "Another process": nothing but the row, written outside this process's channel layer
         await database_sync_to_async(signal_store)(
-            group=video_peer_group(order.pk, peer), payload={"kind": "offer", "from": "publisher", "data": "sdp"}
+            group=video_peer_group(order.pk, peer),
+            payload={"kind": "offer", "from": "publisher", "data": "sdp"},
         )
         assert (await viewer.receive_json_from(timeout=3))["data"] == "sdp"
         await viewer.disconnect()
