@@ -108,6 +108,7 @@ class ReportContent:
     photos: list[Photo] = field(default_factory=list)
     signature: Signatures | None = None
     advice: list[str] = field(default_factory=list)
+    recordings: list[RecordingLine] = field(default_factory=list)
 
 
 def mask_serial(serial: str) -> str:
@@ -384,6 +385,25 @@ def section_photos(order: WorkOrder) -> list[Photo]:
     return photos
 
 
+@dataclass(frozen=True)
+class RecordingLine:
+    recorded_at: dt.datetime
+    sha256: str
+    url: str  # watched by whoever may see the order (signed in, or with the tracking link)
+
+
+def section_recordings(order: WorkOrder) -> list[RecordingLine]:
+    """The visit's kept video recordings (anxin.live), from their timeline rows: when, hash, link."""
+    lines = []
+    for row in order.events.filter(event=Event.VIDEO_RECORDED).order_by("created_at", "id"):
+        details = json.loads(row.details or "{}")
+        if not details.get("recording") or not details.get("sha256"):
+            continue
+        path = reverse("live:recording_file", args=[order.number, details["recording"]])
+        lines.append(RecordingLine(row.created_at, details["sha256"], settings.ANXIN_PUBLIC_URL + path))
+    return lines
+
+
 def report_content(order: WorkOrder, *, issued_at: dt.datetime | None = None) -> ReportContent:
     summary = visit_summary_for(order)  # read once: four sections print parts of it
     return ReportContent(
@@ -399,4 +419,5 @@ def report_content(order: WorkOrder, *, issued_at: dt.datetime | None = None) ->
         photos=section_photos(order),
         signature=section_signature(order),
         advice=section_advice(order, summary),
+        recordings=section_recordings(order),
     )
