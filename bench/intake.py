@@ -252,15 +252,11 @@ def _server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
-            "anxin.wsgi",
             "--bind",
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
+            *_worker_args(args),
             "--log-level",
             "warning",
         ],
@@ -274,6 +270,18 @@ def _server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
         except OSError:
             time.sleep(0.1)
     return server
+
+
+def _worker_args(args: argparse.Namespace) -> list[str]:
+    if args.worker_class == "uvicorn":  # what `manage.py serve` runs (ASGI: pages, API and WebSockets)
+        return ["anxin.asgi", "--worker-class", "uvicorn_worker.UvicornWorker"]
+    worker = ["anxin.wsgi", "--worker-class", "gthread", "--threads", str(args.threads)]
+    if args.worker_connections:
+        # A gthread worker accepts while it holds fewer than worker_connections sockets (1000 by
+        # default), so the first worker to wake can take most keep-alive clients (or a proxy's upstream
+        # pool) and leave the others idle; a small cap spreads them over the workers.
+        worker += ["--worker-connections", str(args.worker_connections)]
+    return worker
 
 
 def _clients(args: argparse.Namespace) -> int:
@@ -305,7 +313,9 @@ def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[
         "mode": f"steady {args.rate}/s" if args.rate else "closed loop",
         "clients": _clients(args),
         "workers": args.workers,
+        "worker_class": args.worker_class,
         "threads": args.threads,
+        "worker_connections": args.worker_connections or None,
         "server_side_binding": args.server_side_binding,
         "seconds": round(elapsed, 1),
         "orders": len(latencies),
@@ -341,6 +351,15 @@ def main() -> None:
         help="gunicorn worker processes",
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class",
+        choices=["gthread", "uvicorn"],
+        default="gthread",
+        help="WSGI gthread or ASGI uvicorn",
+    )
+    parser.add_argument(
+        "--worker-connections", type=int, default=0, help="gthread: sockets one worker holds (gunicorn: 1000)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server-side-binding", action="store_true", help="psycopg server-side binding")
     parser.add_argument("--out", help="also write the JSON result to this file")

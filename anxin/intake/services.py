@@ -27,7 +27,6 @@ from django.utils.translation import gettext
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
-from anxin.areas.resolver import resolve
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.catalog.selectors import brands_all, categories_all
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
@@ -41,7 +40,8 @@ from anxin.intake.models import IdempotencyRecord, IntakeRequest
 from anxin.network.models import ServicePoint
 from anxin.network.selectors import service_points_covering, service_points_nearest
 from anxin.notifications.jobs import jobs_enqueue
-from anxin.workorders.choices import AttentionReason, Channel, Event
+from anxin.workorders.attention import attention_reasons, place_of
+from anxin.workorders.choices import Channel, Event
 from anxin.workorders.models import Attachment, WorkOrder, WorkOrderEvent
 from anxin.workorders.selectors import workorder_open_for_customer
 from anxin.workorders.services import workorder_create, workorder_event_record, workorder_number_next
@@ -380,50 +380,25 @@ def _product_resolve(
     return brand, category, product_model
 
 
-def _place_resolve(address: str) -> tuple[str, str]:
-    """County and township codes of the address, or blanks when it cannot be resolved."""
-    if not address.strip():
-        return "", ""
-    resolution = resolve(address)
-    if resolution.status == "ok" and resolution.county_code:
-        return resolution.county_code, resolution.township_code
-    return "", ""
-
-
-def _attention_for(
-    *,
-    request: RepairRequest,
-    phone: str,
-    brand: Brand | None,
-    category: ProductCategory | None,
-    county_code: str,
-) -> list[str]:
-    """Why an agent must look at the order (it is kept and worked all the same)."""
-    missing = [
-        (brand is None, AttentionReason.UNKNOWN_BRAND),
-        (category is None, AttentionReason.UNKNOWN_CATEGORY),
-        (not request.name.strip(), AttentionReason.NAME_MISSING),
-        (not phone, AttentionReason.PHONE_MISSING),
-        (not request.description.strip(), AttentionReason.DESCRIPTION_MISSING),
-        (not request.address.strip(), AttentionReason.ADDRESS_MISSING),
-        (bool(request.address.strip()) and not county_code, AttentionReason.ADDRESS_UNRESOLVED),
-    ]
-    return [reason for flagged, reason in missing if flagged]
-
-
 def _request_resolve(*, request: RepairRequest, actor: User | None, phone: str, email: str) -> _Resolved:
     brand, category, product_model = _product_resolve(request=request, actor=actor)
-    county_code, township_code = _place_resolve(request.address)
-    attention = _attention_for(
-        request=request, phone=phone, brand=brand, category=category, county_code=county_code
-    )
-    service_point, coverage_note = None, ""
+    county_code, township_code = place_of(request.address)
+    service_point, coverage_note, covered = None, "", None
     if county_code and brand is not None and category is not None:
         service_point, coverage_note = _covering_point(
             county_code=county_code, township_code=township_code, brand=brand, category=category
         )
-        if service_point is None:
-            attention.append(AttentionReason.OUT_OF_COVERAGE)
+        covered = service_point is not None
+    attention = attention_reasons(
+        brand_known=brand is not None,
+        category_known=category is not None,
+        name=request.name,
+        phone=phone,
+        description=request.description,
+        address=request.address,
+        county_code=county_code,
+        covered=covered,
+    )
     return _Resolved(
         phone=phone,
         email=email,

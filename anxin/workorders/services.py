@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import require, role_of
-from anxin.areas.resolver import resolve
 from anxin.catalog.models import Brand, ProductCategory, ProductModel
 from anxin.core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from anxin.core.masking import normalize_phone
@@ -26,6 +25,7 @@ from anxin.core.rows import prepared_cursor, rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import device_register
 from anxin.network.selectors import service_points_covering
+from anxin.workorders.attention import attention_reasons, place_of
 from anxin.workorders.choices import (
     CORRECTABLE_LABELS,
     OPEN_STATUSES,
@@ -433,15 +433,6 @@ class _Placement:
     attention: list[str]
 
 
-def _place_of(address: str) -> tuple[str, str]:
-    if not address:
-        return "", ""
-    resolution = resolve(address)
-    if resolution.status == "ok" and resolution.county_code:
-        return resolution.county_code, resolution.township_code
-    return "", ""
-
-
 def workorder_placement(*, order: WorkOrder, values: OrderValues, address_changed: bool) -> _Placement:
     """The address resolved again (when it changed), coverage re-evaluated, the flags recomputed.
 
@@ -449,7 +440,7 @@ def workorder_placement(*, order: WorkOrder, values: OrderValues, address_change
     """
     county, township = (order.county_code, order.township_code)
     if address_changed:
-        county, township = _place_of(values.service_address)
+        county, township = place_of(values.service_address)
     point: ServicePoint | None = order.service_point
     covered: bool | None = None
     if county and values.brand is not None and values.category is not None:
@@ -459,17 +450,17 @@ def workorder_placement(*, order: WorkOrder, values: OrderValues, address_change
         covered = bool(covering)
         if order.technician_id is None:
             point = covering[0] if covering else None
-    flags = [
-        (values.brand is None, AttentionReason.UNKNOWN_BRAND),
-        (values.category is None, AttentionReason.UNKNOWN_CATEGORY),
-        (not values.contact_name, AttentionReason.NAME_MISSING),
-        (not values.contact_phone, AttentionReason.PHONE_MISSING),
-        (not values.description, AttentionReason.DESCRIPTION_MISSING),
-        (not values.service_address, AttentionReason.ADDRESS_MISSING),
-        (bool(values.service_address) and not county, AttentionReason.ADDRESS_UNRESOLVED),
-        (covered is False, AttentionReason.OUT_OF_COVERAGE),
-    ]
-    attention = [str(reason) for flagged, reason in flags if flagged]
+    reasons = attention_reasons(
+        brand_known=values.brand is not None,
+        category_known=values.category is not None,
+        name=values.contact_name,
+        phone=values.contact_phone,
+        description=values.description,
+        address=values.service_address,
+        county_code=county,
+        covered=covered,
+    )
+    attention = [str(reason) for reason in reasons]
     return _Placement(county, township, point, attention)
 
 
