@@ -218,23 +218,21 @@ def video_decode(path: Path) -> Decoded:
     import av
 
     frames = 0
-    last_time = 0.0
+    times: list[float] = []
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
                 raise ValidationFailed(gettext("录像中没有视频画面"), field="file")
-            stream = container.streams.video[0]
-            for frame in container.decode(stream):
+            for frame in container.decode(container.streams.video[0]):
                 frames += 1
                 if frame.time is not None:
-                    last_time = max(last_time, float(frame.time))
-            start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+                    times.append(float(frame.time))
     except av.error.FFmpegError as exc:
         raise ValidationFailed(gettext("录像文件无法解码"), field="file") from exc
     if frames == 0:
         raise ValidationFailed(gettext("录像中没有视频画面"), field="file")
-    # MediaRecorder writes no duration in the header: the last frame's time is the length.
-    return Decoded(duration_s=max(last_time - start, 0.0), frames=frames)
+    # MediaRecorder writes no duration in the header: the frames' first and last times give it.
+    return Decoded(duration_s=(max(times) - min(times)) if times else 0.0, frames=frames)
 
 
 def _sha256_of(path: Path) -> str:

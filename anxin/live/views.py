@@ -154,7 +154,7 @@ def recording_finish_view(request: HttpRequest, number: str, recording_id: int) 
     )
 
 
-def recording_file(request: HttpRequest, number: str, recording_id: int) -> HttpResponse:
+def recording_file(request: HttpRequest, number: str, recording_id: int) -> FileResponse:
     """Watch a kept recording later: anyone who may see the order (token or session), nobody else."""
     access = _access(request, number, VIDEO_WATCH)
     recording = recording_get_for(access=access, recording_id=recording_id)

@@ -33,4 +33,7 @@ def test_the_service_report_carries_the_recordings_hash_and_link(en_route_order,
     link = f"https://anxin.example/live/orders/{order.number}/recordings/{recording.pk}/file/"
     assert link in text
     # the link is the one the order's people watch it at (here: the customer's tracking link)
-    assert Client().get(link.removeprefix("https://anxin.example") + f"?t={order.tracking_token}").status_code == 200
+    assert (
+        Client().get(link.removeprefix("https://anxin.example") + f"?t={order.tracking_token}").status_code
+        == 200
+    )

@@ -4,6 +4,8 @@ cross server processes through the database when there is no Redis."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -41,12 +43,12 @@ def _path(order: WorkOrder, token: str = "") -> str:
     return f"/ws/orders/{order.number}/video/" + (f"?t={token}" if token else "")
 
 
-def _hello(path: str, user: User | None = None) -> dict | int:
+def _hello(path: str, user: User | None = None) -> Any:
     """The hello of an accepted socket, or the close code of a refused one."""
 
     headers = _cookie(user)
 
-    async def attempt() -> dict | int:
+    async def attempt() -> Any:
         communicator = WebsocketCommunicator(application, path, headers=headers)
         connected, code = await communicator.connect()
         if not connected:
