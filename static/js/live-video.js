@@ -32,6 +32,7 @@
     socket.onmessage = function (ev) { var msg = JSON.parse(ev.data); if (onMessage) onMessage(msg); };
     socket.onclose = function () {
       socket = null;
+      // Refused at the handshake (not on site yet) or dropped: try again, less and less often.
       if (!wanted) return;
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 15000);

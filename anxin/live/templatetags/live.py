@@ -63,7 +63,7 @@ def video_context(request: HttpRequest, access: VideoAccess) -> dict[str, Any]:
     """What the video widget needs (order page, technician's video page): socket, ICE servers, consent."""
     order = access.order
     query = f"?t={order.tracking_token}" if access.via_token else ""
-    return {
+    context: dict[str, Any] = {
         "video_order": order,
         "video_live": video_live(order),
         "video_role": "publisher" if access.publisher else "viewer",
@@ -81,6 +81,15 @@ def video_context(request: HttpRequest, access: VideoAccess) -> dict[str, Any]:
         "recordings": list(recordings_of(order=order)),
         "next": request.get_full_path(),
     }
+    # The player waits on the page from departure: the stream can start as soon as he is in.
+    context["video_player"] = context["video_live"] or order.status == Status.EN_ROUTE
+    context["video_show"] = bool(
+        access.publisher
+        or context["video_player"]
+        or (context["may_consent"] and context["consent_open"])
+        or context["recordings"]
+    )
+    return context
 
 
 # After the visit nobody needs to answer any more; the recordings stay watchable.
