@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import wraps
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.core.files import File
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -154,13 +156,23 @@ def recording_finish_view(request: HttpRequest, number: str, recording_id: int) 
     )
 
 
-def recording_file(request: HttpRequest, number: str, recording_id: int) -> FileResponse:
+def recording_file(request: HttpRequest, number: str, recording_id: int) -> StreamingHttpResponse:
     """Watch a kept recording later: anyone who may see the order (token or session), nobody else."""
     access = _access(request, number, VIDEO_WATCH)
     recording = recording_get_for(access=access, recording_id=recording_id)
     if recording.state != recording.State.COMPLETE:
         raise NotFound(gettext("没有这段录像"), field="recording")
-    response = FileResponse(recording.file.open("rb"), content_type=CONTENT_TYPE)
+    # An async iterator: under ASGI a file read synchronously would be buffered whole in memory first.
+    response = StreamingHttpResponse(_file_chunks(recording.file.open("rb")), content_type=CONTENT_TYPE)
+    response["Content-Length"] = str(recording.size)
     response["Content-Disposition"] = f'inline; filename="{access.order.number}-{recording.pk}.webm"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+async def _file_chunks(file: File, size: int = 256 * 1024) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await sync_to_async(file.read)(size):
+            yield chunk
+    finally:
+        await sync_to_async(file.close)()

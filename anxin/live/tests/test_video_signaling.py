@@ -161,9 +161,10 @@ def test_offer_answer_and_candidates_go_between_the_technician_and_one_viewer_on
     async_to_sync(scenario)()
 
 
-def test_a_message_written_by_another_server_process_reaches_the_socket_here(on_site, technician):
+def test_a_message_written_by_another_server_process_reaches_the_socket_here(on_site, technician, settings):
     """Without Redis, the technician's socket may be in another process: what it sends is a row that
     every process's signal relay reads and delivers to its own sockets."""
+    settings.REDIS_URL = ""  # the database path, whatever layer this run uses
     order, owner = on_site
     headers = _cookie(owner)
 
