@@ -455,6 +455,8 @@ def env_ice_servers(name: str) -> list[dict[str, object]]:
 # and the largest recording kept (bytes).
 ANXIN_ICE_SERVERS = env_ice_servers("ANXIN_ICE_SERVERS")
 ANXIN_LIVE_RECORDING_MAX_BYTES = env_int("ANXIN_LIVE_RECORDING_MAX_BYTES", 500 * 1024 * 1024)
+# A recording the phone stopped sending to for this long is closed with what arrived.
+ANXIN_LIVE_RECORDING_IDLE_CLOSE_MINUTES = env_int("ANXIN_LIVE_RECORDING_IDLE_CLOSE_MINUTES", 30)
 # Number masking (隐私号): the provider, and the demo provider's pool of virtual numbers.
 ANXIN_CALL_MASKING_PROVIDER = env_str(
     "ANXIN_CALL_MASKING_PROVIDER", "anxin.notifications.masking_calls.PoolCallMaskingProvider"

@@ -204,6 +204,7 @@ class VideoRecording(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
     duration_s = models.FloatField(null=True, blank=True, verbose_name=_("时长（秒）"))
     frames = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("帧数"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("最后上传时间"))
 
     class Meta:
         verbose_name = _("上门录像")

@@ -7,6 +7,7 @@ are together here because they share the rules (when, who); docs/realtime.md "Li
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -203,7 +204,7 @@ def recording_append(*, access: VideoAccess, recording_id: int, offset: int, dat
             f.write(data)
             f.truncate()
         recording.size = offset + len(data)
-        recording.save(update_fields=["size"])
+        recording.save(update_fields=["size", "updated_at"])
     return recording
 
 
@@ -249,10 +250,12 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
     A file that does not decode is refused (422) and dropped; finishing twice returns the kept one.
     """
     _require_publisher(access)
+    return _recording_close(order=access.order, recording_id=recording_id, actor=actor)
+
+
+def _recording_close(*, order: WorkOrder, recording_id: int, actor: User | None) -> VideoRecording:
     with transaction.atomic():
-        recording = (
-            VideoRecording.objects.select_for_update().filter(order=access.order, pk=recording_id).first()
-        )
+        recording = VideoRecording.objects.select_for_update().filter(order=order, pk=recording_id).first()
         if recording is None:
             raise NotFound(gettext("没有这段录像"), field="recording")
         if recording.state == VideoRecording.State.COMPLETE:
@@ -267,7 +270,7 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
             recording.state = VideoRecording.State.REFUSED
             recording.ended_at = timezone.now()
             recording.save(update_fields=["state", "ended_at"])
-            logger.warning("order %s: recording %s does not decode", access.order.number, recording.pk)
+            logger.warning("order %s: recording %s does not decode", order.number, recording.pk)
         else:
             refused = None
             _recording_keep(recording=recording, partial=partial, decoded=decoded, actor=actor)
@@ -277,7 +280,28 @@ def recording_finish(*, access: VideoAccess, recording_id: int, actor: User) -> 
     return recording
 
 
-def _recording_keep(*, recording: VideoRecording, partial: Path, decoded: Decoded, actor: User) -> None:
+def recordings_abandoned_close(*, now: dt.datetime | None = None) -> int:
+    """Recordings whose phone stopped sending (battery, network, page closed) for
+    ``ANXIN_LIVE_RECORDING_IDLE_CLOSE_MINUTES`` are closed by the system with what arrived: a visit's
+    evidence is kept even when the stream did not end cleanly (MediaRecorder's chunks decode as they are).
+    Returns how many were kept."""
+    idle = dt.timedelta(minutes=settings.ANXIN_LIVE_RECORDING_IDLE_CLOSE_MINUTES)
+    stale = VideoRecording.objects.filter(
+        state=VideoRecording.State.UPLOADING, updated_at__lt=(now or timezone.now()) - idle
+    ).select_related("order")
+    kept = 0
+    for recording in stale:
+        try:
+            _recording_close(order=recording.order, recording_id=recording.pk, actor=None)
+        except ValidationFailed:
+            continue  # nothing playable arrived: kept as refused
+        kept += 1
+    return kept
+
+
+def _recording_keep(
+    *, recording: VideoRecording, partial: Path, decoded: Decoded, actor: User | None
+) -> None:
     recording.sha256 = _sha256_of(partial)
     recording.duration_s = decoded.duration_s
     recording.frames = decoded.frames
@@ -291,6 +315,7 @@ def _recording_keep(*, recording: VideoRecording, partial: Path, decoded: Decode
         order=recording.order,
         event=Event.VIDEO_RECORDED,
         actor=actor,
+        actor_label="" if actor is not None else "system",
         # No personal data: a number, a length and a hash (the report prints the same line).
         note=f"#{recording.pk} {decoded.duration_s:.0f}s sha256 {recording.sha256}",
         details=json.dumps({"recording": recording.pk, "sha256": recording.sha256}),

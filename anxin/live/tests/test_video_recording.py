@@ -246,3 +246,22 @@ def test_the_customers_order_page_links_the_recording_with_its_hash(kept):
     page = Client().get(f"/track/{order.number}/?t={order.tracking_token}").content.decode()
     assert hashlib.sha256(data).hexdigest() in page
     assert f"/live/orders/{order.number}/recordings/{rid}/file/?t={order.tracking_token}" in page
+
+
+def test_a_recording_whose_phone_went_silent_is_kept_with_what_arrived(recording, technician):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anxin.live.video import recordings_abandoned_close
+
+    order, rid = recording
+    data = webm_bytes(frames=20)
+    _patch(_client(technician.user), order, rid, 0, data)  # then the battery died: no finish
+    assert recordings_abandoned_close() == 0  # not silent long enough
+    later = timezone.now() + dt.timedelta(minutes=31)
+    assert recordings_abandoned_close(now=later) == 1
+    kept = VideoRecording.objects.get(pk=rid)
+    assert kept.state == VideoRecording.State.COMPLETE and kept.sha256 == hashlib.sha256(data).hexdigest()
+    event = WorkOrderEvent.objects.get(order=order, event=Event.VIDEO_RECORDED)
+    assert event.actor is None and event.actor_label == "system" and kept.sha256 in event.note
