@@ -70,6 +70,7 @@ def test_stored_names_are_unchanged():
         Event.CORRECTED: "corrected",
         Event.COVERAGE_FOUND: "coverage_found",
         Event.REPORT_ISSUED: "report_issued",
+        Event.VIDEO_RECORDED: "video_recorded",
     } == {member: member.value for member in Event if member not in TRANSITION_EVENTS}
 
 
