@@ -455,5 +455,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR"},
         # runserver's access log: "GET /track/WO…/?t=<token>" would otherwise be printed as is.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # channels-redis drops a message to a full channel and says so only at INFO: a lost live update.
+        "channels_redis": {"handlers": ["console"], "level": "INFO"},
     },
 }

@@ -38,6 +38,7 @@ class Relay:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.started: asyncio.Event | None = None
         self.identity = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.leading = False
 
     async def ensure_running(self) -> None:
         """Start the relay if needed and wait until it knows where it starts reading: a subscriber
@@ -82,11 +83,26 @@ class Relay:
         for message in [*events, *positions]:
             for group in message.groups:
                 await layer.group_send(group, {"type": "live.message", "payload": message.payload})
+            logger.debug(
+                "live relay %s sent %s %s %s to %d groups",
+                self.identity,
+                message.payload["kind"],
+                message.payload.get("event", ""),
+                message.payload["at"],
+                len(message.groups),
+            )
         return event_at, position_at
 
     def _leads(self) -> bool:
         if not settings.REDIS_URL:
             return True  # in-memory layer: every process serves its own subscribers
+        leads = self._hold_lease()
+        if leads != self.leading:
+            logger.info("live relay %s %s the lead", self.identity, "took" if leads else "lost")
+            self.leading = leads
+        return leads
+
+    def _hold_lease(self) -> bool:
         if cache.add(LEASE_KEY, self.identity, timeout=LEASE_SECONDS):
             return True
         if cache.get(LEASE_KEY) == self.identity:
