@@ -15,7 +15,7 @@ import socket
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels_redis.core import RedisChannelLayer
+from channels_redis.core import RedisChannelLayer  # type: ignore[import-untyped]
 
 from anxin.settings import redis_channel_layer
 
@@ -43,7 +43,7 @@ def test_a_subscriber_waiting_through_quiet_periods_still_gets_the_next_message(
     """Two quiet stretches longer than channels-redis's 5 s block, each ended by a group message: the
     waiting receive gets every message instead of failing on the read timeout."""
 
-    async def scenario() -> list[str]:
+    async def scenario() -> list[int]:
         layer = _layer(f"test-quiet-{os.getpid()}")
         channel = await layer.new_channel()
         await layer.group_add("live.order.1", channel)
