@@ -16,7 +16,10 @@ over every delivery, and p50/p99 of "every subscriber has it" (the slowest subsc
 Memory per connection = the web processes' RSS (gunicorn master and workers, from /proc) with all
 subscribers connected − with none, / subscribers. The clients run in this one asyncio process on the
 same machine, so their own CPU is inside the figures. Prints one JSON line (the median of the runs and
-each run).
+each run). To tell losses apart, each run also says which subscribers missed which change and whether
+their socket ended early (a change skipped by the relay is missed by everyone; a lost socket misses every
+later change); ``--server-log FILE`` keeps the server's output, with the relay's lead changes and each
+event it sent.
 """
 
 from __future__ import annotations

@@ -128,14 +128,10 @@ class Relay:
     async def tick(self, layer: Any, events_cursor: OutboxCursor, positions_cursor: OutboxCursor) -> None:
         """Read what follows the shared cursors, move them over it, and send it only if that move
         succeeded: a relay whose move failed lost the lead meanwhile, and the winner sends that batch."""
-        events = await self._claim(
-            events_cursor,
-            lambda after: event_messages_after(after=after),
-        )
-        positions = await self._claim(
-            positions_cursor,
-            lambda after: _positions_after(after),
-        )
+        events = await self._claim(events_cursor, _events_after)
+        positions = await self._claim(positions_cursor, _positions_after)
+        # Claimed, then sent: a relay dying (or a Redis error) in between loses this batch, which
+        # pages recover from on reconnect; sending first would instead repeat it on every such race.
         await self._send(layer, [*events, *positions])
 
     async def _claim(
@@ -198,6 +194,10 @@ def _resume() -> tuple[OutboxCursor, OutboxCursor]:
     events.refresh_from_db()
     positions.refresh_from_db()
     return events, positions
+
+
+def _events_after(after: Position_) -> tuple[list[Outgoing], Position_]:
+    return event_messages_after(after=after)
 
 
 def _positions_after(after: Position_) -> tuple[list[Outgoing], Position_]:
