@@ -16,9 +16,7 @@ def metadata(**pairs: str) -> str:
 
 
 def create(client: Client, *, length: int, **pairs: str) -> Any:
-    return client.post(
-        BASE, HTTP_UPLOAD_LENGTH=str(length), HTTP_UPLOAD_METADATA=metadata(**pairs), **TUS
-    )
+    return client.post(BASE, HTTP_UPLOAD_LENGTH=str(length), HTTP_UPLOAD_METADATA=metadata(**pairs), **TUS)
 
 
 def patch(client: Client, url: str, *, offset: int, data: bytes, content_type: str = "") -> Any:

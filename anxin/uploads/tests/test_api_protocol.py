@@ -16,6 +16,7 @@ from anxin.uploads.tests.helpers import BASE, TUS, create, head, metadata, patch
 pytestmark = pytest.mark.django_db
 
 DATA = bytes(range(256)) * 3  # 768 bytes
+DATA_LENGTH = len(DATA)
 BLOB = {"purpose": "test_blob", "target": "T-1", "filetype": "application/octet-stream"}
 
 
@@ -29,7 +30,7 @@ def other_client(dispatcher, api_client, token_for, blob_purpose):
     return api_client(token_for(dispatcher))
 
 
-def _created(client, length=len(DATA), **pairs):
+def _created(client, length=DATA_LENGTH, **pairs):
     response = create(client, length=length, **{**BLOB, **pairs})
     assert response.status_code == 201, response.content
     return response["Location"]
