@@ -29,6 +29,7 @@ CONTENT_TYPES = ("image/*",)  # what the image ingest can read is decided on the
 
 def _resolve(actor: User, number: str, metadata: dict[str, Any]) -> tuple[WorkOrder, str, Inspection | None]:
     """The order (404 outside the actor's scope), the photo's role and, for an item photo, its inspection."""
+    require(actor, INSPECT)  # a role that never may: 403 before the lookup, as the photo endpoint
     order = selectors.visit_order_for(actor=actor, number=number)
     require(actor, INSPECT, order)
     role = str(metadata.get("role", ""))
