@@ -130,7 +130,10 @@
             running -= 1;
             show(form, 100, texts().done || "");
             input.value = "";
-            refresh(form);
+            // The swap replaces the form and its progress: the toast says it, as the form post's did.
+            refresh(form).then(function () {
+              if (window.anxinToast) window.anxinToast("success", texts().done || "");
+            });
           },
           onError: function (error) {
             var status = error && error.originalResponse ? error.originalResponse.getStatus() : 0;

@@ -73,6 +73,7 @@ def test_a_dropped_chunk_resumes_from_the_servers_offset_and_the_photo_is_saved_
     form = page.locator("#visit-photos form:has(input[name=role][value=before])")
     form.locator("input[type=file]").set_input_files(str(_noisy_photo(tmp_path)))
     page.wait_for_selector("#visit-photos .photos[data-role=before] img", timeout=60000)
+    page.locator("#toasts").get_by_text("照片已保存").wait_for()
 
     upload = Upload.objects.get()
     assert upload.finished_at is not None and upload.offset == upload.length
@@ -91,3 +92,38 @@ def test_a_dropped_chunk_resumes_from_the_servers_offset_and_the_photo_is_saved_
         assert max(stored.size) == 1600  # shrunk on the phone before it was sent
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "visit-photo-resumed-375")
+
+
+def test_offline_mid_upload_the_phone_waits_and_goes_on_from_where_the_server_is(
+    live_server, phone_page, login, technician, product_model, tmp_path
+):
+    order = on_site_order(technician=technician)
+    page = phone_page
+    login(page, "tech", "pw-tech")
+    page.goto(f"{live_server.url}/visits/{order.number}/diagnosis/")
+    page.wait_for_function("window.tus && window.anxinResumable")
+    sent: list[int] = []
+    went_offline: list[bool] = []
+
+    def on_request(route, request):
+        if request.method == "PATCH":
+            if len(sent) == 1 and not went_offline:
+                went_offline.append(True)
+                page.context.set_offline(True)  # the phone loses the network between two chunks
+                route.abort("internetdisconnected")
+                return
+            sent.append(int(request.headers["upload-offset"]))
+        route.continue_()
+
+    page.route("**/api/v1/uploads/**", on_request)
+    form = page.locator("#visit-photos form:has(input[name=role][value=before])")
+    form.locator("input[type=file]").set_input_files(str(_noisy_photo(tmp_path)))
+    form.locator(".upload-text").get_by_text("网络中断").wait_for(timeout=30000)
+    assert sent == [0]
+    assert not VisitPhoto.objects.exists()
+    assert Upload.objects.get().offset == CHUNK  # the first chunk is safe on the server
+
+    page.context.set_offline(False)
+    page.wait_for_selector("#visit-photos .photos[data-role=before] img", timeout=60000)
+    assert sent[:2] == [0, CHUNK] and sent == sorted(set(sent))  # went on from the server's offset
+    assert VisitPhoto.objects.filter(order=order).count() == 1
