@@ -8,7 +8,7 @@ from typing import Any
 from django.test import Client
 
 BASE = "/api/v1/uploads/"
-TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
+TUS: dict[str, Any] = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 
 
 def metadata(**pairs: str) -> str:
