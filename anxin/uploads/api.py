@@ -100,7 +100,11 @@ def upload_create(
     upload_length: int = Header(alias="Upload-Length", ge=0, le=2**53),
     upload_metadata: str = Header("", alias="Upload-Metadata", max_length=services.METADATA_MAX_CHARS),
 ) -> HttpResponse:
-    """Create an upload (tus creation). ``Location`` is its URL; no bytes are taken in this request."""
+    """Create an upload (tus creation). ``Upload-Metadata`` must name ``purpose`` (e.g. ``visit_photo``),
+    ``target`` (what the file belongs to, e.g. the order number) and ``filetype`` (a type the purpose
+    takes); other keys go to the purpose (``visit_photo``: ``role``, and ``inspection_id`` + ``item_code``
+    for a checklist item). The purpose decides who may send (403/404) before any byte; a file over its
+    limit is 413, a type it does not take 415. ``Location`` is the upload's URL; no bytes are taken here."""
     metadata = services.metadata_parse(upload_metadata)
     upload = services.upload_create(actor=request.auth, length=upload_length, metadata=metadata)
     response = _state_headers(HttpResponse(status=201), upload)
