@@ -67,6 +67,7 @@
       var bar = document.createElement("progress");
       bar.max = 100;
       bar.value = 0;
+      bar.setAttribute("aria-label", texts().label || "");
       var text = document.createElement("span");
       text.className = "upload-text";
       box.append(bar, " ", text);

@@ -127,3 +127,28 @@ def test_offline_mid_upload_the_phone_waits_and_goes_on_from_where_the_server_is
     page.wait_for_selector("#visit-photos .photos[data-role=before] img", timeout=60000)
     assert sent[:2] == [0, CHUNK] and sent == sorted(set(sent))  # went on from the server's offset
     assert VisitPhoto.objects.filter(order=order).count() == 1
+
+
+def test_a_checklist_item_photo_goes_up_resumably_and_answers_the_item(
+    live_server, phone_page, login, technician, product_model, tmp_path
+):
+    from anxin.visits.choices import VisitKind
+    from anxin.visits.selectors import templates_for_order
+    from anxin.visits.services import inspection_start
+
+    order = on_site_order(technician=technician)
+    template = next(t for t in templates_for_order(order=order) if t.kind == VisitKind.INSPECTION)
+    run = inspection_start(actor=technician.user, order=order, template=template)
+    page = phone_page
+    login(page, "tech", "pw-tech")
+    page.goto(f"{live_server.url}/visits/{order.number}/checklist/")
+    page.wait_for_function("window.tus && window.anxinResumable")
+    item = page.locator(f"#item-{run.pk}-photo_inside")
+    item.locator("input[type=file]").set_input_files(str(_noisy_photo(tmp_path)))
+    page.wait_for_selector(f"#item-{run.pk}-photo_inside.answered .photos img", timeout=60000)
+
+    upload = Upload.objects.get()  # it went through the resumable path, not the form post
+    assert upload.purpose == "visit_photo" and upload.finished_at is not None
+    photo = VisitPhoto.objects.get(order=order)
+    assert (photo.inspection_id, photo.item.code) == (run.pk, "photo_inside")
+    assert upload.result["photo_id"] == photo.pk
