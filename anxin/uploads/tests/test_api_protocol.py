@@ -250,3 +250,29 @@ def test_leftover_bytes_of_a_failed_chunk_are_cut_before_the_next(client):
     patch(client, url, offset=100, data=DATA[100:200])
     assert path.read_bytes() == DATA[:200]
     assert os.path.getsize(path) == 200
+
+
+def test_a_page_sends_with_its_session_and_the_csrf_token(agent, blob_purpose):
+    """The phone's pages use the signed-in session: without the CSRF token a write is refused by name."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    refused = create(client, length=10, **BLOB)
+    assert (refused.status_code, refused.json()["error"]) == (403, "csrf_failed")
+    client.get("/accounts/login/")  # any page that sets the csrftoken cookie
+    token = client.cookies["csrftoken"].value
+    created = client.post(
+        BASE, HTTP_UPLOAD_LENGTH="10", HTTP_UPLOAD_METADATA=metadata(**BLOB), HTTP_X_CSRFTOKEN=token, **TUS
+    )
+    assert created.status_code == 201
+    sent = client.patch(
+        created["Location"], b"0123456789", content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET="0", HTTP_X_CSRFTOKEN=token, **TUS,
+    )  # fmt: skip
+    assert sent.status_code == 204 and sent["Anxin-Upload-Result"]
+
+
+def test_errors_carry_the_protocol_version_too(client):
+    response = head(client, f"{BASE}00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 404 and response["Tus-Resumable"] == "1.0.0"
