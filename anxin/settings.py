@@ -415,13 +415,26 @@ MAP_TILE_DATUM = env_choice("MAP_TILE_DATUM", "gcj02", {"gcj02", "wgs84"})
 # REDIS_URL each server process relays new timeline rows and positions to its own subscribers from
 # the database (in-memory channel layer); with REDIS_URL one relay publishes through channels-redis.
 ASGI_APPLICATION = "anxin.asgi.application"
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{ANXIN_QUEUE_NAME}-live", "capacity": 1000},
-        }
+
+
+def redis_channel_layer(url: str, prefix: str) -> dict:
+    """The channels-redis layer. Its reader blocks up to 5 s per read (BZPOPMIN, ``brpop_timeout``);
+    redis-py 8 gives every read a 5 s socket timeout by default (redis/redis-py#4091), so a quiet
+    channel raced the two and the consumer holding the read died (its subscriber's socket closed, every
+    later update lost: bench/realtime.py's "missing"). The read timeout stays finite, above the block,
+    so a dead Redis connection is still noticed."""
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [{"address": url, "socket_timeout": 15}],
+            "prefix": prefix,
+            "capacity": 1000,
+        },
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, f"{ANXIN_QUEUE_NAME}-live")}
 else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
@@ -477,5 +490,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR"},
         # runserver's access log: "GET /track/WO…/?t=<token>" would otherwise be printed as is.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # channels-redis drops a message to a full channel and says so only at INFO: a lost live update.
+        "channels_redis": {"handlers": ["console"], "level": "INFO"},
     },
 }

@@ -16,7 +16,10 @@ over every delivery, and p50/p99 of "every subscriber has it" (the slowest subsc
 Memory per connection = the web processes' RSS (gunicorn master and workers, from /proc) with all
 subscribers connected − with none, / subscribers. The clients run in this one asyncio process on the
 same machine, so their own CPU is inside the figures. Prints one JSON line (the median of the runs and
-each run).
+each run). To tell losses apart, each run also says which subscribers missed which change and whether
+their socket ended early (a change skipped by the relay is missed by everyone; a lost socket misses every
+later change); ``--server-log FILE`` keeps the server's output, with the relay's lead changes and each
+event it sent.
 """
 
 from __future__ import annotations
@@ -41,12 +44,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
-def _env(data_dir: str, redis_url: str, port: int, workers: int) -> dict[str, str]:
+def _env(data_dir: str, redis_url: str, port: int, workers: int, log_level: str) -> dict[str, str]:
     env = {
         **os.environ,
         "ANXIN_DATA_DIR": data_dir,
         "DJANGO_SETTINGS_MODULE": "anxin.settings",
-        "ANXIN_LOG_LEVEL": "WARNING",
+        "ANXIN_LOG_LEVEL": log_level,
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
     }
@@ -76,7 +79,7 @@ def _prepare(env: dict[str, str]) -> None:
 
 def _django(env: dict[str, str]) -> None:
     """This process changes the order through the services, on the server's database."""
-    os.environ.update(env)
+    os.environ.update({**env, "ANXIN_LOG_LEVEL": "WARNING"})  # --server-log is about the server
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -137,14 +140,14 @@ def _change(order: Any, dispatcher: Any, tech: Any) -> str:
     return created.isoformat()  # the message's "at": which change a subscriber's message is
 
 
-def _server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def _server(env: dict[str, str], port: int, log: Any) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [PY, "manage.py", "serve"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # uvicorn logs a line per socket
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,  # uvicorn logs a line per socket: only with --server-log
     )
     for _ in range(600):
         try:
@@ -193,6 +196,8 @@ class Subscriber:
     def __init__(self) -> None:
         self.received: dict[str, float] = {}  # event time ("at") → perf_counter when it arrived
         self.socket: Any = None
+        self.closed: str | None = None  # how the socket ended if the server or the client dropped it
+        self.extra = 0  # event messages seen twice (the same change delivered more than once)
 
     async def open(self, url: str, origin: str) -> None:
         from websockets.asyncio.client import connect
@@ -208,9 +213,15 @@ class Subscriber:
             async for raw in self.socket:
                 message = json.loads(raw)
                 if message.get("kind") == "event":
+                    if message["at"] in self.received:
+                        self.extra += 1
                     self.received.setdefault(message["at"], time.perf_counter())
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as closed:
+            self.closed = f"{closed.rcvd.code if closed.rcvd else None} {closed}"
+        if self.closed is None and not self.closing:
+            self.closed = "ended without a close frame"
+
+    closing = False
 
 
 async def _connect_all(url: str, origin: str, count: int) -> list[Subscriber]:
@@ -248,13 +259,16 @@ async def _one_run(
         changes.append((at, event_at))
         await asyncio.sleep(args.gap)
     await asyncio.sleep(2)
+    closed_early = [s.closed for s in subscribers]  # before the bench closes them itself
     for s in subscribers:
+        s.closing = True
         await s.socket.close()
     await asyncio.gather(*listeners, return_exceptions=True)
 
     deliveries: list[float] = []
     slowest: list[float] = []
     missing = 0
+    missing_per_change = []
     for at, event_at in changes:
         per_change = []
         for s in subscribers:
@@ -264,13 +278,26 @@ async def _one_run(
             else:
                 per_change.append(got - at)
         deliveries += per_change
+        missing_per_change.append(len(subscribers) - len(per_change))
         if per_change:
             slowest.append(max(per_change))
+    # Who missed what: a change skipped by the relay is missed by everyone; a subscriber missing
+    # every change lost its socket or its subscription; scattered misses point at the channel layer.
+    missed_by = []
+    for index, s in enumerate(subscribers):
+        missed = [n for n, (_, event_at) in enumerate(changes) if event_at not in s.received]
+        if missed:
+            missed_by.append({"subscriber": index, "missed": missed, "closed": closed_early[index]})
     return {
         "subscribers": args.subscribers,
         "changes": len(changes),
         "deliveries": len(deliveries),
         "missing": missing,
+        "missing_per_change": missing_per_change,
+        "subscribers_missing_some": len(missed_by),
+        "closed_early": sum(1 for c in closed_early if c),
+        "duplicates": sum(s.extra for s in subscribers),
+        "missed_by": missed_by[:20],
         "p50_ms": _pct(deliveries, 0.50),
         "p99_ms": _pct(deliveries, 0.99),
         "max_ms": _pct(deliveries, 1.0),
@@ -301,15 +328,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY (serve's default: 2)")
     parser.add_argument("--redis", default="", help="REDIS_URL: channels-redis layer (default: none)")
     parser.add_argument("--out", help="also write the JSON result to this file")
+    parser.add_argument(
+        "--server-log",
+        help="write the server's output here, with the relay's lead changes and what it sends per event "
+        "(ANXIN_LOG_LEVEL=DEBUG) and channels-redis's over-capacity drops",
+    )
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="anxin-bench-rt-")
     port = _free_port()
-    env = _env(data_dir, args.redis, port, args.workers)
+    env = _env(data_dir, args.redis, port, args.workers, "DEBUG" if args.server_log else "WARNING")
     _prepare(env)
     _django(env)
     order, dispatcher, tech = _order_and_actors()
-    server = _server(env, port)
+    log = open(args.server_log, "ab") if args.server_log else None  # noqa: SIM115 (closed in finally)
+    server = _server(env, port, log)
     try:
         runs = []
         for _ in range(args.runs):  # each run on stderr as it ends: 1,000 handshakes take minutes when loaded
@@ -344,6 +377,8 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        if log is not None:
+            log.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

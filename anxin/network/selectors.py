@@ -56,7 +56,12 @@ def service_point_by_phone(*, digits: str) -> ServicePoint | None:
 
 def technicians_for_order(*, order) -> list[Technician]:  # type: ignore[no-untyped-def]
     """Active technicians who have the skill (brand × category) for the order, the order's service point first."""
-    technicians = Technician.objects.filter(is_active=True).select_related("user", "service_point")
+    # Skills prefetched: dispatch's technicians_skilled reads them for every technician returned.
+    technicians = (
+        Technician.objects.filter(is_active=True)
+        .select_related("user", "service_point")
+        .prefetch_related("brands", "categories")
+    )
     if order.brand_id:
         technicians = technicians.filter(brands=order.brand_id)
     if order.category_id:

@@ -16,7 +16,7 @@ from anxin.areas.coverage import CoverageLine, coverage_text_parse
 from anxin.areas.tree import get_tree
 from anxin.core.exceptions import NotFound, ValidationFailed
 from anxin.core.outbox import outbox_kick
-from anxin.network.choices import COVERAGE_CHANGED
+from anxin.network.choices import COVERAGE_CHANGED, TechnicianStatus
 from anxin.network.models import CoverageArea, CoverageChange, ServicePoint, Technician
 from anxin.network.permissions import COVERAGE_EDIT
 
@@ -118,3 +118,17 @@ def technician_location_listen(listener: Callable[[Technician, dt.datetime], Non
     """Call ``listener(technician, at)`` after every position update (registered from AppConfig.ready)."""
     if listener not in _location_listeners:
         _location_listeners.append(listener)
+
+
+def technician_visit_status_set(*, technician_id: int, status: str, at: dt.datetime) -> bool:
+    """The live status a step of his visit implies (set off, arrived, visit over), written by the order's
+    transition. A technician who signed off (下班/请假) stays off: he chose it, a visit step does not undo it.
+    False when nothing changed (off, or gone)."""
+    if status not in TechnicianStatus.values or status == TechnicianStatus.OFF:
+        raise ValueError(f"a visit step does not set the status {status!r}")
+    changed = (
+        Technician.objects.filter(pk=technician_id)
+        .exclude(status=TechnicianStatus.OFF)
+        .update(status=status, status_changed_at=at)
+    )
+    return bool(changed)

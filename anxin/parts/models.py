@@ -312,6 +312,7 @@ class PartCodeAlert(models.Model):
     )
     code = models.CharField(max_length=64, verbose_name=_("扫到的码"))
     reason = models.CharField(max_length=20, choices=AlertReason.choices, verbose_name=_("原因"))
+    # An alert is a record of what was scanned, never edited: a creation time, no updated_at.
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("时间"))
 
     class Meta:

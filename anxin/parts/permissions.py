@@ -12,7 +12,9 @@ from typing import Any
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import Scope, action_declare, role_of
+from anxin.accounts.permissions import Action, Scope, action_declare, role_of
+from anxin.parts.models import StockLocation
+from anxin.workorders.models import WorkOrder
 from anxin.workorders.permissions import order_in_scope
 
 A, D, T, C, ADM = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.CUSTOMER, Role.ADMIN
@@ -20,88 +22,44 @@ BS = Role.BRAND_STAFF
 ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 
-def brand_object_in_scope(user: User, scope: Scope, obj: Any) -> bool:
-    """BRAND: a part, code, alert or return of one of the staff member's brands."""
+def parts_in_scope(user: User, scope: Scope, obj: Any) -> bool:
+    """An order goes by the order (``order_in_scope``); a stock location is OWN for the technician whose
+    van it is; anything else (a part, code, alert or return) is BRAND for staff of its brand."""
     if scope == Scope.ALL:
         return True
-    if scope == Scope.BRAND:
-        return user.brands.filter(pk=obj.brand_id).exists()
-    return False
+    if isinstance(obj, WorkOrder):
+        return order_in_scope(user, scope, obj)
+    if isinstance(obj, StockLocation):
+        if scope != Scope.OWN or role_of(user) != Role.TECHNICIAN:
+            return False
+        return obj.technician is not None and obj.technician.user_id == user.pk
+    return scope == Scope.BRAND and user.brands.filter(pk=obj.brand_id).exists()
 
 
-def location_in_scope(user: User, scope: Scope, location: Any) -> bool:
-    """OWN: the technician's own van."""
-    if scope == Scope.ALL:
-        return True
-    if scope == Scope.OWN and role_of(user) == Role.TECHNICIAN:
-        technician = location.technician
-        return technician is not None and technician.user_id == user.pk
-    return False
+def _declare(key: str, label: str, grants: dict[str, Scope]) -> Action:
+    return action_declare(f"parts.{key}", label, grants, in_scope=parts_in_scope)
 
 
-CATALOGUE_VIEW = action_declare(
-    "parts.catalogue_view",
-    "view the parts catalogue",
-    {ADM: ALL, D: ALL, A: ALL, T: ALL, BS: BRAND},
-    in_scope=brand_object_in_scope,
+STOCK_ROOM: dict[str, Scope] = {ADM: ALL, D: ALL}  # the service company's stock keepers
+BRAND_DESK: dict[str, Scope] = {ADM: ALL, BS: BRAND}  # a brand's own after-sales staff
+FIELD: dict[str, Scope] = {**STOCK_ROOM, T: OWN}  # and the technician, for his van and his orders
+
+CATALOGUE_VIEW = _declare(
+    "catalogue_view", "view the parts catalogue", {**STOCK_ROOM, A: ALL, T: ALL, BS: BRAND}
 )
-CATALOGUE_EDIT = action_declare(
-    "parts.catalogue_edit",
-    "add or import parts in a brand's catalogue",
-    {ADM: ALL, BS: BRAND},
-    in_scope=brand_object_in_scope,
+CATALOGUE_EDIT = _declare("catalogue_edit", "add or import parts in a brand's catalogue", BRAND_DESK)
+STOCK_VIEW = _declare("stock_view", "see the stock and ledger of a warehouse or van", FIELD)
+STOCK_MOVE = _declare(
+    "stock_move", "receive, transfer, return to the brand or adjust stock (with a reason)", STOCK_ROOM
 )
-STOCK_VIEW = action_declare(
-    "parts.stock_view",
-    "see the stock and ledger of a warehouse or van",
-    {ADM: ALL, D: ALL, T: OWN},
-    in_scope=location_in_scope,
-)
-STOCK_MOVE = action_declare(
-    "parts.stock_move",
-    "receive, transfer, return to the brand or adjust stock (with a reason)",
-    {ADM: ALL, D: ALL},
-    in_scope=location_in_scope,
-)
-RESERVE = action_declare(
-    "parts.reserve",
-    "reserve parts for an order, or release the reservation",
-    {ADM: ALL, D: ALL, T: OWN},
-    in_scope=order_in_scope,
-)
-INSTALL = action_declare(
-    "parts.install",
-    "verify a genuine-part code and install a part on an order",
-    {ADM: ALL, D: ALL, T: OWN},
-    in_scope=order_in_scope,
-)
-ORDER_PARTS_VIEW = action_declare(
-    "parts.order_parts_view",
+RESERVE = _declare("reserve", "reserve parts for an order, or release the reservation", FIELD)
+INSTALL = _declare("install", "verify a genuine-part code and install a part on an order", FIELD)
+ORDER_PARTS_VIEW = _declare(
+    "order_parts_view",
     "see which genuine parts were installed on an order",
-    {ADM: ALL, D: ALL, A: ALL, T: OWN, BS: BRAND, C: OWN},
-    in_scope=order_in_scope,
+    {**FIELD, A: ALL, BS: BRAND, C: OWN},
 )
-CODES = action_declare(
-    "parts.codes",
-    "issue a brand's part codes and print their QR labels",
-    {ADM: ALL, BS: BRAND},
-    in_scope=brand_object_in_scope,
-)
-ALERTS_VIEW = action_declare(
-    "parts.alerts_view",
-    "see refused part codes (counterfeit alerts)",
-    {ADM: ALL, BS: BRAND},
-    in_scope=brand_object_in_scope,
-)
-RETURN_SHIP = action_declare(
-    "parts.return_ship",
-    "mark a removed part as shipped back to the brand",
-    {ADM: ALL, D: ALL},
-    in_scope=brand_object_in_scope,
-)
-RETURN_RECEIVE = action_declare(
-    "parts.return_receive",
-    "confirm a returned part was received",
-    {ADM: ALL, BS: BRAND},
-    in_scope=brand_object_in_scope,
-)
+CODES = _declare("codes", "issue a brand's part codes and print their QR labels", BRAND_DESK)
+ALERTS_VIEW = _declare("alerts_view", "see refused part codes (counterfeit alerts)", BRAND_DESK)
+RETURN_SHIP = _declare("return_ship", "mark a removed part as shipped back to the brand", STOCK_ROOM)
+RETURN_RECEIVE = _declare("return_receive", "confirm a returned part was received", BRAND_DESK)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from anxin.catalog.models import Brand, FaultCode, ProductCategory
 from anxin.core.fields import EncryptedTextField
 from anxin.core.i18n import localized_name
+from anxin.core.models import TimestampedModel
 from anxin.parts.models import Part
 from anxin.pricing.choices import (
     AnswerMethod,
@@ -132,7 +133,7 @@ class PriceLine(models.Model):
         return str(self.category) if self.category_id else ""
 
 
-class Quote(models.Model):
+class Quote(TimestampedModel):
     """The price of one visit: either "in warranty, nothing to pay" or lines copied from the price list.
 
     ``revision`` goes up with every change of the lines; an approval is valid only for the revision it
@@ -170,8 +171,6 @@ class Quote(models.Model):
         related_name="+",
         verbose_name=_("创建人"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("更新时间"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -191,6 +190,7 @@ class PriceOverride(models.Model):
     reason = models.CharField(max_length=300, verbose_name=_("原因"))
     list_unit_price = models.DecimalField(**MONEY, verbose_name=_("标准单价"))
     unit_price = models.DecimalField(**MONEY, verbose_name=_("批准单价"))
+    # Written once with the line's new price and never edited: a creation time, no updated_at.
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("批准时间"))
 
     class Meta:
@@ -247,6 +247,7 @@ class QuoteLine(models.Model):
         related_name="+",
         verbose_name=_("添加人"),
     )
+    # Its one edit, a supervisor's override, is dated by the override row and the quote's new revision.
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("添加时间"))
 
     class Meta:
@@ -328,6 +329,7 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
     )
+    # Its one change, pending → paid (or failed), is stamped by paid_at; refunds are rows of their own.
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
     paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("支付时间"))
 
@@ -352,7 +354,7 @@ class Refund(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
     )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("退款时间"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("退款时间"))  # never edited
 
     class Meta:
         ordering = ["created_at", "pk"]

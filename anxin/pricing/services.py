@@ -630,7 +630,8 @@ def quote_answer(
         decided_at=timezone.now(),
     )
     updated = Quote.objects.filter(pk=quote.pk, revision=quote.revision, status=QuoteStatus.SENT).update(
-        status=QuoteStatus.APPROVED if decision == Decision.APPROVED else QuoteStatus.DECLINED
+        status=QuoteStatus.APPROVED if decision == Decision.APPROVED else QuoteStatus.DECLINED,
+        updated_at=timezone.now(),  # update() skips auto_now
     )
     if updated != 1:
         raise Conflict(_("报价已被他人修改，请刷新后重试"), code="concurrent_update", field="quote")

@@ -18,6 +18,9 @@ from PIL import Image, ImageDraw
 
 from anxin.accounts.models import User
 from anxin.catalog.models import FaultCode
+from anxin.dispatch.services import technician_order_advance
+from anxin.live.services import arrival_code_for, arrival_confirm
+from anxin.network.models import Technician
 from anxin.pricing.choices import Decision, LineKind, PaymentMethod, QuoteStatus
 from anxin.pricing.models import PriceLine, PriceList, Quote
 from anxin.pricing.selectors import price_list_in_force
@@ -27,8 +30,9 @@ from anxin.visits.models import SignOff
 from anxin.visits.selectors import templates_for_order
 from anxin.visits.services import diagnosis_record, photo_add, visit_complete
 from anxin.visits.tests.factories import inspection_fill
-from anxin.workorders.choices import Status
+from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
+from anxin.workorders.services import workorder_transition
 
 COVERED, NOT_COVERED = "T1", "T9"  # the fault codes this helper adds when the brand's list lacks them
 
@@ -84,6 +88,19 @@ def _fault_code(order: WorkOrder, *, covered: bool) -> FaultCode:
             covered_by_warranty=covered,
         )
     return fault
+
+
+def visit_reach_on_site(*, order: WorkOrder, technician: Technician) -> WorkOrder:
+    """From ``received``: accepted, dispatched to ``technician``, accepted on his phone, set off (the phone's
+    status button) and arrived with the customer's code, every step through its real service and guards."""
+    workorder_transition(order=order, event=Event.ACCEPT, actor=None)
+    workorder_transition(order=order, event=Event.DISPATCH, actor=None, technician=technician)
+    workorder_transition(order=order, event=Event.TECHNICIAN_ACCEPT, actor=technician.user)
+    technician_order_advance(order=order, event=Event.DEPART, actor=technician.user)
+    code = arrival_code_for(order=order).code
+    order = arrival_confirm(order=order, code=code, actor=technician.user)
+    order.refresh_from_db()
+    return order
 
 
 def visit_diagnose(*, order: WorkOrder, actor: User, paid: bool = False) -> WorkOrder:

@@ -24,7 +24,9 @@ from anxin.core.outbox import outbox_kick
 from anxin.core.rows import prepared_cursor, rows_insert
 from anxin.customers.models import Customer, Device
 from anxin.customers.services import device_register
+from anxin.network.choices import TechnicianStatus
 from anxin.network.selectors import service_points_covering
+from anxin.network.services import technician_visit_status_set
 from anxin.workorders.attention import attention_reasons, place_of
 from anxin.workorders.choices import (
     CORRECTABLE_LABELS,
@@ -244,11 +246,44 @@ def workorder_transition(
     for key, value in changes.items():
         setattr(order, key, value)
 
+    at = timezone.now()
     workorder_event_record(
         order=order, event=event, actor=actor, note=note, from_status=current, to_status=target,
-        actor_label=actor_label, at=timezone.now(),
+        actor_label=actor_label, at=at,
     )  # fmt: skip
+    _technician_follows_visit(order=order, event=event, from_status=current, at=at)
     return order
+
+
+# Statuses in which the assigned technician is on his way to, or at, the customer's.
+VISIT_UNDER_WAY = frozenset(
+    {Status.EN_ROUTE, Status.ON_SITE, Status.DIAGNOSED, Status.AWAITING_APPROVAL, Status.IN_REPAIR}
+)
+
+
+def _technician_follows_visit(*, order: WorkOrder, event: str, from_status: str, at: dt.datetime) -> None:
+    """His live status follows the visit here, in the transition, so that every path moves it alike
+    (phone buttons, the visit's completion page, the API, a declined quote, commands): en route, on site,
+    and available once the visit ends (completed, or cancelled under way) unless another visit of his
+    is still under way (an older order completed late)."""
+    if order.technician_id is None:
+        return
+    if event == Event.DEPART:
+        live = TechnicianStatus.EN_ROUTE
+    elif event == Event.ARRIVE:
+        live = TechnicianStatus.ON_SITE
+    elif event == Event.COMPLETE or (event == Event.CANCEL and from_status in VISIT_UNDER_WAY):
+        busy_elsewhere = (
+            WorkOrder.objects.filter(technician_id=order.technician_id, status__in=VISIT_UNDER_WAY)
+            .exclude(pk=order.pk)
+            .exists()
+        )
+        if busy_elsewhere:
+            return
+        live = TechnicianStatus.AVAILABLE
+    else:
+        return
+    technician_visit_status_set(technician_id=order.technician_id, status=live, at=at)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 /* The technician's phone offline: registers the field service worker (/sw.js), gives every htmx POST an
    Idempotency-Key, shows what waits to be sent and what the server refused on replay (conflicts), asks the
    worker to replay when the network is back, keeps today's job pages warm for offline use, and shrinks
-   photos before upload. Contract with the worker: anxin/portal/templates/portal/sw.js. */
+   photos before upload (sent in resumable chunks when online: static/js/resumable-upload.js). Contract
+   with the worker: anxin/portal/templates/portal/sw.js. */
 (function () {
   "use strict";
   var panel = document.getElementById("field-offline");
@@ -108,6 +109,9 @@
     if (input.dataset.shrunk === "1") { input.dataset.shrunk = ""; return; }
     event.stopImmediatePropagation(); // htmx sees the shrunk photo, re-sent below, not the original
     Promise.all(Array.prototype.map.call(input.files, shrink)).then(function (files) {
+      // Online, a form that takes resumable uploads sends it in chunks (static/js/resumable-upload.js);
+      // otherwise htmx posts it whole, and offline the worker queues that post.
+      if (window.anxinResumable && window.anxinResumable.send(input, files)) return;
       var transfer = new DataTransfer();
       files.forEach(function (f) { transfer.items.add(f); });
       input.files = transfer.files;

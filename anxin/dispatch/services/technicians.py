@@ -145,20 +145,10 @@ def _task_address(*, order: WorkOrder, actor: User) -> str:
 
 
 def technician_order_advance(*, order: WorkOrder, event: str, actor: User) -> WorkOrder:
-    """A status button on the phone (depart, arrive, …): the transition plus the technician's live status."""
+    """A status button on the phone (depart, arrive, …); the transition also moves his live status
+    (``workorders.services.workorder_transition``, alike on every path), then today's plan is refreshed."""
     if event not in VISIT_STEPS:
         raise ValidationFailed(gettext("「%(event)s」不是上门步骤") % {"event": event}, field="event")
-    with transaction.atomic():
-        order = workorder_transition(order=order, event=event, actor=actor)
-        live_after: dict[str, str] = {
-            Event.DEPART: TechnicianStatus.EN_ROUTE,
-            Event.ARRIVE: TechnicianStatus.ON_SITE,
-            Event.COMPLETE: TechnicianStatus.AVAILABLE,
-        }
-        live = live_after.get(event)
-        if live and order.technician_id:
-            Technician.objects.filter(pk=order.technician_id).exclude(status=TechnicianStatus.OFF).update(
-                status=live, status_changed_at=timezone.now()
-            )
+    order = workorder_transition(order=order, event=event, actor=actor)
     plan_refresh_later(service_point_id=order.service_point_id, trigger=PlanTrigger.ORDER_EVENT)
     return order

@@ -48,3 +48,28 @@ def test_nobody_waits_when_a_technician_is_on_shift_now(day_shift):
     assert confirmation_waits_until(order, now=next_wednesday_at(10)) is None
     waits = confirmation_waits_until(order, now=next_wednesday_at(0) - dt.timedelta(minutes=10))
     assert waits == next_wednesday_at(8)
+
+
+def test_the_first_shift_look_up_does_not_query_per_technician(
+    day_shift, brand, category, django_assert_max_num_queries
+):
+    """The receipt job reads every skilled technician's skills: prefetched, not two queries each."""
+    from anxin.accounts.choices import Role
+    from anxin.accounts.models import User
+
+    for n in range(8):
+        user = User.objects.create_user(username=f"night{n}", role=Role.TECHNICIAN)
+        extra = Technician.objects.create(
+            user=user,
+            service_point=day_shift,
+            employee_no=f"T9{n:03d}",
+            work_days="12345",
+            shift_start=dt.time(8),
+            shift_end=dt.time(18),
+        )
+        extra.brands.add(brand)
+        extra.categories.add(category)
+    order = order_new("13800000024")
+    with django_assert_max_num_queries(8):
+        waits = confirmation_waits_until(order, now=next_wednesday_at(0) - dt.timedelta(minutes=10))
+    assert waits == next_wednesday_at(8)

@@ -6,9 +6,8 @@ from PIL import Image
 
 from anxin.intake.services import IncomingFile
 from anxin.network.models import Technician
-from anxin.workorders.choices import Event, Status
+from anxin.testing.visits import visit_reach_on_site, visit_record
 from anxin.workorders.models import WorkOrder
-from anxin.workorders.services import workorder_event_record
 from anxin.workorders.tests.factories import order_file
 
 
@@ -19,25 +18,16 @@ def jpeg(size: tuple[int, int] = (1200, 900), colour: tuple[int, int, int] = (20
 
 
 def completed_order(
-    *, technician: Technician | None, photos: int = 1, phone: str = "13800138000", serial: str = ""
+    *, technician: Technician, photos: int = 1, phone: str = "13800138000", serial: str = ""
 ) -> WorkOrder:
-    """An order filed through intake (with ``photos`` pictures), assigned and completed.
-
-    The steps in between are not this app's concern: the status is set and the completion recorded
-    on the timeline, which is what the report reads.
-    """
+    """An order filed through intake (with ``photos`` pictures) and completed by a real visit of
+    ``technician``: dispatched, accepted, set off, arrived with the customer's code, then an in-warranty
+    repair recorded on his phone (before and after photos, diagnosis, the customer's signed sign-off).
+    Every status comes from ``workorder_transition``, so the report reads what a real visit leaves."""
     files = [
         IncomingFile(f"照片{n}.jpg", jpeg(colour=(40 * n % 255, 90, 160)), "image/jpeg")
         for n in range(photos)
     ]
     order = order_file(phone=phone, files=files, serial=serial)
-    WorkOrder.objects.filter(pk=order.pk).update(technician=technician, status=Status.COMPLETED)
-    order.refresh_from_db()
-    workorder_event_record(
-        order=order,
-        event=Event.COMPLETE,
-        actor=None,
-        from_status=Status.IN_REPAIR,
-        to_status=Status.COMPLETED,
-    )
-    return order
+    order = visit_reach_on_site(order=order, technician=technician)
+    return visit_record(order=order)

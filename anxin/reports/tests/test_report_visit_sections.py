@@ -8,15 +8,23 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from anxin.parts.models import Part
+from anxin.parts.models import Part, PartCode
 from anxin.pricing.choices import LineKind
 from anxin.pricing.services import quote_line_add, quote_send, quote_start
 from anxin.reports.services import service_report_render
 from anxin.reports.tests.helpers import pdf_text
-from anxin.testing.visits import _fault_code, part_fitted, photo_jpeg, visit_finish, visit_quote_approve
-from anxin.visits.services import diagnosis_record, photo_add
-from anxin.visits.tests.factories import inspection_fill, on_site_order
+from anxin.testing.visits import (
+    _fault_code,
+    part_fitted,
+    photo_jpeg,
+    visit_finish,
+    visit_quote_approve,
+    visit_reach_on_site,
+)
+from anxin.visits.services import diagnosis_record, photo_add, standards_load
+from anxin.visits.tests.factories import inspection_fill
 from anxin.workorders.choices import Status
+from anxin.workorders.tests.factories import order_file
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +32,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def completed(technician, product_model, dispatcher, brand):
     tech = technician.user
-    order = on_site_order(technician=technician)
+    standards_load()  # the device's inspection checklist
+    order = visit_reach_on_site(order=order_file(model="ZTP-108A"), technician=technician)
     inspection_fill(order=order, actor=tech, answers={"chamber_temp": 101})  # below 120–150 °C
     photo_add(actor=tech, order=order, role="before", data=photo_jpeg("gray"), filename="前.jpg")
     fault = _fault_code(order, covered=False)
@@ -34,8 +43,6 @@ def completed(technician, product_model, dispatcher, brand):
     part = Part.objects.create(
         brand=brand, part_number="HT-9", name="加热管", list_price="85.00", serialised=True
     )
-    from anxin.parts.models import PartCode
-
     PartCode.objects.create(code="LC-HT9-000777", brand=brand, part=part)
     quote_line_add(quote=quote, actor=tech, kind=LineKind.PART, part=part, part_code="LC-HT9-000777")
     quote = quote_send(quote=quote, actor=tech)

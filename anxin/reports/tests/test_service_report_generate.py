@@ -15,7 +15,7 @@ from anxin.reports.tests.factories import completed_order
 from anxin.reports.tests.helpers import pdf_text, stored_bytes
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
-from anxin.workorders.services import workorder_event_record
+from anxin.workorders.services import workorder_event_record, workorder_transition
 from anxin.workorders.tests.factories import order_file
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +49,11 @@ def test_it_shows_personal_data_masked_and_never_the_street(order):
 def test_it_embeds_the_order_photos_shrunk(order):
     data = stored_bytes(service_report_generate(order=order))
 
-    images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
-    assert len(images) == 2
-    assert all(image.image is not None and max(image.image.size) <= 640 for image in images)
+    # By name: the pages of the report share their image resources.
+    images = {image.name: image.image for page in PdfReader(io.BytesIO(data)).pages for image in page.images}
+    assert all(image is not None and max(image.size) <= 640 for image in images.values())
+    # the two 1200×900 photos filed with the order, shrunk; the visit's small photos and signature beside them
+    assert [image.size for image in images.values()].count((640, 480)) == 2
 
 
 def test_the_stored_hash_and_size_are_the_files(order):
@@ -92,7 +94,7 @@ def test_current_reuses_the_report_until_the_order_changes(order, agent):
     first = service_report_current(order=order)
     assert service_report_current(order=order) == first  # its own timeline entry changes nothing
 
-    workorder_event_record(order=order, event=Event.FOLLOW_UP, actor=agent)
+    workorder_transition(order=order, event=Event.FOLLOW_UP, actor=agent, note="回访：满意")
     assert service_report_current(order=order) == first  # not in the report
 
     workorder_event_record(order=order, event=Event.CORRECTED, actor=agent)
@@ -109,10 +111,10 @@ def test_an_order_not_completed_has_no_report(brand, category):
     assert not ServiceReport.objects.exists()
 
 
-def test_a_reopened_order_keeps_serving_its_last_report(order):
+def test_a_reopened_order_keeps_serving_its_last_report(order, agent):
     issued = service_report_current(order=order)
-    WorkOrder.objects.filter(pk=order.pk).update(status=Status.REOPENED)
-    order.refresh_from_db()
+    workorder_transition(order=order, event=Event.REOPEN, actor=agent, note="客户反映故障复发")
+    assert order.status == Status.REOPENED
 
     assert service_report_current(order=order) == issued
 
