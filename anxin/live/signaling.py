@@ -50,9 +50,21 @@ def signal_store(*, group: str, payload: dict[str, Any]) -> SignalMessage:
     return SignalMessage.objects.create(group=group, payload=json.dumps(payload), created_at=timezone.now())
 
 
-def signals_after(*, after: int, limit: int = 500) -> tuple[list[tuple[str, dict[str, Any]]], int]:
-    rows = list(SignalMessage.objects.filter(id__gt=after).order_by("id")[:limit])
-    return [(row.group, json.loads(row.payload)) for row in rows], (rows[-1].pk if rows else after)
+# Ids are taken at insert but rows become visible at commit: with two processes writing at once, a row
+# with a smaller id can appear after a larger one. The relay therefore re-reads the last few seconds and
+# delivers what it has not delivered yet, instead of reading after the largest id it saw.
+LATE_COMMIT_WINDOW = dt.timedelta(seconds=3)
+
+
+def signals_recent(
+    *, start: int, seen: frozenset[int], now: dt.datetime | None = None
+) -> tuple[list[tuple[str, dict[str, Any]]], frozenset[int]]:
+    """The rows of the window (after ``start``) not in ``seen``, and the window's ids (the next ``seen``)."""
+    since = (now or timezone.now()) - LATE_COMMIT_WINDOW
+    ids = list(SignalMessage.objects.filter(id__gt=start, created_at__gte=since).values_list("id", flat=True))
+    fresh = [pk for pk in ids if pk not in seen]
+    rows = SignalMessage.objects.filter(id__in=fresh).order_by("id") if fresh else []
+    return [(row.group, json.loads(row.payload)) for row in rows], frozenset(ids)
 
 
 def signals_start() -> int:
@@ -109,10 +121,10 @@ class SignalRelay:
             self.started.set()
         layer = get_channel_layer()
         assert layer is not None
-        ticks = 0
+        ticks, seen = 0, frozenset[int]()
         while True:
             try:
-                messages, after = await database_sync_to_async(signals_after)(after=after)
+                messages, seen = await database_sync_to_async(signals_recent)(start=after, seen=seen)
                 for group, payload in messages:
                     await layer.group_send(group, {"type": "video.signal", "payload": payload})
                 ticks += 1

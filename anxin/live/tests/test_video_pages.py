@@ -39,4 +39,7 @@ def test_staff_reach_the_live_video_from_the_order_page_and_watch(en_route_order
 def test_the_customer_is_asked_for_consent_before_the_visit(en_route_order):
     page = Client().get(f"/track/{en_route_order.number}/?t={en_route_order.tracking_token}").content.decode()
     assert 'id="video-consent"' in page and 'data-consent="0"' in page
-    assert f'data-video-socket="/ws/orders/{en_route_order.number}/video/?t={en_route_order.tracking_token}"' in page
+    assert (
+        f'data-video-socket="/ws/orders/{en_route_order.number}/video/?t={en_route_order.tracking_token}"'
+        in page
+    )

@@ -196,3 +196,20 @@ def test_signaling_rows_are_encrypted_and_purged_after_a_minute(on_site):
     assert signals_purge(now=timezone.now() + dt.timedelta(seconds=30)) == 0
     assert signals_purge(now=timezone.now() + dt.timedelta(seconds=61)) == 1
     assert not SignalMessage.objects.exists()
+
+
+def test_a_row_committed_late_with_a_smaller_id_is_still_delivered_once(on_site):
+    """Two processes write at once: the row with the smaller id becomes visible last."""
+    from anxin.live.signaling import signals_recent
+
+    first = signal_store(group="g", payload={"n": 1})
+    late = signal_store(group="g", payload={"n": 2})
+    SignalMessage.objects.filter(pk=late.pk).update(id=first.pk + 100)  # stands for "seen first"
+    early = SignalMessage.objects.get(pk=first.pk)
+    early.delete()  # not visible yet ...
+    messages, seen = signals_recent(start=0, seen=frozenset())
+    assert [m[1]["n"] for m in messages] == [2]
+    early.save()  # ... committed now, with its smaller id
+    messages, seen = signals_recent(start=0, seen=seen)
+    assert [m[1]["n"] for m in messages] == [1]
+    assert signals_recent(start=0, seen=seen)[0] == []  # delivered once
