@@ -114,6 +114,24 @@ def test_the_customer_watches_the_repair_live_and_the_recording_is_kept_with_its
     )
     assert customer.evaluate("document.getElementById('live-video-player').videoWidth") > 0
     assert not customer.evaluate("document.getElementById('live-video-player').paused")
+    # Audio is on by default and both sides can mute it
+    player = "document.getElementById('live-video-player')"
+    assert customer.evaluate(f"{player}.srcObject.getAudioTracks().length") == 1
+    assert customer.evaluate(f"{player}.muted") is False
+    customer.click("#video-mute")
+    assert customer.evaluate(f"{player}.muted") is True
+    assert customer.get_attribute("#video-mute", "aria-pressed") == "true"
+    phone.click("#video-mute")
+    assert phone.get_attribute("#video-mute", "aria-pressed") == "true"
+    assert (
+        phone.evaluate("document.getElementById('live-video-local').srcObject.getAudioTracks()[0].enabled")
+        is False
+    )
+    phone.click("#video-mute")  # and on again
+    assert (
+        phone.evaluate("document.getElementById('live-video-local').srcObject.getAudioTracks()[0].enabled")
+        is True
+    )
     screenshot(customer, "live-video-customer")
     screenshot(phone, "live-video-phone")
 
