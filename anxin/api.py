@@ -105,3 +105,4 @@ api.add_router("/visits", "anxin.visits.api.router")
 api.add_router("/parts", "anxin.parts.api.router")
 api.add_router("/pricing", "anxin.pricing.api.router")
 api.add_router("/orders", "anxin.reports.api.router")  # GET /orders/{number}/report
+api.add_router("/trust", "anxin.trust.api.router")

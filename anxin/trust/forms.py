@@ -24,7 +24,10 @@ class FakeReportForm(forms.Form):
     where_seen = forms.ChoiceField(label=_("在哪里看到的"), choices=WhereSeen.choices)
     brand = forms.ChoiceField(label=_("对方自称是哪个品牌"), required=False)
     note = forms.CharField(
-        label=_("补充说明（选填）"), required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("补充说明（选填）"),
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     screenshot = forms.FileField(
         label=_("截图（选填）"),

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from anxin.accounts.models import User
@@ -129,7 +130,7 @@ def _payload_fields(payload: Any) -> tuple[int, str] | None:
 def _issued_at(token: str) -> dt.datetime | None:
     """The issue time in a token whose signature checked out (the signer's base62 timestamp)."""
     try:
-        stamp = token.rsplit(signing.TimestampSigner.sep, 2)[-2]
+        stamp = token.rsplit(_signer().sep, 2)[-2]
         return dt.datetime.fromtimestamp(signing.b62_decode(stamp), tz=dt.UTC)
     except (IndexError, ValueError):
         return None
@@ -175,6 +176,11 @@ def badge_token_check(*, token: str, expected_order: str = "") -> BadgeCheck:
     if expected_order and expected_order != number:
         return BadgeCheck(status=BadgeStatus.OTHER_ORDER, **facts)
     return BadgeCheck(status=BadgeStatus.VALID, **facts)
+
+
+def badge_photo_path(*, token: str) -> str:
+    """Where /verify/ loads the photo of a scanned badge (the token is the key, as for the check)."""
+    return f"{reverse('trust:badge_photo')}?{urlencode({'t': token})}"
 
 
 def badge_photo_set(*, actor: User, technician: Technician, data: bytes) -> Technician:

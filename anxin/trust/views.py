@@ -111,7 +111,12 @@ def reports(request: AuthedRequest) -> HttpResponse:
         Prefetch("reports", queryset=FakeChannelReport.objects.order_by("-created_at"))
     )
     page = Paginator(suspects, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "suspects": page.object_list, "status": status, "statuses": SuspectStatus.choices}
+    context = {
+        "page": page,
+        "suspects": page.object_list,
+        "status": status,
+        "statuses": SuspectStatus.choices,
+    }
     return render(request, "trust/reports.html", context)
 
 
