@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from anxin.catalog.selectors import brands_all
 from anxin.core.masking import mask_name, normalize_phone
 from anxin.network.selectors import service_point_by_phone, technician_lookup_for_verification
-from anxin.trust.addresses import web_address_parse
+from anxin.trust.addresses import phone_digits, web_address_parse
 from anxin.trust.choices import ChannelKind
 from anxin.trust.selectors import official_phone_channel
 from anxin.trust.services import web_address_check
@@ -54,11 +54,11 @@ def verify_identity(*, query: str) -> Verification:
             genuine=technician.is_active,
             detail=f"{mask_name(name)} · {technician.service_point.name}",
         )
-    digits = normalize_phone(query)
-    if digits and digits == normalize_phone(settings.ANXIN_HOTLINE):
+    digits = phone_digits(query)
+    if digits and digits == phone_digits(settings.ANXIN_HOTLINE):
         return Verification(query=query, kind="hotline", genuine=True, detail=_("安心平台客服热线"))
     for brand in brands_all():
-        if digits and normalize_phone(brand.hotline) == digits:
+        if digits and phone_digits(brand.hotline) == digits:
             return Verification(query=query, kind="hotline", genuine=True, detail=brand.name)
     if digits and (channel := official_phone_channel(digits=digits)) is not None:
         owner = channel.brand.name if channel.brand else _("安心平台")

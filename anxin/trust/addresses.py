@@ -1,4 +1,4 @@
-"""Web addresses as people paste them, reduced to what identifies a site, and lookalikes of ours.
+"""Phone numbers and web addresses as people paste them, reduced to what identifies a site, and lookalikes of ours.
 
 Pure functions (no database): services.py compares their output with the official channels.
 
@@ -16,6 +16,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from anxin.core.masking import normalize_phone
 
 # Prefixes that mark the same site, not another one.
 _SAME_SITE_PREFIXES = ("www.", "m.", "wap.")
@@ -144,3 +146,20 @@ def web_address_imitates(address: WebAddress, official: WebAddress) -> bool:
         return True
     disguises = [*address.unicode_host.split("."), address.userinfo]
     return any(ours in _skeleton(label) for label in disguises if label)
+
+
+def phone_digits(text: str) -> str:
+    """A phone number's digits as dialled inside China, whatever the spelling.
+
+    ``normalize_phone`` drops +86 before a mobile only; here any +86/0086 goes, and the trunk 0 a
+    landline loses after it comes back: "+86 10 8888 6666" is 01088886666, "+86 400 600 1234" 4006001234.
+    """
+    digits = normalize_phone(text)
+    international = text.strip().startswith(("+86", "0086")) or (len(digits) > 11 and digits.startswith("86"))
+    if international and digits.startswith("86") and len(digits) != 11:
+        digits = digits[2:]
+    if international and not (digits.startswith(("1", "400", "800")) and len(digits) in (10, 11)):
+        digits = "0" + digits.lstrip("0")
+    elif international and digits.startswith("1") and len(digits) != 11:
+        digits = "0" + digits  # Beijing (10) and other area codes starting with 1 are shorter than mobiles
+    return digits

@@ -33,11 +33,17 @@ from anxin.catalog.selectors import brands_all
 from anxin.core.crypto import get_keyring
 from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.images import image_ingest
-from anxin.core.masking import mask_name, normalize_phone
+from anxin.core.masking import mask_name
 from anxin.network.models import Technician
 from anxin.network.services import technician_photo_set
 from anxin.trust import selectors
-from anxin.trust.addresses import WebAddress, web_address_imitates, web_address_matches, web_address_parse
+from anxin.trust.addresses import (
+    WebAddress,
+    phone_digits,
+    web_address_imitates,
+    web_address_matches,
+    web_address_parse,
+)
 from anxin.trust.choices import REPORTABLE_KINDS, BadgeStatus, ChannelKind, SuspectStatus, WhereSeen
 from anxin.trust.models import FakeChannelReport, OfficialChannel, SuspectChannel, SuspectChannelEvent
 from anxin.trust.permissions import BADGE, REVIEW_REPORTS
@@ -195,7 +201,7 @@ def badge_photo_set(*, actor: User, technician: Technician, data: bytes) -> Tech
 def channel_normalize(*, kind: str, value: str) -> str:
     """What lookups compare: a phone's digits, a web address's host and path, a WeChat name lower-cased."""
     if kind == ChannelKind.PHONE:
-        return normalize_phone(value)
+        return phone_digits(value)
     if kind == ChannelKind.WEB:
         address = web_address_parse(value)
         return address.normalized if address else ""
@@ -252,9 +258,9 @@ def phone_is_official(*, digits: str) -> bool:
     """Any number we publish: the platform's hotline, a brand's, or an official channel row."""
     if not digits:
         return False
-    if digits == normalize_phone(settings.ANXIN_HOTLINE):
+    if digits == phone_digits(settings.ANXIN_HOTLINE):
         return True
-    if any(brand.hotline and normalize_phone(brand.hotline) == digits for brand in brands_all()):
+    if any(brand.hotline and phone_digits(brand.hotline) == digits for brand in brands_all()):
         return True
     return selectors.official_phone_channel(digits=digits) is not None
 
@@ -289,7 +295,7 @@ def _suspect_value(data: ReportInput) -> tuple[str, Brand | None]:
             code="too_long",
         )
     if data.kind == ChannelKind.PHONE:
-        digits = normalize_phone(value)
+        digits = phone_digits(value)
         if not 5 <= len(digits) <= 15:
             raise ValidationFailed(gettext("请填写完整的电话号码"), field="value", code="invalid_phone")
         if phone_is_official(digits=digits):

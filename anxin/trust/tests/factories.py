@@ -12,7 +12,9 @@ from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
 
 
-def order_on_the_way(*, technician: Technician, phone: str = "13800000009", status: str = Status.EN_ROUTE) -> WorkOrder:
+def order_on_the_way(
+    *, technician: Technician, phone: str = "13800000009", status: str = Status.EN_ROUTE
+) -> WorkOrder:
     """An order assigned to ``technician`` in ``status`` (en route unless told)."""
     order = order_file(phone=phone, brand="乐创")
     WorkOrder.objects.filter(pk=order.pk).update(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.trust.addresses import web_address_imitates, web_address_matches, web_address_parse
+from anxin.trust.addresses import phone_digits, web_address_imitates, web_address_matches, web_address_parse
 
 OFFICIAL = web_address_parse("https://www.lechuang.com/")
 
@@ -25,7 +25,9 @@ def test_an_address_is_reduced_to_its_host_and_path(text, normalized):
     assert web_address_parse(text).normalized == normalized
 
 
-@pytest.mark.parametrize("text", ["", "T1001", "13800138000", "hello world.com", "http://[::1]/", "http://a b.com"])
+@pytest.mark.parametrize(
+    "text", ["", "T1001", "13800138000", "hello world.com", "http://[::1]/", "http://a b.com"]
+)
 def test_text_that_is_not_an_address_is_none(text):
     assert web_address_parse(text) is None
 
@@ -64,3 +66,20 @@ def test_a_path_bound_official_channel_matches_only_below_its_path():
 
     assert web_address_matches(web_address_parse("weibo.com/lechuang/posts"), official)
     assert not web_address_matches(web_address_parse("weibo.com/lechuangfake"), official)
+
+
+@pytest.mark.parametrize(
+    "text, digits",
+    [
+        ("400-600-1234", "4006001234"),
+        ("+86 400 600 1234", "4006001234"),
+        ("010-8888 6666", "01088886666"),
+        ("+86 10 8888 6666", "01088886666"),
+        ("+86 (0)10 8888 6666", "01088886666"),
+        ("0086 755 1234 5678", "075512345678"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("13800138000", "13800138000"),
+    ],
+)
+def test_a_phone_number_has_one_spelling_of_digits(text, digits):
+    assert phone_digits(text) == digits

@@ -111,7 +111,9 @@ def test_a_badge_for_one_order_shown_for_another_says_so(technician, order):
 def test_the_customers_own_order_number_matches_whatever_its_case(technician, order):
     badge = _issue(technician, order)
 
-    assert badge_token_check(token=badge.token, expected_order=order.number.lower()).status == BadgeStatus.VALID
+    assert (
+        badge_token_check(token=badge.token, expected_order=order.number.lower()).status == BadgeStatus.VALID
+    )
 
 
 def test_a_deactivated_technicians_token_says_inactive(technician, order):

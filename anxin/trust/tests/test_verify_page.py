@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from anxin.trust.models import FakeChannelReport, OfficialChannel, SuspectChannel
 from anxin.trust.services import badge_token_issue, official_channel_save
@@ -97,7 +96,9 @@ def test_a_report_is_stored_and_thanked_for(client, brand):
     shot = io.BytesIO(png_bytes((300, 500)))
     shot.name = "张三的截图.png"
 
-    response = _report(client, brand=brand.code, note="百度搜到的，说上门费要先转账", contact="13912345678", screenshot=shot)
+    response = _report(
+        client, brand=brand.code, note="百度搜到的，说上门费要先转账", contact="13912345678", screenshot=shot
+    )
 
     assert response.status_code == 302 and "reported=1" in response["Location"]
     report = FakeChannelReport.objects.get()
