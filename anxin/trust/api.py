@@ -16,7 +16,6 @@ from anxin.accounts.requests import AuthedRequest
 from anxin.core.ratelimit import ratelimit
 from anxin.core.schemas import errors
 from anxin.trust import selectors, services
-from anxin.trust.choices import ChannelKind, WhereSeen
 from anxin.trust.models import SuspectChannel
 from anxin.trust.permissions import REVIEW_REPORTS
 from anxin.trust.schemas import (
@@ -55,15 +54,19 @@ def badge_check(request: Any, query: Query[BadgeCheckQuery]) -> dict[str, Any]:
 @ratelimit(scope="fake-report", rate_setting="ANXIN_FAKE_REPORT_RATE")
 def report_create(
     request: Any,
-    kind: Form[ChannelKind],
+    kind: Form[str],
     value: Form[str],
-    where_seen: Form[WhereSeen],
+    where_seen: Form[str],
     note: Form[str] = "",
     contact: Form[str] = "",
     brand: Form[str] = "",
-    screenshot: File[ScreenshotFile] | None = None,
+    screenshot: File[ScreenshotFile] = None,  # type: ignore[assignment]  # optional upload
 ) -> Status:
-    """Report a suspected fake phone number or web address (multipart form; screenshot optional)."""
+    """Report a suspected fake phone number or web address (multipart form; screenshot optional).
+
+    ``kind``: phone or web; ``where_seen``: search, map, call, sms, social, flyer or other; ``brand``: the
+    code of the brand it pretends to be, if known. Checked by the service, which names the bad field.
+    """
     data = services.ReportInput(
         kind=kind,
         value=value,
