@@ -52,7 +52,13 @@ def test_a_missing_token_is_a_422_naming_it(client):
 
 def test_a_report_with_a_screenshot_is_created(client, brand):
     shot = SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")
-    data = {"kind": "phone", "value": "400 600 1234", "where_seen": "call", "brand": brand.code, "screenshot": shot}
+    data = {
+        "kind": "phone",
+        "value": "400 600 1234",
+        "where_seen": "call",
+        "brand": brand.code,
+        "screenshot": shot,
+    }
 
     response = client.post(REPORTS, data)
 
@@ -82,7 +88,9 @@ def test_a_bad_report_is_a_422_naming_the_field(client, fields, field):
 def test_a_bad_screenshot_is_a_422_naming_it(client):
     shot = SimpleUploadedFile("x.png", b"GIF89a not allowed", content_type="image/png")
 
-    response = client.post(REPORTS, {"kind": "web", "value": "evil.cn", "where_seen": "sms", "screenshot": shot})
+    response = client.post(
+        REPORTS, {"kind": "web", "value": "evil.cn", "where_seen": "sms", "screenshot": shot}
+    )
 
     assert response.status_code == 422 and response.json()["field"] == "screenshot"
     assert not SuspectChannel.objects.exists()
@@ -99,9 +107,15 @@ def test_reports_past_the_budget_are_429_with_retry_after(client, settings):
     assert int(response["Retry-After"]) > 0
 
 
-def test_staff_list_is_scoped_and_review_is_recorded(api_client, token_for, brand_staff, brand, other_brand, outsider):
-    mine = report_submit(data=ReportInput(kind="phone", value="4006001234", where_seen="search", brand_code=brand.code))
-    report_submit(data=ReportInput(kind="phone", value="4007001234", where_seen="search", brand_code=other_brand.code))
+def test_staff_list_is_scoped_and_review_is_recorded(
+    api_client, token_for, brand_staff, brand, other_brand, outsider
+):
+    mine = report_submit(
+        data=ReportInput(kind="phone", value="4006001234", where_seen="search", brand_code=brand.code)
+    )
+    report_submit(
+        data=ReportInput(kind="phone", value="4007001234", where_seen="search", brand_code=other_brand.code)
+    )
     staff = api_client(token_for(brand_staff))
 
     listed = staff.get("/api/v1/trust/suspects").json()
