@@ -111,7 +111,8 @@ def message_render(*, kind: str, language: str, **params: str) -> str:
     known = {code for code, _name in settings.LANGUAGES}
     with translation.override(language if language in known else settings.LANGUAGE_CODE):
         spec = KINDS[kind]
-        reminder = str(_PAYMENT_REMINDER) if spec.payment_reminder else ""
+        # After a space: the texts end with a link, which phones would otherwise run into the reminder.
+        reminder = " " + str(_PAYMENT_REMINDER) if spec.payment_reminder else ""
         return str(_SIGNATURE) + str(spec.template) % params + reminder
 
 

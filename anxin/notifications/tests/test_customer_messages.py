@@ -25,6 +25,7 @@ def test_messages_announcing_a_visit_remind_that_we_never_ask_for_payment_to_a_p
 
     assert text.startswith("【安心】") and text.endswith("平台从不要求向个人账户付款。")
     assert PARAMS["number"] in text
+    assert f"{PARAMS['link']} 平台" in text  # a space ends the link before the reminder
 
 
 @pytest.mark.parametrize("kind", sorted(set(KINDS) - REMINDED))
