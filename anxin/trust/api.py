@@ -104,7 +104,9 @@ def suspects_list(request: AuthedRequest, query: Query[SuspectsQuery]) -> list[d
     return [_suspect_out(s) for s in suspects]
 
 
-@router.post("/suspects/{suspect_id}/review", response={200: SuspectOut, **errors(401, 403, 404, 409, 422)})
+@router.post(
+    "/suspects/{suspect_id}/review", response={200: SuspectOut, **errors(400, 401, 403, 404, 409, 413, 422)}
+)
 def suspect_review(request: AuthedRequest, suspect_id: int, body: ReviewIn) -> dict[str, Any]:
     """Confirm a suspect as fake, dismiss it, or put it back to new."""
     require(request.auth, REVIEW_REPORTS)  # 403 for a role that may never, before the lookup

@@ -142,40 +142,47 @@ def _issued_at(token: str) -> dt.datetime | None:
         return None
 
 
+def _token_open(token: str) -> tuple[int, str] | str:
+    """(technician id, order number) of a genuine live token, else the status that says why not."""
+    try:
+        payload = _signer().unsign_object(token, max_age=settings.ANXIN_BADGE_TOKEN_TTL_S)
+    except signing.SignatureExpired:
+        return BadgeStatus.EXPIRED
+    except (signing.BadSignature, ValueError, UnicodeError):
+        return BadgeStatus.FORGED
+    return _payload_fields(payload) or BadgeStatus.FORGED
+
+
+def _technician_facts(technician: Technician, token: str) -> dict[str, Any]:
+    """What the customer sees of a genuine badge: masked name, employee number, service point, validity."""
+    issued_at = _issued_at(token)
+    ttl = dt.timedelta(seconds=settings.ANXIN_BADGE_TOKEN_TTL_S)
+    return {
+        "technician": technician,
+        "masked_name": mask_name(technician.user.display_name or technician.user.username),
+        "employee_no": technician.employee_no,
+        "service_point": str(technician.service_point),
+        "issued_at": issued_at,
+        "expires_at": issued_at + ttl if issued_at else None,
+    }
+
+
 def badge_token_check(*, token: str, expected_order: str = "") -> BadgeCheck:
     """Is this a live badge of an active technician for an order he is on (``expected_order``, if given)?
 
     Expired, forged (bad signature or shape) and inactive say so and nothing more; a token for an order
     he no longer serves is ``not_assigned``; one for another order than the customer's ``other_order``.
     """
-    expected_order = expected_order.strip().upper()[:20]
-    ttl = settings.ANXIN_BADGE_TOKEN_TTL_S
-    try:
-        payload = _signer().unsign_object(token.strip(), max_age=ttl)
-    except signing.SignatureExpired:
-        return BadgeCheck(status=BadgeStatus.EXPIRED, expected_order=expected_order)
-    except (signing.BadSignature, ValueError, UnicodeError):
-        return BadgeCheck(status=BadgeStatus.FORGED, expected_order=expected_order)
-    fields = _payload_fields(payload)
-    if fields is None:
-        return BadgeCheck(status=BadgeStatus.FORGED, expected_order=expected_order)
-    technician_id, number = fields
+    token, expected_order = token.strip(), expected_order.strip().upper()[:20]
+    opened = _token_open(token)
+    if isinstance(opened, str):
+        return BadgeCheck(status=opened, expected_order=expected_order)
+    technician_id, number = opened
     technician = selectors.technician_for_badge_check(technician_id=technician_id)
     if technician is None or not technician.is_active or not technician.user.is_active:
         return BadgeCheck(status=BadgeStatus.INACTIVE, order_number=number, expected_order=expected_order)
+    facts = {"order_number": number, "expected_order": expected_order, **_technician_facts(technician, token)}
     order = selectors.badge_order_for_check(number=number)
-    issued_at = _issued_at(token.strip())
-    name = technician.user.display_name or technician.user.username
-    facts: dict[str, Any] = {
-        "order_number": number,
-        "expected_order": expected_order,
-        "technician": technician,
-        "masked_name": mask_name(name),
-        "employee_no": technician.employee_no,
-        "service_point": str(technician.service_point),
-        "issued_at": issued_at,
-        "expires_at": issued_at + dt.timedelta(seconds=ttl) if issued_at else None,
-    }
     if order is None or order.technician_id != technician.pk or order.status not in selectors.BADGE_STATUSES:
         return BadgeCheck(status=BadgeStatus.NOT_ASSIGNED, **{**facts, "technician": None})
     facts["order_label"] = " ".join(str(part) for part in (order.brand, order.category) if part)
