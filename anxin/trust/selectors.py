@@ -29,7 +29,7 @@ BADGE_STATUSES = (
 
 def badge_orders_of(*, technician: Technician) -> list[WorkOrder]:
     """The technician's orders a badge can be shown for, the current one first."""
-    rank = {status: i for i, status in enumerate(BADGE_STATUSES)}
+    rank: dict[str, int] = {str(status): i for i, status in enumerate(BADGE_STATUSES)}
     orders = WorkOrder.objects.filter(technician=technician, status__in=BADGE_STATUSES).select_related(
         "brand", "category"
     )

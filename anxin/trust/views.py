@@ -93,8 +93,8 @@ def badge_photo(request: HttpRequest) -> FileResponse:
     return FileResponse(photo.open("rb"), content_type=_photo_type(photo.name))
 
 
-def _photo_type(name: str) -> str:
-    return "image/png" if name.endswith(".png") else "image/jpeg"
+def _photo_type(name: str | None) -> str:
+    return "image/png" if (name or "").endswith(".png") else "image/jpeg"
 
 
 # -- staff review ---------------------------------------------------------------------------------

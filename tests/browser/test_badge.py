@@ -13,7 +13,12 @@ from anxin.trust.tests.factories import order_on_the_way, png_bytes
 from anxin.workorders.presenters import order_link_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def _image_loaded(page, selector: str) -> bool:

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.trust.addresses import phone_digits, web_address_imitates, web_address_matches, web_address_parse
+from anxin.trust.addresses import (
+    WebAddress,
+    phone_digits,
+    web_address_imitates,
+    web_address_matches,
+    web_address_parse,
+)
 
-OFFICIAL = web_address_parse("https://www.lechuang.com/")
+
+def _parse(text: str) -> WebAddress:
+    address = web_address_parse(text)
+    assert address is not None, text
+    return address
+
+
+OFFICIAL = _parse("https://www.lechuang.com/")
 
 
 @pytest.mark.parametrize(
@@ -22,7 +35,7 @@ OFFICIAL = web_address_parse("https://www.lechuang.com/")
     ],
 )
 def test_an_address_is_reduced_to_its_host_and_path(text, normalized):
-    assert web_address_parse(text).normalized == normalized
+    assert _parse(text).normalized == normalized
 
 
 @pytest.mark.parametrize(
@@ -34,7 +47,7 @@ def test_text_that_is_not_an_address_is_none(text):
 
 @pytest.mark.parametrize("text", ["lechuang.com", "https://service.lechuang.com/a", "WWW.LECHUANG.COM"])
 def test_the_official_site_its_pages_and_subdomains_match(text):
-    assert web_address_matches(web_address_parse(text), OFFICIAL)
+    assert web_address_matches(_parse(text), OFFICIAL)
 
 
 @pytest.mark.parametrize(
@@ -50,22 +63,22 @@ def test_the_official_site_its_pages_and_subdomains_match(text):
     ],
 )
 def test_lookalikes_imitate_the_official_site(text):
-    address = web_address_parse(text)
+    address = _parse(text)
     assert not web_address_matches(address, OFFICIAL)
     assert web_address_imitates(address, OFFICIAL)
 
 
 @pytest.mark.parametrize("text", ["example.org", "jd.com", "chuang.cn"])
 def test_unrelated_sites_are_neither(text):
-    address = web_address_parse(text)
+    address = _parse(text)
     assert not web_address_matches(address, OFFICIAL) and not web_address_imitates(address, OFFICIAL)
 
 
 def test_a_path_bound_official_channel_matches_only_below_its_path():
-    official = web_address_parse("https://weibo.com/lechuang")
+    official = _parse("https://weibo.com/lechuang")
 
-    assert web_address_matches(web_address_parse("weibo.com/lechuang/posts"), official)
-    assert not web_address_matches(web_address_parse("weibo.com/lechuangfake"), official)
+    assert web_address_matches(_parse("weibo.com/lechuang/posts"), official)
+    assert not web_address_matches(_parse("weibo.com/lechuangfake"), official)
 
 
 @pytest.mark.parametrize(

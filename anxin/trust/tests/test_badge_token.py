@@ -44,7 +44,7 @@ def test_a_fresh_token_is_valid_and_names_the_order_and_the_technician(technicia
 def test_a_token_older_than_its_lifetime_is_expired(technician, order, settings, monkeypatch):
     settings.ANXIN_BADGE_TOKEN_TTL_S = 300
     issued = time.time() - 301
-    monkeypatch.setattr(signing.time, "time", lambda: issued)
+    monkeypatch.setattr(time, "time", lambda: issued)
     badge = _issue(technician, order)
     monkeypatch.undo()
 
@@ -57,7 +57,7 @@ def test_a_token_older_than_its_lifetime_is_expired(technician, order, settings,
 def test_a_token_within_its_lifetime_but_no_longer_the_newest_stays_valid(technician, order, monkeypatch):
     """Rotation does not revoke: the QR scanned a minute ago still answers (see services docstring)."""
     issued = time.time() - 120
-    monkeypatch.setattr(signing.time, "time", lambda: issued)
+    monkeypatch.setattr(time, "time", lambda: issued)
     older = _issue(technician, order)
     monkeypatch.undo()
     newer = _issue(technician, order)

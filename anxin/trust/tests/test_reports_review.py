@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from anxin.trust.choices import SuspectStatus
-from anxin.trust.models import SuspectChannel, SuspectChannelEvent
+from anxin.trust.models import FakeChannelReport, SuspectChannel, SuspectChannelEvent
 from anxin.trust.services import ReportInput, report_submit
 from anxin.trust.tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def _report(value: str, *, kind: str = "phone", brand_code: str = "", **extra) -> object:
+def _report(value: str, *, kind: str = "phone", brand_code: str = "", **extra: Any) -> FakeChannelReport:
     return report_submit(
         data=ReportInput(kind=kind, value=value, where_seen="search", brand_code=brand_code, **extra)
     )
