@@ -6,7 +6,7 @@ report is rate-limited per client address (429 with Retry-After), and every refu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ninja import File, Form, Query, Router, Status
 
@@ -27,8 +27,11 @@ from anxin.trust.schemas import (
     SuspectOut,
     SuspectsQuery,
 )
+from anxin.trust.services import MAX_CONTACT_CHARS, MAX_NOTE_CHARS, MAX_VALUE_CHARS
 
 router = Router(tags=["trust"], auth=api_auth)
+ReportKind = Literal["phone", "web"]
+WhereSeenValue = Literal["search", "map", "call", "sms", "social", "flyer", "other"]
 SUSPECTS_LIMIT = 200
 
 
@@ -54,18 +57,19 @@ def badge_check(request: Any, query: Query[BadgeCheckQuery]) -> dict[str, Any]:
 @ratelimit(scope="fake-report", rate_setting="ANXIN_FAKE_REPORT_RATE")
 def report_create(
     request: Any,
-    kind: Form[str],
-    value: Form[str],
-    where_seen: Form[str],
-    note: Form[str] = "",
-    contact: Form[str] = "",
-    brand: Form[str] = "",
+    kind: ReportKind = Form(...),  # noqa: B008 - ninja declares parameters by their defaults
+    value: str = Form(..., min_length=1, max_length=MAX_VALUE_CHARS),  # noqa: B008
+    where_seen: WhereSeenValue = Form(...),  # noqa: B008
+    note: str = Form("", max_length=MAX_NOTE_CHARS),  # noqa: B008
+    contact: str = Form("", max_length=MAX_CONTACT_CHARS),  # noqa: B008
+    brand: str = Form("", max_length=40),  # noqa: B008
     screenshot: File[ScreenshotFile] = None,  # type: ignore[assignment]  # optional upload
 ) -> Status:
     """Report a suspected fake phone number or web address (multipart form; screenshot optional).
 
-    ``kind``: phone or web; ``where_seen``: search, map, call, sms, social, flyer or other; ``brand``: the
-    code of the brand it pretends to be, if known. Checked by the service, which names the bad field.
+    ``brand``: the code of the brand it pretends to be, if known. Beyond the document, the value must be
+    what ``kind`` says (a phone's digits, a web address) and not an official channel, the brand must exist,
+    and the screenshot must be a picture: each refusal is a 422 naming its field.
     """
     data = services.ReportInput(
         kind=kind,

@@ -129,3 +129,14 @@ def test_staff_list_is_scoped_and_review_is_recorded(
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "confirmed"
     assert api_client(token_for(outsider)).get("/api/v1/trust/suspects").status_code == 403
     assert api_client().get("/api/v1/trust/suspects").status_code == 401
+
+
+def test_the_choices_are_documented_and_checked_by_the_schema(client):
+    from anxin.trust.choices import REPORTABLE_KINDS, WhereSeen
+
+    document = client.get("/api/v1/openapi.json").json()
+    body = document["paths"]["/api/v1/trust/reports"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    properties = body["schema"]["properties"]
+
+    assert set(properties["kind"]["enum"]) == set(REPORTABLE_KINDS)
+    assert set(properties["where_seen"]["enum"]) == set(WhereSeen.values)
