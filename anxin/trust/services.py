@@ -35,6 +35,7 @@ from anxin.core.exceptions import Conflict, ValidationFailed
 from anxin.core.images import image_ingest
 from anxin.core.masking import mask_name
 from anxin.network.models import Technician
+from anxin.network.selectors import service_point_by_phone
 from anxin.network.services import technician_photo_set
 from anxin.trust import selectors
 from anxin.trust.addresses import (
@@ -262,14 +263,17 @@ def web_address_check(*, text: str) -> WebCheck | None:
 
 
 def phone_is_official(*, digits: str) -> bool:
-    """Any number we publish: the platform's hotline, a brand's, or an official channel row."""
+    """Any number we publish: the platform's hotline, a brand's, an official channel row, a service point's."""
     if not digits:
         return False
     if digits == phone_digits(settings.ANXIN_HOTLINE):
         return True
     if any(brand.hotline and phone_digits(brand.hotline) == digits for brand in brands_all()):
         return True
-    return selectors.official_phone_channel(digits=digits) is not None
+    if selectors.official_phone_channel(digits=digits) is not None:
+        return True
+    point = service_point_by_phone(digits=digits)
+    return point is not None and point.is_active
 
 
 # -- fake-channel reports -------------------------------------------------------------------------

@@ -141,3 +141,14 @@ def test_the_review_page_costs_the_same_queries_for_many_groups(
         response = client.get(reverse("trust:reports"))
 
     assert response.content.decode().count('data-suspect="') == 12
+
+
+def test_our_own_numbers_cannot_be_reported_as_fake(brand, service_point, settings):
+    from anxin.core.exceptions import ValidationFailed
+    from anxin.network.models import ServicePoint
+
+    ServicePoint.objects.filter(pk=service_point.pk).update(phone="010-6500 1234")
+    for ours in (settings.ANXIN_HOTLINE, brand.hotline, "+86 10 6500 1234"):
+        with pytest.raises(ValidationFailed) as refused:
+            _report(ours)
+        assert refused.value.code == "official_channel"
