@@ -106,3 +106,4 @@ api.add_router("/parts", "anxin.parts.api.router")
 api.add_router("/pricing", "anxin.pricing.api.router")
 api.add_router("/orders", "anxin.reports.api.router")  # GET /orders/{number}/report
 api.add_router("/uploads", "anxin.uploads.api.router")  # tus resumable uploads (ADR 27)
+api.add_router("/trust", "anxin.trust.api.router")

@@ -494,3 +494,9 @@ LOGGING = {
         "channels_redis": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# Digital badge (anxin.trust): each QR token is valid this long; the badge page shows a new one every
+# ROTATE seconds, so a photographed badge stops working minutes later. Fake-hotline reports per address.
+ANXIN_BADGE_TOKEN_TTL_S = env_int("ANXIN_BADGE_TOKEN_TTL_S", 300)
+ANXIN_BADGE_ROTATE_S = env_int("ANXIN_BADGE_ROTATE_S", 60)
+ANXIN_FAKE_REPORT_RATE = env_str("ANXIN_FAKE_REPORT_RATE", "3/m,10/h,30/d")

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 # Parts of pydantic's location that name where the input came from, not the field.
-_SOURCE_PARTS = ("body", "payload", "query", "path")
+_SOURCE_PARTS = ("body", "payload", "query", "path", "form")
 
 
 @dataclass(frozen=True)

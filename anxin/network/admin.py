@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from unfold.admin import ModelAdmin
 
+from anxin.core.exceptions import ValidationFailed
+from anxin.core.images import image_ingest
 from anxin.network.models import CoverageArea, ServicePoint, Technician
+from anxin.network.services import TECHNICIAN_PHOTO_EDGE
 
 
 @admin.register(ServicePoint)
@@ -20,8 +26,27 @@ class ServicePointAdmin(ModelAdmin):
         return reverse("network:coverage_edit", args=[obj.pk])
 
 
+class TechnicianAdminForm(forms.ModelForm):
+    """The badge photo is checked and re-encoded like every other upload (anxin.core.images)."""
+
+    class Meta:
+        model = Technician
+        fields = ["photo"]  # the admin adds the other columns itself
+
+    def clean_photo(self) -> object:
+        photo = self.cleaned_data.get("photo")
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged or cleared
+        try:
+            image = image_ingest(photo.read(), field="photo", long_edge=TECHNICIAN_PHOTO_EDGE, reencode=True)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return ContentFile(image.data, name=f"photo{image.suffix or '.jpg'}")
+
+
 @admin.register(Technician)
 class TechnicianAdmin(ModelAdmin):
+    form = TechnicianAdminForm
     list_display = [
         "employee_no",
         "user",

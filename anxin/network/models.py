@@ -7,6 +7,7 @@ migrations that moved the models here changed Django's state only, never a row.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -60,6 +61,12 @@ def _default_certifications() -> list[str]:
     return []
 
 
+def technician_photo_path(instance: Technician, filename: str) -> str:
+    """A random name: the uploader's file name never reaches the disk (it may name a person)."""
+    suffix = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"technicians/{secrets.token_hex(12)}{suffix}"
+
+
 class Technician(TimestampedModel):
     """A field technician; signs in as a user with the technician role.
 
@@ -92,6 +99,11 @@ class Technician(TimestampedModel):
         verbose_name=_("资质证书"),
     )
     is_active = models.BooleanField(default=True, verbose_name=_("启用"))
+    # Shown on the digital badge and, to whoever scans a valid badge token, on /verify/ (anxin.trust).
+    # Set through network.services.technician_photo_set, which re-encodes it (no EXIF, bounded size).
+    photo = models.FileField(
+        upload_to=technician_photo_path, max_length=100, blank=True, verbose_name=_("工牌照片")
+    )
     # Where the day starts and ends; None: at the service point.
     home_latitude = models.FloatField(null=True, blank=True, verbose_name=_("住址纬度"))
     home_longitude = models.FloatField(null=True, blank=True, verbose_name=_("住址经度"))

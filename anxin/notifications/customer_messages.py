@@ -26,9 +26,13 @@ class MessageKind:
     template: Promise
     essential: bool
     urgent: bool
+    # Messages telling the customer a technician is coming end with the anti-fraud reminder (issue #13):
+    # fake repairmen ask for a transfer to a personal account, just when the customer expects a visit.
+    payment_reminder: bool = False
 
 
 _SIGNATURE = _("【安心】")
+_PAYMENT_REMINDER = _("平台从不要求向个人账户付款。")
 
 KINDS: dict[str, MessageKind] = {
     k.code: k
@@ -39,6 +43,7 @@ KINDS: dict[str, MessageKind] = {
             _("您的报修已受理，工单号 %(number)s。我们将在30分钟内为您确认技师。进度：%(link)s"),
             essential=True,
             urgent=True,
+            payment_reminder=True,
         ),
         MessageKind(
             "ack_after_hours",
@@ -48,6 +53,7 @@ KINDS: dict[str, MessageKind] = {
             ),
             essential=True,
             urgent=True,
+            payment_reminder=True,
         ),
         MessageKind(
             "ack_linked",
@@ -60,6 +66,7 @@ KINDS: dict[str, MessageKind] = {
             _("您的工单 %(number)s 已由技师%(technician)s接单，上门时间 %(window)s。进度：%(link)s"),
             essential=True,
             urgent=False,
+            payment_reminder=True,
         ),
         MessageKind(
             "en_route",
@@ -68,6 +75,7 @@ KINDS: dict[str, MessageKind] = {
             ),
             essential=False,
             urgent=True,
+            payment_reminder=True,
         ),
         MessageKind(
             "arriving",
@@ -80,6 +88,7 @@ KINDS: dict[str, MessageKind] = {
             _("技师%(technician)s已到达（工单 %(number)s），请核对工号后开门。核验：%(link)s"),
             essential=False,
             urgent=True,
+            payment_reminder=True,
         ),
         MessageKind(
             "completed",
@@ -101,7 +110,10 @@ def message_render(*, kind: str, language: str, **params: str) -> str:
     """The text of ``kind`` in ``language`` (an unknown language falls back to the default)."""
     known = {code for code, _name in settings.LANGUAGES}
     with translation.override(language if language in known else settings.LANGUAGE_CODE):
-        return str(_SIGNATURE) + str(KINDS[kind].template) % params
+        spec = KINDS[kind]
+        # After a space: the texts end with a link, which phones would otherwise run into the reminder.
+        reminder = " " + str(_PAYMENT_REMINDER) if spec.payment_reminder else ""
+        return str(_SIGNATURE) + str(spec.template) % params + reminder
 
 
 def quiet_hours_end(*, at: dt.datetime) -> dt.datetime | None:

@@ -23,6 +23,7 @@ from anxin.dispatch.permissions import BOARD
 from anxin.evidence.permissions import FILE, REVIEW
 from anxin.intake.permissions import HOTLINE_CONSOLE
 from anxin.network.permissions import COVERAGE_EDIT, COVERAGE_VIEW
+from anxin.trust.permissions import BADGE, REVIEW_REPORTS
 
 CUSTOMER, TECHNICIAN, STAFF = "customer", "technician", "staff"
 LAYOUTS = {
@@ -83,6 +84,7 @@ TECHNICIAN_NAV = (
     NavEntry(_("任务"), "dispatch:me", "clipboard-list", dom_id="nav-me"),
     NavEntry(_("路线"), "dispatch:me", "map-2", fragment="#jobs"),
     NavEntry(_("我的"), "dispatch:me", "user", fragment="#status-card"),
+    NavEntry(_("工牌"), "trust:badge", "user-check", _may(BADGE), action=BADGE, dom_id="nav-badge"),
 )
 STAFF_NAV = (
     NavEntry(_("工单"), "workorders:list", "clipboard-list"),
@@ -112,6 +114,7 @@ STAFF_NAV = (
     NavEntry(_("网点覆盖"), "network:service_points", "building-store", _may(COVERAGE_EDIT), COVERAGE_EDIT),
     NavEntry(_("覆盖查询"), "network:lookup", "search", _may(COVERAGE_VIEW), COVERAGE_VIEW),
     NavEntry(_("覆盖地图"), "network:coverage_map", "map", _may(COVERAGE_VIEW), COVERAGE_VIEW),
+    NavEntry(_("假冒举报"), "trust:reports", "alert-triangle", _may(REVIEW_REPORTS), REVIEW_REPORTS),
     NavEntry(_("后台"), "admin:index", "settings", _roles(Role.ADMIN)),
 )
 NAV = {CUSTOMER: CUSTOMER_NAV, TECHNICIAN: TECHNICIAN_NAV, STAFF: STAFF_NAV}

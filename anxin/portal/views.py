@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from anxin.accounts.requests import AuthedRequest
-from anxin.core.exceptions import DomainError, NotFound
+from anxin.core.exceptions import DomainError, NotFound, error_headers
 from anxin.core.ratelimit import client_ip, ratelimit_hit, ratelimit_phone
 from anxin.customers.services import customer_messages_set
 from anxin.dispatch.selectors import tracking_map
@@ -19,6 +22,8 @@ from anxin.intake.acknowledgements import confirmation_waits_until
 from anxin.intake.services import IncomingFile, RepairRequest, request_submit
 from anxin.portal.forms import RepairRequestForm
 from anxin.portal.verification import verify_identity
+from anxin.trust.forms import FakeReportForm
+from anxin.trust.services import badge_token_check, report_submit
 from anxin.workorders import selectors
 from anxin.workorders.choices import Channel
 from anxin.workorders.models import WorkOrder
@@ -166,11 +171,63 @@ def track_messages(request: HttpRequest, number: str) -> HttpResponse:
     return redirect(f"{order_link_path(order)}#messages")
 
 
+# A customer who opens /verify/ from their order page (?order=N) and then scans the badge with the
+# camera lands on /verify/?t=… without the number: the session remembers it for the visit.
+VERIFY_ORDER_SESSION_KEY = "verify_order"
+VERIFY_ORDER_REMEMBER_S = 3 * 3600
+
+
+def _verify_expected_order(request: HttpRequest) -> str:
+    number = request.GET.get("order", "").strip().upper()[:20]
+    if number:
+        request.session[VERIFY_ORDER_SESSION_KEY] = {"number": number, "at": time.time()}
+        return number
+    saved = request.session.get(VERIFY_ORDER_SESSION_KEY)
+    if isinstance(saved, dict) and time.time() - float(saved.get("at", 0)) < VERIFY_ORDER_REMEMBER_S:
+        return str(saved.get("number", ""))
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Customers check a technician's employee number or a hotline number before trusting it."""
-    query = request.GET.get("q", "")
+    """Customers check a badge QR code (``?t=``), an employee number, a phone number or a web address
+    before trusting it, and report a suspected fake number or address (POST)."""
+    if request.method == "POST":
+        return _verify_report(request)
+    token, query = request.GET.get("t", ""), request.GET.get("q", "")
     result = verify_identity(query=query) if query else None
-    return render(request, "portal/verify.html", {"result": result, "query": query})
+    initial = {"kind": result.report_kind, "value": query} if result and result.reportable else {}
+    expected_order = _verify_expected_order(request)
+    context = {
+        "result": result,
+        "query": query,
+        "token": token,
+        "badge": badge_token_check(token=token, expected_order=expected_order) if token else None,
+        "expected_order": expected_order,
+        "form": FakeReportForm(initial=initial),
+        "reported": request.GET.get("reported") == "1",
+    }
+    return render(request, "portal/verify.html", context)
+
+
+def _verify_report(request: HttpRequest) -> HttpResponse:
+    """A fake-channel report: rate-limited per client address; every refusal names its field."""
+    form = FakeReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            ratelimit_hit(scope="fake-report", key=client_ip(request), rate=settings.ANXIN_FAKE_REPORT_RATE)
+            reporter = request.user if request.user.is_authenticated else None
+            report_submit(data=form.report_input(), reporter=reporter)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+            response = render(
+                request, "portal/verify.html", {"form": form, "report_open": True}, status=exc.status
+            )
+            for header, value in error_headers(exc).items():
+                response[header] = value
+            return response
+        return redirect(f"{reverse('portal:verify')}?reported=1#report-done")
+    return render(request, "portal/verify.html", {"form": form, "report_open": True}, status=422)
 
 
 @login_required(login_url="customers:login")

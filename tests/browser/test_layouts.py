@@ -115,11 +115,11 @@ def test_staff_get_a_sidebar_by_role_a_search_box_and_a_drawer_on_phones(
     assert f"q={order.number}" in page.url
 
 
-def test_the_technician_app_has_tasks_route_and_me_tabs(live_server, pages_at, screenshot, technician):
+def test_the_technician_app_has_tasks_route_me_and_badge_tabs(live_server, pages_at, screenshot, technician):
     for width, page in pages_at("tech").items():
         _visit(page, live_server, "dispatch:me", screenshot, "technician", width)
         tabs = page.locator(".tab-bar .nav-entry")
-        assert tabs.all_inner_texts() == ["任务", "路线", "我的"]
+        assert tabs.all_inner_texts() == ["任务", "路线", "我的", "工牌"]
         assert page.locator("#nav-me").get_attribute("aria-current") == "page"
         bar = page.locator(".tab-bar").bounding_box()
         assert bar["y"] + bar["height"] == pytest.approx(page.viewport_size["height"], abs=1)

@@ -45,24 +45,24 @@ def test_a_dispatcher_sees_the_board_but_not_the_claims_queue_or_admin(client):
 
 
 @pytest.mark.django_db
-def test_brand_staff_see_orders_claims_and_coverage_lookups_only(client):
+def test_brand_staff_see_orders_claims_coverage_lookups_and_fake_channel_reports_only(client):
     _signed_in(client, Role.BRAND_STAFF)
     response = client.get(reverse("workorders:list"))
-    assert _labels(response) == ["工单", "售后申请审核", "覆盖查询", "覆盖地图"]
+    assert _labels(response) == ["工单", "售后申请审核", "覆盖查询", "覆盖地图", "假冒举报"]
 
 
 @pytest.mark.django_db
 def test_a_superuser_sees_every_staff_entry(client):
     _signed_in(client, Role.CUSTOMER, is_superuser=True, is_staff=True)
     response = client.get(reverse("workorders:list"))
-    assert _labels(response)[-1] == "后台" and len(_labels(response)) == 8
+    assert _labels(response)[-1] == "后台" and len(_labels(response)) == 9
 
 
 @pytest.mark.django_db
-def test_a_technician_gets_the_phone_app_with_three_tabs(client, technician):
+def test_a_technician_gets_the_phone_app_with_four_tabs(client, technician):
     client.force_login(technician.user)
     response = client.get(reverse("dispatch:me"))
     assert response.context["anxin_layout"] == "layouts/technician.html"
     entries = response.context["nav_entries"]
-    assert [str(e["label"]) for e in entries] == ["任务", "路线", "我的"]
-    assert [e["active"] for e in entries] == [True, False, False]
+    assert [str(e["label"]) for e in entries] == ["任务", "路线", "我的", "工牌"]
+    assert [e["active"] for e in entries] == [True, False, False, False]

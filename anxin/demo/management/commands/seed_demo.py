@@ -25,6 +25,7 @@ from anxin.network.models import ServicePoint, Technician
 from anxin.network.services import coverage_import
 from anxin.parts.demo import parts_demo_load
 from anxin.pricing.demo import pricing_demo_load
+from anxin.trust.demo import trust_demo_load
 from anxin.visits.demo import visits_demo_load
 from anxin.workorders.choices import Channel, Event
 from anxin.workorders.models import WorkOrder
@@ -319,6 +320,7 @@ class Command(BaseCommand):
         visits_demo_load()
         parts_demo_load()
         pricing_demo_load()
+        trust_demo_load()  # badge photos, official web addresses, a reported fake number
 
         if WorkOrder.objects.exists():
             self.stdout.write("demo orders already present; left as they are")
