@@ -26,6 +26,7 @@ from anxin.live.signaling import (
     video_viewers_group,
 )
 from anxin.live.video import consent_granted, video_access, video_live
+from anxin.workorders.choices import Status
 
 REFUSED = 4403
 
@@ -67,7 +68,14 @@ class OrderConsumer(_Subscription):
         if order is None:
             await self.close(code=REFUSED)
             return
-        await self.subscribe([order_group(order.pk)], {"number": order.number, "status": order.status})
+        # The state as of now, so a page that (re)connects catches up on a change it missed meanwhile.
+        hello = {
+            "number": order.number,
+            "status": order.status,
+            "status_label": str(Status(order.status).label),
+            "awaiting_approval": order.status == Status.AWAITING_APPROVAL,
+        }
+        await self.subscribe([order_group(order.pk)], hello)
 
 
 class BoardConsumer(_Subscription):

@@ -5,7 +5,8 @@
  *   {kind: "position", number, eta_minutes, map}                            the technician en route
  * The customer's page updates its status, ETA, quote banner and map in place; staff pages (board,
  * technician's phone) re-fetch their polling htmx region at once instead of waiting for the poll.
- * The socket reconnects with backoff; nothing is ever sent on it.
+ * The socket reconnects with backoff; its first message (hello) carries the order's status now, so a
+ * page catches up on a change made while it was not connected. Nothing is ever sent on it.
  */
 (function () {
   "use strict";
@@ -14,6 +15,11 @@
   function byId(id) { return document.getElementById(id); }
 
   function onEvent(msg) {
+    showStatus(msg);
+    refreshRegions();
+  }
+
+  function showStatus(msg) {
     var status = byId("order-status");
     if (status && msg.status_label) status.textContent = msg.status_label;
     var quote = byId("live-quote");
@@ -26,7 +32,6 @@
       var code = byId("arrival-code-box");
       if (code) code.hidden = true;
     }
-    refreshRegions();
   }
 
   function onPosition(msg) {
@@ -52,21 +57,24 @@
     }, 300);
   }
 
-  function connect(el, delay) {
+  function connect(el, delay, again) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + el.getAttribute("data-live-socket"));
     var state = byId("live-state");
     socket.onopen = function () { delay = 1000; el.setAttribute("data-live-connected", "1"); if (state) state.setAttribute("data-connected", "1"); };
     socket.onmessage = function (e) {
       var msg = JSON.parse(e.data);
-      if (msg.kind === "event") onEvent(msg);
+      // hello carries the order's state now: a page catches up on what changed while it was not
+      // connected (between rendering and the first socket, or while reconnecting).
+      if (msg.kind === "hello") { if (msg.status) showStatus(msg); if (again) refreshRegions(); }
+      else if (msg.kind === "event") onEvent(msg);
       else if (msg.kind === "position") onPosition(msg);
       el.setAttribute("data-live-last", msg.kind);
     };
     socket.onclose = function (e) {
       el.setAttribute("data-live-connected", "0");
       if (e.code === 4403) return; // refused: not this viewer's order; retrying would not help
-      setTimeout(function () { connect(el, Math.min(delay * 2, 30000)); }, delay);
+      setTimeout(function () { connect(el, Math.min(delay * 2, 30000), true); }, delay);
     };
   }
 

@@ -104,3 +104,24 @@ def test_the_board_stream_is_for_staff_and_technicians_not_customers(
 def test_a_socket_from_another_site_is_refused_even_with_the_session(en_route_order, dispatcher):
     headers = [(b"origin", b"http://evil.example")] + _cookie(dispatcher)[1:]
     assert not _connects(f"/ws/orders/{en_route_order.number}/", headers=headers)
+
+
+def test_the_hello_carries_the_orders_status_so_a_reconnecting_page_catches_up(en_route_order):
+    """A change made while the page was not connected is shown from the hello, not lost until the next one."""
+
+    async def hello() -> dict:
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/orders/{en_route_order.number}/?t={en_route_order.tracking_token}",
+            headers=[ORIGIN],
+        )
+        connected, _ = await communicator.connect()
+        assert connected
+        message = await communicator.receive_json_from(timeout=3)
+        await communicator.disconnect()
+        return message
+
+    message = async_to_sync(hello)()
+    assert message["kind"] == "hello"
+    assert message["status"] == "en_route"
+    assert message["status_label"] and message["awaiting_approval"] is False
