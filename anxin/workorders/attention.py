@@ -26,7 +26,7 @@ def attention_reasons(
     address: str,
     county_code: str,
     covered: bool | None,
-) -> list[AttentionReason]:
+) -> list[str]:
     """The flags an order carries; it is kept and worked all the same. ``covered`` is None when
     coverage could not be asked (no place, brand or category)."""
     rules = [
@@ -39,4 +39,4 @@ def attention_reasons(
         (bool(address.strip()) and not county_code, AttentionReason.ADDRESS_UNRESOLVED),
         (covered is False, AttentionReason.OUT_OF_COVERAGE),
     ]
-    return [reason for flagged, reason in rules if flagged]
+    return [str(reason) for flagged, reason in rules if flagged]

@@ -485,7 +485,7 @@ def workorder_placement(*, order: WorkOrder, values: OrderValues, address_change
         covered = bool(covering)
         if order.technician_id is None:
             point = covering[0] if covering else None
-    reasons = attention_reasons(
+    attention = attention_reasons(
         brand_known=values.brand is not None,
         category_known=values.category is not None,
         name=values.contact_name,
@@ -495,7 +495,6 @@ def workorder_placement(*, order: WorkOrder, values: OrderValues, address_change
         county_code=county,
         covered=covered,
     )
-    attention = [str(reason) for reason in reasons]
     return _Placement(county, township, point, attention)
 
 

@@ -47,10 +47,11 @@ def test_anything_but_a_picture_is_refused_naming_the_photo(technician):
 
 def test_the_admin_form_reencodes_an_upload_and_refuses_a_non_picture(technician):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
 
     good = TechnicianAdminForm(
         data={},
-        files={"photo": SimpleUploadedFile("李四.png", _png((50, 60)), "image/png")},
+        files=MultiValueDict({"photo": [SimpleUploadedFile("李四.png", _png((50, 60)), "image/png")]}),
         instance=technician,
     )
     good.is_valid()
@@ -59,7 +60,7 @@ def test_the_admin_form_reencodes_an_upload_and_refuses_a_non_picture(technician
 
     bad = TechnicianAdminForm(
         data={},
-        files={"photo": SimpleUploadedFile("x.png", b"not a picture", "image/png")},
+        files=MultiValueDict({"photo": [SimpleUploadedFile("x.png", b"not a picture", "image/png")]}),
         instance=technician,
     )
     assert not bad.is_valid() and "photo" in bad.errors
