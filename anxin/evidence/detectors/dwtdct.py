@@ -19,6 +19,7 @@ import numpy as np
 import pywt
 
 BLOCK = 4
+_HAAR = np.float64(pywt.Wavelet("haar").dec_lo[0])  # 1/sqrt(2), as pywt rounds it
 SCALES = (0, 36, 36)
 
 
@@ -36,14 +37,15 @@ def _unblocks(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 
 def _approximation(channel: np.ndarray) -> np.ndarray:
-    """``pywt.dwt2(channel, "haar")[0]`` bit for bit, about 4x faster.
+    """``pywt.dwt2(channel, "haar")[0]`` bit for bit (even sides), several times faster.
 
-    pywt's transform along axis 0 of a C-ordered array is slow; each output value is the same
-    sum of the same products whichever axis is walked, so transforming transposed copies along
-    their last axis gives identical floats.
+    Haar's low-pass taps are both 1/sqrt(2): pywt sums two rounded products per output along each
+    axis, and a sum of two floats does not depend on their order, so the same products summed
+    with numpy give identical floats without pywt's transposed copies.
     """
-    rows = pywt.dwt(np.ascontiguousarray(channel.T, dtype=np.float64), "haar", axis=-1)[0]
-    return pywt.dwt(np.ascontiguousarray(rows.T), "haar", axis=-1)[0]
+    values = channel.astype(np.float64)
+    rows = values[0::2] * _HAAR + values[1::2] * _HAAR
+    return rows[:, 0::2] * _HAAR + rows[:, 1::2] * _HAAR
 
 
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
