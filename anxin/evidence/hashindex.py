@@ -459,11 +459,18 @@ def same_view(e_small: np.ndarray, a: np.ndarray, hit: FeatureHit) -> tuple[bool
 
 def tile_labels(shape: tuple[int, ...], grid: int) -> np.ndarray:
     """Each pixel's tile number (row-major) in a ``grid`` x ``grid`` split: tile ``i`` spans rows
-    ``i*h//grid`` to ``(i+1)*h//grid``, likewise for columns."""
-    height, width = shape[:2]
+    ``i*h//grid`` to ``(i+1)*h//grid``, likewise for columns. Read-only: shared between calls."""
+    return _tile_labels(int(shape[0]), int(shape[1]), grid)
+
+
+@functools.lru_cache(maxsize=32)
+def _tile_labels(height: int, width: int, grid: int) -> np.ndarray:
+    # One claim is compared at a few sizes with every reference: the same labels again and again.
     rows = np.searchsorted([i * height // grid for i in range(1, grid)], np.arange(height), side="right")
     cols = np.searchsorted([j * width // grid for j in range(1, grid)], np.arange(width), side="right")
-    return rows[:, None] * grid + cols[None, :]
+    labels = rows[:, None] * grid + cols[None, :]
+    labels.flags.writeable = False
+    return labels
 
 
 @functools.lru_cache(maxsize=4)
