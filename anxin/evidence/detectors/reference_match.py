@@ -366,7 +366,8 @@ def _residual(
     np.maximum(above, 0, out=above)
     np.maximum(below, 0, out=below)
     if chroma_weight < 1.0:
-        d_b, d_g, d_r = cv2.split(above - below)
+        signed = above - below
+        d_b, d_g, d_r = signed[..., 0], signed[..., 1], signed[..., 2]
         d_y = 0.114 * d_b + 0.587 * d_g + 0.299 * d_r
         distance = np.maximum(np.abs(d_y), chroma_weight * np.maximum(np.abs(d_r - d_y), np.abs(d_b - d_y)))
     else:
