@@ -134,7 +134,10 @@ IVF_LISTS = 1024  # first training; ``lists_due`` grows it 4x at a time as the i
 # Codes per inverted list the index aims for: 16 384 lists at 1 M photos (48 M descriptors), where
 # 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md).
 CODES_PER_LIST = 3000
-IVF_PROBE = 2
+# Lists probed per looked-up descriptor. With 2, a reused photo that matched with 11 descriptors
+# against 168 photos kept too few at 1 M: a descriptor and its match, 13-26 bits apart, often sit
+# in different lists. 3 restores the small index's answers (docs/benchmarks/evidence.md).
+IVF_PROBE = 3
 
 _FEATURE_ORB: cv2.ORB | None = None
 
@@ -292,6 +295,25 @@ class FeatureIndex:
             ivf.add_with_ids(codes[start : start + 1_000_000], ids[start : start + 1_000_000])
         self._ivf = ivf
         self._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+        self.compact()
+
+    def compact(self) -> None:
+        """Hold each inverted list in exactly the memory its codes need.
+
+        Lists filled by appends grow like ``std::vector`` (capacity doubling), so after a rebuild
+        they held up to twice their size; a copy made at the final size does not. (An index read
+        back with ``load`` is exact already.) Briefly needs the old and new lists together.
+        """
+        if self._ivf is None:
+            return
+        grown = self._ivf.invlists
+        exact = faiss.ArrayInvertedLists(self._ivf.nlist, self._ivf.code_size)
+        for number in range(self._ivf.nlist):
+            size = grown.list_size(number)
+            if size:
+                exact.add_entries(number, size, grown.get_ids(number), grown.get_codes(number))
+        self._ivf.replace_invlists(exact, True)
+        exact.this.disown()  # the index owns (and frees) the new lists now
 
     @property
     def points(self) -> np.ndarray:
