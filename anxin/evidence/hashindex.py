@@ -174,8 +174,9 @@ def local_features(bgr_or_gray: np.ndarray, *, mirrored: bool = False) -> LocalF
     keypoints, descriptors = _feature_orb().detectAndCompute(gray, None)
     if descriptors is None or not keypoints:
         return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
-    order = np.argsort([-kp.response for kp in keypoints], kind="stable")
-    points = np.array([keypoints[i].pt for i in order], np.float32).reshape(-1, 2)
+    responses = np.array([kp.response for kp in keypoints], np.float32)
+    order = np.argsort(-responses, kind="stable")
+    points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2)[order]
     return LocalFeatures(points, descriptors[order])
 
 

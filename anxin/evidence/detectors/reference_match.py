@@ -142,7 +142,8 @@ class Features:
         keypoints, descriptors = _orb().detectAndCompute(gray, None)
         if len(keypoints) < FEW_KEYPOINTS:
             keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
-        points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
+        # (x, y) float32 as in kp.pt; OpenCV gives back an empty tuple for no keypoints
+        points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) if keypoints else np.zeros((0, 2), np.float32)
         if zoom == 1.0:
             return cls(bgr=small, keypoints=points, descriptors=descriptors)
         unzoomed = cv2.resize(
