@@ -10,6 +10,7 @@ r = 10 that is 4 x 137 dictionary probes, whatever the size of the index. The da
 from __future__ import annotations
 
 import bisect
+import ctypes
 import functools
 import json
 from collections import defaultdict
@@ -315,6 +316,7 @@ class FeatureIndex:
                 exact.add_entries(number, size, grown.get_ids(number), grown.get_codes(number))
         self._ivf.replace_invlists(exact, True)
         exact.this.disown()  # the index owns (and frees) the new lists now
+        _return_freed_memory()
 
     @property
     def points(self) -> np.ndarray:
@@ -375,6 +377,18 @@ class FeatureIndex:
         index._block_starts = [0]
         index.keys = json.loads((folder / "keys.json").read_text(encoding="utf-8"))
         return index
+
+
+def _return_freed_memory() -> None:
+    """Hand memory freed by the C++ side back to the system (glibc keeps small freed blocks).
+
+    Without it, compacting a 1 M-photo index *raised* the process's resident memory by 1.7 GiB:
+    the grown lists' blocks stayed with the allocator while the exact copies were added.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _similarity_inliers(source: np.ndarray, target: np.ndarray) -> tuple[int, np.ndarray | None]:
