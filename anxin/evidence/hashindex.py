@@ -177,7 +177,7 @@ def local_features(bgr_or_gray: np.ndarray, *, mirrored: bool = False) -> LocalF
         return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
     responses = np.array([kp.response for kp in keypoints], np.float32)
     order = np.argsort(-responses, kind="stable")
-    points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2)[order]
+    points = np.asarray(cv2.KeyPoint.convert(keypoints), np.float32).reshape(-1, 2)[order]
     return LocalFeatures(points, descriptors[order])
 
 

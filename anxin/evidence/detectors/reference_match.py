@@ -143,7 +143,11 @@ class Features:
         if len(keypoints) < FEW_KEYPOINTS:
             keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
         # (x, y) float32 as in kp.pt; OpenCV gives back an empty tuple for no keypoints
-        points = cv2.KeyPoint_convert(keypoints).reshape(-1, 2) if keypoints else np.zeros((0, 2), np.float32)
+        points = (
+            np.asarray(cv2.KeyPoint.convert(keypoints), np.float32).reshape(-1, 2)
+            if keypoints
+            else np.zeros((0, 2), np.float32)
+        )
         if zoom == 1.0:
             return cls(bgr=small, keypoints=points, descriptors=descriptors)
         unzoomed = cv2.resize(
