@@ -48,6 +48,17 @@ def _approximation(channel: np.ndarray) -> np.ndarray:
     return rows[:, 0::2] * _HAAR + rows[:, 1::2] * _HAAR
 
 
+def _first_largest(values: np.ndarray) -> np.ndarray:
+    """``np.argmax(values, axis=1)`` (the first of equal largest values) for a few columns: a pass
+    per column is several times faster than numpy's reduction along a short axis."""
+    best, where = values[:, 0].copy(), np.zeros(len(values), np.intp)
+    for column in range(1, values.shape[1]):
+        larger = values[:, column] > best
+        best[larger] = values[larger, column]
+        where[larger] = column
+    return where
+
+
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per watermarked channel: each block's vote (0/1) and whether it may be trusted.
 
@@ -65,7 +76,7 @@ def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.
         ca1 = _approximation(yuv[: height // 4 * 4, : width // 4 * 4, channel])
         blocks, rows, cols = _blocks(ca1)
         index = np.arange(len(blocks))
-        pos = np.argmax(np.abs(blocks[:, 1:]), axis=1) + 1
+        pos = _first_largest(np.abs(blocks[:, 1:])) + 1
         value = np.abs(blocks[index, pos])
         votes = ((value % scale) > 0.5 * scale).astype(float)
         trusted = np.ones(len(blocks), bool)
