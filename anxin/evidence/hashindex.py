@@ -133,7 +133,8 @@ MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the sam
 TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
 IVF_LISTS = 1024  # first training; ``lists_due`` grows it 4x at a time as the index grows
 # Codes per inverted list the index aims for: 16 384 lists at 1 M photos (48 M descriptors), where
-# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md).
+# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md;
+# 3 probes since, ~+15 % lookup time).
 CODES_PER_LIST = 3000
 # Lists probed per looked-up descriptor. With 2, a reused photo that matched with 11 descriptors
 # against 168 photos kept too few at 1 M: a descriptor and its match, 13-26 bits apart, often sit
