@@ -745,6 +745,8 @@ def fast_fill(features: FeatureIndex, count: int, lists: int, pool: np.ndarray, 
     ivf.nprobe = IVF_PROBE
     features._ivf = ivf
     features._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+    # As the product holds it: ``rebuild`` compacts, and a server reads the index back exactly sized.
+    features.compact()
 
 
 def descriptor_pool(samples: list[Sample], earlier: dict[str, np.ndarray]) -> np.ndarray:

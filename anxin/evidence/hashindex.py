@@ -10,6 +10,7 @@ r = 10 that is 4 x 137 dictionary probes, whatever the size of the index. The da
 from __future__ import annotations
 
 import bisect
+import ctypes
 import functools
 import json
 from collections import defaultdict
@@ -132,9 +133,13 @@ MIN_INLIERS = 6  # descriptors consistent with one similarity transform: the sam
 TRAIN_AT = 50_000  # descriptors held exactly (flat) before the inverted file is trained
 IVF_LISTS = 1024  # first training; ``lists_due`` grows it 4x at a time as the index grows
 # Codes per inverted list the index aims for: 16 384 lists at 1 M photos (48 M descriptors), where
-# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md).
+# 100 looked-up descriptors x 2 probes answered with p95 < 50 ms CPU (docs/benchmarks/evidence.md;
+# 3 probes since, ~+15 % lookup time).
 CODES_PER_LIST = 3000
-IVF_PROBE = 2
+# Lists probed per looked-up descriptor. With 2, a reused photo that matched with 11 descriptors
+# against 168 photos kept too few at 1 M: a descriptor and its match, 13-26 bits apart, often sit
+# in different lists. 3 restores the small index's answers (docs/benchmarks/evidence.md).
+IVF_PROBE = 3
 
 _FEATURE_ORB: cv2.ORB | None = None
 
@@ -171,8 +176,9 @@ def local_features(bgr_or_gray: np.ndarray, *, mirrored: bool = False) -> LocalF
     keypoints, descriptors = _feature_orb().detectAndCompute(gray, None)
     if descriptors is None or not keypoints:
         return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
-    order = np.argsort([-kp.response for kp in keypoints], kind="stable")
-    points = np.array([keypoints[i].pt for i in order], np.float32).reshape(-1, 2)
+    responses = np.array([kp.response for kp in keypoints], np.float32)
+    order = np.argsort(-responses, kind="stable")
+    points = np.asarray(cv2.KeyPoint.convert(keypoints), np.float32).reshape(-1, 2)[order]
     return LocalFeatures(points, descriptors[order])
 
 
@@ -292,6 +298,26 @@ class FeatureIndex:
             ivf.add_with_ids(codes[start : start + 1_000_000], ids[start : start + 1_000_000])
         self._ivf = ivf
         self._flat = faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(256))
+        self.compact()
+
+    def compact(self) -> None:
+        """Hold each inverted list in exactly the memory its codes need.
+
+        Lists filled by appends grow like ``std::vector`` (capacity doubling), so after a rebuild
+        they held up to twice their size; a copy made at the final size does not. (An index read
+        back with ``load`` is exact already.) Briefly needs the old and new lists together.
+        """
+        if self._ivf is None:
+            return
+        grown = self._ivf.invlists
+        exact = faiss.ArrayInvertedLists(self._ivf.nlist, self._ivf.code_size)
+        for number in range(self._ivf.nlist):
+            size = grown.list_size(number)
+            if size:
+                exact.add_entries(number, size, grown.get_ids(number), grown.get_codes(number))
+        self._ivf.replace_invlists(exact, True)
+        exact.this.disown()  # the index owns (and frees) the new lists now
+        _return_freed_memory()
 
     @property
     def points(self) -> np.ndarray:
@@ -352,6 +378,18 @@ class FeatureIndex:
         index._block_starts = [0]
         index.keys = json.loads((folder / "keys.json").read_text(encoding="utf-8"))
         return index
+
+
+def _return_freed_memory() -> None:
+    """Hand memory freed by the C++ side back to the system (glibc keeps small freed blocks).
+
+    Without it, compacting a 1 M-photo index *raised* the process's resident memory by 1.7 GiB:
+    the grown lists' blocks stayed with the allocator while the exact copies were added.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _similarity_inliers(source: np.ndarray, target: np.ndarray) -> tuple[int, np.ndarray | None]:
@@ -459,11 +497,18 @@ def same_view(e_small: np.ndarray, a: np.ndarray, hit: FeatureHit) -> tuple[bool
 
 def tile_labels(shape: tuple[int, ...], grid: int) -> np.ndarray:
     """Each pixel's tile number (row-major) in a ``grid`` x ``grid`` split: tile ``i`` spans rows
-    ``i*h//grid`` to ``(i+1)*h//grid``, likewise for columns."""
-    height, width = shape[:2]
+    ``i*h//grid`` to ``(i+1)*h//grid``, likewise for columns. Read-only: shared between calls."""
+    return _tile_labels(int(shape[0]), int(shape[1]), grid)
+
+
+@functools.lru_cache(maxsize=32)
+def _tile_labels(height: int, width: int, grid: int) -> np.ndarray:
+    # One claim is compared at a few sizes with every reference: the same labels again and again.
     rows = np.searchsorted([i * height // grid for i in range(1, grid)], np.arange(height), side="right")
     cols = np.searchsorted([j * width // grid for j in range(1, grid)], np.arange(width), side="right")
-    return rows[:, None] * grid + cols[None, :]
+    labels = rows[:, None] * grid + cols[None, :]
+    labels.flags.writeable = False
+    return labels
 
 
 @functools.lru_cache(maxsize=4)

@@ -12,7 +12,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
 # Working copies are capped so every check stays within the per-image time budget.
 WORK_MAX_SIDE = 1024
@@ -90,15 +90,18 @@ class EvidenceImage:
     @cached_property
     def bgr_full(self) -> np.ndarray:
         """Pixels at native resolution, EXIF orientation NOT applied (watermarks live in stored pixels)."""
-        rgb = self.pil.convert("RGB")
+        rgb = self.pil if self.pil.mode == "RGB" else self.pil.convert("RGB")
         return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
     @cached_property
     def bgr(self) -> np.ndarray:
-        """Upright working copy, longest side at most WORK_MAX_SIDE."""
-        upright = ImageOps.exif_transpose(self.pil.convert("RGB"))
-        arr = cv2.cvtColor(np.asarray(upright), cv2.COLOR_RGB2BGR)
-        return downscale(arr, WORK_MAX_SIDE)
+        """Upright working copy, longest side at most WORK_MAX_SIDE.
+
+        Made from ``bgr_full`` (decoded and converted once for both): turning the pixels upright
+        is a pure transposition, the same as ``ImageOps.exif_transpose``.
+        """
+        orientation = self.exif.get(ExifTags.Base.Orientation, 1) if self.exif else 1
+        return downscale(np.ascontiguousarray(_upright(self.bgr_full, orientation)), WORK_MAX_SIDE)
 
     @cached_property
     def gray(self) -> np.ndarray:
@@ -126,6 +129,21 @@ class EvidenceImage:
         for key, value in getattr(self.pil, "text", {}).items():
             chunks[str(key)] = str(value)
         return chunks
+
+
+def _upright(pixels: np.ndarray, orientation: object) -> np.ndarray:
+    """``pixels`` turned as ``ImageOps.exif_transpose`` turns a picture with this EXIF orientation."""
+    turns = {
+        2: lambda a: a[:, ::-1],  # mirrored
+        3: lambda a: a[::-1, ::-1],  # upside down
+        4: lambda a: a[::-1],  # upside down, mirrored
+        5: lambda a: a.swapaxes(0, 1),  # transposed
+        6: lambda a: a.swapaxes(0, 1)[:, ::-1],  # rotated 90 degrees clockwise
+        7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # transversed
+        8: lambda a: a.swapaxes(0, 1)[::-1],  # rotated 90 degrees counter-clockwise
+    }
+    turn = turns.get(orientation) if isinstance(orientation, int) else None
+    return turn(pixels) if turn is not None else pixels
 
 
 def downscale(image: np.ndarray, max_side: int) -> np.ndarray:

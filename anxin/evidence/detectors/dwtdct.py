@@ -19,6 +19,7 @@ import numpy as np
 import pywt
 
 BLOCK = 4
+_HAAR = np.float64(pywt.Wavelet("haar").dec_lo[0])  # 1/sqrt(2), as pywt rounds it
 SCALES = (0, 36, 36)
 
 
@@ -36,14 +37,26 @@ def _unblocks(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 
 def _approximation(channel: np.ndarray) -> np.ndarray:
-    """``pywt.dwt2(channel, "haar")[0]`` bit for bit, about 4x faster.
+    """``pywt.dwt2(channel, "haar")[0]`` bit for bit (even sides), several times faster.
 
-    pywt's transform along axis 0 of a C-ordered array is slow; each output value is the same
-    sum of the same products whichever axis is walked, so transforming transposed copies along
-    their last axis gives identical floats.
+    Haar's low-pass taps are both 1/sqrt(2): pywt sums two rounded products per output along each
+    axis, and a sum of two floats does not depend on their order, so the same products summed
+    with numpy give identical floats without pywt's transposed copies.
     """
-    rows = pywt.dwt(np.ascontiguousarray(channel.T, dtype=np.float64), "haar", axis=-1)[0]
-    return pywt.dwt(np.ascontiguousarray(rows.T), "haar", axis=-1)[0]
+    values = channel.astype(np.float64)
+    rows = values[0::2] * _HAAR + values[1::2] * _HAAR
+    return rows[:, 0::2] * _HAAR + rows[:, 1::2] * _HAAR
+
+
+def _first_largest(values: np.ndarray) -> np.ndarray:
+    """``np.argmax(values, axis=1)`` (the first of equal largest values) for a few columns: a pass
+    per column is several times faster than numpy's reduction along a short axis."""
+    best, where = values[:, 0].copy(), np.zeros(len(values), np.intp)
+    for column in range(1, values.shape[1]):
+        larger = values[:, column] > best
+        best[larger] = values[larger, column]
+        where[larger] = column
+    return where
 
 
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -63,7 +76,7 @@ def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.
         ca1 = _approximation(yuv[: height // 4 * 4, : width // 4 * 4, channel])
         blocks, rows, cols = _blocks(ca1)
         index = np.arange(len(blocks))
-        pos = np.argmax(np.abs(blocks[:, 1:]), axis=1) + 1
+        pos = _first_largest(np.abs(blocks[:, 1:])) + 1
         value = np.abs(blocks[index, pos])
         votes = ((value % scale) > 0.5 * scale).astype(float)
         trusted = np.ones(len(blocks), bool)

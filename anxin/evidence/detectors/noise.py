@@ -19,13 +19,20 @@ MIN_AREA, MAX_AREA = 0.01, 0.2
 
 
 def block_noise(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    gray = gray.astype(np.float32)
-    residual = np.abs(gray - cv2.medianBlur(gray.astype(np.uint8), 3).astype(np.float32))
+    # The high-pass residual of 8-bit grey levels is a whole number 0..255: kept in uint8, the block
+    # medians (the mean of the two middle values) and means come out as the float32 values a
+    # float32 residual gives, for a quarter of the memory traffic.
+    gray_u8 = gray if gray.dtype == np.uint8 else gray.astype(np.uint8)
+    residual = cv2.absdiff(gray_u8, cv2.medianBlur(gray_u8, 3))
     rows, cols = gray.shape[0] // BLOCK, gray.shape[1] // BLOCK
     crop = (slice(0, rows * BLOCK), slice(0, cols * BLOCK))
     blocks = residual[crop].reshape(rows, BLOCK, cols, BLOCK).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
-    level = np.median(blocks, axis=2) + blocks.mean(axis=2)
-    brightness = gray[crop].reshape(rows, BLOCK, cols, BLOCK).mean(axis=(1, 3))
+    middle = BLOCK * BLOCK // 2
+    ordered = np.partition(blocks, (middle - 1, middle), axis=2)
+    median = (ordered[..., middle - 1].astype(np.float32) + ordered[..., middle]) / np.float32(2)
+    mean = blocks.sum(axis=2, dtype=np.uint32).astype(np.float32) / np.float32(BLOCK * BLOCK)
+    level = median + mean
+    brightness = gray[crop].astype(np.float32).reshape(rows, BLOCK, cols, BLOCK).mean(axis=(1, 3))
     return level, brightness
 
 

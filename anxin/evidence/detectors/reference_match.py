@@ -87,6 +87,29 @@ class Features:
     # ``bgr`` times ``zoom`` (the shrunk search variant): the detail test needs the claim as sent.
     zoom: float = 1.0
     unzoomed: np.ndarray | None = field(default=None, repr=False)
+    # Views of this picture every comparison with it needs (see ``view``), made once per claim.
+    _views: dict[tuple[str, int], np.ndarray] | None = field(default=None, repr=False)
+
+    def view(self, kind: str, side: int) -> np.ndarray:
+        """The picture at ``side`` ("bgr"), lightly blurred in float32 ("smooth"), or its blurred
+        gradient magnitude ("gradient"): the same for every reference and homography."""
+        if self._views is None:
+            self._views = {}
+        key = (kind, side)
+        if key not in self._views:
+            if kind == "bgr":
+                made = downscale(self.bgr, side)
+            elif kind == "smooth":
+                made = cv2.GaussianBlur(self.view("bgr", side), (0, 0), 0.8).astype(np.float32)
+            else:
+                gray = cv2.cvtColor(self.view("bgr", side), cv2.COLOR_BGR2GRAY).astype(np.float32)
+                made = cv2.GaussianBlur(
+                    np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1)),
+                    (0, 0),
+                    2.0,
+                )
+            self._views[key] = made
+        return self._views[key]
 
     def nearest_two(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hamming distances and indices of each query descriptor's two nearest descriptors here.
@@ -119,7 +142,12 @@ class Features:
         keypoints, descriptors = _orb().detectAndCompute(gray, None)
         if len(keypoints) < FEW_KEYPOINTS:
             keypoints, descriptors = _orb(FAINT_FAST_THRESHOLD).detectAndCompute(gray, None)
-        points = np.array([kp.pt for kp in keypoints], dtype=np.float32).reshape(-1, 2)
+        # (x, y) float32 as in kp.pt; OpenCV gives back an empty tuple for no keypoints
+        points = (
+            np.asarray(cv2.KeyPoint.convert(keypoints), np.float32).reshape(-1, 2)
+            if keypoints
+            else np.zeros((0, 2), np.float32)
+        )
         if zoom == 1.0:
             return cls(bgr=small, keypoints=points, descriptors=descriptors)
         unzoomed = cv2.resize(
@@ -243,7 +271,8 @@ def _tone_coefficients(reference: np.ndarray, claim: np.ndarray, mask: np.ndarra
     design = _design(ref)
     coefficients = _least_squares(design, target)
     # Refit without the worst pixels so the painted damage does not bend the colour transform.
-    error = np.abs(design @ coefficients - target).max(axis=1)
+    error = np.abs(design @ coefficients - target)
+    error = np.maximum(np.maximum(error[:, 0], error[:, 1]), error[:, 2])  # 30x faster than max(axis=1)
     keep = error <= np.quantile(error, 0.8)
     if keep.sum() > 50:
         coefficients = _least_squares(design[keep], target[keep])
@@ -256,7 +285,9 @@ def _least_squares(design: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def _tone_apply(reference: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     """The reference's colours (float32 H x W x 3, 0..255) through the fitted transform."""
-    r, g, b = (channel * np.float32(1 / 255) for channel in cv2.split(reference.astype(np.float32)))
+    # Channels read straight from the float32 picture: the same products as splitting a copy.
+    scale = np.float32(1 / 255)
+    r, g, b = (reference[..., channel] * scale for channel in range(3))
     terms = (r, g, b, r * r, g * g, b * b, r * g, r * b, g * b)
     weights = (coefficients * 255.0).astype(np.float32)
     channels = []
@@ -312,7 +343,7 @@ def _residual(
     With ``chroma_weight`` 1 the distance is the largest per-channel (BGR) difference; below 1 it
     is measured as luma plus damped chroma, which ignores JPEG's chroma-subsampling fringes.
     """
-    claim_bgr = downscale(claim.bgr, side)
+    claim_bgr = claim.view("bgr", side)
     height, width = claim_bgr.shape[:2]
     scale = width / claim.bgr.shape[1]
     homography = np.diag([scale, scale, 1.0]) @ homography
@@ -326,7 +357,7 @@ def _residual(
     valid = cv2.erode(valid_u8, np.ones((3, 3), np.uint8)) > 0
     if valid.sum() < 100:
         return claim_bgr, np.zeros(valid.shape, np.float32), valid, None
-    claim_f = cv2.GaussianBlur(claim_bgr, (0, 0), 0.8).astype(np.float32)
+    claim_f = claim.view("smooth", side)
     warped_f = cv2.GaussianBlur(warped, (0, 0), 0.8).astype(np.float32)
     if coefficients is None:
         coefficients = _tone_coefficients(warped_f, claim_f, valid)
@@ -341,12 +372,13 @@ def _residual(
     np.maximum(above, 0, out=above)
     np.maximum(below, 0, out=below)
     if chroma_weight < 1.0:
-        d_b, d_g, d_r = cv2.split(above - below)
+        signed = above - below
+        d_b, d_g, d_r = signed[..., 0], signed[..., 1], signed[..., 2]
         d_y = 0.114 * d_b + 0.587 * d_g + 0.299 * d_r
         distance = np.maximum(np.abs(d_y), chroma_weight * np.maximum(np.abs(d_r - d_y), np.abs(d_b - d_y)))
     else:
-        d_b, d_g, d_r = cv2.split(above + below)  # one of the two is zero at each pixel
-        distance = cv2.max(cv2.max(d_b, d_g), d_r)
+        summed = above + below  # one of the two is zero at each pixel
+        distance = np.maximum(np.maximum(summed[..., 0], summed[..., 1]), summed[..., 2])
     residual = cv2.GaussianBlur(distance, (0, 0), 1.0)
     residual[~valid] = 0
     return claim_bgr, residual, valid, coefficients
@@ -398,10 +430,7 @@ def _compare(
         considered = valid & ~blobs
     # Every tile counts, flat ones too: after one global colour transform a studio sweep stays a
     # studio sweep, whereas a buyer's wall, floor and sensor noise do not fit it.
-    gray = cv2.cvtColor(claim_bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    gradient = cv2.GaussianBlur(
-        np.abs(cv2.Sobel(gray, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(gray, cv2.CV_32F, 0, 1)), (0, 0), 2.0
-    )
+    gradient = claim.view("gradient", COMPARE_SIDE)
     agree = residual < AGREE_RESIDUAL
     every, textured, textured_tiles = _tile_agreement(agree, considered, gradient > TEXTURE_GRADIENT)
     # Edges are where two different objects on one backdrop part ways: a copy's edges coincide

@@ -36,7 +36,8 @@ NEAR_COPY_DHASH = 8
 VERIFY_CANDIDATES = 4  # feature-index candidates verified against their pixels (a few ms each)
 # Strongest claim descriptors looked up per orientation (of QUERY_FEATURES computed): the IVF scan
 # cost is proportional to it. 100 x 2 probes found 30/30 reused photos at 1 M photos and 16 384
-# lists, as many as 200 x 2 (docs/benchmarks/evidence.md).
+# lists, as many as 200 x 2, but lost one on the tuning half that 100 x 3 finds; 64 or 80 x 3
+# lose other answers (docs/benchmarks/evidence.md, fourth follow-up).
 QUERY_LOOKUP = 100
 
 ImageLoader = Callable[[str], np.ndarray | None]

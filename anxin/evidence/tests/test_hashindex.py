@@ -178,3 +178,32 @@ def test_the_feature_index_asks_for_four_times_more_lists_once_they_grow_long(mo
 
     assert index.index.nlist == 64 and index.lists_due() is None
     assert index.search(photos[50])[0].key == "photo-50"
+
+
+def test_compacting_the_inverted_lists_keeps_every_answer(monkeypatch):
+    from anxin.evidence import hashindex
+    from anxin.evidence.hashindex import FeatureIndex, LocalFeatures
+
+    # given: an inverted file grown by many small appends
+    monkeypatch.setattr(hashindex, "TRAIN_AT", 2000)
+    monkeypatch.setattr(hashindex, "IVF_LISTS", 16)
+    rng = np.random.default_rng(9)
+    photos = [
+        LocalFeatures(rng.uniform(0, 512, (48, 2)), rng.integers(0, 256, (48, 32), np.uint8))
+        for _ in range(120)
+    ]
+    index = FeatureIndex()
+    for number, features in enumerate(photos):
+        index.add(f"photo-{number}", features)
+    queries = rng.integers(0, 256, (200, 32), np.uint8)
+    before = index.index.search(queries, 2)
+    sizes = [index.index.invlists.list_size(number) for number in range(16)]
+
+    # when
+    index.compact()
+
+    # then: the same codes in the same lists, the same neighbours for any query
+    after = index.index.search(queries, 2)
+    assert [index.index.invlists.list_size(number) for number in range(16)] == sizes
+    assert np.array_equal(before[0], after[0]) and np.array_equal(before[1], after[1])
+    assert index.search(photos[70])[0].key == "photo-70"

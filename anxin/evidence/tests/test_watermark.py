@@ -67,3 +67,13 @@ def test_our_codec_is_byte_identical_to_invisible_watermark(other_photo):
     assert np.array_equal(
         reference.EmbedMaxDct([], wmLen=len(bits)).decode(ours), dwtdct.decode_bits(ours, len(bits))
     )
+
+
+def test_the_fast_haar_approximation_is_pywt_bit_for_bit():
+    import pywt
+
+    rng = np.random.default_rng(7)
+    for shape in ((8, 12), (64, 96), (1024, 772)):
+        channel = rng.integers(0, 256, shape, dtype=np.uint8)
+
+        assert np.array_equal(dwtdct._approximation(channel), pywt.dwt2(channel, "haar")[0])
