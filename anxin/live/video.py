@@ -26,9 +26,10 @@ from django.utils.translation import gettext
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
 from anxin.accounts.permissions import role_of
-from anxin.core.exceptions import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from anxin.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from anxin.live.models import VideoConsent, VideoRecording
 from anxin.live.selectors import subscription_order
+from anxin.uploads.errors import TooLarge
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_event_record
@@ -41,11 +42,6 @@ VIDEO_STATUSES = frozenset({Status.ON_SITE, Status.DIAGNOSED, Status.AWAITING_AP
 
 CONTENT_TYPE = "video/webm"
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML header: the first bytes of every WebM/Matroska file
-
-
-class TooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 # --- who -------------------------------------------------------------------------------------------
