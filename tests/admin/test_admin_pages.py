@@ -25,6 +25,9 @@ from anxin.network.models import CoverageArea
 from anxin.notifications.models import Job
 from anxin.parts.tests.factories import parts_admin_rows
 from anxin.pricing.tests.factories import price_list_make
+from anxin.trust.choices import ChannelKind
+from anxin.trust.models import OfficialChannel
+from anxin.trust.services import ReportInput, official_channel_save, report_submit
 from anxin.visits.services import standards_load
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.tests.factories import order_file
@@ -87,6 +90,16 @@ def one_of_each(
         Job.objects.create(kind="test", payload={})
     parts_admin_rows(brand=brand, technician=technician, order=order, admin=superuser)
     price_list_make(brand=brand, category=category)
+    official_channel_save(
+        channel=OfficialChannel(
+            brand=brand, kind=ChannelKind.WEB, value="https://www.example.com/", label="官网"
+        )
+    )
+    report_submit(
+        data=ReportInput(
+            kind=ChannelKind.PHONE, value="400-600-1234", where_seen="search", brand_code=brand.code
+        )
+    )
     return {"order": order, "claim": claim}
 
 

@@ -293,7 +293,7 @@ def test_a_day_replayed_as_the_roles_would(
     assert [kind for kind, _ in texts] == ["ack", *MILESTONES]
     link = tracking_url(order)
     assert link.startswith(live_server.url)
-    assert all(text.endswith(link) for _, text in texts), texts
+    assert all(link in text for _, text in texts), texts
     accepted = texts[1][1]
     assert "T1001" in accepted and "13912345678" not in accepted
     # No slot was booked: the window is the hour around his accepted offer's planned arrival
