@@ -10,6 +10,8 @@
  * server stamps "from" itself. ICE servers come from the page (#live-video-ice, settings.ANXIN_ICE_SERVERS).
  */
 (function () {
+  // Loaded async (the tracking page's DOMContentLoaded must not wait for it): start once the DOM is ready.
+  function start() {
   "use strict";
   var root = document.getElementById("live-video");
   if (!root || root.dataset.started) return;
@@ -261,4 +263,7 @@
   }
 
   if (role === "publisher") publisher(); else viewer();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
