@@ -32,6 +32,17 @@ class Scope(StrEnum):
     OWN = "own"  # the user's own: a technician's assigned orders and offers, a customer's orders and claims
 
 
+# Short names for the grant tables every app's permissions.py writes (one role per column, as in docs/security.md).
+A, D, T, C, ADM, BS = (
+    Role.AGENT,
+    Role.DISPATCHER,
+    Role.TECHNICIAN,
+    Role.CUSTOMER,
+    Role.ADMIN,
+    Role.BRAND_STAFF,
+)
+ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
+
 ScopeCheck = Callable[[User, Scope, Any], bool]
 
 

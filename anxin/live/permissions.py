@@ -7,19 +7,8 @@ A customer's tracking link stands for the customer, as on every customer page.
 
 from __future__ import annotations
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import Scope, action_declare
+from anxin.accounts.permissions import ADM, ALL, BRAND, BS, OWN, A, C, D, T, action_declare
 from anxin.workorders.permissions import order_in_scope
-
-A, D, T, C, ADM, BS = (
-    Role.AGENT,
-    Role.DISPATCHER,
-    Role.TECHNICIAN,
-    Role.CUSTOMER,
-    Role.ADMIN,
-    Role.BRAND_STAFF,
-)
-ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 VIDEO_WATCH = action_declare(
     "live.video_watch",

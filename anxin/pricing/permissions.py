@@ -12,20 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import Action, Scope, action_declare, role_of
-from anxin.workorders.permissions import order_in_scope
-
-A, D, T, C, ADM, BS = (
-    Role.AGENT,
-    Role.DISPATCHER,
-    Role.TECHNICIAN,
-    Role.CUSTOMER,
-    Role.ADMIN,
-    Role.BRAND_STAFF,
+from anxin.accounts.permissions import (
+    ADM,
+    ALL,
+    BRAND,
+    BS,
+    OWN,
+    Action,
+    C,
+    D,
+    Scope,
+    T,
+    action_declare,
+    role_of,
 )
-ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
+from anxin.workorders.permissions import order_in_scope
 
 
 def pricing_in_scope(user: User, scope: Scope, obj: Any) -> bool:

@@ -7,19 +7,8 @@ of his own order. Scopes are the order's (``order_in_scope``): a visit belongs t
 
 from __future__ import annotations
 
-from anxin.accounts.choices import Role
-from anxin.accounts.permissions import Scope, action_declare
+from anxin.accounts.permissions import ADM, ALL, BRAND, BS, OWN, A, C, D, T, action_declare
 from anxin.workorders.permissions import order_in_scope
-
-A, D, T, C, ADM, BS = (
-    Role.AGENT,
-    Role.DISPATCHER,
-    Role.TECHNICIAN,
-    Role.CUSTOMER,
-    Role.ADMIN,
-    Role.BRAND_STAFF,
-)
-ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
 
 VIEW = action_declare(
     "visits.view",

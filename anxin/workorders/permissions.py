@@ -11,11 +11,21 @@ from typing import Any
 
 from anxin.accounts.choices import Role
 from anxin.accounts.models import User
-from anxin.accounts.permissions import Action, Scope, action_declare, role_of
-
-A, D, T, C, ADM = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.CUSTOMER, Role.ADMIN
-BS = Role.BRAND_STAFF
-ALL, OWN, BRAND = Scope.ALL, Scope.OWN, Scope.BRAND
+from anxin.accounts.permissions import (
+    ADM,
+    ALL,
+    BRAND,
+    BS,
+    OWN,
+    A,
+    Action,
+    C,
+    D,
+    Scope,
+    T,
+    action_declare,
+    role_of,
+)
 
 
 def order_in_scope(user: User, scope: Scope, order: Any) -> bool:
