@@ -2,10 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxin.settings")
-django_http = get_asgi_application()  # before importing consumers: it sets Django up
+django.setup(set_prefix=False)  # before importing consumers and the handler: it sets Django up
+
+from anxin.core.asgi_handler import SyncChainASGIHandler  # noqa: E402
+
+django_http = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

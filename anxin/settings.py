@@ -191,13 +191,22 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL")
-# Connections are kept for DB_CONN_MAX_AGE seconds on both engines: opening one costs a PostgreSQL
-# backend start, and on SQLite the file open plus the three PRAGMAs below (measured: docs/benchmarks.md §1).
-DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
+# Connections: opening one costs a PostgreSQL backend start, and on SQLite the file open plus the
+# three PRAGMAs below (docs/benchmarks.md §1). Under ASGI (what `serve` runs) Django runs each
+# request's sync code in a thread of its own, so a connection kept per thread (CONN_MAX_AGE) is never
+# reused and piles up until PostgreSQL refuses more (ADR 31): PostgreSQL gets a pool per process
+# instead, and DB_CONN_MAX_AGE keeps connections only where a WSGI server reuses its threads.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "postgresql" in DATABASES["default"]["ENGINE"] and DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+        # A request waits up to `timeout` seconds for a free connection, then answers 503.
+        options["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE, "timeout": 10}
     if env_bool("DB_SERVER_SIDE_BINDING", False):  # psycopg 3: measured in docs/benchmarks.md §1
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        options["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
