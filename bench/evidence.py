@@ -12,6 +12,7 @@ natural-photo listings. Genuine claim photos are independent renders of the same
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import gc
 import io
@@ -919,6 +920,7 @@ def main() -> None:
         default=Path("/work/.mirror"),
         help="git snapshots of public repositories (real product photos, bench/data/evidence/SOURCE.md)",
     )
+    parser.add_argument("--profile", help="write cProfile statistics of the measured runs to this file")
     parser.add_argument("--half", choices=("both", "tuning", "held-out"), default="both")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--dump", help="write one JSON line per sample (half, class, risk, reasons) here")
@@ -960,11 +962,18 @@ def main() -> None:
     medians, cpu_medians, lookup_medians = [], [], []
     outcomes: list[tuple[Sample, str, list[str]]] = []
     load_before = os.getloadavg()[0]
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     for _ in range(args.runs):
+        if profiler:
+            profiler.enable()
         outcomes, times, cpu_times, lookups = run(samples, index, features, earlier)
+        if profiler:
+            profiler.disable()
         medians.append(statistics.median(times))
         cpu_medians.append(statistics.median(cpu_times))
         lookup_medians.append(statistics.median(lookups))
+    if profiler:
+        profiler.dump_stats(args.profile)
     if args.dump:
         # One line per sample, in build order: compare two code versions sample by sample.
         with open(args.dump, "w", encoding="utf-8") as handle:

@@ -217,3 +217,17 @@ def test_a_listing_photo_seen_small_in_a_corner_of_another_photo_is_not_a_copy(l
 
     assert signal.strength == Strength.NONE, signal.details
     assert results and results[0].overlap < reference_match.COPY_COVER
+
+
+def test_colour_fit_through_normal_equations_matches_lstsq_on_the_whole_design():
+    from anxin.evidence.detectors.reference_match import _design, _least_squares
+
+    rng = np.random.default_rng(3)
+    target = rng.random((5000, 3))
+    photo = _design(rng.random((5000, 3)))  # many colours: the fast path
+    assert np.allclose(
+        _least_squares(photo, target), np.linalg.lstsq(photo, target, rcond=None)[0], atol=1e-10
+    )
+    # Two colours only (a flat render): rank-deficient, solved like lstsq (minimum-norm), not a singular solve.
+    flat = _design(np.repeat(rng.random((2, 3)), 2500, axis=0))
+    assert np.allclose(_least_squares(flat, target), np.linalg.lstsq(flat, target, rcond=None)[0], atol=1e-10)
