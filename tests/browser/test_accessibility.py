@@ -13,6 +13,7 @@ from anxin.dispatch.models import DispatchOffer
 from anxin.dispatch.services import offers
 from anxin.dispatch.tests.factories import always_on, cover, order_new, skilled
 from anxin.evidence.tests.factories import make_buyer, make_claim
+from anxin.testing.visits import visit_reach_on_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,4 +102,32 @@ def test_the_technicians_offer_and_accepted_task_have_no_serious_violations(
     offers.offer_accept(offer=offer, actor=technician.user)
     findings += _check(phone, [url])  # the accepted task with its next step
     assert phone.locator("[data-job] [data-step]").count() >= 1
+    assert not findings, "\n".join(findings)
+
+
+def test_the_technicians_visit_pages_and_badge_have_no_serious_violations(
+    live_server, phone, login, technician
+):
+    order = visit_reach_on_site(order=order_new("13912345679"), technician=technician)
+    login(phone, "tech", "pw-tech")
+    base = live_server.url
+    findings = _check(
+        phone,
+        [
+            base + reverse("visits:page", args=[order.number]),
+            base + reverse("visits:checklist", args=[order.number]),
+            base + reverse("visits:diagnosis", args=[order.number]),
+            base + reverse("parts:order_parts", args=[order.number]),
+            base + reverse("pricing:order_quote", args=[order.number]),
+            base + reverse("trust:badge"),
+        ],
+    )
+    assert not findings, "\n".join(findings)
+
+
+def test_the_customers_own_order_page_has_no_serious_violations(live_server, phone, login, brand, category):
+    make_buyer()
+    order = order_new("13800000000")  # the buyer's phone: her order, with the video consent question
+    login(phone, "buyer", "pw-buyer")
+    findings = _check(phone, [live_server.url + reverse("portal:my_order", args=[order.number])])
     assert not findings, "\n".join(findings)

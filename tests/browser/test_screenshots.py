@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from anxin.dispatch.tests.factories import always_on, cover, order_new, skilled
 from anxin.evidence.tests.factories import make_buyer, make_claim
+from anxin.testing.visits import visit_reach_on_site
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +33,9 @@ def world(
 ):
     """One of everything: an order offered to the technician, the buyer's order and claim, an admin."""
     settings.ANXIN_PLAN_TIME_LIMIT_S = 0.3
+    # An order the technician is working on (his visit page, badge and the quote page), filed before the
+    # area is covered so that dispatch leaves it to the steps below.
+    visit = visit_reach_on_site(order=order_new("13900000000"), technician=technician)
     cover(service_point, brand, category)
     always_on(skilled(technician, brand, category, lat=39.921, lng=116.444))
     buyer = make_buyer()
@@ -40,11 +44,11 @@ def world(
     from anxin.accounts.models import User
 
     User.objects.create_superuser(username="admin1", password="pw-admin1", role="admin")
-    return {"order": order, "claim": claim}
+    return {"order": order, "claim": claim, "visit": visit}
 
 
 def _pages(world) -> dict[str | None, dict[str, str]]:
-    order, claim = world["order"], world["claim"]
+    order, claim, visit = world["order"], world["claim"], world["visit"]
     track = f"/track/{order.number}/?t={order.tracking_token}"
     staff_order = reverse("workorders:detail", args=[order.number])
     return {
@@ -69,14 +73,21 @@ def _pages(world) -> dict[str | None, dict[str, str]]:
             "console": reverse("intake:console"),
             "claims": reverse("evidence:queue"),
             "lookup": reverse("network:lookup"),
+            "prices": reverse("pricing:index"),
         },
         "dispatcher": {
             "orders": reverse("workorders:list"),
             "board": reverse("dispatch:board"),
             "service-points": reverse("network:service_points"),
             "coverage-map": reverse("network:coverage_map"),
+            "parts": reverse("parts:catalogue"),
+            "stock": reverse("parts:stock"),
         },
-        "tech": {"tasks": reverse("dispatch:me")},
+        "tech": {
+            "tasks": reverse("dispatch:me"),
+            "visit": reverse("visits:page", args=[visit.number]),
+            "badge": reverse("trust:badge"),
+        },
         "brandstaff": {
             "orders": reverse("workorders:list"),
             "claims": reverse("evidence:queue"),
@@ -86,6 +97,8 @@ def _pages(world) -> dict[str | None, dict[str, str]]:
             "orders": reverse("workorders:list"),
             "order": staff_order,
             "board": reverse("dispatch:board"),
+            "quote": reverse("pricing:order_quote", args=[visit.number]),
+            "fake-reports": reverse("trust:reports"),
             "admin": reverse("admin:index"),
         },
     }
