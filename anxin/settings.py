@@ -203,7 +203,7 @@ if DATABASE_URL:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     if "postgresql" in DATABASES["default"]["ENGINE"] and DB_POOL_MAX_SIZE > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
-        # A request waits up to `timeout` seconds for a free connection, then answers 503.
+        # A request waits up to `timeout` seconds for a free connection, then fails as a database error.
         options["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE, "timeout": 10}
     if env_bool("DB_SERVER_SIDE_BINDING", False):  # psycopg 3: measured in docs/benchmarks.md §1
         options["server_side_binding"] = True
