@@ -195,7 +195,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 # three PRAGMAs below (docs/benchmarks.md §1). Under ASGI (what `serve` runs) Django runs each
 # request's sync code in a thread of its own, so a connection kept per thread (CONN_MAX_AGE) is never
 # reused and piles up until PostgreSQL refuses more (ADR 31): PostgreSQL gets a pool per process
-# instead, and DB_CONN_MAX_AGE keeps connections only where a WSGI server reuses its threads.
+# instead, and anxin/wsgi.py sets DB_CONN_MAX_AGE (60) where a WSGI server reuses its threads.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0)
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
 if DATABASE_URL:
