@@ -5,10 +5,13 @@ customer's code moves the order to on site, and the customer's page follows."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from anxin.live.models import ArrivalCode, Position
 from anxin.live.services import arrival_code_for
+from anxin.network.models import Technician
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder
 from anxin.workorders.services import workorder_transition
@@ -29,11 +32,20 @@ def _login(page, url: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def _share_location(phone, where: dict[str, float]) -> None:
+def _share_location(phone, technician, where: dict[str, float]) -> None:
     phone.context.set_geolocation(where)
     phone.evaluate("document.getElementById('location-state').textContent = ''")
     phone.click("#share-location")
-    phone.wait_for_function("document.getElementById('location-state').textContent.includes('位置已共享')")
+    # The page answers; a live refresh of #me meanwhile shows the server's "上次定位" line instead
+    phone.wait_for_function(
+        "() => /位置已共享|上次定位|失败|无法/.test(document.getElementById('location-state')?.textContent || '')"
+    )
+    answer = phone.text_content("#location-state")
+    assert "失败" not in answer and "无法" not in answer, answer
+    deadline = time.monotonic() + 10
+    while Technician.objects.get(pk=technician.pk).last_latitude != where["latitude"]:
+        assert time.monotonic() < deadline, "the shared position did not reach the server"
+        time.sleep(0.1)
 
 
 def _marker_path(customer) -> str:
@@ -91,7 +103,7 @@ def test_the_customer_watches_the_technician_come_and_the_arrival_code_lets_him_
     )
 
     # He shares his position far away: the marker appears and the ETA shows, without reload
-    _share_location(phone, FAR)
+    _share_location(phone, technician, FAR)
     customer.wait_for_selector("#live-eta:not([hidden])")
     customer.wait_for_selector("#order-map path.anxin-marker--technician")
     far_eta = int(customer.text_content("#live-eta-minutes"))
@@ -99,7 +111,7 @@ def test_the_customer_watches_the_technician_come_and_the_arrival_code_lets_him_
     screenshot(customer, "live-tracking-customer-far")
 
     # Closer: the marker moves and the ETA drops
-    _share_location(phone, NEAR)
+    _share_location(phone, technician, NEAR)
     customer.wait_for_function(
         "before => document.querySelector('#order-map path.anxin-marker--technician')?.getAttribute('d') !== before",
         arg=far_marker,
