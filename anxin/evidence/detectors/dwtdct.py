@@ -48,17 +48,6 @@ def _approximation(channel: np.ndarray) -> np.ndarray:
     return rows[:, 0::2] * _HAAR + rows[:, 1::2] * _HAAR
 
 
-def _first_largest(values: np.ndarray) -> np.ndarray:
-    """``np.argmax(values, axis=1)`` (the first of equal largest values) for a few columns: a pass
-    per column is several times faster than numpy's reduction along a short axis."""
-    best, where = values[:, 0].copy(), np.zeros(len(values), np.intp)
-    for column in range(1, values.shape[1]):
-        larger = values[:, column] > best
-        best[larger] = values[larger, column]
-        where[larger] = column
-    return where
-
-
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per watermarked channel: each block's vote (0/1) and whether it may be trusted.
 
@@ -76,18 +65,15 @@ def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.
         ca1 = _approximation(yuv[: height // 4 * 4, : width // 4 * 4, channel])
         blocks, rows, cols = _blocks(ca1)
         index = np.arange(len(blocks))
-        pos = _first_largest(np.abs(blocks[:, 1:])) + 1
+        pos = np.argmax(np.abs(blocks[:, 1:]), axis=1) + 1  # the first of equal largest, as the original
         value = np.abs(blocks[index, pos])
         votes = ((value % scale) > 0.5 * scale).astype(float)
         trusted = np.ones(len(blocks), bool)
         if skip_clipped and len(blocks):
-            # One ca1 block of 4x4 covers 8x8 pixels.
-            b, g, r = cv2.split(bgr[: rows * 8, : cols * 8])
-            # cv2.compare takes a scalar at run time; its stubs want an array, so give it one.
-            clipped = cv2.bitwise_or(
-                cv2.compare(cv2.min(cv2.min(b, g), r), np.array(1.0), cv2.CMP_LE),
-                cv2.compare(cv2.max(cv2.max(b, g), r), np.array(254.0), cv2.CMP_GE),
-            )
+            # One ca1 block of 4x4 covers 8x8 pixels. A pixel is clipped when a channel is <= 1 or
+            # >= 254: outside the range where every channel lies in 2..253 (one pass, no split).
+            inside = cv2.inRange(bgr[: rows * 8, : cols * 8], (2, 2, 2), (253, 253, 253))
+            clipped = cv2.bitwise_not(inside)
             # Area averaging of a 0/255 mask over 8 x 8 pixels is > 0 exactly when one is clipped.
             any_clipped = cv2.resize(clipped, (cols, rows), interpolation=cv2.INTER_AREA) > 0
             trusted = ~any_clipped.reshape(-1)
