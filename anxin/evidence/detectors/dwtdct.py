@@ -43,9 +43,13 @@ def _approximation(channel: np.ndarray) -> np.ndarray:
     axis, and a sum of two floats does not depend on their order, so the same products summed
     with numpy give identical floats without pywt's transposed copies.
     """
-    values = channel.astype(np.float64)
-    rows = values[0::2] * _HAAR + values[1::2] * _HAAR
-    return rows[:, 0::2] * _HAAR + rows[:, 1::2] * _HAAR
+    # The same products and sums, scaled in place: a contiguous copy converts faster than a
+    # channel strided through a colour picture, and no temporary product arrays are made.
+    values = np.ascontiguousarray(channel).astype(np.float64)
+    values *= _HAAR
+    rows = values[0::2] + values[1::2]
+    rows *= _HAAR
+    return rows[:, 0::2] + rows[:, 1::2]
 
 
 def block_votes(bgr: np.ndarray, *, skip_clipped: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:

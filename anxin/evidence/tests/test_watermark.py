@@ -77,3 +77,6 @@ def test_the_fast_haar_approximation_is_pywt_bit_for_bit():
         channel = rng.integers(0, 256, shape, dtype=np.uint8)
 
         assert np.array_equal(dwtdct._approximation(channel), pywt.dwt2(channel, "haar")[0])
+    # as called: one channel strided through a colour picture
+    picture = rng.integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    assert np.array_equal(dwtdct._approximation(picture[..., 1]), pywt.dwt2(picture[..., 1], "haar")[0])
