@@ -32,7 +32,7 @@ run: setup ## Start the DEMO (DEBUG on, demo logins) on http://127.0.0.1:8000 (P
 .PHONY: test
 test: install ## Run the whole test suite (unit, API, browser)
 	@scripts/ensure-browser
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=25
 
 .PHONY: lint
 lint: install ## ruff check + format check, import layering, mypy, function size/complexity, Django checks, migrations

@@ -13,6 +13,7 @@ closed after each request so that the test database can be dropped at the end.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -80,8 +81,25 @@ def asgi_live_server(transactional_db, settings, monkeypatch) -> Iterator[AsgiLi
     try:
         yield AsgiLiveServer(url=f"http://{host}:{port}", host=host, port=port)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        _stop(server, thread)
         sock.close()
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
             connection.dec_thread_sharing()
+
+
+def _stop(server: Any, thread: threading.Thread) -> None:
+    """Stop the server and its live relay for good. The test's pages may still hold WebSockets open,
+    which a graceful shutdown waits for: a server left running keeps its relay polling the test
+    database (through the connection pool) during the tests that follow."""
+    from anxin.live.relay import relay
+
+    if relay.task is not None and relay.loop is not None and not relay.task.done():
+        with contextlib.suppress(RuntimeError):  # its loop closed already
+            relay.loop.call_soon_threadsafe(relay.task.cancel)
+    server.should_exit = True
+    thread.join(timeout=2)
+    if thread.is_alive():
+        server.force_exit = True  # close the remaining connections instead of waiting for them
+        thread.join(timeout=10)
+    if thread.is_alive():
+        raise RuntimeError("the ASGI live server did not stop")

@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+import time
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
@@ -34,26 +35,37 @@ def count_view(request):
     return HttpResponse(str(User.objects.count()))
 
 
-urlpatterns = [path("thread/", thread_view), path("count/", count_view)]
+def slow_view(request):
+    from anxin.accounts.models import User
+
+    User.objects.count()  # a connection is taken from the pool...
+    time.sleep(0.3)  # ...and the client leaves meanwhile
+    return HttpResponse("late")
+
+
+urlpatterns = [path("thread/", thread_view), path("count/", count_view), path("slow/", slow_view)]
+
+
+def _scope(url: str) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": url,
+        "raw_path": url.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
 
 
 def _get(handler: SyncChainASGIHandler, url: str) -> tuple[int, bytes]:
     async def run() -> tuple[int, bytes]:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": url,
-            "raw_path": url.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"testserver")],
-            "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-        }
-        app = ApplicationCommunicator(handler, scope)
+        app = ApplicationCommunicator(handler, _scope(url))
         await app.send_input({"type": "http.request", "body": b""})
         start = await app.receive_output(5)
         body = await app.receive_output(5)
@@ -94,3 +106,38 @@ def test_requests_reuse_pooled_connections_on_postgresql(settings):
     for _ in range(40):
         assert _get(handler, "/count/") == (200, b"0")
     assert _backends() - before <= settings.DB_POOL_MAX_SIZE
+
+
+def _abandon(handler: SyncChainASGIHandler, url: str, after: float) -> None:
+    """The client sends its request and disconnects ``after`` seconds later, before the answer."""
+
+    async def run() -> None:
+        app = ApplicationCommunicator(handler, _scope(url))
+        await app.send_input({"type": "http.request", "body": b""})
+        await asyncio.sleep(after)
+        await app.send_input({"type": "http.disconnect"})
+        await app.wait(5)
+
+    asyncio.run(run())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("after", [0.1, 0.6], ids=["while-the-view-runs", "after-it-answered"])
+def test_clients_that_leave_early_give_their_connection_back(settings, after):
+    """Django cancels a request whose client disconnected while our sync chain runs in its worker
+    thread. The connection that thread took must still go back to the pool (request_finished closes
+    it): a lost slot per early-leaving phone would, after DB_POOL_MAX_SIZE of them, make every
+    request wait out the pool timeout."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the pool is PostgreSQL's")
+    settings.ROOT_URLCONF = __name__
+    settings.MIDDLEWARE = []
+    handler = SyncChainASGIHandler()
+    for _ in range(settings.DB_POOL_MAX_SIZE + 2):
+        _abandon(handler, "/slow/", after)
+    time.sleep(0.5)  # an abandoned view finishes in its own thread
+    stats = connection.pool.get_stats()
+    assert stats["pool_size"] - stats.get("pool_available", 0) <= 1  # only this test's own connection
+    started = time.monotonic()
+    assert _get(handler, "/count/") == (200, b"0")
+    assert time.monotonic() - started < 5
