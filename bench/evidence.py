@@ -761,10 +761,12 @@ def descriptor_pool(samples: list[Sample], earlier: dict[str, np.ndarray]) -> np
 def lookup_bench(args: argparse.Namespace) -> None:
     """Reuse lookup alone at ``--index-size`` photos: median/p95 per configuration, recall, RSS."""
     samples, _, _, earlier = build(args.seed, args.total, args.photos, args.mirror)
+    pool = descriptor_pool(samples, earlier)
+    if args.half != "both":  # queries from one half only (tune on "tuning"; never on "held-out")
+        samples = [s for s in samples if held_out(s.source, args.split_seed) == (args.half == "held-out")]
     reused = [s for s in samples if s.cls == "reused_after_crop"]
     new = [s for s in samples if s.cls in ("real_photo_as_claim", "new_photo_same_model")]
     queries = [(s, EvidenceImage(s.data).bgr) for s in reused + new]
-    pool = descriptor_pool(samples, earlier)
     for lists in (int(value) for value in str(args.lists).split(",")):
         features = FeatureIndex()
         for key, photo in earlier.items():
