@@ -52,6 +52,9 @@ def _hello(path: str, user: User | None = None) -> Any:
         communicator = WebsocketCommunicator(application, path, headers=headers)
         connected, code = await communicator.connect()
         if not connected:
+            # Let the refused consumer finish rather than leave it to asyncio.run's cancellation,
+            # which with the Redis channel layer could wait forever (a hang seen on PostgreSQL + Redis).
+            await communicator.disconnect()
             return code
         hello = await communicator.receive_json_from(timeout=3)
         await communicator.disconnect()
