@@ -13,9 +13,10 @@ Closed loop (default): each client sends its next order when the last one answer
 server thread by default); latency counts from the planned arrival, so queueing is not hidden.
 
 Prints one JSON line, before the server is stopped (a slow shutdown cannot lose it; ``--out FILE``
-also writes it): orders/s, p50/p99 latency (ms), errors, PostgreSQL's own CPU per order (its
-backends for the bench database, from /proc), the 1-minute load average before and after the run
-and the disk's fsync latency next to the database files (median and max of 20 fsyncs, ms).
+also writes it): orders/s, p50/p99 latency (ms), errors, CPU per order of PostgreSQL (its
+backends for the bench database), of the web server's processes and of this client (user + system,
+from /proc), the processor, the 1-minute load average before and after the run and the disk's
+fsync latency next to the database files (median and max of 20 fsyncs, ms).
 """
 
 from __future__ import annotations
@@ -229,8 +230,8 @@ def pg_backends(env: dict[str, str]) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
-def pg_backend_cpu_s(pids: list[int]) -> float:
-    """User + system CPU seconds of these PostgreSQL processes (same machine: /proc/<pid>/stat)."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (same machine: /proc/<pid>/stat)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
@@ -240,6 +241,36 @@ def pg_backend_cpu_s(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / tick
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its child processes (the gunicorn master and its workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # exited meanwhile
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def cpu_model() -> str:
+    """The processor's name and the number of CPUs this process may run on: throughput on a
+    shared VM depends on both, so every figure carries them."""
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if line.startswith("model name")
+    ]
+    return f"{len(os.sched_getaffinity(0))} × {names[0] if names else 'unknown'}"
 
 
 def _pct(latencies: list[float], p: float) -> float | None:
@@ -290,7 +321,9 @@ def _clients(args: argparse.Namespace) -> int:
     return args.clients or (args.workers * args.threads if args.rate else 16)
 
 
-def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[str, object]:
+def _measure(
+    args: argparse.Namespace, env: dict[str, str], token: str, server: subprocess.Popen
+) -> dict[str, object]:
     def run(number: int, seconds: float) -> tuple[list[float], list[int], float]:
         if args.rate:
             return asyncio.run(
@@ -300,14 +333,24 @@ def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[
 
     run(1, 2)  # warm-up: imports, connections, caches
     backends = pg_backends(env) if args.db == "postgres" else []
-    pg_before = pg_backend_cpu_s(backends)
+    pg_before = cpu_seconds(backends)
+    web = process_tree(server.pid)
+    web_before = cpu_seconds(web)
+    client_before = time.process_time()
     load_before = os.getloadavg()
     latencies, errors, elapsed = run(2, args.seconds)
     load_after = os.getloadavg()
+    client_cpu = time.process_time() - client_before
     if args.db == "postgres":
         backends = sorted(set(backends) | set(pg_backends(env)))  # a backend opened meanwhile started at 0
-    pg_cpu = pg_backend_cpu_s(backends) - pg_before
+    pg_cpu = cpu_seconds(backends) - pg_before
+    web = sorted(set(web) | set(process_tree(server.pid)))  # a worker restarted meanwhile started at 0
+    web_cpu = cpu_seconds(web) - web_before
     latencies.sort()
+
+    def per_order(seconds: float) -> float | None:
+        return round(seconds * 1000 / len(latencies), 2) if latencies else None
+
     return {
         "db": args.db,
         "mode": f"steady {args.rate}/s" if args.rate else "closed loop",
@@ -326,7 +369,13 @@ def _measure(args: argparse.Namespace, env: dict[str, str], token: str) -> dict[
         "errors": len(errors),
         "error_statuses": sorted(set(errors)),
         # PostgreSQL backends of the bench database only (not the WAL writer or checkpointer).
-        "pg_cpu_ms_per_order": round(pg_cpu * 1000 / len(latencies), 2) if backends and latencies else None,
+        "pg_cpu_ms_per_order": per_order(pg_cpu) if backends else None,
+        # The web server's processes (master and workers) and this client's, user + system: with
+        # PostgreSQL's they say how much of the machine's CPU one order takes, so figures from
+        # machines of different speed can be compared.
+        "web_cpu_ms_per_order": per_order(web_cpu),
+        "client_cpu_ms_per_order": per_order(client_cpu),
+        "cpu": cpu_model(),
         # The machine is shared: the 1-minute load average before and after the measured run.
         "load_1m": [round(load_before[0], 2), round(load_after[0], 2)],
         "fsync_ms": fsync_latency_ms(args.db, env),
@@ -372,7 +421,7 @@ def main() -> None:
     token = _prepare(env, args.db)
     server = _server(args, env)
     try:
-        result = json.dumps(_measure(args, env, token), ensure_ascii=False)
+        result = json.dumps(_measure(args, env, token, server), ensure_ascii=False)
         print(result, flush=True)  # before the shutdown: a slow or hung server cannot lose it
         if args.out:
             Path(args.out).write_text(result + "\n")

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import ADDRESSES, BRANDS, ROOT, _env, _prepare, fsync_latency_ms, pg_backend_cpu_s  # noqa: E402
+from intake import ADDRESSES, BRANDS, ROOT, _env, _prepare, cpu_seconds, fsync_latency_ms  # noqa: E402
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -79,7 +79,7 @@ def _child(args: argparse.Namespace) -> None:
         return execute(sql, params, many, context)
 
     profile = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not wall
-    pg_before = pg_backend_cpu_s([backend]) if backend else None
+    pg_before = cpu_seconds([backend]) if backend else None
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profile:
         profile.enable()
@@ -89,7 +89,7 @@ def _child(args: argparse.Namespace) -> None:
     if profile:
         profile.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    pg_after = pg_backend_cpu_s([backend]) if backend else None
+    pg_after = cpu_seconds([backend]) if backend else None
     if profile:
         stats = pstats.Stats(profile, stream=sys.stderr)
         stats.sort_stats("tottime").print_stats(args.profile)
