@@ -17,6 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from anxin.core.checks import production_guard  # noqa: E402
 from anxin.live.routing import websocket_urlpatterns  # noqa: E402
+from anxin.warmup import warm_up  # noqa: E402
 
 # The session cookie signs the socket in, like a page; the Origin must be one of ALLOWED_HOSTS, so
 # another site cannot open a socket with the visitor's cookie (the WebSocket form of CSRF).
@@ -28,3 +29,4 @@ application = ProtocolTypeRouter(
 )
 
 production_guard()
+warm_up()  # before the server hands this process its first request

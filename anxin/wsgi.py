@@ -10,5 +10,7 @@ application = get_wsgi_application()
 
 # In production, refuse to serve with demo secrets, generated keys, demo logins or deploy warnings.
 from anxin.core.checks import production_guard  # noqa: E402
+from anxin.warmup import warm_up  # noqa: E402
 
 production_guard()
+warm_up()  # before the server hands this process its first request
