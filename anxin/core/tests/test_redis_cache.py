@@ -37,3 +37,16 @@ def test_the_client_is_built_once_and_reused(cache):
     cache.get("a")
     assert cache._cache.get_client("b", write=True) is client
     assert cache.get("a") == "x"
+
+
+def test_cache_objects_share_one_connection_pool(cache):
+    """Under ASGI Django makes a cache object per request; they must not each open connections."""
+    cache.set("a", "x", timeout=30)
+    another = SharedClientRedisCache(URL, {"KEY_PREFIX": "anxin-test-cache"})
+
+    assert another.get("a") == "x"
+    assert another.add("n", 1)
+    assert another.incr("n") == 2
+    pool = cache._cache.get_client(write=True).connection_pool
+    assert another._cache.get_client(write=True).connection_pool is pool
+    assert len(pool._available_connections) + len(pool._in_use_connections) == 1
