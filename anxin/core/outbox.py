@@ -60,11 +60,26 @@ def outbox_cursor(name: str, *, start: Callable[[], Position] = lambda: (0, 0)) 
         )
 
 
-class _SnapshotXmin(Func):
-    """The oldest transaction still running: every transaction below it has committed or rolled back."""
+class _OldestRunningHere(Func):
+    """The oldest transaction still running in this database: every transaction below it has
+    committed, rolled back, or runs in another database of the server (which cannot write here).
+
+    Transaction ids are cluster-wide, so ``pg_snapshot_xmin`` alone would let any long transaction
+    on the server (another application's database, a parallel test run) hold every read back. The
+    snapshot's running ids are kept unless ``pg_stat_activity`` shows the id in a session of
+    another database (an ordinary role sees that column for every session); an id it cannot
+    attribute (the session ended meanwhile, a prepared transaction) is kept, so the bound is never
+    later than it may be.
+    """
 
     output_field = BigIntegerField()
-    template = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+    template = (
+        "(SELECT COALESCE(min(running::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
+        " FROM pg_snapshot_xip(pg_current_snapshot()) AS running"
+        " WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity AS session"
+        " WHERE session.datname <> current_database()"
+        " AND session.backend_xid::text::bigint = (running::text::bigint & 4294967295)))"
+    )
 
 
 class _OwnTransactionId(Func):
@@ -81,9 +96,9 @@ def outbox_unread(cursor: OutboxCursor, rows: QuerySet[_Row]) -> QuerySet[_Row]:
     An id is handed out at INSERT but the row appears at COMMIT: on PostgreSQL a transaction that
     took id 10 and commits after the one that took id 11 would be skipped forever by a reader going
     by id. So rows are read in (txid, id) order and only from transactions older than the oldest one
-    still running (``pg_snapshot_xmin``): that set is final, and every later row sorts after it.
-    The oldest running transaction is server-wide: a long transaction anywhere on the PostgreSQL
-    server delays outbox reads (it never loses a row). A reader running inside the writing
+    still running in this database (``_OldestRunningHere``): that set is final, and every later row
+    sorts after it. A long transaction in this database delays outbox reads (it never loses a row);
+    one in another database of the server does not. A reader running inside the writing
     transaction (tests do) also sees that transaction's own rows; production readers run in their
     own transaction after the commit (the kick, the minute sweep) and must stay so, or their own rows
     could carry the cursor past an older transaction still open. On SQLite, the single writer
@@ -92,7 +107,7 @@ def outbox_unread(cursor: OutboxCursor, rows: QuerySet[_Row]) -> QuerySet[_Row]:
     after = Q(txid__gt=cursor.last_txid) | Q(txid=cursor.last_txid, id__gt=cursor.last_event_id)
     unread = rows.filter(after)
     if connections[rows.db].vendor == "postgresql":
-        unread = unread.filter(Q(txid__lt=_SnapshotXmin()) | Q(txid=_OwnTransactionId()))
+        unread = unread.filter(Q(txid__lt=_OldestRunningHere()) | Q(txid=_OwnTransactionId()))
     return unread.order_by("txid", "id")
 
 

@@ -9,6 +9,7 @@ in (txid, id) order and only from transactions older than every one still runnin
 import threading
 import time
 
+import psycopg
 import pytest
 from django.db import connection, transaction
 
@@ -55,8 +56,8 @@ def _read(cursor) -> list[int]:
 
 
 def _read_until(cursor, wanted: set[int], seconds: float = 30) -> list[int]:
-    # The oldest running transaction is cluster-wide: another database's open transaction delays
-    # (never loses) a row, so wait for it rather than assume a quiet server.
+    # A transaction still open in this database (another test's connection closing) delays, never
+    # loses, a row: wait for it rather than assume a quiet database.
     taken: list[int] = []
     deadline = time.monotonic() + seconds
     while not wanted <= set(taken) and time.monotonic() < deadline:
@@ -94,3 +95,22 @@ def test_rows_of_the_readers_own_transaction_are_read(transactional_db, brand, c
     with transaction.atomic():
         own = _note(order, "written and read in one transaction")
         assert _read(cursor) == [own.pk]
+
+
+@on_postgresql_only
+def test_an_open_transaction_in_another_database_does_not_hold_reads_back(transactional_db, brand, category):
+    """Transaction ids are cluster-wide, but only this database's transactions can write its outbox:
+    a long transaction elsewhere on the server (another application, a parallel test run) must not
+    hold back dispatch or the customer's texts."""
+    order = order_file()
+    cursor, _ = outbox_cursor("other-database-test")
+    _read_until(cursor, {e.pk for e in WorkOrderEvent.objects.all()})
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname="postgres"
+    ) as elsewhere:
+        elsewhere.execute("CREATE TEMP TABLE held (i int)")  # takes a transaction id, kept until rollback
+        assert elsewhere.execute("SELECT pg_current_xact_id_if_assigned()").fetchone() != (None,)
+        event = _note(order, "written while another database has a transaction open")
+        assert _read(cursor) == [event.pk]
+        elsewhere.rollback()
