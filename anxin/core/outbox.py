@@ -66,18 +66,19 @@ class _OldestRunningHere(Func):
 
     Transaction ids are cluster-wide, so ``pg_snapshot_xmin`` alone would let any long transaction
     on the server (another application's database, a parallel test run) hold every read back. The
-    snapshot's running ids are kept unless ``pg_stat_activity`` shows the id in a session of
-    another database (an ordinary role sees that column for every session); an id it cannot
-    attribute (the session ended meanwhile, a prepared transaction) is kept, so the bound is never
-    later than it may be.
+    snapshot's running ids are kept unless the sessions' activity shows the id in a session of
+    another database (``pg_stat_get_activity``, the function under the ``pg_stat_activity`` view:
+    0.2 ms against the view's 0.44, mostly planning; an ordinary role sees that column for every
+    session). An id it cannot attribute (the session ended meanwhile, a prepared transaction) is
+    kept, so the bound is never later than it may be.
     """
 
     output_field = BigIntegerField()
     template = (
         "(SELECT COALESCE(min(running::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
         " FROM pg_snapshot_xip(pg_current_snapshot()) AS running"
-        " WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity AS session"
-        " WHERE session.datname <> current_database()"
+        " WHERE NOT EXISTS (SELECT 1 FROM pg_stat_get_activity(NULL) AS session"
+        " WHERE session.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())"
         " AND session.backend_xid::text::bigint = (running::text::bigint & 4294967295)))"
     )
 
