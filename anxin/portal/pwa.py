@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 # Pages a technician works in on site; the worker caches them and queues their actions offline.
 FIELD_PREFIXES = ["/dispatch/me/", "/visits/", "/parts/", "/prices/", "/orders/"]
 # Bump when the worker's behaviour changes: the new worker drops the old caches on activation.
-WORKER_VERSION = "2"
+WORKER_VERSION = "3"
 
 
 @require_GET

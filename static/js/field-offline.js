@@ -1,6 +1,6 @@
 /* The technician's phone offline: registers the field service worker (/sw.js), gives every htmx POST an
    Idempotency-Key, shows what waits to be sent and what the server refused on replay (conflicts), asks the
-   worker to replay when the network is back, keeps today's job pages warm for offline use, and shrinks
+   worker to replay when the network is back (and again, backing off, while actions still wait), keeps today's job pages warm for offline use, and shrinks
    photos before upload (sent in resumable chunks when online: static/js/resumable-upload.js). Contract
    with the worker: anxin/portal/templates/portal/sw.js. */
 (function () {
@@ -83,8 +83,25 @@
     });
   }
 
+  // While actions wait and the phone says it is online, ask the worker again, backing off: "online"
+  // can come before the network (or the worker's own network) works, and a server fault keeps the
+  // queue too. Every flush answers with the state, which schedules the next try until the queue empties.
+  var retryTimer = null;
+  var retryDelay = 2000;
+  function retryLater(state) {
+    if (!(state.queued || []).length) {
+      retryDelay = 2000;
+      return;
+    }
+    if (retryTimer || !navigator.onLine) return;
+    retryTimer = setTimeout(function () { retryTimer = null; send({ type: "flush" }); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+
   navigator.serviceWorker.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "anxin-field-state") render(event.data.state);
+    if (!event.data || event.data.type !== "anxin-field-state") return;
+    render(event.data.state);
+    retryLater(event.data.state);
   });
   window.addEventListener("online", function () { send({ type: "flush" }); render({}); });
   window.addEventListener("offline", function () { render({}); });

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from anxin.dispatch import services as dispatch_services
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.tests.factories import order_file
@@ -94,3 +95,34 @@ def test_an_action_refused_on_replay_is_shown_as_a_conflict(live_server, phone_p
     assert _events(job, Event.DEPART) == 0
     conflict.get_by_role("button", name="知道了").click()
     conflict.wait_for(state="detached")
+
+
+def test_an_action_kept_through_a_server_fault_is_sent_again_until_it_lands(
+    live_server, phone_page, login, job, monkeypatch
+):
+    """Back online, the replays meet a server fault for a while (or a network not there yet): the action
+    stays on the phone and goes again by itself, backing off, without another network change or a tap.
+    Before the page asked again while actions waited, two failed replays left it on the phone for good."""
+    page = phone_page
+    login(page, "tech", "pw-tech")
+    page.goto(f"{live_server.url}/dispatch/me/")
+    _controlled(page)
+
+    page.context.set_offline(True)
+    page.click(f'[data-job="{job.number}"] [data-step="depart"]')
+    page.locator("#field-offline").get_by_text("待提交 1 项").wait_for()
+
+    advance, attempts = dispatch_services.technician_order_advance, []
+
+    def fails_three_times(**kwargs):
+        attempts.append(kwargs["event"])
+        if len(attempts) <= 3:
+            raise RuntimeError("the server is unwell for its first three answers")
+        return advance(**kwargs)
+
+    monkeypatch.setattr(dispatch_services, "technician_order_advance", fails_three_times)
+    page.context.set_offline(False)
+    _wait_for(lambda: _events(job, Event.DEPART) == 1, timeout=30)
+    assert attempts == ["depart"] * 4
+    page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(state="detached")
+    assert WorkOrder.objects.get(pk=job.pk).status == Status.EN_ROUTE

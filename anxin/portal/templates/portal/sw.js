@@ -140,9 +140,23 @@ async function enqueue(request) {
 
 // --- replay ---------------------------------------------------------------------------------------
 let flushing = null;
+let flushAgain = false;
 function flushSoon() { setTimeout(() => flush(), 1500); }
+// A flush asked for while one runs is run after it, not merged into it: the running one may have
+// started before the network came back and end having sent nothing.
 function flush() {
-  if (!flushing) flushing = replayAll().finally(() => { flushing = null; });
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
+  }
+  flushing = (async () => {
+    let changed = false;
+    do {
+      flushAgain = false;
+      changed = (await replayAll()) || changed;
+    } while (flushAgain);
+    return changed;
+  })().finally(() => { flushing = null; });
   return flushing;
 }
 async function replayAll() {
