@@ -76,15 +76,19 @@ def test_offline_actions_are_kept_on_the_phone_and_sent_once_in_order(
     assert _events(job, Event.DEPART) == 1
 
 
-def test_an_action_refused_on_replay_is_shown_as_a_conflict(live_server, phone_page, login, job):
-    page = phone_page
+def _depart_offline(page, url: str, login, job) -> None:
+    """The technician opens his jobs (the worker controlling the page), loses the network and taps 出发."""
     login(page, "tech", "pw-tech")
-    page.goto(f"{live_server.url}/dispatch/me/")
+    page.goto(f"{url}/dispatch/me/")
     _controlled(page)
-
     page.context.set_offline(True)
     page.click(f'[data-job="{job.number}"] [data-step="depart"]')
     page.locator("#field-offline").get_by_text("待提交 1 项").wait_for()
+
+
+def test_an_action_refused_on_replay_is_shown_as_a_conflict(live_server, phone_page, login, job):
+    page = phone_page
+    _depart_offline(page, live_server.url, login, job)
     # Meanwhile the dispatcher takes the job back and gives it to someone else.
     WorkOrder.objects.filter(pk=job.pk).update(status=Status.ACCEPTED, technician=None)
 
@@ -104,13 +108,7 @@ def test_an_action_kept_through_a_server_fault_is_sent_again_until_it_lands(
     stays on the phone and goes again by itself, backing off, without another network change or a tap.
     Before the page asked again while actions waited, two failed replays left it on the phone for good."""
     page = phone_page
-    login(page, "tech", "pw-tech")
-    page.goto(f"{live_server.url}/dispatch/me/")
-    _controlled(page)
-
-    page.context.set_offline(True)
-    page.click(f'[data-job="{job.number}"] [data-step="depart"]')
-    page.locator("#field-offline").get_by_text("待提交 1 项").wait_for()
+    _depart_offline(page, live_server.url, login, job)
 
     advance, attempts = dispatch_services.technician_order_advance, []
 
