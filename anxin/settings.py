@@ -220,6 +220,10 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             },
+            # Tests use a file too (one per xdist worker), not Django's shared-cache memory database: there a
+            # browser test's page reading a table made the test thread's write fail at once ("database table
+            # is locked"; shared-cache locks ignore busy_timeout), a race production's WAL file never has.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

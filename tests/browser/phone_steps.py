@@ -1,8 +1,10 @@
-"""Steps on the technician's phone page shared by the night and day-replay browser tests."""
+"""Steps on the technician's phone page shared by the browser tests (night, day replay, offline)."""
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page
@@ -34,3 +36,14 @@ def photo_opens_full_size(job: Locator, *, number: str) -> Page:
     assert re.search(rf"/orders/{number}/attachments/\d+/$", photo.url)
     assert photo.evaluate("[document.images[0].naturalWidth, document.images[0].naturalHeight]") == [800, 600]
     return photo
+
+
+def wait_until(predicate: Callable[[], bool], *, seconds: float, failing: str) -> None:
+    """Poll ``predicate`` (what the server or the page has by now) until it holds; ``failing`` says what
+    never happened."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(failing)

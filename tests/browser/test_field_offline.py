@@ -11,17 +11,9 @@ from anxin.dispatch import services as dispatch_services
 from anxin.workorders.choices import Event, Status
 from anxin.workorders.models import WorkOrder, WorkOrderEvent
 from anxin.workorders.tests.factories import order_file
+from tests.browser.phone_steps import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _wait_for(predicate, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the server never saw it")
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def test_offline_actions_are_kept_on_the_phone_and_sent_once_in_order(
     assert _events(job, Event.DEPART) == 0  # nothing reached the server
 
     page.context.set_offline(False)
-    _wait_for(lambda: _events(job, Event.DEPART) == 1)
+    wait_until(lambda: _events(job, Event.DEPART) == 1, seconds=15, failing="the server never saw it")
     page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(state="detached")
     job.refresh_from_db()
     assert job.status == Status.EN_ROUTE
@@ -120,7 +112,7 @@ def test_an_action_kept_through_a_server_fault_is_sent_again_until_it_lands(
 
     monkeypatch.setattr(dispatch_services, "technician_order_advance", fails_three_times)
     page.context.set_offline(False)
-    _wait_for(lambda: _events(job, Event.DEPART) == 1, timeout=30)
+    wait_until(lambda: _events(job, Event.DEPART) == 1, seconds=30, failing="the server never saw it")
     assert attempts == ["depart"] * 4
     page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(state="detached")
     assert WorkOrder.objects.get(pk=job.pk).status == Status.EN_ROUTE

@@ -18,6 +18,7 @@ from anxin.visits.models import InspectionResult
 from anxin.visits.selectors import templates_for_order
 from anxin.visits.services import inspection_start
 from anxin.visits.tests.factories import on_site_order
+from tests.browser.phone_steps import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,15 +65,6 @@ class Arrivals:
                 self.last_finished = time.monotonic()
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("the replay did not finish")
-
-
 def test_fifty_actions_queued_offline_are_replayed_once_each(
     live_server, phone_page, login, technician, product_model
 ):
@@ -101,7 +93,7 @@ def test_fifty_actions_queued_offline_are_replayed_once_each(
             assert arrivals.started == 0
             reconnect = time.monotonic()
             page.context.set_offline(False)
-            _wait_for(lambda: arrivals.finished >= ACTIONS)
+            wait_until(lambda: arrivals.finished >= ACTIONS, seconds=60, failing="the replay did not finish")
             seconds.append(arrivals.last_finished - reconnect)
             page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(
                 state="detached"

@@ -15,20 +15,12 @@ from anxin.visits.models import Inspection, InspectionResult, VisitPhoto
 from anxin.visits.selectors import templates_for_order
 from anxin.visits.services import inspection_start
 from anxin.visits.tests.factories import on_site_order
+from tests.browser.phone_steps import wait_until
 from tests.browser.test_accessibility import axe_findings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASS_FAIL = ("power_panel", "uv_lamp", "ozone", "heater", "thermostat", "interlock", "fan")
-
-
-def _wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the server never saw it")
 
 
 def _camera_photo(tmp_path):
@@ -72,7 +64,7 @@ def test_offline_the_technician_completes_the_checklist_and_takes_a_photo_and_th
     findings = axe_findings(page)
     assert not findings, "\n".join(findings)
     screenshot(page, "visit-hub-375")
-    _wait_for(lambda: _cached(page, checklist))
+    wait_until(lambda: _cached(page, checklist), seconds=20, failing="the phone never kept the checklist")
 
     page.context.set_offline(True)
     page.goto(f"{live_server.url}{checklist}")  # from the phone's copy
@@ -111,7 +103,11 @@ def test_offline_the_technician_completes_the_checklist_and_takes_a_photo_and_th
     assert not VisitPhoto.objects.filter(order=order).exists()
 
     page.context.set_offline(False)
-    _wait_for(lambda: Inspection.objects.get(pk=run.pk).status == InspectionStatus.COMPLETED)
+    wait_until(
+        lambda: Inspection.objects.get(pk=run.pk).status == InspectionStatus.COMPLETED,
+        seconds=20,
+        failing="the server never saw the checklist completed",
+    )
     page.locator("#field-offline [data-offline-queued]").get_by_text("待提交").wait_for(state="detached")
     time.sleep(1.5)  # a late duplicate replay would show here
     answered = InspectionResult.objects.filter(inspection=run)
