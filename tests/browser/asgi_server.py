@@ -5,9 +5,7 @@ thread of the test process, so it sees the test database and the ``settings`` fi
 Django's own live server. Use it with ``pytest.mark.django_db(transaction=True)``: the server's threads
 only see committed rows.
 
-SQLite's test database is in memory: like Django's ``LiveServerThread`` we share the test thread's
-connection with every server thread (a separate connection to the shared-cache memory database would
-get "database table is locked" on concurrent writes). On PostgreSQL each thread has its own connection,
+Each server thread has its own connection (the SQLite test database is a WAL file, anxin/settings.py),
 closed after each request so that the test database can be dropped at the end.
 """
 
@@ -31,13 +29,6 @@ class AsgiLiveServer:
     port: int
 
 
-class _OneConnection:
-    """Stands in for ``connections._connections`` (a thread-local): the same wrapper in every thread."""
-
-    def __init__(self, alias: str, connection: Any) -> None:
-        setattr(self, alias, connection)
-
-
 def _application() -> Any:
     from channels.routing import ProtocolTypeRouter
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -57,12 +48,8 @@ def asgi_live_server(transactional_db, settings, monkeypatch) -> Iterator[AsgiLi
     import uvicorn
     from django.db import connections
 
-    connection = connections["default"]
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        connection.inc_thread_sharing()
-        monkeypatch.setattr(connections, "_connections", _OneConnection("default", connection))
-    else:  # each request and relay read closes its connection (close_old_connections)
-        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    # each request and relay read closes its connection (close_old_connections)
+    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
     settings.ANXIN_LIVE_RELAY_INTERVAL = 0.1
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -83,8 +70,6 @@ def asgi_live_server(transactional_db, settings, monkeypatch) -> Iterator[AsgiLi
     finally:
         _stop(server, thread)
         sock.close()
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
-            connection.dec_thread_sharing()
 
 
 def _stop(server: Any, thread: threading.Thread) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
@@ -58,10 +57,8 @@ def production_server(settings, collected_static):
     """A live server whose static files go through WhiteNoise, as in production (no finder, no DEBUG)."""
     settings.STATIC_ROOT = collected_static
     settings.STORAGES = production.STORAGES
-    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    thread = LiveServerThread("localhost", static_handler=lambda app: app, connections_override=shared)
+    # Its threads open their own connections: the test database is a file (anxin/settings.py).
+    thread = LiveServerThread("localhost", static_handler=lambda app: app)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
@@ -70,8 +67,6 @@ def production_server(settings, collected_static):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     yield f"http://localhost:{thread.port}"
     thread.terminate()
-    for connection in shared.values():
-        connection.dec_thread_sharing()
 
 
 class Throttled:
