@@ -109,7 +109,9 @@ class Relay:
                 if await database_sync_to_async(self._leads)():
                     if cursors is None:  # just took over: carry on where the last leader stopped
                         cursors = await database_sync_to_async(_resume)()
-                    await self.tick(layer, *cursors)
+                    # Shielded: a relay stopped (cancelled) mid-tick still sends the batch it claimed;
+                    # only a process that dies outright loses it (see tick).
+                    await asyncio.shield(self.tick(layer, *cursors))
                     await database_sync_to_async(cache.set)(WARM_KEY, self.identity, WARM_SECONDS)
                     self._started()
                 else:
